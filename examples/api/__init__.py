@@ -1,0 +1,1 @@
+"""Async inventory-sync API that talks to supplier services."""

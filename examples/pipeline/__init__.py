@@ -1,0 +1,1 @@
+"""Nightly ETL job that turns partner sales feeds into regional summaries."""

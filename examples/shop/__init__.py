@@ -1,0 +1,1 @@
+"""Bookshop web service: catalogue, orders and back-office reports."""

@@ -1,0 +1,92 @@
+// The semantic context of one file's walk. The walker keeps it positioned on the node being
+// visited; rules ask it questions (what does this name resolve to? which loops enclose me?)
+// and report findings through it.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "perfscan/facts.hpp"
+#include "perfscan/finding.hpp"
+#include "perfscan/node.hpp"
+#include "perfscan/semantic.hpp"
+
+namespace perfscan {
+
+class Rule;
+
+// Bindings of one scope. Keys view into the source buffer, which outlives the walk.
+struct Scope {
+  FrameKind kind = FrameKind::module;
+  std::unordered_map<std::string_view, Binding> bindings;
+};
+
+class Context {
+ public:
+  Context(std::string path, std::string module, bool is_package, std::string_view source);
+
+  // ---- source ----------------------------------------------------------------------------
+  [[nodiscard]] const std::string& path() const { return facts_.path; }
+  [[nodiscard]] const std::string& module_name() const { return facts_.module; }
+  [[nodiscard]] std::string_view source() const { return source_; }
+  [[nodiscard]] std::string_view text(Node node) const;
+
+  // ---- names and values ------------------------------------------------------------------
+  // The binding `name` refers to at this point of the walk, following Python's scoping (class
+  // bodies are not visible from nested functions). Null when unbound (builtin or unknown).
+  [[nodiscard]] const Binding* lookup(std::string_view name) const;
+  // Fully qualified name of a name or attribute chain: `r.get` -> "requests.get" after
+  // `import requests as r`; `open` -> "builtins.open" unless shadowed. Empty when unknown.
+  [[nodiscard]] std::string qualified_name(Node expr) const;
+  // Qualified name of what a call invokes, including methods of known instances:
+  // `s.get(...)` after `s = requests.Session()` -> "requests.Session.get".
+  [[nodiscard]] std::string callee_name(Node call) const;
+  // What an expression holds, as far as simple local reasoning can tell.
+  [[nodiscard]] Value infer(Node expr) const;
+
+  // ---- where we are ----------------------------------------------------------------------
+  [[nodiscard]] const ExecutionFrame& frame() const { return frames_.back(); }
+  // The innermost def or lambda, or null at module or class level.
+  [[nodiscard]] const ExecutionFrame* function() const;
+  [[nodiscard]] bool in_async_function() const;
+  // Loops enclosing the current node inside the current execution frame, outermost first.
+  [[nodiscard]] std::span<const LoopFrame> loops() const;
+  [[nodiscard]] std::span<const Node> with_statements() const { return withs_; }
+  [[nodiscard]] std::span<const Node> try_statements() const { return tries_; }
+
+  // ---- output ----------------------------------------------------------------------------
+  void report(const Rule& rule, Node node, std::string message, std::string suggestion,
+              std::optional<Severity> severity = std::nullopt);
+  [[nodiscard]] FileFacts& facts() { return facts_; }
+  [[nodiscard]] const FileFacts& facts() const { return facts_; }
+  [[nodiscard]] std::vector<Finding>& findings() { return findings_; }
+
+ private:
+  friend class Walker;
+
+  Value infer_bounded(Node expr, int depth) const;
+  std::string callee_bounded(Node call, int depth) const;
+  Value infer_call(Node call, int depth) const;
+  Value infer_binary(Node expr, int depth) const;
+  Value value_of_name(std::string_view name) const;
+  std::string resolve_relative_import(Node relative_import) const;
+
+  std::string_view source_;
+  bool is_package_ = false;
+  std::vector<Scope> scopes_;
+  std::vector<ExecutionFrame> frames_;
+  std::vector<LoopFrame> loops_;
+  std::vector<Node> withs_;
+  std::vector<Node> tries_;
+  // Start lines of the statements enclosing the current node, innermost last: a finding may
+  // be suppressed on the line that opens its statement.
+  std::vector<std::pair<Node, std::uint32_t>> statements_;
+  std::vector<Finding> findings_;
+  FileFacts facts_;
+};
+
+}  // namespace perfscan

@@ -1,0 +1,28 @@
+// The library entry point: scan paths and return the report.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "perfscan/options.hpp"
+#include "perfscan/report.hpp"
+#include "perfscan/rule.hpp"
+
+namespace perfscan {
+
+// Thrown for problems that stop a scan before it starts (an unknown rule selector).
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+std::string_view version();
+
+// Resolves selectors to rules (sorted by id). Throws UsageError naming an unknown selector.
+std::vector<const Rule*> select_rules(const std::vector<std::string>& select,
+                                      const std::vector<std::string>& ignore);
+
+Report scan(const ScanOptions& options);
+
+}  // namespace perfscan

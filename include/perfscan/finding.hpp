@@ -1,0 +1,81 @@
+// Values shared by every stage: severities, categories, findings and errors.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace perfscan {
+
+// Ordered from most to least severe so that `a < b` means "a is worse than b".
+enum class Severity : std::uint8_t { critical, high, medium, low };
+
+inline constexpr std::array<Severity, 4> kAllSeverities = {Severity::critical, Severity::high,
+                                                           Severity::medium, Severity::low};
+
+std::string_view severity_name(Severity severity);
+std::optional<Severity> parse_severity(std::string_view text);
+// Weight used to rank files and categories: one critical outweighs several lows.
+int severity_weight(Severity severity);
+// True when `severity` is at least as severe as `threshold`.
+inline bool at_least(Severity severity, Severity threshold) { return severity <= threshold; }
+
+// The rule id digit is the category's position plus one (PS1xx = nested-loops, ...).
+// `syntax` holds PS000 only: it is not a performance category but must be countable.
+enum class Category : std::uint8_t {
+  nested_loops,
+  n_plus_one,
+  blocking_io,
+  string_concat,
+  async,
+  memory,
+  caching,
+  loops,
+  database,
+  syntax,
+};
+
+inline constexpr std::array<Category, 10> kAllCategories = {
+    Category::nested_loops, Category::n_plus_one, Category::blocking_io, Category::string_concat,
+    Category::async,        Category::memory,     Category::caching,     Category::loops,
+    Category::database,     Category::syntax};
+
+std::string_view category_id(Category category);            // "nested-loops"
+std::string_view category_display_name(Category category);  // "Nested Loop Issues"
+std::optional<Category> parse_category(std::string_view id);
+
+// A finding's location: 1-based lines, 1-based columns counted in characters.
+struct Span {
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+  std::uint32_t end_line = 0;
+  std::uint32_t end_column = 0;
+};
+
+struct Finding {
+  std::string rule_id;  // "PS401"
+  std::string rule_name;
+  Category category = Category::loops;
+  Severity severity = Severity::low;
+  std::string path;  // as the user gave it (joined with the walked relative path)
+  Span span;
+  std::string message;
+  std::string suggestion;
+  std::string fingerprint;
+  // The text of the first flagged line, kept so reports can show it after the tree is gone.
+  std::string source_line;
+  // Line of the statement that contains the flagged node: suppressions may sit there too.
+  std::uint32_t statement_line = 0;
+};
+
+// Something that stopped a file (or a path) from being scanned, in part or whole.
+struct FileError {
+  std::string path;
+  std::string message;
+  // True when the file was still analysed (e.g. invalid UTF-8 replaced); false when skipped.
+  bool analysed = false;
+};
+
+}  // namespace perfscan

@@ -1,0 +1,50 @@
+// The one value every output format is written from: findings, errors and the summary.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "perfscan/finding.hpp"
+
+namespace perfscan {
+
+struct FileSummary {
+  std::string path;
+  int findings = 0;
+  int score = 0;  // sum of severity weights
+  std::array<int, kAllSeverities.size()> by_severity{};
+  Category dominant_category = Category::loops;
+};
+
+struct Summary {
+  std::uint64_t files_scanned = 0;
+  std::uint64_t lines_scanned = 0;
+  std::uint64_t bytes_scanned = 0;
+  int total = 0;
+  std::array<int, kAllSeverities.size()> by_severity{};   // indexed by Severity
+  std::array<int, kAllCategories.size()> by_category{};   // indexed by Category
+  std::map<std::string, int> by_rule;                     // rule id -> count
+  std::vector<FileSummary> files;  // files with findings, highest score first, then path
+};
+
+struct ScanStats {
+  double seconds = 0.0;
+  unsigned jobs = 1;
+};
+
+struct Report {
+  std::string tool_version;
+  std::vector<Finding> findings;  // sorted by path, line, column, rule
+  std::vector<FileError> errors;  // sorted by path
+  Summary summary;
+  ScanStats stats;
+};
+
+// Fills `report.summary` counts from `report.findings` (file and line counts come from the
+// engine). Writers read the summary; they never recount.
+void summarize_findings(Report& report);
+
+}  // namespace perfscan

@@ -1,0 +1,166 @@
+#include "rule_helpers.hpp"
+
+#include <cctype>
+
+namespace perfscan {
+namespace {
+
+bool is_literal_display(Node node) {
+  std::string_view kind = node.kind();
+  if (kind != "list" && kind != "tuple" && kind != "set" && kind != "dictionary") return false;
+  for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
+    std::string_view child = node.named_child(i).kind();
+    if (child == "list_splat" || child == "dictionary_splat") return false;
+  }
+  return true;
+}
+
+bool is_integer_literal(Node node) {
+  if (node.is("unary_operator")) node = node.field("argument");
+  return node.is("integer");
+}
+
+bool is_upper_case(std::string_view name) {
+  bool has_letter = false;
+  for (char c : name) {
+    if (std::islower(static_cast<unsigned char>(c))) return false;
+    has_letter = has_letter || std::isupper(static_cast<unsigned char>(c));
+  }
+  return has_letter;
+}
+
+// The value a name was assigned, when its binding is a plain `name = value`.
+Node assigned_value(const Binding& binding) {
+  if (binding.kind != BindingKind::assignment || !binding.node.is("assignment")) return {};
+  Node value = binding.node;
+  while (value && value.is("assignment")) value = value.field("right");
+  return value;
+}
+
+// Calls that iterate their first argument without changing how many items it has.
+bool is_size_preserving_wrapper(std::string_view callee) {
+  return callee == "builtins.enumerate" || callee == "builtins.reversed" ||
+         callee == "builtins.sorted" || callee == "builtins.list" || callee == "builtins.tuple" ||
+         callee == "builtins.set" || callee == "builtins.frozenset" || callee == "builtins.iter";
+}
+
+}  // namespace
+
+Node first_argument(Node call) {
+  Node arguments = call.field("arguments");
+  if (!arguments) return {};
+  for (uint32_t i = 0, n = arguments.named_child_count(); i < n; ++i) {
+    Node argument = arguments.named_child(i);
+    if (argument.is("comment")) continue;
+    return argument.is("keyword_argument") || argument.is("list_splat") ||
+                   argument.is("dictionary_splat")
+               ? Node{}
+               : argument;
+  }
+  return {};
+}
+
+bool is_constant_bounded(const Context& ctx, Node iterable) {
+  // Each step unwraps one layer (parentheses, a wrapper call, a constant name), so the loop
+  // ends; the bound guards against pathological alias chains.
+  for (int step = 0; step < 16 && iterable; ++step) {
+    std::string_view kind = iterable.kind();
+    if (kind == "string" || kind == "concatenated_string") return true;
+    if (is_literal_display(iterable)) return true;
+    if (kind == "parenthesized_expression") {
+      iterable = iterable.named_child(0);
+      continue;
+    }
+    if (kind == "identifier") {
+      const Binding* binding = ctx.lookup(ctx.text(iterable));
+      if (binding == nullptr) return false;
+      Node value = assigned_value(*binding);
+      if (!value) return false;
+      // A list bound to a lower-case name is usually filled later; tuples cannot be.
+      if (!value.is("tuple") && !is_upper_case(ctx.text(iterable))) return false;
+      iterable = value;
+      continue;
+    }
+    if (kind == "call") {
+      std::string callee = ctx.callee_name(iterable);
+      Node arguments = iterable.field("arguments");
+      if (callee == "builtins.range") {
+        if (!arguments || arguments.named_child_count() == 0) return false;
+        for (uint32_t i = 0, n = arguments.named_child_count(); i < n; ++i) {
+          if (!is_integer_literal(arguments.named_child(i))) return false;
+        }
+        return true;
+      }
+      if (callee == "builtins.zip" && arguments) {
+        for (uint32_t i = 0, n = arguments.named_child_count(); i < n; ++i) {
+          if (is_constant_bounded(ctx, arguments.named_child(i))) return true;
+        }
+        return false;
+      }
+      if (is_size_preserving_wrapper(callee)) {
+        iterable = first_argument(iterable);
+        continue;
+      }
+      // d.items() / d.keys() / d.values() over a constant display.
+      Node function = iterable.field("function");
+      if (function.is("attribute")) {
+        std::string_view method = ctx.text(function.field("attribute"));
+        if (method == "items" || method == "keys" || method == "values") {
+          iterable = function.field("object");
+          continue;
+        }
+      }
+      return false;
+    }
+    return false;
+  }
+  return false;
+}
+
+std::vector<std::string_view> identifiers_in(const Context& ctx, Node expr) {
+  std::vector<std::string_view> names;
+  std::vector<Node> pending{expr};
+  while (!pending.empty()) {
+    Node node = pending.back();
+    pending.pop_back();
+    if (!node) continue;
+    if (node.is("identifier")) {
+      names.push_back(ctx.text(node));
+      continue;
+    }
+    if (node.is("attribute")) {  // `a.b`: only `a` is a name lookup
+      pending.push_back(node.field("object"));
+      continue;
+    }
+    if (node.is("keyword_argument")) {  // `f(key=v)`: `key` is not a name lookup
+      pending.push_back(node.field("value"));
+      continue;
+    }
+    for (uint32_t i = node.named_child_count(); i-- > 0;) pending.push_back(node.named_child(i));
+  }
+  return names;
+}
+
+std::string short_text(const Context& ctx, Node expr, std::size_t max_chars) {
+  std::string out;
+  bool in_space = false;
+  for (char c : ctx.text(expr)) {
+    bool space = c == ' ' || c == '\n' || c == '\r' || c == '\t';
+    if (space) {
+      if (!in_space && !out.empty()) out.push_back(' ');
+      in_space = true;
+      continue;
+    }
+    in_space = false;
+    out.push_back(c);
+  }
+  if (out.size() > max_chars) {
+    std::size_t cut = max_chars;
+    // Do not cut a UTF-8 sequence in half.
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out = out.substr(0, cut) + "…";
+  }
+  return out;
+}
+
+}  // namespace perfscan

@@ -1,0 +1,108 @@
+#include "engine/analyse.hpp"
+
+#include <fmt/format.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "perfscan/context.hpp"
+#include "syntax/source.hpp"
+
+namespace perfscan {
+namespace {
+
+std::string fold_whitespace(std::string_view text) {
+  std::string out;
+  bool pending_space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+void drop_suppressed(std::vector<Finding>& findings, const Suppressions& suppressions) {
+  if (suppressions.skip_file) {
+    findings.clear();
+    return;
+  }
+  if (suppressions.by_line.empty()) return;
+  std::erase_if(findings, [&](const Finding& finding) {
+    return suppressions.suppresses(finding.span.line, finding.rule_id) ||
+           suppressions.suppresses(finding.statement_line, finding.rule_id);
+  });
+}
+
+// The context left the enclosing function's name in `fingerprint`; replace it with the hash.
+void assign_fingerprints(std::vector<Finding>& findings) {
+  std::map<std::tuple<std::string, std::string, std::string>, int> seen;
+  for (Finding& finding : findings) {
+    std::string function = std::move(finding.fingerprint);
+    int& occurrence = seen[{finding.rule_id, fold_whitespace(finding.source_line), function}];
+    finding.fingerprint = fingerprint(finding, function, occurrence++);
+  }
+}
+
+}  // namespace
+
+std::string fingerprint(const Finding& finding, const std::string& function, int occurrence) {
+  std::string key = fmt::format("{}\n{}\n{}\n{}\n{}", finding.rule_id, finding.path,
+                                fold_whitespace(finding.source_line), function, occurrence);
+  return fmt::format("{:016x}", XXH3_64bits(key.data(), key.size()));
+}
+
+FileResult analyse_text(const std::string& display_path, const std::string& module, bool is_package,
+                        std::string bytes, Parser& parser, const RuleDispatch& dispatch) {
+  FileResult result;
+  result.bytes = bytes.size();
+  SourceText source = decode_source(std::move(bytes));
+  if (!source.fatal.empty()) {
+    result.errors.push_back(FileError{display_path, source.fatal, false});
+    return result;
+  }
+  if (!source.warning.empty()) {
+    result.errors.push_back(FileError{display_path, source.warning, true});
+  }
+  result.scanned = true;
+  result.lines = count_lines(source.text);
+  Tree tree = parser.parse(source.text);
+  if (!tree.valid()) {
+    result.scanned = false;
+    result.errors.push_back(FileError{display_path, "the parser gave up on this file", false});
+    return result;
+  }
+  Context context(display_path, module, is_package, source.text);
+  Walker walker(context, dispatch);
+  walker.walk(tree.root());
+  result.findings = std::move(context.findings());
+  result.facts = std::move(context.facts());
+  drop_suppressed(result.findings, result.facts.suppressions);
+  assign_fingerprints(result.findings);
+  return result;
+}
+
+FileResult analyse_file(const DiscoveredFile& file, Parser& parser, const RuleDispatch& dispatch,
+                        const std::string* source) {
+  std::string bytes;
+  if (source != nullptr) {
+    bytes = *source;
+  } else {
+    std::string error;
+    if (!read_file_bytes(file.fs_path, bytes, error)) {
+      FileResult result;
+      result.errors.push_back(FileError{file.display_path, "cannot read: " + error, false});
+      return result;
+    }
+  }
+  return analyse_text(file.display_path, file.module, file.is_package, std::move(bytes), parser,
+                      dispatch);
+}
+
+}  // namespace perfscan

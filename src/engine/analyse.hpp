@@ -1,0 +1,38 @@
+// Stage 3 driver for one file: read, decode, parse, walk, then the per-file part of linking
+// (suppressions, fingerprints). Runs on a worker thread; touches no shared state.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "discover/discover.hpp"
+#include "perfscan/facts.hpp"
+#include "perfscan/finding.hpp"
+#include "semantic/walker.hpp"
+#include "syntax/parser.hpp"
+
+namespace perfscan {
+
+struct FileResult {
+  bool scanned = false;  // false when the file could not be read or decoded at all
+  std::uint64_t lines = 0;
+  std::uint64_t bytes = 0;
+  std::vector<Finding> findings;
+  std::vector<FileError> errors;
+  FileFacts facts;
+};
+
+// `source` is used instead of reading fs_path when `has_source` (stdin).
+FileResult analyse_file(const DiscoveredFile& file, Parser& parser, const RuleDispatch& dispatch,
+                        const std::string* source = nullptr);
+
+// Analyses text already in memory (tests, stdin).
+FileResult analyse_text(const std::string& display_path, const std::string& module, bool is_package,
+                        std::string bytes, Parser& parser, const RuleDispatch& dispatch);
+
+// Stable identity of a finding across unrelated edits: rule, path, the flagged line's text with
+// white space folded, the enclosing function, and the occurrence number among identical ones.
+std::string fingerprint(const Finding& finding, const std::string& function, int occurrence);
+
+}  // namespace perfscan

@@ -1,0 +1,115 @@
+// JSON output, schema_version 1. The key order is part of the format (diffs between runs stay
+// readable), hence ordered_json.
+#include <cmath>
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "report/writers.hpp"
+
+namespace perfscan {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr int kSchemaVersion = 1;
+
+Json severity_counts(const Summary& summary) {
+  Json counts = Json::object();
+  for (Severity severity : kAllSeverities) {
+    counts[std::string(severity_name(severity))] =
+        summary.by_severity.at(static_cast<std::size_t>(severity));
+  }
+  return counts;
+}
+
+// Every category is listed, zeros included, so consumers never have to test for a key.
+Json category_counts(const Summary& summary) {
+  Json counts = Json::object();
+  for (Category category : kAllCategories) {
+    counts[std::string(category_id(category))] =
+        summary.by_category.at(static_cast<std::size_t>(category));
+  }
+  return counts;
+}
+
+Json rule_counts(const Summary& summary) {
+  Json counts = Json::object();
+  for (const auto& [rule_id, count] : summary.by_rule) counts[rule_id] = count;
+  return counts;
+}
+
+Json file_list(const Summary& summary) {
+  Json files = Json::array();
+  for (const FileSummary& file : summary.files) {
+    files.push_back(Json{{"path", file.path}, {"findings", file.findings}, {"score", file.score}});
+  }
+  return files;
+}
+
+Json summary_json(const Summary& summary) {
+  Json json = Json::object();
+  json["files_scanned"] = summary.files_scanned;
+  json["lines_scanned"] = summary.lines_scanned;
+  json["total"] = summary.total;
+  json["by_severity"] = severity_counts(summary);
+  json["by_category"] = category_counts(summary);
+  json["by_rule"] = rule_counts(summary);
+  json["files"] = file_list(summary);
+  return json;
+}
+
+Json finding_json(const Finding& finding) {
+  Json json = Json::object();
+  json["rule"] = finding.rule_id;
+  json["name"] = finding.rule_name;
+  json["category"] = std::string(category_id(finding.category));
+  json["severity"] = std::string(severity_name(finding.severity));
+  json["path"] = finding.path;
+  json["line"] = finding.span.line;
+  json["column"] = finding.span.column;
+  json["end_line"] = finding.span.end_line;
+  json["end_column"] = finding.span.end_column;
+  json["message"] = finding.message;
+  json["suggestion"] = finding.suggestion;
+  json["fingerprint"] = finding.fingerprint;
+  return json;
+}
+
+Json findings_json(const Report& report) {
+  Json findings = Json::array();
+  for (const Finding& finding : report.findings) findings.push_back(finding_json(finding));
+  return findings;
+}
+
+Json errors_json(const Report& report) {
+  Json errors = Json::array();
+  for (const FileError& error : report.errors) {
+    errors.push_back(Json{{"path", error.path}, {"message", error.message}});
+  }
+  return errors;
+}
+
+// Milliseconds are all the precision a timing deserves; more would only add noise to diffs.
+double rounded_seconds(double seconds) { return std::round(seconds * 1000.0) / 1000.0; }
+
+Json stats_json(const ScanStats& stats) {
+  return Json{{"seconds", rounded_seconds(stats.seconds)}, {"jobs", stats.jobs}};
+}
+
+}  // namespace
+
+void write_json(const Report& report, std::ostream& out) {
+  Json document = Json::object();
+  document["tool"] = Json{{"name", "perfscan"}, {"version", report.tool_version}};
+  document["schema_version"] = kSchemaVersion;
+  document["summary"] = summary_json(report.summary);
+  document["findings"] = findings_json(report);
+  document["errors"] = errors_json(report);
+  document["stats"] = stats_json(report.stats);
+  // Paths and messages can carry bytes from a user's broken file: replace invalid UTF-8
+  // (with U+FFFD) rather than let the dump throw and lose the whole report.
+  out << document.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
+}
+
+}  // namespace perfscan

@@ -1,0 +1,51 @@
+// Node kinds the semantic layer acts on, mapped once from the grammar's symbol ids so the walk
+// compares small integers instead of strings.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include <tree_sitter/api.h>
+
+namespace perfscan {
+
+enum class SemKind : std::uint8_t {
+  other,
+  module,
+  function_definition,
+  lambda,
+  class_definition,
+  for_statement,
+  while_statement,
+  comprehension,  // list/set/dictionary comprehension, generator expression
+  for_in_clause,
+  import_statement,
+  import_from_statement,
+  future_import_statement,
+  assignment,
+  augmented_assignment,
+  named_expression,
+  with_statement,
+  try_statement,
+  except_clause,
+  global_statement,
+  nonlocal_statement,
+  comment,
+  call,
+  error,
+  statement,  // any other simple or compound statement (suppressions may sit on its line)
+};
+
+// Indexed by TSSymbol.
+const std::vector<SemKind>& semantic_kinds();
+
+inline SemKind semantic_kind(TSSymbol symbol) {
+  const auto& kinds = semantic_kinds();
+  return symbol < kinds.size() ? kinds[symbol] : SemKind::other;
+}
+
+bool is_python_builtin(std::string_view name);
+bool is_statement_kind(SemKind kind);
+
+}  // namespace perfscan

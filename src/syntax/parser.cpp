@@ -1,0 +1,59 @@
+#include "syntax/parser.hpp"
+
+#include <fmt/format.h>
+
+namespace perfscan {
+
+Parser::Parser() : raw_(ts_parser_new()) { ts_parser_set_language(raw_.get(), tree_sitter_python()); }
+
+Tree Parser::parse(std::string_view source) {
+  return Tree{ts_parser_parse_string(raw_.get(), nullptr, source.data(),
+                                     static_cast<uint32_t>(source.size()))};
+}
+
+namespace {
+
+std::string describe_error(Node node, std::string_view source) {
+  if (node.is_missing()) return fmt::format("syntax error: missing `{}`", node.kind());
+  auto begin = node.start_byte();
+  auto end = std::min<std::size_t>(node.end_byte(), source.size());
+  std::string_view token = source.substr(begin, end - begin);
+  token = token.substr(0, token.find_first_of("\r\n"));
+  if (token.size() > 40) token = token.substr(0, 40);
+  if (token.empty()) return "syntax error: unexpected end of input";
+  return fmt::format("syntax error: unexpected `{}`", token);
+}
+
+}  // namespace
+
+// Descends towards the first ERROR or MISSING node in document order. Each step goes one level
+// deeper, so the loop is bounded by the tree depth without using the call stack.
+SyntaxError first_syntax_error(Node root, std::string_view source) {
+  SyntaxError result;
+  if (!root.has_error()) return result;
+  Node node = root;
+  for (;;) {
+    Node next;
+    for (uint32_t i = 0, n = node.child_count(); i < n; ++i) {
+      Node child = node.child(i);
+      if (child.is("ERROR") || child.is_missing()) {
+        result.found = true;
+        result.node = child;
+        result.message = describe_error(child, source);
+        return result;
+      }
+      if (child.has_error()) {
+        next = child;
+        break;
+      }
+    }
+    if (!next) break;
+    node = next;
+  }
+  result.found = true;
+  result.node = node;
+  result.message = describe_error(node, source);
+  return result;
+}
+
+}  // namespace perfscan

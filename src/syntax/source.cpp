@@ -1,0 +1,196 @@
+#include "syntax/source.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <regex>
+
+namespace perfscan {
+namespace {
+
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// Length of the valid UTF-8 sequence starting at `i`, or 0 if it is not valid.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char lead = byte(i);
+  if (lead < 0x80) return 1;
+  std::size_t length = 0;
+  std::uint32_t min_code = 0;
+  if ((lead & 0xE0) == 0xC0) {
+    length = 2;
+    min_code = 0x80;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3;
+    min_code = 0x800;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4;
+    min_code = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + length > s.size()) return 0;
+  std::uint32_t code = lead & (0x7F >> length);
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    code = (code << 6) | (byte(i + k) & 0x3F);
+  }
+  bool surrogate = code >= 0xD800 && code <= 0xDFFF;
+  if (code < min_code || code > 0x10FFFF || surrogate) return 0;
+  return length;
+}
+
+std::size_t first_invalid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t length = utf8_sequence_length(s, i);
+    if (length == 0) return i;
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+std::uint64_t line_of_offset(std::string_view s, std::size_t offset) {
+  return 1 + static_cast<std::uint64_t>(std::count(s.begin(), s.begin() + offset, '\n'));
+}
+
+// PEP 263: a coding declaration on one of the first two lines.
+std::string coding_cookie(std::string_view s) {
+  std::size_t end = s.find('\n');
+  if (end != std::string_view::npos) end = s.find('\n', end + 1);
+  std::string head{s.substr(0, std::min(end, s.size()))};
+  static const std::regex kCookie(R"(^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+))",
+                                  std::regex::multiline);
+  std::smatch match;
+  if (!std::regex_search(head, match, kCookie)) return {};
+  std::string name = match[1];
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return c == '_' ? '-' : std::tolower(c); });
+  return name;
+}
+
+bool is_latin1_name(const std::string& name) {
+  return name == "latin-1" || name == "latin1" || name == "iso-8859-1" || name == "iso8859-1" ||
+         name == "l1" || name == "iso-latin-1" || name == "cp819";
+}
+
+std::string latin1_to_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / 8);
+  for (char c : s) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x80) {
+      out.push_back(c);
+    } else {
+      out.push_back(static_cast<char>(0xC0 | (byte >> 6)));
+      out.push_back(static_cast<char>(0x80 | (byte & 0x3F)));
+    }
+  }
+  return out;
+}
+
+std::string replace_invalid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t length = utf8_sequence_length(s, i);
+    if (length == 0) {
+      out.append(kReplacement);
+      ++i;
+    } else {
+      out.append(s.substr(i, length));
+      i += length;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool read_file_bytes(const std::string& path, std::string& bytes, std::string& error) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = std::strerror(errno);
+    return false;
+  }
+  bytes.clear();
+  char buffer[1 << 16];
+  for (;;) {
+    ssize_t got = ::read(fd, buffer, sizeof buffer);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      error = std::strerror(errno);
+      ::close(fd);
+      return false;
+    }
+    if (got == 0) break;
+    bytes.append(buffer, static_cast<std::size_t>(got));
+  }
+  ::close(fd);
+  return true;
+}
+
+SourceText decode_source(std::string bytes) {
+  SourceText result;
+  if (std::string_view(bytes).substr(0, kBom.size()) == kBom) bytes.erase(0, kBom.size());
+  if (auto nul = bytes.find('\0'); nul != std::string::npos) {
+    result.fatal = fmt::format(
+        "contains a NUL byte (line {}): not Python source text, skipped",
+        line_of_offset(bytes, nul));
+    return result;
+  }
+  std::size_t invalid = first_invalid_utf8(bytes);
+  if (invalid == std::string::npos) {
+    result.text = std::move(bytes);
+    return result;
+  }
+  std::string cookie = coding_cookie(bytes);
+  if (is_latin1_name(cookie)) {
+    result.text = latin1_to_utf8(bytes);
+    return result;
+  }
+  result.warning = fmt::format(
+      "invalid UTF-8 at line {}{}: undecodable bytes were replaced with U+FFFD and the rest "
+      "analysed",
+      line_of_offset(bytes, invalid),
+      cookie.empty() ? std::string{} : fmt::format(" (declared coding '{}' is not supported)", cookie));
+  result.text = replace_invalid_utf8(bytes);
+  return result;
+}
+
+std::uint32_t char_column(std::string_view source, std::uint32_t line_start,
+                          std::uint32_t byte_column) {
+  std::uint32_t column = 1;
+  std::size_t end = std::min<std::size_t>(source.size(), std::size_t{line_start} + byte_column);
+  for (std::size_t i = line_start; i < end; ++i) {
+    // Count every byte that does not continue a multi-byte sequence.
+    if ((static_cast<unsigned char>(source[i]) & 0xC0) != 0x80) ++column;
+  }
+  return column;
+}
+
+std::string_view line_containing(std::string_view source, std::uint32_t offset) {
+  if (offset > source.size()) return {};
+  std::size_t begin = 0;
+  if (offset > 0) {
+    std::size_t newline = source.rfind('\n', offset - 1);
+    if (newline != std::string_view::npos) begin = newline + 1;
+  }
+  std::size_t end = source.find('\n', offset);
+  if (end == std::string_view::npos) end = source.size();
+  std::string_view line = source.substr(begin, end - begin);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
+std::uint64_t count_lines(std::string_view source) {
+  if (source.empty()) return 0;
+  auto lines = static_cast<std::uint64_t>(std::count(source.begin(), source.end(), '\n'));
+  return source.back() == '\n' ? lines : lines + 1;
+}
+
+}  // namespace perfscan

@@ -1,0 +1,59 @@
+// Helpers shared by the test files: temporary folders and running the perfscan binary.
+#pragma once
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <string_view>
+
+namespace perfscan::testing {
+
+// A fresh folder under the system temp dir, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device device;
+    path_ = std::filesystem::temp_directory_path() /
+            ("perfscan-test-" + std::to_string(device()) + "-" + std::to_string(device()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::add, ignored);
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+
+  // Writes `content` to `relative` (creating parent folders) and returns the full path.
+  std::filesystem::path write(const std::string& relative, std::string_view content) const {
+    auto full = path_ / relative;
+    std::filesystem::create_directories(full.parent_path());
+    std::ofstream out(full, std::ios::binary);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    return full;
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout only; stderr is captured separately
+  std::string err;
+};
+
+// Runs `perfscan <args>` through the shell (args are passed verbatim: quote them yourself),
+// from `cwd` when given, capturing stdout and stderr.
+CommandResult run_perfscan(const std::string& args, const std::filesystem::path& cwd = {},
+                           const std::string& stdin_text = {});
+
+std::string read_file(const std::filesystem::path& path);
+
+}  // namespace perfscan::testing
