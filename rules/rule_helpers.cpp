@@ -7,17 +7,16 @@ namespace {
 
 bool is_literal_display(Node node) {
   std::string_view kind = node.kind();
-  if (kind != "list" && kind != "tuple" && kind != "set" && kind != "dictionary") return false;
+  // `for x in a, b:` iterates a bare expression_list: a tuple display without parentheses.
+  if (kind != "list" && kind != "tuple" && kind != "set" && kind != "dictionary" &&
+      kind != "expression_list") {
+    return false;
+  }
   for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
     std::string_view child = node.named_child(i).kind();
     if (child == "list_splat" || child == "dictionary_splat") return false;
   }
   return true;
-}
-
-bool is_integer_literal(Node node) {
-  if (node.is("unary_operator")) node = node.field("argument");
-  return node.is("integer");
 }
 
 bool is_upper_case(std::string_view name) {
@@ -27,6 +26,33 @@ bool is_upper_case(std::string_view name) {
     has_letter = has_letter || std::isupper(static_cast<unsigned char>(c));
   }
   return has_letter;
+}
+
+// An integer fixed by the source: a literal, an UPPER_CASE constant (`pickle.HIGHEST_PROTOCOL`)
+// or arithmetic over those. Operators nest, so an explicit stack is used.
+bool is_constant_integer(const Context& ctx, Node node) {
+  std::vector<Node> pending{node};
+  while (!pending.empty()) {
+    Node current = pending.back();
+    pending.pop_back();
+    std::string_view kind = current.kind();
+    if (kind == "integer") continue;
+    if (kind == "unary_operator") {
+      pending.push_back(current.field("argument"));
+    } else if (kind == "binary_operator") {
+      pending.push_back(current.field("left"));
+      pending.push_back(current.field("right"));
+    } else if (kind == "parenthesized_expression") {
+      pending.push_back(current.named_child(0));
+    } else if (kind == "identifier") {
+      if (!is_upper_case(ctx.text(current))) return false;
+    } else if (kind == "attribute") {
+      if (!is_upper_case(ctx.text(current.field("attribute")))) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
 }
 
 // The value a name was assigned, when its binding is a plain `name = value`.
@@ -60,10 +86,12 @@ Node first_argument(Node call) {
   return {};
 }
 
-bool is_constant_bounded(const Context& ctx, Node iterable) {
-  // Each step unwraps one layer (parentheses, a wrapper call, a constant name), so the loop
-  // ends; the bound guards against pathological alias chains.
-  for (int step = 0; step < 16 && iterable; ++step) {
+namespace {
+
+// Each step unwraps one layer (parentheses, a wrapper call, a constant name); `budget` bounds
+// the steps, and with them the recursion through zip() arguments, on hostile input.
+bool constant_bounded(const Context& ctx, Node iterable, int& budget) {
+  while (iterable && budget-- > 0) {
     std::string_view kind = iterable.kind();
     if (kind == "string" || kind == "concatenated_string") return true;
     if (is_literal_display(iterable)) return true;
@@ -74,6 +102,8 @@ bool is_constant_bounded(const Context& ctx, Node iterable) {
     if (kind == "identifier") {
       const Binding* binding = ctx.lookup(ctx.text(iterable));
       if (binding == nullptr) return false;
+      // Iterating a class walks an Enum's members: as many as the source lists.
+      if (binding->kind == BindingKind::class_def) return true;
       Node value = assigned_value(*binding);
       if (!value) return false;
       // A list bound to a lower-case name is usually filled later; tuples cannot be.
@@ -87,13 +117,13 @@ bool is_constant_bounded(const Context& ctx, Node iterable) {
       if (callee == "builtins.range") {
         if (!arguments || arguments.named_child_count() == 0) return false;
         for (uint32_t i = 0, n = arguments.named_child_count(); i < n; ++i) {
-          if (!is_integer_literal(arguments.named_child(i))) return false;
+          if (!is_constant_integer(ctx, arguments.named_child(i))) return false;
         }
         return true;
       }
       if (callee == "builtins.zip" && arguments) {
         for (uint32_t i = 0, n = arguments.named_child_count(); i < n; ++i) {
-          if (is_constant_bounded(ctx, arguments.named_child(i))) return true;
+          if (constant_bounded(ctx, arguments.named_child(i), budget)) return true;
         }
         return false;
       }
@@ -115,6 +145,42 @@ bool is_constant_bounded(const Context& ctx, Node iterable) {
     return false;
   }
   return false;
+}
+
+}  // namespace
+
+Node underlying_collection(const Context& ctx, Node iterable) {
+  for (int step = 0; step < 8 && iterable; ++step) {
+    if (iterable.is("parenthesized_expression")) {
+      iterable = iterable.named_child(0);
+      continue;
+    }
+    if (!iterable.is("call")) break;
+    std::string callee = ctx.callee_name(iterable);
+    Node inner;
+    if (is_size_preserving_wrapper(callee)) {
+      inner = first_argument(iterable);
+    } else if (callee == "builtins.range") {
+      // range(len(x)) walks x's indices.
+      Node argument = first_argument(iterable);
+      Node arguments = iterable.field("arguments");
+      if (argument && argument.is("call") && arguments.named_child_count() == 1 &&
+          ctx.callee_name(argument) == "builtins.len") {
+        inner = first_argument(argument);
+      }
+    } else if (Node function = iterable.field("function"); function.is("attribute")) {
+      std::string_view method = ctx.text(function.field("attribute"));
+      if (method == "items" || method == "keys" || method == "values") inner = function.field("object");
+    }
+    if (!inner) break;
+    iterable = inner;
+  }
+  return iterable;
+}
+
+bool is_constant_bounded(const Context& ctx, Node iterable) {
+  int budget = 64;
+  return constant_bounded(ctx, iterable, budget);
 }
 
 std::vector<std::string_view> identifiers_in(const Context& ctx, Node expr) {

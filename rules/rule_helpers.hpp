@@ -15,6 +15,10 @@ namespace perfscan {
 // wrapper such as enumerate()/sorted()/zip() over one of these.
 bool is_constant_bounded(const Context& ctx, Node iterable);
 
+// What an iterable walks, without wrappers that keep its size: `enumerate(xs)`, `sorted(xs)`,
+// `d.items()`, `range(len(xs))` -> `xs`, `d`, `xs`.
+Node underlying_collection(const Context& ctx, Node iterable);
+
 // Every identifier mentioned in an expression (attribute names excluded), in source order.
 std::vector<std::string_view> identifiers_in(const Context& ctx, Node expr);
 

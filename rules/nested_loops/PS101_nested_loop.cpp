@@ -24,7 +24,7 @@ class NestedLoop final : public Rule {
 
   void check(Node loop, Context& ctx) const override {
     Node iterable = loop.field("right");
-    if (!iterable || is_constant_bounded(ctx, iterable)) return;
+    if (!iterable || !is_collection(ctx, iterable)) return;
     std::vector<const LoopFrame*> outer = independent_outer_loops(ctx, iterable);
     if (outer.empty()) return;
     std::size_t depth = outer.size() + 1;
@@ -40,10 +40,19 @@ class NestedLoop final : public Rule {
     std::vector<std::string_view> names = identifiers_in(ctx, iterable);
     std::vector<const LoopFrame*> outer;
     for (const LoopFrame& frame : ctx.loops()) {
-      if (frame.kind == LoopKind::while_loop || is_constant_bounded(ctx, frame.iterable)) continue;
+      if (frame.kind == LoopKind::while_loop || !is_collection(ctx, frame.iterable)) continue;
       if (!depends_on_loop(ctx, names, frame)) outer.push_back(&frame);
     }
     return outer;
+  }
+
+  // A loop "over a collection": not one whose size the source fixes, and not a numeric
+  // `range(n)`: `for i in range(rows): for j in range(cols)` walks a grid once, while
+  // `range(len(xs))` is xs in disguise.
+  static bool is_collection(const Context& ctx, Node iterable) {
+    if (is_constant_bounded(ctx, iterable)) return false;
+    Node walked = underlying_collection(ctx, iterable);
+    return !(walked.is("call") && ctx.callee_name(walked) == "builtins.range");
   }
 
   static bool depends_on_loop(const Context& ctx, const std::vector<std::string_view>& names,
@@ -60,19 +69,24 @@ class NestedLoop final : public Rule {
     return loop.is("for_statement") ? loop.field("right") : loop;
   }
 
+  // "Loop over `customers` nested inside a loop over `orders`: O(|orders| × |customers|)".
   static std::string message(const Context& ctx, const std::vector<const LoopFrame*>& outer,
                              Node iterable) {
-    std::string inner = short_text(ctx, iterable);
-    std::vector<std::string> names;
-    for (const LoopFrame* frame : outer) names.push_back(fmt::format("`{}`", short_text(ctx, frame->iterable)));
-    std::string cost;
-    for (const LoopFrame* frame : outer) cost += fmt::format("len({}) × ", short_text(ctx, frame->iterable));
-    if (outer.size() == 1) {
-      return fmt::format("Loop over `{}` nested inside a loop over {}: O({}len({})) iterations",
-                         inner, names.front(), cost, inner);
+    auto name = [&](Node node) { return short_text(ctx, underlying_collection(ctx, node)); };
+    std::vector<std::string> quoted;
+    std::vector<std::string> sizes;
+    for (const LoopFrame* frame : outer) {
+      quoted.push_back(fmt::format("`{}`", name(frame->iterable)));
+      sizes.push_back(fmt::format("|{}|", name(frame->iterable)));
     }
-    return fmt::format("Loop over `{}` nested {} deep inside loops over {}: O({}len({})) iterations",
-                       inner, outer.size() + 1, fmt::join(names, ", "), cost, inner);
+    sizes.push_back(fmt::format("|{}|", name(iterable)));
+    if (outer.size() == 1) {
+      return fmt::format("Loop over `{}` nested inside a loop over {}: O({}) iterations",
+                         name(iterable), quoted.front(), fmt::join(sizes, " × "));
+    }
+    return fmt::format("Loop over `{}` nested {} deep inside loops over {}: O({}) iterations",
+                       name(iterable), outer.size() + 1, fmt::join(quoted, " and "),
+                       fmt::join(sizes, " × "));
   }
 
   static std::string suggestion(const Context& ctx, const std::vector<const LoopFrame*>& outer) {
@@ -80,7 +94,7 @@ class NestedLoop final : public Rule {
         "if the inner loop searches for matches, index it once before the loop over `{}` "
         "(e.g. `by_key = {{key(y): y for y in ...}}`, then `by_key.get(key(x))`) for O(n + m); "
         "if every pair is needed, keep it but bound the inputs",
-        short_text(ctx, outer.front()->iterable));
+        short_text(ctx, underlying_collection(ctx, outer.front()->iterable)));
   }
 };
 

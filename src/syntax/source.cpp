@@ -1,6 +1,7 @@
 #include "syntax/source.hpp"
 
 #include <fcntl.h>
+#include <iconv.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -73,24 +74,25 @@ std::string coding_cookie(std::string_view s) {
   return name;
 }
 
-bool is_latin1_name(const std::string& name) {
-  return name == "latin-1" || name == "latin1" || name == "iso-8859-1" || name == "iso8859-1" ||
-         name == "l1" || name == "iso-latin-1" || name == "cp819";
+bool is_utf8_name(const std::string& name) {
+  return name == "utf-8" || name == "utf8" || name.starts_with("utf-8-");
 }
 
-std::string latin1_to_utf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + s.size() / 8);
-  for (char c : s) {
-    auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x80) {
-      out.push_back(c);
-    } else {
-      out.push_back(static_cast<char>(0xC0 | (byte >> 6)));
-      out.push_back(static_cast<char>(0x80 | (byte & 0x3F)));
-    }
-  }
-  return out;
+// Decodes `s` from a declared PEP 263 encoding with iconv (glibc knows every codec Python
+// source files use in practice). False if the codec is unknown or the bytes do not decode.
+bool transcode_to_utf8(std::string_view s, const std::string& encoding, std::string& out) {
+  iconv_t converter = iconv_open("UTF-8", encoding.c_str());
+  if (converter == reinterpret_cast<iconv_t>(-1)) return false;
+  out.assign(s.size() * 4 + 16, '\0');
+  char* in_ptr = const_cast<char*>(s.data());  // iconv's signature is not const-correct
+  std::size_t in_left = s.size();
+  char* out_ptr = out.data();
+  std::size_t out_left = out.size();
+  std::size_t rc = iconv(converter, &in_ptr, &in_left, &out_ptr, &out_left);
+  iconv_close(converter);
+  if (rc == static_cast<std::size_t>(-1) || in_left != 0) return false;
+  out.resize(out.size() - out_left);
+  return true;
 }
 
 std::string replace_invalid_utf8(std::string_view s) {
@@ -143,21 +145,24 @@ SourceText decode_source(std::string bytes) {
         line_of_offset(bytes, nul));
     return result;
   }
+  std::string cookie = coding_cookie(bytes);
+  if (!cookie.empty() && !is_utf8_name(cookie)) {
+    std::string decoded;
+    if (transcode_to_utf8(bytes, cookie, decoded) && first_invalid_utf8(decoded) == std::string::npos) {
+      result.text = std::move(decoded);
+      return result;
+    }
+  }
   std::size_t invalid = first_invalid_utf8(bytes);
   if (invalid == std::string::npos) {
     result.text = std::move(bytes);
-    return result;
-  }
-  std::string cookie = coding_cookie(bytes);
-  if (is_latin1_name(cookie)) {
-    result.text = latin1_to_utf8(bytes);
     return result;
   }
   result.warning = fmt::format(
       "invalid UTF-8 at line {}{}: undecodable bytes were replaced with U+FFFD and the rest "
       "analysed",
       line_of_offset(bytes, invalid),
-      cookie.empty() ? std::string{} : fmt::format(" (declared coding '{}' is not supported)", cookie));
+      cookie.empty() ? std::string{} : fmt::format(" (declared coding '{}' could not be decoded)", cookie));
   result.text = replace_invalid_utf8(bytes);
   return result;
 }

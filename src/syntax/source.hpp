@@ -17,7 +17,7 @@ struct SourceText {
 bool read_file_bytes(const std::string& path, std::string& bytes, std::string& error);
 
 // Applies Python's source decoding rules as far as a performance linter needs: strip a BOM,
-// refuse NUL bytes (CPython does too), honour a Latin-1 coding cookie, and replace bytes that
+// refuse NUL bytes (CPython does too), honour a PEP 263 coding cookie, and replace bytes that
 // are not valid UTF-8 so the rest of the file is still analysed.
 SourceText decode_source(std::string bytes);
 
