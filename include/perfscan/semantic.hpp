@@ -48,7 +48,8 @@ enum class BindingKind : std::uint8_t {
   loop_target,    // for name in ...
   with_target,    // with ... as name
   except_target,  // except E as name
-  global_decl,    // global / nonlocal: the name lives in another scope
+  global_decl,    // global: the name lives in the module scope
+  nonlocal_decl,  // nonlocal: the name lives in an enclosing function's scope
   other,          // anything else that binds without a known value (del, match capture, ...)
 };
 

@@ -77,12 +77,13 @@ std::string_view Context::text(Node node) const {
 
 const Binding* Context::lookup(std::string_view name) const {
   // Python's LEGB rule: a class body's names are visible in the class body itself, not in
-  // functions nested in it. `global` sends the search to the module scope.
+  // functions nested in it. `global` sends the search to the module scope, `nonlocal` on outwards.
   for (std::size_t i = scopes_.size(); i-- > 0;) {
     const Scope& scope = scopes_[i];
     if (scope.kind == FrameKind::class_body && i + 1 != scopes_.size()) continue;
     auto it = scope.bindings.find(name);
     if (it == scope.bindings.end()) continue;
+    if (it->second.kind == BindingKind::nonlocal_decl) continue;
     if (it->second.kind == BindingKind::global_decl) {
       if (i == 0) return nullptr;
       auto global = scopes_.front().bindings.find(name);

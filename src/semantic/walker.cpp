@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string>
 
 #include "syntax/parser.hpp"
@@ -29,6 +30,23 @@ struct FieldIds {
     return ids;
   }
 };
+
+// Every child stored under `field` (`import a, b` has two `name` children). Read through a
+// cursor: tree-sitter 0.20's ts_node_field_name_for_child names only the first of a repeated
+// field.
+std::vector<Node> children_in_field(Node node, TSFieldId field) {
+  std::vector<Node> children;
+  TSTreeCursor cursor = ts_tree_cursor_new(node.raw());
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
+    do {
+      if (ts_tree_cursor_current_field_id(&cursor) == field) {
+        children.emplace_back(ts_tree_cursor_current_node(&cursor));
+      }
+    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  }
+  ts_tree_cursor_delete(&cursor);
+  return children;
+}
 
 bool starts_with_keyword(Node node, std::string_view keyword) {
   Node first = node.child(0);
@@ -67,6 +85,26 @@ std::set<std::string> parse_codes(std::string_view list) {
   return codes;
 }
 
+// The text after `marker` when it starts a directive in a comment: `#`, optional spaces, then
+// the marker (so "see the noqa docs" is not a directive). Several `#` segments may follow each
+// other (`# type: ignore  # noqa`). Returns npos-free view or nullopt.
+std::optional<std::string_view> directive_after(std::string_view comment, std::string_view lower,
+                                                std::string_view marker) {
+  for (std::size_t hash = lower.find('#'); hash != std::string_view::npos;
+       hash = lower.find('#', hash + 1)) {
+    std::size_t at = lower.find_first_not_of(' ', hash + 1);
+    if (at != std::string_view::npos && lower.substr(at, marker.size()) == marker) {
+      return comment.substr(at + marker.size());
+    }
+  }
+  return std::nullopt;
+}
+
+std::string_view skip_spaces(std::string_view text) {
+  text.remove_prefix(std::min(text.find_first_not_of(' '), text.size()));
+  return text;
+}
+
 }  // namespace
 
 // Directives: `# perfscan: skip-file`, `# perfscan: ignore` / `ignore[PS401, PS101]`,
@@ -74,25 +112,28 @@ std::set<std::string> parse_codes(std::string_view list) {
 // names other tools' codes only, so it records codes no perfscan rule has: nothing is silenced.
 void parse_suppression_comment(std::string_view comment, std::uint32_t line, Suppressions& out) {
   std::string lower = ascii_lower(comment);
-  if (lower.find("perfscan: skip-file") != std::string::npos ||
-      lower.find("perfscan:skip-file") != std::string::npos) {
-    out.skip_file = true;
+  if (auto rest = directive_after(comment, lower, "perfscan:")) {
+    std::string_view directive = skip_spaces(*rest);
+    std::string directive_lower = ascii_lower(directive);
+    if (directive_lower.starts_with("skip-file")) {
+      out.skip_file = true;
+      return;
+    }
+    if (!directive_lower.starts_with("ignore")) return;
+    std::string_view codes_part = skip_spaces(directive.substr(std::string_view("ignore").size()));
+    std::set<std::string> codes;
+    if (!codes_part.empty() && codes_part.front() == '[') {
+      codes = parse_codes(codes_part.substr(1, codes_part.find(']') - 1));
+    }
+    out.by_line[line] = std::move(codes);
     return;
   }
-  constexpr std::string_view kIgnore = "perfscan: ignore";
-  constexpr std::string_view kNoqa = "noqa";
-  std::set<std::string> codes;
-  if (auto at = lower.find(kIgnore); at != std::string::npos) {
-    std::string_view rest = std::string_view(comment).substr(at + kIgnore.size());
-    if (!rest.empty() && rest.front() == '[') codes = parse_codes(rest.substr(1, rest.find(']') - 1));
-  } else if (auto noqa = lower.find(kNoqa); noqa != std::string::npos) {
-    std::string_view rest = std::string_view(comment).substr(noqa + kNoqa.size());
-    rest.remove_prefix(std::min(rest.find_first_not_of(' '), rest.size()));
-    if (!rest.empty() && rest.front() == ':') codes = parse_codes(rest.substr(1));
-  } else {
-    return;
+  if (auto rest = directive_after(comment, lower, "noqa")) {
+    std::string_view codes_part = skip_spaces(*rest);
+    std::set<std::string> codes;
+    if (!codes_part.empty() && codes_part.front() == ':') codes = parse_codes(codes_part.substr(1));
+    out.by_line[line] = std::move(codes);
   }
-  out.by_line[line] = std::move(codes);
 }
 
 RuleDispatch::RuleDispatch(const std::vector<const Rule*>& rules) {
@@ -198,11 +239,21 @@ void Walker::enter_child_region(const Entry& parent, Node child, TSFieldId field
     case SemKind::comprehension: {
       // The body runs inside every clause; a later clause (or an `if`) inside the clauses
       // before it. The first clause's iterable is evaluated once, outside the loop.
+      // The comprehension's own scope (its loop variables) likewise covers everything but
+      // that first iterable.
       bool is_body = field == fields.body;
+      bool is_first_clause = true;
+      for (uint32_t i = 0, n = p.named_child_count(); i < n && is_first_clause; ++i) {
+        Node clause = p.named_child(i);
+        if (clause.is("for_in_clause")) is_first_clause = clause == child;
+      }
+      if (is_first_clause) break;
+      push_scope(FrameKind::function, entry);
       for (uint32_t i = 0, n = p.named_child_count(); i < n; ++i) {
         Node clause = p.named_child(i);
         if (!clause.is("for_in_clause")) continue;
-        if (!is_body && clause.start_byte() >= child.start_byte()) break;
+        bind_pattern(clause.field("left"), BindingKind::loop_target);
+        if (!is_body && clause.start_byte() >= child.start_byte()) continue;
         push_loop(LoopFrame{p, LoopKind::comprehension, starts_with_keyword(clause, "async"),
                             clause.field("left"), clause.field("right")},
                   entry);
@@ -282,26 +333,21 @@ void Walker::apply_node_effects(Entry& entry) {
       ctx_.facts_.classes.push_back(std::move(fact));
       break;
     }
-    case SemKind::comprehension: {
-      push_scope(FrameKind::function, entry);
-      for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
-        Node clause = node.named_child(i);
-        if (clause.is("for_in_clause")) bind_pattern(clause.field("left"), BindingKind::loop_target);
-      }
-      break;
-    }
     case SemKind::import_statement:
     case SemKind::future_import_statement:
       bind_import(node);
       break;
     case SemKind::import_from_statement: bind_import_from(node); break;
     case SemKind::global_statement:
-    case SemKind::nonlocal_statement:
+    case SemKind::nonlocal_statement: {
+      BindingKind kind = entry.kind == SemKind::global_statement ? BindingKind::global_decl
+                                                                 : BindingKind::nonlocal_decl;
       for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
         Node name = node.named_child(i);
-        if (name.is("identifier")) bind(ctx_.text(name), Binding{BindingKind::global_decl, {}, name});
+        if (name.is("identifier")) bind(ctx_.text(name), Binding{kind, {}, name});
       }
       break;
+    }
     case SemKind::comment: record_suppression(node); break;
     case SemKind::call: record_call_fact(node); break;
     default: break;
@@ -396,9 +442,7 @@ void Walker::bind_parameters(Node parameters) {
 }
 
 void Walker::bind_import(Node statement) {
-  for (uint32_t i = 0, n = statement.child_count(); i < n; ++i) {
-    if (ts_node_field_name_for_child(statement.raw(), i) == nullptr) continue;
-    Node imported = statement.child(i);
+  for (Node imported : children_in_field(statement, FieldIds::get().name)) {
     if (imported.is("aliased_import")) {
       std::string target(ctx_.text(imported.field("name")));
       bind(ctx_.text(imported.field("alias")),
@@ -417,10 +461,7 @@ void Walker::bind_import_from(Node statement) {
   Node module = statement.field("module_name");
   std::string base = module.is("relative_import") ? ctx_.resolve_relative_import(module)
                                                   : std::string(ctx_.text(module));
-  for (uint32_t i = 0, n = statement.child_count(); i < n; ++i) {
-    const char* field = ts_node_field_name_for_child(statement.raw(), i);
-    if (field == nullptr || std::string_view(field) != "name") continue;
-    Node imported = statement.child(i);
+  for (Node imported : children_in_field(statement, FieldIds::get().name)) {
     Node name = imported.is("aliased_import") ? imported.field("name") : imported;
     Node alias = imported.is("aliased_import") ? imported.field("alias") : imported;
     bind(ctx_.text(alias), Binding{BindingKind::import,
