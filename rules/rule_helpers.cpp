@@ -184,9 +184,12 @@ bool is_constant_bounded(const Context& ctx, Node iterable) {
 }
 
 std::vector<std::string_view> identifiers_in(const Context& ctx, Node expr) {
+  // Iterables are small; the cap keeps pathological nesting (comprehensions thousands deep,
+  // each asking about the next) linear overall.
+  constexpr int kMaxNodes = 4096;
   std::vector<std::string_view> names;
   std::vector<Node> pending{expr};
-  while (!pending.empty()) {
+  for (int visited = 0; !pending.empty() && visited < kMaxNodes; ++visited) {
     Node node = pending.back();
     pending.pop_back();
     if (!node) continue;
@@ -211,6 +214,7 @@ std::string short_text(const Context& ctx, Node expr, std::size_t max_chars) {
   std::string out;
   bool in_space = false;
   for (char c : ctx.text(expr)) {
+    if (out.size() > max_chars + 4) break;  // enough to know it will be shortened
     bool space = c == ' ' || c == '\n' || c == '\r' || c == '\t';
     if (space) {
       if (!in_space && !out.empty()) out.push_back(' ');

@@ -42,6 +42,7 @@ class StringConcatInLoop final : public Rule {
  private:
   // `name = name + x + ...` or `name = x + name` (prepending copies just the same).
   static bool concatenates_onto(const Context& ctx, Node value, std::string_view name) {
+    while (value && value.is("parenthesized_expression")) value = value.named_child(0);
     if (!value || !value.is("binary_operator") || ctx.text(value.field("operator")) != "+") return false;
     Node right = value.field("right");
     if (right.is("identifier") && ctx.text(right) == name) return true;

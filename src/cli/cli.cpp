@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <fstream>
@@ -45,9 +47,11 @@ void define_options(CLI::App& app, CliOptions& o) {
                  "Rules to run: ids (PS401), prefixes (PS4), categories (string-concat), names "
                  "or ALL; comma-separated, repeatable")
       ->delimiter(',')
+      ->allow_extra_args(false)
       ->type_name("RULES");
   app.add_option("--ignore", o.scan.ignore, "Rules not to run (same forms as --select)")
       ->delimiter(',')
+      ->allow_extra_args(false)
       ->type_name("RULES");
   app.add_option("--min-severity", o.min_severity, "Hide findings below this severity")
       ->check(CLI::IsMember(kSeverityChoices));
@@ -62,6 +66,7 @@ void define_options(CLI::App& app, CliOptions& o) {
   app.add_flag("-q,--quiet", o.quiet, "Print findings and a one-line total only");
   app.add_flag("--statistics", o.statistics, "Add counts per rule to the summary");
   app.add_option("--exclude", o.scan.excludes, "Glob of paths to skip (repeatable)")
+      ->allow_extra_args(false)
       ->type_name("GLOB");
   app.add_flag("--include-pyi", o.scan.include_pyi, "Also scan *.pyi stub files");
   app.add_flag("--no-gitignore", o.no_gitignore, "Scan files that .gitignore excludes");
@@ -106,9 +111,12 @@ int list_rules(const CliOptions& o) {
   return kExitClean;
 }
 
-int explain(const std::string& which) {
+int explain(std::string which) {
+  std::string upper = which;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   for (const auto& rule : all_rules()) {
-    if (rule->info().id == which || rule->info().name == which) {
+    if (rule->info().id == upper || rule->info().name == which) {
       std::cout << rule_doc(rule->info().id);
       return kExitClean;
     }
@@ -152,6 +160,13 @@ int scan_and_report(CliOptions& o) {
     if (!file.flush()) {
       std::cerr << "perfscan: cannot write " << o.output << '\n';
       return kExitError;
+    }
+  }
+  // The text report on stdout lists errors itself; other destinations would hide them from
+  // the person at the terminal.
+  if (o.format != "text" || !o.output.empty()) {
+    for (const FileError& error : report.errors) {
+      std::cerr << "perfscan: " << error.path << ": " << error.message << '\n';
     }
   }
   if (report.summary.files_scanned == 0 && report.errors.empty() && !o.quiet) {

@@ -96,7 +96,15 @@ std::vector<FileResult> analyse_all(const std::vector<Input>& inputs, const Rule
     Parser parser;
     for (std::size_t i = next++; i < inputs.size(); i = next++) {
       const Input& input = inputs[i];
-      results[i] = analyse_file(input.file, parser, dispatch, input.from_stdin ? &stdin_text : nullptr);
+      // No exception may cross the thread boundary: a failure is this file's error value.
+      try {
+        results[i] = analyse_file(input.file, parser, dispatch,
+                                  input.from_stdin ? &stdin_text : nullptr);
+      } catch (const std::exception& failure) {
+        results[i] = FileResult{};
+        results[i].errors.push_back(
+            FileError{input.file.display_path, std::string("analysis failed: ") + failure.what(), false});
+      }
     }
   };
   unsigned threads = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(inputs.size())));

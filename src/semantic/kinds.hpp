@@ -41,6 +41,7 @@ enum class SemKind : std::uint8_t {
 const std::vector<SemKind>& semantic_kinds();
 
 inline SemKind semantic_kind(TSSymbol symbol) {
+  if (symbol == static_cast<TSSymbol>(-1)) return SemKind::error;  // tree-sitter's ERROR
   const auto& kinds = semantic_kinds();
   return symbol < kinds.size() ? kinds[symbol] : SemKind::other;
 }

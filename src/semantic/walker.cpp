@@ -141,6 +141,7 @@ RuleDispatch::RuleDispatch(const std::vector<const Rule*>& rules) {
   by_symbol_.resize(ts_language_symbol_count(language));
   for (const Rule* rule : rules) {
     for (std::string_view kind : rule->node_kinds()) {
+      if (kind == "ERROR") error_rules_.push_back(rule);
       for (TSSymbol symbol = 0; symbol < by_symbol_.size(); ++symbol) {
         if (ts_language_symbol_type(language, symbol) == TSSymbolTypeRegular &&
             kind == ts_language_symbol_name(language, symbol)) {
@@ -394,9 +395,13 @@ void Walker::push_scope(FrameKind kind, Entry& entry) {
 
 void Walker::push_frame(FrameKind kind, Node node, bool is_async, std::string_view name,
                         Entry& entry) {
-  ctx_.frames_.push_back(ExecutionFrame{kind, node, is_async,
-                                        join_name(ctx_.frame().qualified_name, name),
-                                        ctx_.loops_.size()});
+  // Hostile input nests thousands of lambdas; past a sane depth the name stops growing so
+  // memory stays linear in the nesting.
+  constexpr std::size_t kMaxQualifiedName = 512;
+  const std::string& outer = ctx_.frame().qualified_name;
+  std::string qualified = outer.size() > kMaxQualifiedName ? outer : join_name(outer, name);
+  ctx_.frames_.push_back(
+      ExecutionFrame{kind, node, is_async, std::move(qualified), ctx_.loops_.size()});
   entry.frame_pushed = true;
 }
 

@@ -18,11 +18,15 @@ class RuleDispatch {
   explicit RuleDispatch(const std::vector<const Rule*>& rules);
   [[nodiscard]] const std::vector<const Rule*>& rules_for(TSSymbol symbol) const {
     static const std::vector<const Rule*> kNone;
+    if (symbol == kErrorSymbol) return error_rules_;
     return symbol < by_symbol_.size() ? by_symbol_[symbol] : kNone;
   }
 
  private:
+  // tree-sitter's ERROR nodes carry a built-in symbol outside the grammar's table.
+  static constexpr TSSymbol kErrorSymbol = static_cast<TSSymbol>(-1);
   std::vector<std::vector<const Rule*>> by_symbol_;
+  std::vector<const Rule*> error_rules_;
 };
 
 class Walker {

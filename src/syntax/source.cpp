@@ -1,6 +1,7 @@
 #include "syntax/source.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <iconv.h>
 #include <unistd.h>
 
@@ -8,7 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
-#include <regex>
+#include <cctype>
 
 namespace perfscan {
 namespace {
@@ -59,16 +60,35 @@ std::uint64_t line_of_offset(std::string_view s, std::size_t offset) {
   return 1 + static_cast<std::uint64_t>(std::count(s.begin(), s.begin() + offset, '\n'));
 }
 
-// PEP 263: a coding declaration on one of the first two lines.
+// The encoding named on one comment line, per PEP 263's `^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)`.
+std::string cookie_on_line(std::string_view line) {
+  std::size_t start = line.find_first_not_of(" \t\f");
+  if (start == std::string_view::npos || line[start] != '#') return {};
+  for (std::size_t at = line.find("coding", start); at != std::string_view::npos;
+       at = line.find("coding", at + 1)) {
+    std::size_t i = at + 6;
+    if (i >= line.size() || (line[i] != ':' && line[i] != '=')) continue;
+    ++i;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    std::size_t end = i;
+    while (end < line.size() && (std::isalnum(static_cast<unsigned char>(line[end])) ||
+                                 line[end] == '-' || line[end] == '_' || line[end] == '.')) {
+      ++end;
+    }
+    if (end > i) return std::string(line.substr(i, end - i));
+  }
+  return {};
+}
+
+// PEP 263: a coding declaration on one of the first two lines, normalised ("latin_1" ->
+// "latin-1").
 std::string coding_cookie(std::string_view s) {
-  std::size_t end = s.find('\n');
-  if (end != std::string_view::npos) end = s.find('\n', end + 1);
-  std::string head{s.substr(0, std::min(end, s.size()))};
-  static const std::regex kCookie(R"(^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+))",
-                                  std::regex::multiline);
-  std::smatch match;
-  if (!std::regex_search(head, match, kCookie)) return {};
-  std::string name = match[1];
+  std::size_t first_end = std::min(s.find('\n'), s.size());
+  std::string name = cookie_on_line(s.substr(0, first_end));
+  if (name.empty() && first_end < s.size()) {
+    std::string_view rest = s.substr(first_end + 1);
+    name = cookie_on_line(rest.substr(0, std::min(rest.find('\n'), rest.size())));
+  }
   std::transform(name.begin(), name.end(), name.begin(),
                  [](unsigned char c) { return c == '_' ? '-' : std::tolower(c); });
   return name;
@@ -78,10 +98,20 @@ bool is_utf8_name(const std::string& name) {
   return name == "utf-8" || name == "utf8" || name.starts_with("utf-8-");
 }
 
+// Python's codec aliases that glibc's iconv spells differently.
+std::string iconv_name(const std::string& python_name) {
+  if (python_name == "latin-1" || python_name == "latin1" || python_name == "iso-latin-1" ||
+      python_name == "l1" || python_name == "iso8859-1" || python_name == "cp819") {
+    return "ISO-8859-1";
+  }
+  if (python_name.starts_with("iso8859-")) return "ISO-8859-" + python_name.substr(8);
+  return python_name;
+}
+
 // Decodes `s` from a declared PEP 263 encoding with iconv (glibc knows every codec Python
 // source files use in practice). False if the codec is unknown or the bytes do not decode.
 bool transcode_to_utf8(std::string_view s, const std::string& encoding, std::string& out) {
-  iconv_t converter = iconv_open("UTF-8", encoding.c_str());
+  iconv_t converter = iconv_open("UTF-8", iconv_name(encoding).c_str());
   if (converter == reinterpret_cast<iconv_t>(-1)) return false;
   out.assign(s.size() * 4 + 16, '\0');
   char* in_ptr = const_cast<char*>(s.data());  // iconv's signature is not const-correct
@@ -93,6 +123,14 @@ bool transcode_to_utf8(std::string_view s, const std::string& encoding, std::str
   if (rc == static_cast<std::size_t>(-1) || in_left != 0) return false;
   out.resize(out.size() - out_left);
   return true;
+}
+
+// Python accepts a lone CR as a line break (old Mac files); tree-sitter does not. Turning it
+// into LF keeps every byte offset, so positions stay exact. CRLF is left alone.
+void normalise_lone_carriage_returns(std::string& s) {
+  for (std::size_t i = s.find('\r'); i != std::string::npos; i = s.find('\r', i + 1)) {
+    if (i + 1 >= s.size() || s[i + 1] != '\n') s[i] = '\n';
+  }
 }
 
 std::string replace_invalid_utf8(std::string_view s) {
@@ -114,14 +152,32 @@ std::string replace_invalid_utf8(std::string_view s) {
 }  // namespace
 
 bool read_file_bytes(const std::string& path, std::string& bytes, std::string& error) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     error = std::strerror(errno);
     return false;
   }
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    error = "not a regular file";
+    ::close(fd);
+    return false;
+  }
+  if (static_cast<std::uint64_t>(info.st_size) > kMaxSourceBytes) {
+    error = fmt::format("larger than {} MiB, skipped", kMaxSourceBytes >> 20);
+    ::close(fd);
+    return false;
+  }
   bytes.clear();
+  bytes.reserve(static_cast<std::size_t>(info.st_size));
   char buffer[1 << 16];
   for (;;) {
+    if (bytes.size() > kMaxSourceBytes) {  // the file grew while we read it
+      error = fmt::format("larger than {} MiB, skipped", kMaxSourceBytes >> 20);
+      ::close(fd);
+      return false;
+    }
     ssize_t got = ::read(fd, buffer, sizeof buffer);
     if (got < 0) {
       if (errno == EINTR) continue;
@@ -145,6 +201,7 @@ SourceText decode_source(std::string bytes) {
         line_of_offset(bytes, nul));
     return result;
   }
+  normalise_lone_carriage_returns(bytes);
   std::string cookie = coding_cookie(bytes);
   if (!cookie.empty() && !is_utf8_name(cookie)) {
     std::string decoded;

@@ -13,7 +13,11 @@ struct SourceText {
   std::string fatal;    // why the file cannot be analysed at all; "" if it can
 };
 
-// Reads a whole file. On failure returns false and sets `error` to the OS message.
+// tree-sitter addresses bytes with 32-bit offsets; far below that, a "source file" this large
+// is generated data, not code anyone reads.
+inline constexpr std::uint64_t kMaxSourceBytes = std::uint64_t{256} << 20;
+
+// Reads a whole regular file. On failure returns false and sets `error` to the OS message.
 bool read_file_bytes(const std::string& path, std::string& bytes, std::string& error);
 
 // Applies Python's source decoding rules as far as a performance linter needs: strip a BOM,
