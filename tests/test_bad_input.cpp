@@ -17,58 +17,18 @@
 #include <string_view>
 #include <vector>
 
-#include "test_support.hpp"
+#include "cli_support.hpp"
 
-using perfscan::testing::CommandResult;
-using perfscan::testing::read_file;
-using perfscan::testing::run_perfscan;
-using perfscan::testing::TempDir;
+using namespace perfscan::testing;  // NOLINT(google-build-using-namespace)
 
 namespace {
 
 namespace fs = std::filesystem;
-using Json = nlohmann::json;
 
 // PS401 (medium) at 3:5.
 constexpr std::string_view kConcat = "s = \"\"\nfor x in xs:\n    s += x\n";
 // PS101 (medium) at 2:14.
 constexpr std::string_view kNested = "for a in xs:\n    for b in ys:\n        pass\n";
-
-std::string q(std::string_view word) {
-  std::string quoted = "'";
-  for (char c : word) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
-}
-
-CommandResult run_in(const TempDir& dir, const std::string& args) {
-  return run_perfscan(args, dir.path());
-}
-
-Json parse_json(const CommandResult& result) {
-  INFO("stdout: " << result.out.substr(0, 4000));
-  INFO("stderr: " << result.err);
-  Json json;
-  REQUIRE_NOTHROW(json = Json::parse(result.out));
-  return json;
-}
-
-// "PS401 a.py:3:5" for every finding, in report order.
-std::vector<std::string> hits(const Json& report) {
-  std::vector<std::string> out;
-  for (const Json& finding : report.at("findings")) {
-    out.push_back(finding.at("rule").get<std::string>() + " " +
-                  finding.at("path").get<std::string>() + ":" +
-                  std::to_string(finding.at("line").get<int>()) + ":" +
-                  std::to_string(finding.at("column").get<int>()));
-  }
-  return out;
-}
 
 // "PS401 3:5-3:11" for every finding: positions without the path, to compare two files.
 std::vector<std::string> spans(const Json& report) {
@@ -80,10 +40,6 @@ std::vector<std::string> spans(const Json& report) {
                   std::to_string(f.at("end_column").get<int>()));
   }
   return out;
-}
-
-bool contains(std::string_view haystack, std::string_view needle) {
-  return haystack.find(needle) != std::string_view::npos;
 }
 
 // The message of the error reported for `path`, or "" when there is none.

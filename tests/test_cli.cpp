@@ -13,17 +13,13 @@
 #include <tuple>
 #include <vector>
 
-#include "test_support.hpp"
+#include "cli_support.hpp"
 
-using perfscan::testing::CommandResult;
-using perfscan::testing::read_file;
-using perfscan::testing::run_perfscan;
-using perfscan::testing::TempDir;
+using namespace perfscan::testing;  // NOLINT(google-build-using-namespace)
 
 namespace {
 
 namespace fs = std::filesystem;
-using Json = nlohmann::json;
 
 // PS401 (medium) at 3:5, spanning `s += x` (end column 11, exclusive).
 constexpr std::string_view kConcat = "s = \"\"\nfor x in xs:\n    s += x\n";
@@ -35,44 +31,6 @@ constexpr std::string_view kNested3 =
 // PS000 (high) on line 1.
 constexpr std::string_view kSyntaxError = "def broken(:\n    pass\n";
 constexpr std::string_view kClean = "def add(a, b):\n    return a + b\n";
-
-// Quotes a word for the shell that run_perfscan goes through.
-std::string q(std::string_view word) {
-  std::string quoted = "'";
-  for (char c : word) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
-}
-
-CommandResult run_in(const TempDir& dir, const std::string& args,
-                     const std::string& stdin_text = {}) {
-  return run_perfscan(args, dir.path(), stdin_text);
-}
-
-Json parse_json(const CommandResult& result) {
-  INFO("stdout: " << result.out);
-  INFO("stderr: " << result.err);
-  Json json;
-  REQUIRE_NOTHROW(json = Json::parse(result.out));
-  return json;
-}
-
-// "PS401 a.py:3:5" for every finding, in report order.
-std::vector<std::string> hits(const Json& report) {
-  std::vector<std::string> out;
-  for (const Json& finding : report.at("findings")) {
-    out.push_back(finding.at("rule").get<std::string>() + " " +
-                  finding.at("path").get<std::string>() + ":" +
-                  std::to_string(finding.at("line").get<int>()) + ":" +
-                  std::to_string(finding.at("column").get<int>()));
-  }
-  return out;
-}
 
 std::set<std::string> rule_ids(const Json& report) {
   std::set<std::string> ids;
@@ -86,10 +44,6 @@ std::vector<std::string> error_paths(const Json& report) {
   for (const Json& error : report.at("errors"))
     paths.push_back(error.at("path").get<std::string>());
   return paths;
-}
-
-bool contains(std::string_view haystack, std::string_view needle) {
-  return haystack.find(needle) != std::string_view::npos;
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

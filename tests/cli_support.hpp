@@ -1,0 +1,58 @@
+// Helpers for the end-to-end tests that run the perfscan binary and read its JSON report.
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "test_support.hpp"
+
+namespace perfscan::testing {
+
+using Json = nlohmann::json;
+
+// Quotes a word for the shell that run_perfscan goes through.
+inline std::string q(std::string_view word) {
+  std::string quoted = "'";
+  for (char c : word) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + "'";
+}
+
+inline CommandResult run_in(const TempDir& dir, const std::string& args,
+                            const std::string& stdin_text = {}) {
+  return run_perfscan(args, dir.path(), stdin_text);
+}
+
+inline Json parse_json(const CommandResult& result) {
+  INFO("stdout: " << result.out.substr(0, 4000));
+  INFO("stderr: " << result.err);
+  Json json;
+  REQUIRE_NOTHROW(json = Json::parse(result.out));
+  return json;
+}
+
+// "PS401 a.py:3:5" for every finding, in report order.
+inline std::vector<std::string> hits(const Json& report) {
+  std::vector<std::string> out;
+  for (const Json& finding : report.at("findings")) {
+    out.push_back(finding.at("rule").get<std::string>() + " " +
+                  finding.at("path").get<std::string>() + ":" +
+                  std::to_string(finding.at("line").get<int>()) + ":" +
+                  std::to_string(finding.at("column").get<int>()));
+  }
+  return out;
+}
+
+inline bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+}  // namespace perfscan::testing
