@@ -64,6 +64,8 @@ struct Finding {
   std::string message;
   std::string suggestion;
   std::string fingerprint;
+  // Qualified name of the enclosing function, class or module ("pkg.mod.Class.method").
+  std::string scope;
   // The text of the first flagged line, kept so reports can show it after the tree is gone.
   std::string source_line;
   // Line of the statement that contains the flagged node: suppressions may sit there too.

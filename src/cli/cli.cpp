@@ -111,7 +111,7 @@ int list_rules(const CliOptions& o) {
   return kExitClean;
 }
 
-int explain(std::string which) {
+int explain(const std::string& which) {
   std::string upper = which;
   std::transform(upper.begin(), upper.end(), upper.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });

@@ -40,21 +40,21 @@ void drop_suppressed(std::vector<Finding>& findings, const Suppressions& suppres
   });
 }
 
-// The context left the enclosing function's name in `fingerprint`; replace it with the hash.
+// Fingerprints need the whole file: identical flagged lines in one scope are told apart by
+// their occurrence number.
 void assign_fingerprints(std::vector<Finding>& findings) {
   std::map<std::tuple<std::string, std::string, std::string>, int> seen;
   for (Finding& finding : findings) {
-    std::string function = std::move(finding.fingerprint);
-    int& occurrence = seen[{finding.rule_id, fold_whitespace(finding.source_line), function}];
-    finding.fingerprint = fingerprint(finding, function, occurrence++);
+    int& occurrence = seen[{finding.rule_id, fold_whitespace(finding.source_line), finding.scope}];
+    finding.fingerprint = fingerprint(finding, occurrence++);
   }
 }
 
 }  // namespace
 
-std::string fingerprint(const Finding& finding, const std::string& function, int occurrence) {
+std::string fingerprint(const Finding& finding, int occurrence) {
   std::string key = fmt::format("{}\n{}\n{}\n{}\n{}", finding.rule_id, finding.path,
-                                fold_whitespace(finding.source_line), function, occurrence);
+                                fold_whitespace(finding.source_line), finding.scope, occurrence);
   return fmt::format("{:016x}", XXH3_64bits(key.data(), key.size()));
 }
 

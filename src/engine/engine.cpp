@@ -10,6 +10,7 @@
 
 #include "discover/discover.hpp"
 #include "engine/analyse.hpp"
+#include "syntax/parser.hpp"
 
 namespace perfscan {
 namespace {
@@ -143,6 +144,7 @@ std::vector<const Rule*> select_rules(const std::vector<std::string>& select,
 
 Report scan(const ScanOptions& options) {
   auto started = std::chrono::steady_clock::now();
+  if (std::string problem = grammar_incompatibility(); !problem.empty()) throw UsageError(problem);
   Report report;
   report.tool_version = std::string(version());
   RuleDispatch dispatch(select_rules(options.select, options.ignore));

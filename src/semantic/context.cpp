@@ -292,9 +292,7 @@ void Context::report(const Rule& rule, Node node, std::string message, std::stri
       break;
     }
   }
-  // Provisional: the engine turns this into the final fingerprint once the whole file is
-  // known (identical lines in one function get distinct occurrence numbers).
-  finding.fingerprint = frames_.back().qualified_name;
+  finding.scope = frames_.back().qualified_name;
   findings_.push_back(std::move(finding));
 }
 

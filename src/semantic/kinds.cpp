@@ -36,7 +36,6 @@ SemKind classify(std::string_view name) {
       {"nonlocal_statement", SemKind::nonlocal_statement},
       {"comment", SemKind::comment},
       {"call", SemKind::call},
-      {"ERROR", SemKind::error},
       {"expression_statement", SemKind::statement},
       {"return_statement", SemKind::statement},
       {"delete_statement", SemKind::statement},
@@ -62,13 +61,12 @@ const std::vector<SemKind>& semantic_kinds() {
   static const std::vector<SemKind> kinds = [] {
     const TSLanguage* language = tree_sitter_python();
     std::vector<SemKind> table(ts_language_symbol_count(language), SemKind::other);
-    for (TSSymbol symbol = 0; symbol < table.size(); ++symbol) {
+    for (std::size_t index = 0; index < table.size(); ++index) {
+      auto symbol = static_cast<TSSymbol>(index);
       // Anonymous tokens share names with keywords ("for", "lambda"): only named nodes count.
-      if (ts_language_symbol_type(language, symbol) != TSSymbolTypeRegular &&
-          std::string_view(ts_language_symbol_name(language, symbol)) != "ERROR") {
-        continue;
-      }
-      table[symbol] = classify(ts_language_symbol_name(language, symbol));
+      // ERROR is not in this table (see semantic_kind()).
+      if (ts_language_symbol_type(language, symbol) != TSSymbolTypeRegular) continue;
+      table[index] = classify(ts_language_symbol_name(language, symbol));
     }
     return table;
   }();

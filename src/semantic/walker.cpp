@@ -142,10 +142,11 @@ RuleDispatch::RuleDispatch(const std::vector<const Rule*>& rules) {
   for (const Rule* rule : rules) {
     for (std::string_view kind : rule->node_kinds()) {
       if (kind == "ERROR") error_rules_.push_back(rule);
-      for (TSSymbol symbol = 0; symbol < by_symbol_.size(); ++symbol) {
+      for (std::size_t index = 0; index < by_symbol_.size(); ++index) {
+        auto symbol = static_cast<TSSymbol>(index);
         if (ts_language_symbol_type(language, symbol) == TSSymbolTypeRegular &&
             kind == ts_language_symbol_name(language, symbol)) {
-          by_symbol_[symbol].push_back(rule);
+          by_symbol_[index].push_back(rule);
         }
       }
     }
@@ -500,9 +501,7 @@ void Walker::bind_augmented_assignment(Node assignment) {
   Node target = assignment.field("left");
   if (!target.is("identifier")) return;
   std::string_view name = ctx_.text(target);
-  const Binding* existing = ctx_.lookup(name);
-  bool same_scope = ctx_.scopes_.back().bindings.count(name) > 0;
-  if (existing != nullptr && same_scope) return;
+  if (ctx_.scopes_.back().bindings.count(name) > 0) return;
   bind(name, Binding{BindingKind::assignment, {}, assignment});
 }
 

@@ -4,6 +4,18 @@
 
 namespace perfscan {
 
+std::string grammar_incompatibility() {
+  uint32_t version = ts_language_version(tree_sitter_python());
+  if (version >= TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION &&
+      version <= TREE_SITTER_LANGUAGE_VERSION) {
+    return {};
+  }
+  return fmt::format(
+      "the tree-sitter runtime loads grammar ABI {} to {}, but tree-sitter-python was generated "
+      "for ABI {}: rebuild against a matching runtime or grammar",
+      TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION, TREE_SITTER_LANGUAGE_VERSION, version);
+}
+
 Parser::Parser() : raw_(ts_parser_new()) { ts_parser_set_language(raw_.get(), tree_sitter_python()); }
 
 Tree Parser::parse(std::string_view source) {

@@ -25,6 +25,10 @@ class Tree {
   std::unique_ptr<TSTree, Deleter> raw_;
 };
 
+// Why this tree-sitter runtime cannot load the grammar, or "" when it can. Checked once per
+// scan so a mismatched build fails with a message instead of parsing nothing.
+std::string grammar_incompatibility();
+
 // One per worker thread: tree-sitter parsers are not thread-safe but are cheap to reuse.
 class Parser {
  public:
