@@ -24,7 +24,7 @@ class NestedLoop final : public Rule {
 
   void check(Node loop, Context& ctx) const override {
     Node iterable = loop.field("right");
-    if (!iterable || !is_collection(ctx, iterable)) return;
+    if (ctx.loops().empty() || !iterable || !is_collection(ctx, iterable)) return;
     std::vector<const LoopFrame*> outer = independent_outer_loops(ctx, iterable);
     if (outer.empty()) return;
     std::size_t depth = outer.size() + 1;
