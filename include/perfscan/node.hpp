@@ -9,6 +9,10 @@
 
 namespace perfscan {
 
+// The grammar's id for a field name (0 when the grammar has no such field). A hash lookup:
+// tree-sitter's own by-name lookup compares the name against every field on each call.
+TSFieldId field_id(std::string_view name);
+
 class Node {
  public:
   Node() : raw_{} {}
@@ -30,7 +34,8 @@ class Node {
   [[nodiscard]] bool has_error() const { return ts_node_has_error(raw_); }
 
   [[nodiscard]] Node field(std::string_view name) const {
-    return Node{ts_node_child_by_field_name(raw_, name.data(), static_cast<uint32_t>(name.size()))};
+    TSFieldId id = field_id(name);
+    return id == 0 ? Node{} : Node{ts_node_child_by_field_id(raw_, id)};
   }
   [[nodiscard]] uint32_t child_count() const { return ts_node_child_count(raw_); }
   [[nodiscard]] Node child(uint32_t index) const { return Node{ts_node_child(raw_, index)}; }

@@ -13,20 +13,14 @@
 namespace perfscan {
 namespace {
 
+// Field ids the walk compares on every node, looked up once.
 struct FieldIds {
-  TSFieldId body;
-  TSFieldId condition;
-  TSFieldId name;
+  TSFieldId body = field_id("body");
+  TSFieldId condition = field_id("condition");
+  TSFieldId name = field_id("name");
 
   static const FieldIds& get() {
-    static const FieldIds ids = [] {
-      const TSLanguage* language = tree_sitter_python();
-      auto id = [&](std::string_view field) {
-        return ts_language_field_id_for_name(language, field.data(),
-                                             static_cast<uint32_t>(field.size()));
-      };
-      return FieldIds{id("body"), id("condition"), id("name")};
-    }();
+    static const FieldIds ids;
     return ids;
   }
 };

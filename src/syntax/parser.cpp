@@ -2,7 +2,23 @@
 
 #include <fmt/format.h>
 
+#include <unordered_map>
+
 namespace perfscan {
+
+TSFieldId field_id(std::string_view name) {
+  static const std::unordered_map<std::string_view, TSFieldId> ids = [] {
+    std::unordered_map<std::string_view, TSFieldId> table;
+    const TSLanguage* language = tree_sitter_python();
+    for (TSFieldId id = 1, count = static_cast<TSFieldId>(ts_language_field_count(language));
+         id <= count; ++id) {
+      table.emplace(ts_language_field_name_for_id(language, id), id);
+    }
+    return table;
+  }();
+  auto it = ids.find(name);
+  return it == ids.end() ? TSFieldId{0} : it->second;
+}
 
 std::string grammar_incompatibility() {
   uint32_t version = ts_language_version(tree_sitter_python());
