@@ -99,6 +99,10 @@ bool constant_bounded(const Context& ctx, Node iterable, int& budget) {
       iterable = iterable.named_child(0);
       continue;
     }
+    if (kind == "subscript") {  // a slice of a constant is no longer than the constant
+      iterable = iterable.field("value");
+      continue;
+    }
     if (kind == "identifier") {
       const Binding* binding = ctx.lookup(ctx.text(iterable));
       if (binding == nullptr) return false;
@@ -106,8 +110,10 @@ bool constant_bounded(const Context& ctx, Node iterable, int& budget) {
       if (binding->kind == BindingKind::class_def) return true;
       Node value = assigned_value(*binding);
       if (!value) return false;
-      // A list bound to a lower-case name is usually filled later; tuples cannot be.
-      if (!value.is("tuple") && !is_upper_case(ctx.text(iterable))) return false;
+      // A list bound to a lower-case name is usually filled later; tuples and strings are
+      // immutable.
+      bool immutable = value.is("tuple") || value.is("string") || value.is("concatenated_string");
+      if (!immutable && !is_upper_case(ctx.text(iterable))) return false;
       iterable = value;
       continue;
     }

@@ -41,9 +41,30 @@ class NestedLoop final : public Rule {
     std::vector<const LoopFrame*> outer;
     for (const LoopFrame& frame : ctx.loops()) {
       if (frame.kind == LoopKind::while_loop || !is_collection(ctx, frame.iterable)) continue;
-      if (!depends_on_loop(ctx, names, frame)) outer.push_back(&frame);
+      if (depends_on_loop(ctx, names, frame)) continue;
+      if (shares_one_iterator(ctx, frame.iterable, iterable)) continue;
+      outer.push_back(&frame);
     }
     return outer;
+  }
+
+  // `for line in lines: ... for more in lines:` over one iterator (a generator, iter(),
+  // map(), an open file) consumes it once between both loops: linear, not pairwise.
+  static bool shares_one_iterator(const Context& ctx, Node outer, Node inner) {
+    if (!outer.is("identifier") || !inner.is("identifier") || ctx.text(outer) != ctx.text(inner)) {
+      return false;
+    }
+    const Binding* binding = ctx.lookup(ctx.text(inner));
+    if (binding == nullptr) return false;
+    const Value& value = binding->value;
+    if (value.is_instance_of("builtins.open")) return true;
+    for (std::string_view iterator : {"builtins.iter", "builtins.map", "builtins.filter",
+                                      "builtins.zip", "builtins.enumerate", "builtins.reversed"}) {
+      if (value.is_instance_of(iterator)) return true;
+    }
+    if (binding->kind != BindingKind::assignment || !binding->node.is("assignment")) return false;
+    Node assigned = binding->node.field("right");
+    return assigned && assigned.is("generator_expression");
   }
 
   // A loop "over a collection": not one whose size the source fixes, and not a numeric
