@@ -52,6 +52,31 @@ std::string describe_error(Node node, std::string_view source) {
   return fmt::format("syntax error: unexpected `{}`", token);
 }
 
+bool is_complete_unit(Node node) {
+  std::string_view kind = node.kind();
+  return node.is_named() && !node.has_error() &&
+         (kind.ends_with("_statement") || kind.ends_with("_definition") || kind == "comment");
+}
+
+// An ERROR node often starts at the first statement of a region tree-sitter could not fit
+// together (for a whole-file failure, at line 1). Inside it, statements that parsed whole
+// are fine; the first piece that is not one is where the trouble starts.
+Node narrow_error(Node error) {
+  Node node = error;
+  for (;;) {
+    Node culprit;
+    for (uint32_t i = 0, n = node.child_count(); i < n && !culprit; ++i) {
+      Node child = node.child(i);
+      if (child.is_missing()) return child;
+      if (!is_complete_unit(child)) culprit = child;
+    }
+    if (!culprit) return node;
+    bool broken_inside = culprit.is("ERROR") || culprit.has_error();
+    if (culprit.child_count() == 0 || !broken_inside) return culprit;
+    node = culprit;
+  }
+}
+
 }  // namespace
 
 // Descends towards the first ERROR or MISSING node in document order. Each step goes one level
@@ -65,19 +90,21 @@ SyntaxError first_syntax_error(Node root, std::string_view source) {
     for (uint32_t i = 0, n = node.child_count(); i < n; ++i) {
       Node child = node.child(i);
       if (child.is("ERROR") || child.is_missing()) {
-        result.found = true;
-        result.node = child;
-        result.message = describe_error(child, source);
-        return result;
+        next = child;
+        break;
       }
       if (child.has_error()) {
         next = child;
         break;
       }
     }
-    if (!next) break;
+    if (!next || next.is("ERROR") || next.is_missing()) {
+      node = next ? next : node;
+      break;
+    }
     node = next;
   }
+  if (node.is("ERROR")) node = narrow_error(node);
   result.found = true;
   result.node = node;
   result.message = describe_error(node, source);
