@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "report/writers.hpp"
+#include "syntax/utf8.hpp"
 
 namespace perfscan {
 namespace {
@@ -64,32 +65,12 @@ struct Decoded {
   std::size_t length = 1;
 };
 
-std::size_t sequence_length(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) return 2;
-  if (lead >= 0xE0 && lead <= 0xEF) return 3;
-  if (lead >= 0xF0 && lead <= 0xF4) return 4;
-  return 0;  // continuation byte or a lead byte that is never valid
-}
-
 // Decodes one code point at `pos`. A malformed sequence yields kInvalid for its first byte
 // only, so each bad byte counts as one character (the way a lossy decoder would show it).
-Decoded decode_utf8(std::string_view text, std::size_t pos) {
-  const auto lead = static_cast<unsigned char>(text[pos]);
-  const std::size_t length = sequence_length(lead);
-  if (length == 0 || pos + length > text.size()) return {};
-  if (length == 1) return {lead, 1};
-  char32_t value = lead & (0x7F >> length);
-  for (std::size_t i = 1; i < length; ++i) {
-    const auto byte = static_cast<unsigned char>(text[pos + i]);
-    if ((byte & 0xC0) != 0x80) return {};
-    value = (value << 6) | (byte & 0x3F);
-  }
-  constexpr std::array<char32_t, 5> kSmallest = {0, 0, 0x80, 0x800, 0x10000};
-  const bool overlong = value < kSmallest.at(length);
-  const bool surrogate = value >= 0xD800 && value <= 0xDFFF;
-  if (overlong || surrogate || value > 0x10FFFF) return {};
-  return {value, length};
+Decoded decode_for_display(std::string_view text, std::size_t pos) {
+  Utf8Char decoded = decode_utf8(text, pos);
+  if (decoded.length == 0) return {};
+  return {decoded.code_point, decoded.length};
 }
 
 struct Range {
@@ -154,7 +135,7 @@ std::vector<Glyph> to_glyphs(std::string_view text) {
   std::vector<Glyph> glyphs;
   glyphs.reserve(text.size());
   for (std::size_t pos = 0; pos < text.size();) {
-    const Decoded decoded = decode_utf8(text, pos);
+    const Decoded decoded = decode_for_display(text, pos);
     glyphs.push_back(to_glyph(text, decoded, pos));
     pos += decoded.length;
   }

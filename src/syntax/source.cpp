@@ -1,5 +1,7 @@
 #include "syntax/source.hpp"
 
+#include "syntax/utf8.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <iconv.h>
@@ -17,39 +19,9 @@ namespace {
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
-// Length of the valid UTF-8 sequence starting at `i`, or 0 if it is not valid.
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char lead = byte(i);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  std::uint32_t min_code = 0;
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2;
-    min_code = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3;
-    min_code = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4;
-    min_code = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + length > s.size()) return 0;
-  std::uint32_t code = lead & (0x7F >> length);
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    code = (code << 6) | (byte(i + k) & 0x3F);
-  }
-  bool surrogate = code >= 0xD800 && code <= 0xDFFF;
-  if (code < min_code || code > 0x10FFFF || surrogate) return 0;
-  return length;
-}
-
 std::size_t first_invalid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
-    std::size_t length = utf8_sequence_length(s, i);
+    std::size_t length = decode_utf8(s, i).length;
     if (length == 0) return i;
     i += length;
   }
@@ -137,7 +109,7 @@ std::string replace_invalid_utf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
-    std::size_t length = utf8_sequence_length(s, i);
+    std::size_t length = decode_utf8(s, i).length;
     if (length == 0) {
       out.append(kReplacement);
       ++i;
