@@ -70,6 +70,18 @@ bool is_size_preserving_wrapper(std::string_view callee) {
          callee == "builtins.set" || callee == "builtins.frozenset" || callee == "builtins.iter";
 }
 
+
+// The iterable a call walks without changing its size: `enumerate(xs)`, `sorted(xs)`,
+// `d.items()` -> `xs`, `xs`, `d`. Null for any other call.
+Node unwrap_same_size(const Context& ctx, Node call, const std::string& callee) {
+  if (is_size_preserving_wrapper(callee)) return first_argument(call);
+  Node function = call.field("function");
+  if (!function.is("attribute")) return {};
+  std::string_view method = ctx.text(function.field("attribute"));
+  bool dict_view = method == "items" || method == "keys" || method == "values";
+  return dict_view ? function.field("object") : Node{};
+}
+
 }  // namespace
 
 Node first_argument(Node call) {
@@ -133,20 +145,8 @@ bool constant_bounded(const Context& ctx, Node iterable, int& budget) {
         }
         return false;
       }
-      if (is_size_preserving_wrapper(callee)) {
-        iterable = first_argument(iterable);
-        continue;
-      }
-      // d.items() / d.keys() / d.values() over a constant display.
-      Node function = iterable.field("function");
-      if (function.is("attribute")) {
-        std::string_view method = ctx.text(function.field("attribute"));
-        if (method == "items" || method == "keys" || method == "values") {
-          iterable = function.field("object");
-          continue;
-        }
-      }
-      return false;
+      iterable = unwrap_same_size(ctx, iterable, callee);
+      continue;
     }
     return false;
   }
@@ -163,10 +163,8 @@ Node underlying_collection(const Context& ctx, Node iterable) {
     }
     if (!iterable.is("call")) break;
     std::string callee = ctx.callee_name(iterable);
-    Node inner;
-    if (is_size_preserving_wrapper(callee)) {
-      inner = first_argument(iterable);
-    } else if (callee == "builtins.range") {
+    Node inner = unwrap_same_size(ctx, iterable, callee);
+    if (!inner && callee == "builtins.range") {
       // range(len(x)) walks x's indices.
       Node argument = first_argument(iterable);
       Node arguments = iterable.field("arguments");
@@ -174,9 +172,6 @@ Node underlying_collection(const Context& ctx, Node iterable) {
           ctx.callee_name(argument) == "builtins.len") {
         inner = first_argument(argument);
       }
-    } else if (Node function = iterable.field("function"); function.is("attribute")) {
-      std::string_view method = ctx.text(function.field("attribute"));
-      if (method == "items" || method == "keys" || method == "values") inner = function.field("object");
     }
     if (!inner) break;
     iterable = inner;
