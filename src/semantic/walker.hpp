@@ -9,6 +9,7 @@
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
 #include "semantic/kinds.hpp"
+#include "semantic/suppressions.hpp"
 
 namespace perfscan {
 
@@ -74,8 +75,5 @@ class Walker {
   const RuleDispatch& dispatch_;
   std::vector<Entry> stack_;
 };
-
-// Exposed for unit tests: parses one comment's suppression directives into `facts`.
-void parse_suppression_comment(std::string_view comment, std::uint32_t line, Suppressions& out);
 
 }  // namespace perfscan
