@@ -37,11 +37,14 @@ enum class SemKind : std::uint8_t {
   statement,  // any other simple or compound statement (suppressions may sit on its line)
 };
 
+// tree-sitter's ERROR nodes carry this built-in symbol, outside the grammar's symbol table.
+inline constexpr TSSymbol kErrorSymbol = static_cast<TSSymbol>(-1);
+
 // Indexed by TSSymbol.
 const std::vector<SemKind>& semantic_kinds();
 
 inline SemKind semantic_kind(TSSymbol symbol) {
-  if (symbol == static_cast<TSSymbol>(-1)) return SemKind::error;  // tree-sitter's ERROR
+  if (symbol == kErrorSymbol) return SemKind::error;
   const auto& kinds = semantic_kinds();
   return symbol < kinds.size() ? kinds[symbol] : SemKind::other;
 }

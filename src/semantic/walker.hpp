@@ -24,8 +24,6 @@ class RuleDispatch {
   }
 
  private:
-  // tree-sitter's ERROR nodes carry a built-in symbol outside the grammar's table.
-  static constexpr TSSymbol kErrorSymbol = static_cast<TSSymbol>(-1);
   std::vector<std::vector<const Rule*>> by_symbol_;
   std::vector<const Rule*> error_rules_;
 };

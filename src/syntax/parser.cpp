@@ -85,23 +85,13 @@ SyntaxError first_syntax_error(Node root, std::string_view source) {
   SyntaxError result;
   if (!root.has_error()) return result;
   Node node = root;
-  for (;;) {
+  while (!node.is("ERROR") && !node.is_missing()) {
     Node next;
-    for (uint32_t i = 0, n = node.child_count(); i < n; ++i) {
+    for (uint32_t i = 0, n = node.child_count(); i < n && !next; ++i) {
       Node child = node.child(i);
-      if (child.is("ERROR") || child.is_missing()) {
-        next = child;
-        break;
-      }
-      if (child.has_error()) {
-        next = child;
-        break;
-      }
+      if (child.has_error() || child.is_missing()) next = child;
     }
-    if (!next || next.is("ERROR") || next.is_missing()) {
-      node = next ? next : node;
-      break;
-    }
+    if (!next) break;  // the error is this node itself
     node = next;
   }
   if (node.is("ERROR")) node = narrow_error(node);
