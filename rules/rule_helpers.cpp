@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "syntax/source.hpp"
+
 namespace perfscan {
 namespace {
 
@@ -212,19 +214,8 @@ std::vector<std::string_view> identifiers_in(const Context& ctx, Node expr) {
 }
 
 std::string short_text(const Context& ctx, Node expr, std::size_t max_chars) {
-  std::string out;
-  bool in_space = false;
-  for (char c : ctx.text(expr)) {
-    if (out.size() > max_chars + 4) break;  // enough to know it will be shortened
-    bool space = c == ' ' || c == '\n' || c == '\r' || c == '\t';
-    if (space) {
-      if (!in_space && !out.empty()) out.push_back(' ');
-      in_space = true;
-      continue;
-    }
-    in_space = false;
-    out.push_back(c);
-  }
+  // A few bytes past the limit are enough to know it will be shortened.
+  std::string out = fold_whitespace(ctx.text(expr), max_chars + 4);
   if (out.size() > max_chars) {
     std::size_t cut = max_chars;
     // Do not cut a UTF-8 sequence in half.

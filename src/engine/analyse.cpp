@@ -13,21 +13,6 @@
 namespace perfscan {
 namespace {
 
-std::string fold_whitespace(std::string_view text) {
-  std::string out;
-  bool pending_space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-      pending_space = !out.empty();
-      continue;
-    }
-    if (pending_space) out.push_back(' ');
-    pending_space = false;
-    out.push_back(c);
-  }
-  return out;
-}
-
 void drop_suppressed(std::vector<Finding>& findings, const Suppressions& suppressions) {
   if (suppressions.skip_file) {
     findings.clear();
@@ -45,16 +30,17 @@ void drop_suppressed(std::vector<Finding>& findings, const Suppressions& suppres
 void assign_fingerprints(std::vector<Finding>& findings) {
   std::map<std::tuple<std::string, std::string, std::string>, int> seen;
   for (Finding& finding : findings) {
-    int& occurrence = seen[{finding.rule_id, fold_whitespace(finding.source_line), finding.scope}];
-    finding.fingerprint = fingerprint(finding, occurrence++);
+    std::string line = fold_whitespace(finding.source_line);
+    int& occurrence = seen[{finding.rule_id, line, finding.scope}];
+    finding.fingerprint = fingerprint(finding, line, occurrence++);
   }
 }
 
 }  // namespace
 
-std::string fingerprint(const Finding& finding, int occurrence) {
+std::string fingerprint(const Finding& finding, std::string_view folded_line, int occurrence) {
   std::string key = fmt::format("{}\n{}\n{}\n{}\n{}", finding.rule_id, finding.path,
-                                fold_whitespace(finding.source_line), finding.scope, occurrence);
+                                folded_line, finding.scope, occurrence);
   return fmt::format("{:016x}", XXH3_64bits(key.data(), key.size()));
 }
 

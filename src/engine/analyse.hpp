@@ -32,7 +32,8 @@ FileResult analyse_text(const std::string& display_path, const std::string& modu
                         std::string bytes, Parser& parser, const RuleDispatch& dispatch);
 
 // Stable identity of a finding across unrelated edits: rule, path, the flagged line's text with
-// white space folded, the enclosing scope, and the occurrence number among identical ones.
-std::string fingerprint(const Finding& finding, int occurrence);
+// white space folded (`folded_line`, from fold_whitespace), the enclosing scope, and the
+// occurrence number among identical ones.
+std::string fingerprint(const Finding& finding, std::string_view folded_line, int occurrence);
 
 }  // namespace perfscan

@@ -221,6 +221,22 @@ std::string_view line_containing(std::string_view source, std::uint32_t offset) 
   return line;
 }
 
+std::string fold_whitespace(std::string_view text, std::size_t limit) {
+  std::string out;
+  bool pending_space = false;
+  for (char c : text) {
+    if (out.size() > limit) break;
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
 std::uint64_t count_lines(std::string_view source) {
   if (source.empty()) return 0;
   auto lines = static_cast<std::uint64_t>(std::count(source.begin(), source.end(), '\n'));

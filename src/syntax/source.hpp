@@ -31,5 +31,9 @@ std::uint32_t char_column(std::string_view source, std::uint32_t line_start,
 // The text of the line containing `offset`, without its line terminator.
 std::string_view line_containing(std::string_view source, std::uint32_t offset);
 std::uint64_t count_lines(std::string_view source);
+// `text` with leading and trailing white space dropped and every inner run folded to one
+// space. Stops once the result is longer than `limit` (callers that shorten it need no more).
+std::string fold_whitespace(std::string_view text,
+                            std::size_t limit = std::string_view::npos);
 
 }  // namespace perfscan
