@@ -97,16 +97,18 @@ class NestedLoop final : public Rule {
     std::vector<std::string> quoted;
     std::vector<std::string> sizes;
     for (const LoopFrame* frame : outer) {
-      quoted.push_back(fmt::format("`{}`", name(frame->iterable)));
-      sizes.push_back(fmt::format("|{}|", name(frame->iterable)));
+      std::string outer_name = name(frame->iterable);
+      quoted.push_back(fmt::format("`{}`", outer_name));
+      sizes.push_back(fmt::format("|{}|", outer_name));
     }
-    sizes.push_back(fmt::format("|{}|", name(iterable)));
+    std::string inner_name = name(iterable);
+    sizes.push_back(fmt::format("|{}|", inner_name));
     if (outer.size() == 1) {
       return fmt::format("Loop over `{}` nested inside a loop over {}: O({}) iterations",
-                         name(iterable), quoted.front(), fmt::join(sizes, " × "));
+                         inner_name, quoted.front(), fmt::join(sizes, " × "));
     }
     return fmt::format("Loop over `{}` nested {} deep inside loops over {}: O({}) iterations",
-                       name(iterable), outer.size() + 1, fmt::join(quoted, " and "),
+                       inner_name, outer.size() + 1, fmt::join(quoted, " and "),
                        fmt::join(sizes, " × "));
   }
 
