@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "perfscan/finding.hpp"
+#include "perfscan/options.hpp"
 
 namespace perfscan {
 
@@ -35,8 +36,18 @@ struct ScanStats {
   unsigned jobs = 1;
 };
 
+// What the scan was asked to do, for the headers and appendices of review reports.
+struct ScanSetup {
+  std::string project;             // name of the scanned root ("django"); "stdin" for '-'
+  std::vector<std::string> roots;  // the paths as given ("." when none were)
+  std::string started_at;          // UTC, ISO 8601: "2026-11-29T13:25:25Z"
+  std::vector<std::string> rule_ids;  // the rules that ran, sorted by id
+  ScanOptions options;             // the configuration in effect
+};
+
 struct Report {
   std::string tool_version;
+  ScanSetup setup;
   std::vector<Finding> findings;  // sorted by path, line, column, rule
   std::vector<FileError> errors;  // sorted by path
   Summary summary;

@@ -39,7 +39,7 @@ void define_options(CLI::App& app, CliOptions& o) {
   app.add_option("paths", o.scan.paths, "Files and directories to scan ('-' reads stdin)")
       ->type_name("PATH...");
   app.add_option("--format", o.format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
+      ->check(CLI::IsMember({"text", "json", "markdown", "html"}))
       ->default_str("text");
   app.add_option("-o,--output", o.output, "Write the report to FILE instead of stdout")
       ->type_name("FILE");
@@ -128,6 +128,10 @@ int explain(const std::string& which) {
 void write_report(const Report& report, const CliOptions& o, std::ostream& out) {
   if (o.format == "json") {
     write_json(report, out);
+  } else if (o.format == "markdown") {
+    write_markdown(report, out);
+  } else if (o.format == "html") {
+    write_html(report, out);
   } else {
     write_text(report, out, TextStyle{use_color(o), o.quiet, o.statistics});
   }

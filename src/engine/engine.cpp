@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <set>
@@ -123,6 +125,40 @@ bool finding_order(const Finding& a, const Finding& b) {
                                                            b.span.end_column, b.message);
 }
 
+std::string utc_timestamp(std::chrono::system_clock::time_point when) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(when);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+// The scanned root's own name: "django" for "/usr/lib/python3/dist-packages/django" or for
+// "." run inside it.
+std::string project_name(const std::string& root) {
+  if (root == "-") return "stdin";
+  std::error_code ignored;
+  std::filesystem::path absolute = std::filesystem::weakly_canonical(root, ignored);
+  if (absolute.empty()) absolute = root;
+  std::string name = absolute.filename().string();
+  if (name.empty()) name = absolute.parent_path().filename().string();
+  return name.empty() ? root : name;
+}
+
+// Header and appendix data for review reports: where, when, which rules, which settings.
+ScanSetup describe_setup(const ScanOptions& options) {
+  ScanSetup setup;
+  setup.roots = options.paths.empty() ? std::vector<std::string>{"."} : options.paths;
+  setup.project = project_name(setup.roots.front());
+  setup.started_at = utc_timestamp(std::chrono::system_clock::now());
+  for (const Rule* rule : select_rules(options.select, options.ignore)) {
+    setup.rule_ids.emplace_back(rule->info().id);
+  }
+  setup.options = options;
+  return setup;
+}
+
 }  // namespace
 
 std::string_view version() { return PERFSCAN_VERSION; }
@@ -147,6 +183,7 @@ Report scan(const ScanOptions& options) {
   if (std::string problem = grammar_incompatibility(); !problem.empty()) throw UsageError(problem);
   Report report;
   report.tool_version = std::string(version());
+  report.setup = describe_setup(options);
   RuleDispatch dispatch(select_rules(options.select, options.ignore));
   std::vector<Input> inputs = collect_inputs(options, report.errors);
   unsigned jobs = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());

@@ -20,4 +20,9 @@ void write_text(const Report& report, std::ostream& out, const TextStyle& style)
 // One pretty-printed JSON document (schema_version 1) followed by a newline.
 void write_json(const Report& report, std::ostream& out);
 
+// A performance review of the codebase for people: GitHub-flavoured Markdown (fits a
+// pull-request comment), or one self-contained HTML page (inline CSS and SVG, no script).
+void write_markdown(const Report& report, std::ostream& out);
+void write_html(const Report& report, std::ostream& out);
+
 }  // namespace perfscan

@@ -1,0 +1,628 @@
+// The HTML performance review: one self-contained, well-formed file (inline CSS and SVG, no
+// script, no external assets) that reads on screen, printed and in dark mode. Every piece of
+// text from the scanned code, its paths or the findings goes through `escape`.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <string_view>
+
+#include "perfscan/rule.hpp"
+#include "report/review.hpp"
+#include "report/writers.hpp"
+#include "syntax/utf8.hpp"
+
+namespace perfscan {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Escaping
+
+// Text and attribute values alike: the five XML specials become entities, and control
+// characters (a form feed in old code, a stray NUL in a string) become their visible Unicode
+// pictures, so the document stays well-formed whatever the source held.
+std::string escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default:
+        if ((byte < 0x20 && c != '\t' && c != '\n') || byte == 0x7F) {
+          out += fmt::format("&#x{:X};", 0x2400 + (byte == 0x7F ? 0x21 : byte));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+// [text](url) -> text: the doc links are references, and the report is meant to be read
+// offline. Works on escaped text (the brackets and parentheses survive escaping).
+std::string strip_links(std::string text) {
+  std::string result;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t open = text.find('[', i);
+    std::size_t mid = open == std::string::npos ? open : text.find("](", open);
+    std::size_t end = mid == std::string::npos ? mid : text.find(')', mid);
+    if (open == std::string::npos) {
+      result += text.substr(i);
+      break;
+    }
+    if (end == std::string::npos || text.find('[', open + 1) < mid) {
+      result += text.substr(i, open + 1 - i);
+      i = open + 1;
+      continue;
+    }
+    result += text.substr(i, open - i) + text.substr(open + 1, mid - open - 1);
+    i = end + 1;
+  }
+  return result;
+}
+
+// Messages, suggestions and doc paragraphs use Markdown code spans (`x`) and links: render
+// the spans as <code> and links as their text; everything else escaped.
+std::string inline_markup(std::string_view text) {
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t tick = text.find('`', pos);
+    if (tick == std::string_view::npos) break;
+    std::size_t run = text.find_first_not_of('`', tick);
+    if (run == std::string_view::npos) break;
+    std::string_view fence = text.substr(tick, run - tick);
+    std::size_t close = text.find(fence, run);
+    if (close == std::string_view::npos) break;
+    out += strip_links(escape(text.substr(pos, tick - pos)));
+    out += "<code>" + escape(text.substr(run, close - run)) + "</code>";
+    pos = close + fence.size();
+  }
+  return out + strip_links(escape(text.substr(pos)));
+}
+
+std::string css_id(std::string_view prefix, std::string_view name) {
+  std::string id(prefix);
+  for (char c : name) id += std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '-';
+  return id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Style: light by default, dark when the reader's system asks, plain when printed.
+
+constexpr std::string_view kStyle = R"css(
+:root{--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--panel:#f6f8fa;--mark:#fff1a8;
+--flag:#fff8c5;--critical:#b3261e;--high:#d9480f;--medium:#b08800;--low:#0969da;--link:#0969da;
+--bar:#8250df;color-scheme:light dark}
+@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;
+--line:#3d444d;--panel:#161b22;--mark:#6e5a00;--flag:#2d2a12;--critical:#ff6b63;--high:#ff9b57;
+--medium:#e3b341;--low:#58a6ff;--link:#58a6ff;--bar:#b58cff}}
+*{box-sizing:border-box}
+body{margin:0 auto;max-width:1200px;padding:24px;background:var(--bg);color:var(--fg);
+font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+a{color:var(--link)}
+h1{font-size:26px;margin:0 0 4px}h2{font-size:21px;margin:36px 0 12px;padding-bottom:4px;
+border-bottom:1px solid var(--line)}h3{font-size:17px;margin:24px 0 8px}h4{margin:16px 0 6px}
+code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px}
+code{background:var(--panel);padding:1px 4px;border-radius:4px;overflow-wrap:anywhere}
+pre{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:8px 0;
+overflow-x:auto;margin:6px 0}
+pre code{background:none;padding:0;display:block}
+.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:12px 0;
+color:var(--muted)}.meta dd{margin:0;color:var(--fg);overflow-wrap:anywhere}
+nav.toc{margin:12px 0;font-size:14px}nav.toc a{margin-right:14px}
+table{border-collapse:collapse;margin:8px 0;font-size:14px}
+th,td{border:1px solid var(--line);padding:4px 10px;text-align:left;vertical-align:top}
+th{background:var(--panel)}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.path{overflow-wrap:anywhere;max-width:560px}
+.sev{display:inline-block;min-width:64px;text-align:center;border-radius:10px;padding:0 8px;
+font-size:12px;font-weight:600;color:#fff}
+.sev-critical{background:var(--critical)}.sev-high{background:var(--high)}
+.sev-medium{background:var(--medium)}.sev-low{background:var(--low)}
+@media (prefers-color-scheme:dark){.sev{color:#0d1117}}
+.charts{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
+.chart{max-width:560px;width:100%}svg text{fill:currentColor;font:12px system-ui,sans-serif}
+.bar{fill:var(--bar)}.bar.critical{fill:var(--critical)}.bar.high{fill:var(--high)}
+.bar.medium{fill:var(--medium)}.bar.low{fill:var(--low)}
+.summary-list li{margin:4px 0}
+.opportunity{border:1px solid var(--line);border-radius:8px;padding:4px 16px 12px;margin:12px 0}
+.fix{display:grid;grid-template-columns:1fr 1fr;gap:12px}.fix>div{min-width:0}
+.fix h5{margin:6px 0 0;font-size:13px;color:var(--muted)}
+.worst{margin:6px 0;padding-left:20px}.muted{color:var(--muted)}
+.filters{position:sticky;top:0;background:var(--bg);padding:8px 0;border-bottom:1px solid
+var(--line);font-size:14px;z-index:1}.filters a{margin-right:10px;white-space:nowrap}
+.filter-target{display:block;position:relative;top:-60px}
+details.file{border:1px solid var(--line);border-radius:8px;margin:8px 0}
+details.file>summary{cursor:pointer;padding:8px 12px;background:var(--panel);border-radius:8px;
+overflow-wrap:anywhere}
+details.file[open]>summary{border-bottom:1px solid var(--line);border-radius:8px 8px 0 0}
+.counts{color:var(--muted);font-size:13px;margin-left:8px}
+.finding{padding:8px 14px;border-bottom:1px dashed var(--line)}.finding:last-child{border:0}
+.finding .where{font-size:13px;color:var(--muted)}.finding p{margin:4px 0}
+.excerpt .ln{display:inline-block;width:5ch;text-align:right;padding-right:12px;
+color:var(--muted);user-select:none}
+.excerpt .line{display:block;padding-right:12px;white-space:pre}
+.excerpt .hit{background:var(--flag)}
+mark{background:var(--mark);color:inherit;border-bottom:2px solid var(--critical)}
+.note{color:var(--muted);font-style:italic;padding:8px 14px}
+.rows{margin:0;padding:6px 14px 6px 34px;font-size:13px}
+@media print{body{max-width:none;padding:0;font-size:11pt}.filters,nav.toc{display:none}
+details.file{break-inside:auto}details.file>summary{list-style:none}
+details::details-content{content-visibility:visible;display:block;height:auto}
+pre{white-space:pre-wrap}.excerpt .line{white-space:pre-wrap}
+.opportunity,.finding,tr{break-inside:avoid}h2{break-after:avoid}a{color:inherit}}
+)css";
+
+// Findings hidden by an active filter: the filter links target empty anchors placed before the
+// file list, so `:target` does the filtering without any script.
+std::string filter_rules(const Review& review, const Report& report) {
+  std::string css;
+  for (Severity severity : kAllSeverities) {
+    if (report.summary.by_severity.at(static_cast<std::size_t>(severity)) == 0) continue;
+    const std::string cls = css_id("sev-", severity_name(severity));
+    css += fmt::format(
+        "#only-{0}:target~.file-list .finding:not(.{0}),"
+        "#only-{0}:target~.file-list details.file:not(:has(.{0})){{display:none}}\n",
+        cls);
+  }
+  for (const CategoryCount& category : review.categories) {
+    const std::string cls = css_id("cat-", category_id(category.category));
+    css += fmt::format(
+        "#only-{0}:target~.file-list .finding:not(.{0}),"
+        "#only-{0}:target~.file-list details.file:not(:has(.{0})){{display:none}}\n",
+        cls);
+  }
+  return css;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pieces
+
+std::string severity_badge(Severity severity) {
+  return fmt::format(R"(<span class="sev sev-{0}">{0}</span>)", severity_name(severity));
+}
+
+std::string location(const Finding& finding) {
+  return fmt::format("{}:{}:{}", finding.path, finding.span.line, finding.span.column);
+}
+
+std::string file_anchor(std::size_t index) { return fmt::format("file-{}", index + 1); }
+
+struct Bar {
+  std::string label;
+  int value = 0;
+  std::string css_class;  // "critical", ... or "" for the neutral colour
+};
+
+// A horizontal bar chart in inline SVG: labels left, bars scaled to the largest value.
+std::string bar_chart(std::string_view title, const std::vector<Bar>& bars) {
+  constexpr int kRow = 26;
+  constexpr int kLabel = 190;
+  constexpr int kBarMax = 300;
+  int largest = 1;
+  for (const Bar& bar : bars) largest = std::max(largest, bar.value);
+  const int height = static_cast<int>(bars.size()) * kRow + 8;
+  std::string svg = fmt::format(
+      R"(<svg class="chart" viewBox="0 0 560 {0}" width="560" height="{0}" role="img" aria-label="{1}">)"
+      "<title>{1}</title>\n",
+      height, escape(title));
+  for (std::size_t i = 0; i < bars.size(); ++i) {
+    const Bar& bar = bars[i];
+    const int y = static_cast<int>(i) * kRow + 4;
+    const int width = bar.value == 0 ? 0 : std::max(2, bar.value * kBarMax / largest);
+    svg += fmt::format(
+        R"(<text x="{0}" y="{1}" text-anchor="end">{2}</text>)"
+        R"(<rect class="bar {3}" x="{4}" y="{5}" width="{6}" height="18" rx="3"/>)"
+        R"(<text x="{7}" y="{1}">{8}</text>)"
+        "\n",
+        kLabel - 8, y + 14, escape(bar.label), bar.css_class, kLabel, y, width,
+        kLabel + width + 6, bar.value);
+  }
+  return svg + "</svg>\n";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sections, in the order the issue lists them
+
+class HtmlReview {
+ public:
+  HtmlReview(const Report& report, std::ostream& out)
+      : report_(report), review_(build_review(report, ReviewLimits{})), out_(out) {}
+
+  void write() {
+    write_head();
+    write_header();
+    write_executive_summary();
+    write_distribution();
+    write_critical_files();
+    write_opportunities();
+    write_index_statements();
+    write_details();
+    write_appendix();
+    out_ << "</body>\n</html>\n";
+  }
+
+ private:
+  const Summary& summary() const { return report_.summary; }
+  int severity_count(Severity severity) const {
+    return summary().by_severity.at(static_cast<std::size_t>(severity));
+  }
+
+  void write_head() {
+    out_ << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+         << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
+         // Nothing in this file may load or run anything: a last line of defence should a
+         // piece of scanned code ever slip through unescaped.
+         << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "style-src 'unsafe-inline'; img-src data:\"/>\n"
+         << "<meta name=\"color-scheme\" content=\"light dark\"/>\n"
+         << "<title>perfscan review: " << escape(report_.setup.project) << "</title>\n"
+         << "<style>" << kStyle << filter_rules(review_, report_) << "</style>\n</head>\n<body>\n";
+  }
+
+  void write_header() {
+    const ScanSetup& setup = report_.setup;
+    std::string roots;
+    for (const std::string& root : setup.roots) {
+      roots += (roots.empty() ? "" : ", ") + std::string("<code>") + escape(root) + "</code>";
+    }
+    out_ << "<header>\n<h1>Performance review: " << escape(setup.project) << "</h1>\n"
+         << "<dl class=\"meta\">\n"
+         << "<dt>Project</dt><dd>" << roots << "</dd>\n"
+         << "<dt>Date</dt><dd>" << escape(readable_timestamp(setup.started_at)) << "</dd>\n"
+         << "<dt>perfscan</dt><dd>" << escape(report_.tool_version) << "</dd>\n"
+         << fmt::format("<dt>Scanned</dt><dd>{} files, {} lines</dd>\n", summary().files_scanned,
+                        summary().lines_scanned)
+         << "<dt>Scan time</dt><dd>" << format_seconds(report_.stats.seconds) << " ("
+         << report_.stats.jobs << (report_.stats.jobs == 1 ? " thread" : " threads")
+         << ")</dd>\n</dl>\n"
+         << "<nav class=\"toc\"><a href=\"#summary\">Summary</a><a href=\"#distribution\">By "
+            "severity and category</a><a href=\"#critical-files\">Critical files</a>"
+            "<a href=\"#opportunities\">Opportunities</a>"
+         << (review_.index_statements.empty() ? "" : "<a href=\"#indexes\">Indexes</a>")
+         << "<a href=\"#details\">Findings</a><a href=\"#appendix\">Appendix</a></nav>\n"
+         << "</header>\n";
+  }
+
+  void write_executive_summary() {
+    out_ << "<section id=\"summary\">\n<h2>Executive summary</h2>\n";
+    if (summary().total == 0) {
+      out_ << fmt::format("<p>No findings in {} files scanned.</p>\n", summary().files_scanned);
+      if (!report_.errors.empty()) {
+        out_ << fmt::format("<p>{} files could not be scanned in full (see the appendix).</p>\n",
+                            report_.errors.size());
+      }
+      out_ << "</section>\n";
+      return;
+    }
+    out_ << fmt::format("<p><strong>{} findings</strong> in {} of {} files scanned: ",
+                        summary().total, summary().files.size(), summary().files_scanned);
+    bool first = true;
+    for (Severity severity : kAllSeverities) {
+      out_ << (first ? "" : ", ") << severity_count(severity) << ' ' << severity_badge(severity);
+      first = false;
+    }
+    out_ << ".</p>\n<ul class=\"summary-list\">\n";
+    for (const CategoryCount& category : review_.severe_categories) {
+      out_ << "<li><strong>" << escape(category_display_name(category.category))
+           << "</strong>: " << severity_phrase(category) << " in " << category.files
+           << (category.files == 1 ? " file" : " files");
+      if (!category.top_rule.empty()) {
+        out_ << ", mostly <a href=\"#rule-" << escape(category.top_rule) << "\">"
+             << escape(category.top_rule) << "</a> " << escape(rule_name(category.top_rule));
+      }
+      out_ << ".</li>\n";
+    }
+    if (review_.severe_categories.empty()) {
+      out_ << "<li>No critical or high findings: what is left is medium or low.</li>\n";
+    }
+    out_ << fmt::format(
+        "<li>{} of {} files with findings ({}) hold 80% of the severity-weighted score: start "
+        "there.</li>\n</ul>\n</section>\n",
+        review_.files_for_80_percent, summary().files.size(),
+        percent(static_cast<int>(review_.files_for_80_percent),
+                static_cast<int>(summary().files.size())));
+  }
+
+  static std::string severity_phrase(const CategoryCount& category) {
+    std::string phrase;
+    if (category.critical > 0) phrase += fmt::format("{} critical", category.critical);
+    if (category.high > 0) {
+      phrase += fmt::format("{}{} high", phrase.empty() ? "" : " and ", category.high);
+    }
+    return phrase + (category.severe == 1 ? " finding" : " findings");
+  }
+
+  static std::string rule_name(const std::string& id) {
+    const Rule* rule = find_rule(id);
+    return rule == nullptr ? std::string() : std::string(rule->info().name);
+  }
+
+  void write_distribution() {
+    out_ << "<section id=\"distribution\">\n<h2>Issues by severity and category</h2>\n"
+         << "<div class=\"charts\">\n<div>\n<h3>By severity</h3>\n<table>\n"
+         << "<tr><th>Severity</th><th class=\"num\">Findings</th><th class=\"num\">Share</th></tr>\n";
+    std::vector<Bar> severity_bars;
+    for (Severity severity : kAllSeverities) {
+      const int count = severity_count(severity);
+      out_ << "<tr><td>" << severity_badge(severity) << "</td><td class=\"num\">" << count
+           << "</td><td class=\"num\">" << percent(count, summary().total) << "</td></tr>\n";
+      severity_bars.push_back({std::string(severity_name(severity)), count,
+                               std::string(severity_name(severity))});
+    }
+    out_ << "</table>\n" << bar_chart("Findings by severity", severity_bars) << "</div>\n";
+    out_ << "<div>\n<h3>By category</h3>\n<table>\n<tr><th>Category</th><th class=\"num\">"
+            "Findings</th><th class=\"num\">Share</th><th class=\"num\">Critical + high</th></tr>\n";
+    std::vector<Bar> category_bars;
+    for (const CategoryCount& category : review_.categories) {
+      out_ << "<tr><td>" << escape(category_display_name(category.category))
+           << "</td><td class=\"num\">" << category.count << "</td><td class=\"num\">"
+           << percent(category.count, summary().total) << "</td><td class=\"num\">"
+           << category.severe << "</td></tr>\n";
+      category_bars.push_back(
+          {std::string(category_display_name(category.category)), category.count, ""});
+    }
+    if (review_.categories.empty()) out_ << "<tr><td colspan=\"4\">No findings</td></tr>\n";
+    out_ << "</table>\n";
+    if (!category_bars.empty()) out_ << bar_chart("Findings by category", category_bars);
+    out_ << "</div>\n</div>\n</section>\n";
+  }
+
+  void write_critical_files() {
+    out_ << "<section id=\"critical-files\">\n<h2>Most critical files</h2>\n";
+    if (summary().files.empty()) {
+      out_ << "<p>No file has findings.</p>\n</section>\n";
+      return;
+    }
+    out_ << "<p class=\"muted\">Top 10 by severity-weighted score (critical " << severity_weight(Severity::critical)
+         << ", high " << severity_weight(Severity::high) << ", medium "
+         << severity_weight(Severity::medium) << ", low " << severity_weight(Severity::low)
+         << ").</p>\n<table>\n<tr><th>#</th><th>File</th><th class=\"num\">Score</th>";
+    for (Severity severity : kAllSeverities) {
+      out_ << "<th class=\"num\">" << severity_name(severity) << "</th>";
+    }
+    out_ << "<th>Dominant category</th></tr>\n";
+    const std::size_t shown = std::min<std::size_t>(10, summary().files.size());
+    for (std::size_t i = 0; i < shown; ++i) {
+      const FileSummary& file = summary().files[i];
+      out_ << "<tr><td class=\"num\">" << i + 1 << "</td><td class=\"path\"><a href=\"#"
+           << anchor_of(file.path) << "\">" << escape(file.path) << "</a></td><td class=\"num\">"
+           << file.score << "</td>";
+      for (int count : file.by_severity) out_ << "<td class=\"num\">" << count << "</td>";
+      out_ << "<td>" << escape(category_display_name(file.dominant_category)) << "</td></tr>\n";
+    }
+    out_ << "</table>\n</section>\n";
+  }
+
+  std::string anchor_of(const std::string& path) const {
+    for (std::size_t i = 0; i < review_.files.size(); ++i) {
+      if (review_.files[i].summary != nullptr && review_.files[i].summary->path == path) {
+        return file_anchor(i);
+      }
+    }
+    return "details";
+  }
+
+  void write_opportunities() {
+    out_ << "<section id=\"opportunities\">\n<h2>Prioritised optimisation opportunities</h2>\n";
+    if (review_.opportunities.empty()) out_ << "<p>Nothing to optimise: no findings.</p>\n";
+    int rank = 0;
+    for (const CategoryOpportunity& category : review_.opportunities) {
+      out_ << fmt::format(
+          "<h3>{}. {}</h3>\n<p class=\"muted\">Impact {} (severity weight &#215; count): {} "
+          "occurrences in {} files.</p>\n",
+          ++rank, escape(category_display_name(category.category)), category.impact,
+          category.count, category.files);
+      for (const RuleOpportunity& rule : category.rules) write_rule_opportunity(rule);
+    }
+    out_ << "</section>\n";
+  }
+
+  void write_rule_opportunity(const RuleOpportunity& rule) {
+    out_ << "<div class=\"opportunity\" id=\"rule-" << escape(rule.rule_id) << "\">\n<h4>"
+         << escape(rule.rule_id) << ' ' << escape(rule.rule_name) << ' '
+         << severity_badge(rule.severity) << "</h4>\n"
+         << fmt::format("<p><strong>{} occurrences in {} files</strong>, impact {}.", rule.count,
+                        rule.files, rule.impact);
+    if (!rule.cost.empty()) out_ << ' ' << inline_markup(rule.cost);
+    out_ << "</p>\n<p>Worst locations:</p>\n<ul class=\"worst\">\n";
+    for (const Finding* finding : rule.worst) {
+      out_ << "<li>" << severity_badge(finding->severity) << " <a class=\"mono\" href=\"#"
+           << anchor_of(finding->path) << "\">" << escape(location(*finding)) << "</a> "
+           << inline_markup(finding->message) << "</li>\n";
+    }
+    out_ << "</ul>\n";
+    if (!rule.before.empty() || !rule.after.empty()) {
+      out_ << "<div class=\"fix\">\n<div><h5>Before</h5><pre><code>" << escape(rule.before)
+           << "</code></pre></div>\n<div><h5>After</h5><pre><code>" << escape(rule.after)
+           << "</code></pre></div>\n</div>\n";
+    }
+    out_ << "</div>\n";
+  }
+
+  void write_index_statements() {
+    if (review_.index_statements.empty()) return;
+    out_ << "<section id=\"indexes\">\n<h2>Suggested indexes</h2>\n<p class=\"muted\">From the "
+            "database-design findings; review them against your query plans before applying."
+            "</p>\n<pre><code>";
+    for (const std::string& statement : review_.index_statements) out_ << escape(statement) << '\n';
+    out_ << "</code></pre>\n</section>\n";
+  }
+
+  void write_filters() {
+    out_ << "<div class=\"filters\">Show: <a href=\"#details\">all</a>";
+    for (Severity severity : kAllSeverities) {
+      if (severity_count(severity) == 0) continue;
+      out_ << fmt::format(R"(<a href="#only-sev-{0}">{0} ({1})</a>)", severity_name(severity),
+                          severity_count(severity));
+    }
+    out_ << "<span class=\"muted\"> | </span>";
+    for (const CategoryCount& category : review_.categories) {
+      out_ << "<a href=\"#" << css_id("only-cat-", category_id(category.category)) << "\">"
+           << escape(category_display_name(category.category)) << " (" << category.count
+           << ")</a>";
+    }
+    out_ << "</div>\n";
+    for (Severity severity : kAllSeverities) {
+      if (severity_count(severity) == 0) continue;
+      out_ << "<span class=\"filter-target\" id=\"only-sev-" << severity_name(severity)
+           << "\"></span>\n";
+    }
+    for (const CategoryCount& category : review_.categories) {
+      out_ << "<span class=\"filter-target\" id=\""
+           << css_id("only-cat-", category_id(category.category)) << "\"></span>\n";
+    }
+  }
+
+  void write_details() {
+    out_ << "<section id=\"details\">\n<h2>Findings in detail</h2>\n";
+    if (review_.files.empty()) {
+      out_ << "<p>No findings.</p>\n</section>\n";
+      return;
+    }
+    write_filters();
+    // Small reports open every file; large ones start folded so the page stays navigable.
+    const bool open = review_.files.size() <= 12;
+    out_ << "<div class=\"file-list\">\n";
+    for (std::size_t i = 0; i < review_.files.size(); ++i) write_file(i, open);
+    out_ << "</div>\n</section>\n";
+  }
+
+  void write_file(std::size_t index, bool open) {
+    const FileDetail& file = review_.files[index];
+    const std::string& path = file.findings.front().finding->path;
+    out_ << "<details class=\"file\" id=\"" << file_anchor(index) << "\"" << (open ? " open=\"open\"" : "")
+         << ">\n<summary><strong class=\"mono\">" << escape(path) << "</strong><span class=\"counts\">";
+    if (file.summary != nullptr) {
+      out_ << file.summary->findings << (file.summary->findings == 1 ? " finding" : " findings");
+      for (Severity severity : kAllSeverities) {
+        const int count = file.summary->by_severity.at(static_cast<std::size_t>(severity));
+        if (count > 0) out_ << " &#183; " << count << ' ' << severity_name(severity);
+      }
+      out_ << " &#183; score " << file.summary->score;
+    }
+    out_ << "</span></summary>\n";
+    bool in_rows = false;
+    for (const FindingDetail& detail : file.findings) {
+      if (!detail.in_full && !in_rows) {
+        out_ << "<div class=\"note\">" << file.without_excerpt
+             << " more findings listed without their source excerpt:</div>\n<ul class=\"rows\">\n";
+        in_rows = true;
+      }
+      if (in_rows) {
+        write_row(*detail.finding);
+      } else {
+        write_finding(detail);
+      }
+    }
+    if (in_rows) out_ << "</ul>\n";
+    if (file.omitted > 0) {
+      out_ << "<div class=\"note\">" << file.omitted
+           << " more findings in this file are not listed (the counts above include them; "
+              "the JSON report lists them all).</div>\n";
+    }
+    out_ << "</details>\n";
+  }
+
+  static std::string finding_classes(const Finding& finding) {
+    return fmt::format("sev-{} {}", severity_name(finding.severity),
+                       css_id("cat-", category_id(finding.category)));
+  }
+
+  void write_row(const Finding& finding) {
+    out_ << "<li class=\"finding " << finding_classes(finding) << "\"><span class=\"mono\">"
+         << finding.span.line << ':' << finding.span.column << "</span> "
+         << severity_badge(finding.severity) << ' ' << escape(finding.rule_id) << ' '
+         << inline_markup(finding.message) << "</li>\n";
+  }
+
+  void write_finding(const FindingDetail& detail) {
+    const Finding& finding = *detail.finding;
+    out_ << "<div class=\"finding " << finding_classes(finding) << "\">\n<div class=\"where\">"
+         << severity_badge(finding.severity) << " <a href=\"#rule-" << escape(finding.rule_id)
+         << "\">" << escape(finding.rule_id) << "</a> " << escape(finding.rule_name)
+         << " &#183; <span class=\"mono\">line " << finding.span.line << ", column "
+         << finding.span.column << "</span>";
+    if (!finding.scope.empty()) out_ << " &#183; in <code>" << escape(finding.scope) << "</code>";
+    out_ << "</div>\n<p>" << inline_markup(finding.message) << "</p>\n";
+    if (!detail.excerpt.empty()) write_excerpt(detail.excerpt);
+    if (!finding.suggestion.empty()) {
+      out_ << "<p><strong>Fix:</strong> " << inline_markup(finding.suggestion) << "</p>\n";
+    }
+    out_ << "</div>\n";
+  }
+
+  void write_excerpt(const std::vector<ExcerptLine>& excerpt) {
+    out_ << "<pre class=\"excerpt\"><code>";
+    for (const ExcerptLine& line : excerpt) {
+      const bool hit = line.mark_end > line.mark_begin || (line.mark_begin > 0);
+      out_ << "<span class=\"line" << (hit ? " hit" : "") << "\"><span class=\"ln\">"
+           << line.number << "</span>";
+      if (line.mark_end > line.mark_begin) {
+        std::string_view text = line.text;
+        out_ << escape(text.substr(0, line.mark_begin)) << "<mark>"
+             << escape(text.substr(line.mark_begin, line.mark_end - line.mark_begin)) << "</mark>"
+             << escape(text.substr(line.mark_end));
+      } else {
+        out_ << escape(line.text);
+      }
+      out_ << "</span>";
+    }
+    out_ << "</code></pre>\n";
+  }
+
+  void write_appendix() {
+    out_ << "<section id=\"appendix\">\n<h2>Appendix</h2>\n<h3>Rules that ran</h3>\n<table>\n"
+            "<tr><th>Rule</th><th>Name</th><th>Category</th><th>Severity</th><th class=\"num\">"
+            "Findings</th></tr>\n";
+    for (const std::string& id : report_.setup.rule_ids) {
+      const Rule* rule = find_rule(id);
+      if (rule == nullptr) continue;
+      const RuleInfo& info = rule->info();
+      auto count = summary().by_rule.find(id);
+      out_ << "<tr><td>" << escape(info.id) << "</td><td>" << escape(info.name) << "</td><td>"
+           << escape(category_id(info.category)) << "</td><td>" << severity_badge(info.severity)
+           << "</td><td class=\"num\">" << (count == summary().by_rule.end() ? 0 : count->second)
+           << "</td></tr>\n";
+    }
+    out_ << "</table>\n<h3>Configuration in effect</h3>\n<table>\n";
+    for (const Setting& setting : configuration_in_effect(report_)) {
+      out_ << "<tr><th>" << escape(setting.name) << "</th><td><code>" << escape(setting.value)
+           << "</code></td></tr>\n";
+    }
+    out_ << "</table>\n";
+    if (!report_.errors.empty()) {
+      out_ << "<h3>Files not scanned in full</h3>\n<table>\n<tr><th>Path</th><th>Problem</th></tr>\n";
+      const std::size_t shown = std::min<std::size_t>(report_.errors.size(), 500);
+      for (std::size_t i = 0; i < shown; ++i) {
+        const FileError& error = report_.errors[i];
+        out_ << "<tr><td class=\"path\">" << escape(error.path) << "</td><td>"
+             << escape(error.message) << (error.analysed ? " (analysed)" : " (skipped)")
+             << "</td></tr>\n";
+      }
+      out_ << "</table>\n";
+      if (shown < report_.errors.size()) {
+        out_ << "<p class=\"note\">" << report_.errors.size() - shown << " more not listed.</p>\n";
+      }
+    }
+    out_ << "<p class=\"muted\">Generated by perfscan " << escape(report_.tool_version)
+         << ".</p>\n</section>\n";
+  }
+
+  const Report& report_;
+  Review review_;
+  std::ostream& out_;
+};
+
+}  // namespace
+
+void write_html(const Report& report, std::ostream& out) { HtmlReview(report, out).write(); }
+
+}  // namespace perfscan

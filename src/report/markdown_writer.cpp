@@ -1,0 +1,387 @@
+// The Markdown performance review: GitHub-flavoured (tables, ```python fences), compact enough
+// for a pull-request comment. Text from the scanned code never becomes markup: prose is
+// backslash-escaped, code goes into code spans or fences longer than any backtick run in it.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+
+#include "perfscan/rule.hpp"
+#include "report/review.hpp"
+#include "report/writers.hpp"
+#include "syntax/utf8.hpp"
+
+namespace perfscan {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Escaping
+
+// Prose on one line: Markdown punctuation is backslash-escaped, '<' and '&' become entities so
+// that GitHub never sees a tag, and line breaks become spaces (a table cell is one line).
+std::string md_text(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '\n':
+      case '\r': out += ' '; break;
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '|': case '#':
+      case '~': case '!':
+        out += '\\';
+        out += c;
+        break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::size_t longest_backtick_run(std::string_view text) {
+  std::size_t longest = 0;
+  std::size_t run = 0;
+  for (char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  return longest;
+}
+
+// An inline code span that holds `code` verbatim: its fence is longer than any backtick run
+// inside. In a table cell a '|' still ends the cell (GFM splits cells first), so it is
+// escaped there; GitHub shows `\|` inside a cell's code span as '|'.
+std::string md_code(std::string_view code, bool in_table) {
+  std::string body;
+  for (char c : code) {
+    if (c == '\n' || c == '\r') {
+      body += ' ';
+    } else if (c == '|' && in_table) {
+      body += "\\|";
+    } else {
+      body += c;
+    }
+  }
+  if (body.empty()) return "` `";
+  const std::string fence(longest_backtick_run(body) + 1, '`');
+  const bool pad = body.front() == '`' || body.back() == '`' ||
+                   (body.front() == ' ' && body.back() == ' ');
+  return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
+}
+
+// A fenced block for `code`; the fence outgrows any backtick run in the code.
+std::string md_fence(std::string_view code, std::string_view language) {
+  const std::string fence(std::max<std::size_t>(3, longest_backtick_run(code) + 1), '`');
+  std::string block = fence + std::string(language) + "\n" + std::string(code);
+  if (!block.empty() && block.back() != '\n') block += '\n';
+  return block + fence + "\n";
+}
+
+// Messages and suggestions mark code with `backticks`: keep those as code spans (re-fenced)
+// and escape the prose between them.
+std::string md_inline(std::string_view text, bool in_table) {
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t tick = text.find('`', pos);
+    if (tick == std::string_view::npos) break;
+    std::size_t run = text.find_first_not_of('`', tick);
+    if (run == std::string_view::npos) break;
+    std::string_view fence = text.substr(tick, run - tick);
+    std::size_t close = text.find(fence, run);
+    if (close == std::string_view::npos) break;
+    out += md_text(text.substr(pos, tick - pos));
+    out += md_code(text.substr(run, close - run), in_table);
+    pos = close + fence.size();
+  }
+  return out + md_text(text.substr(pos));
+}
+
+std::string location(const Finding& finding) {
+  return fmt::format("{}:{}:{}", finding.path, finding.span.line, finding.span.column);
+}
+
+std::size_t char_count(std::string_view text) {
+  std::size_t count = 0;
+  for (std::size_t pos = 0; pos < text.size(); ++count) {
+    Utf8Char decoded = decode_utf8(text, pos);
+    pos += decoded.length == 0 ? 1 : decoded.length;
+  }
+  return count;
+}
+
+// The excerpt as Python, with a caret line under the first flagged line; tabs before the mark
+// are kept so the carets line up however the reader's tab width is set.
+std::string excerpt_block(const std::vector<ExcerptLine>& excerpt) {
+  std::string code;
+  bool marked = false;
+  for (const ExcerptLine& line : excerpt) {
+    code += line.text + "\n";
+    if (marked || line.mark_end <= line.mark_begin) continue;
+    std::string carets;
+    for (std::size_t i = 0; i < line.mark_begin; ++i) {
+      carets += line.text[i] == '\t' ? '\t' : ' ';
+      // Multi-byte characters take one column: skip their continuation bytes.
+      if ((static_cast<unsigned char>(line.text[i]) & 0xC0) == 0x80) carets.pop_back();
+    }
+    const std::size_t width =
+        char_count(std::string_view(line.text).substr(line.mark_begin, line.mark_end - line.mark_begin));
+    carets += std::string(std::max<std::size_t>(1, width), '^');
+    code += carets + "\n";
+    marked = true;
+  }
+  return md_fence(code, "python");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sections, in the order the issue lists them
+
+class MarkdownReview {
+ public:
+  MarkdownReview(const Report& report, std::ostream& out)
+      : report_(report), review_(build_review(report, limits())), out_(out) {}
+
+  void write() {
+    write_header();
+    write_executive_summary();
+    write_distribution();
+    write_critical_files();
+    write_opportunities();
+    write_index_statements();
+    write_details();
+    write_appendix();
+  }
+
+ private:
+  // A pull-request comment has to stay short (GitHub caps one at 65,536 characters).
+  static ReviewLimits limits() {
+    ReviewLimits limits;
+    limits.excerpts_per_file = 5;
+    limits.rows_per_file = 30;
+    limits.excerpts_total = 60;
+    limits.context_lines = 1;
+    return limits;
+  }
+
+  const Summary& summary() const { return report_.summary; }
+  int severity_count(Severity severity) const {
+    return summary().by_severity.at(static_cast<std::size_t>(severity));
+  }
+
+  void write_header() {
+    const ScanSetup& setup = report_.setup;
+    std::string roots;
+    for (const std::string& root : setup.roots) {
+      roots += (roots.empty() ? "" : ", ") + md_code(root, true);
+    }
+    out_ << "# Performance review: " << md_text(setup.project) << "\n\n"
+         << "| | |\n|---|---|\n"
+         << "| Project | " << roots << " |\n"
+         << "| Date | " << md_text(readable_timestamp(setup.started_at)) << " |\n"
+         << "| perfscan | " << md_text(report_.tool_version) << " |\n"
+         << fmt::format("| Scanned | {} files, {} lines |\n", summary().files_scanned,
+                        summary().lines_scanned)
+         << "| Scan time | " << format_seconds(report_.stats.seconds) << " |\n\n";
+  }
+
+  void write_executive_summary() {
+    out_ << "## Executive summary\n\n";
+    if (summary().total == 0) {
+      out_ << fmt::format("No findings in {} files scanned.\n\n", summary().files_scanned);
+      return;
+    }
+    out_ << fmt::format("**{} findings** in {} of {} files scanned: ", summary().total,
+                        summary().files.size(), summary().files_scanned);
+    bool first = true;
+    for (Severity severity : kAllSeverities) {
+      out_ << (first ? "" : ", ") << severity_count(severity) << ' ' << severity_name(severity);
+      first = false;
+    }
+    out_ << ".\n\n";
+    for (const CategoryCount& category : review_.severe_categories) {
+      out_ << "- **" << md_text(category_display_name(category.category)) << "**: ";
+      if (category.critical > 0) out_ << category.critical << " critical";
+      if (category.critical > 0 && category.high > 0) out_ << " and ";
+      if (category.high > 0) out_ << category.high << " high";
+      out_ << (category.severe == 1 ? " finding" : " findings") << " in " << category.files
+           << (category.files == 1 ? " file" : " files");
+      if (!category.top_rule.empty()) {
+        const Rule* rule = find_rule(category.top_rule);
+        out_ << ", mostly " << md_text(category.top_rule);
+        if (rule != nullptr) out_ << ' ' << md_code(rule->info().name, false);
+      }
+      out_ << ".\n";
+    }
+    if (review_.severe_categories.empty()) out_ << "- No critical or high findings.\n";
+    out_ << fmt::format(
+        "- {} of {} files with findings ({}) hold 80% of the severity-weighted score.\n\n",
+        review_.files_for_80_percent, summary().files.size(),
+        percent(static_cast<int>(review_.files_for_80_percent),
+                static_cast<int>(summary().files.size())));
+  }
+
+  void write_distribution() {
+    out_ << "## Issues by severity\n\n| Severity | Findings | Share |\n|---|---:|---:|\n";
+    for (Severity severity : kAllSeverities) {
+      const int count = severity_count(severity);
+      out_ << "| " << severity_name(severity) << " | " << count << " | "
+           << percent(count, summary().total) << " |\n";
+    }
+    out_ << "\n## Issues by category\n\n";
+    if (review_.categories.empty()) {
+      out_ << "No findings.\n\n";
+      return;
+    }
+    out_ << "| Category | Findings | Share | Critical + high |\n|---|---:|---:|---:|\n";
+    for (const CategoryCount& category : review_.categories) {
+      out_ << "| " << md_text(category_display_name(category.category)) << " | "
+           << category.count << " | " << percent(category.count, summary().total) << " | "
+           << category.severe << " |\n";
+    }
+    out_ << '\n';
+  }
+
+  void write_critical_files() {
+    out_ << "## Most critical files\n\n";
+    if (summary().files.empty()) {
+      out_ << "No file has findings.\n\n";
+      return;
+    }
+    out_ << "| # | File | Score | critical | high | medium | low | Dominant category |\n"
+            "|---:|---|---:|---:|---:|---:|---:|---|\n";
+    const std::size_t shown = std::min<std::size_t>(10, summary().files.size());
+    for (std::size_t i = 0; i < shown; ++i) {
+      const FileSummary& file = summary().files[i];
+      out_ << "| " << i + 1 << " | " << md_code(file.path, true) << " | " << file.score;
+      for (int count : file.by_severity) out_ << " | " << count;
+      out_ << " | " << md_text(category_display_name(file.dominant_category)) << " |\n";
+    }
+    out_ << '\n';
+  }
+
+  void write_opportunities() {
+    out_ << "## Prioritised optimisation opportunities\n\n";
+    if (review_.opportunities.empty()) out_ << "Nothing to optimise: no findings.\n\n";
+    int rank = 0;
+    for (const CategoryOpportunity& category : review_.opportunities) {
+      out_ << fmt::format("### {}. {}\n\nImpact {} (severity weight × count): {} occurrences "
+                          "in {} files.\n\n",
+                          ++rank, md_text(category_display_name(category.category)),
+                          category.impact, category.count, category.files);
+      for (const RuleOpportunity& rule : category.rules) write_rule_opportunity(rule);
+    }
+  }
+
+  void write_rule_opportunity(const RuleOpportunity& rule) {
+    out_ << "#### " << md_text(rule.rule_id) << ' ' << md_code(rule.rule_name, false) << " ("
+         << severity_name(rule.severity) << ")\n\n"
+         << fmt::format("**{} occurrences in {} files**, impact {}.", rule.count, rule.files,
+                        rule.impact);
+    if (!rule.cost.empty()) out_ << ' ' << md_inline(rule.cost, false);
+    out_ << "\n\nWorst locations:\n\n";
+    for (const Finding* finding : rule.worst) {
+      out_ << "- **" << severity_name(finding->severity) << "** "
+           << md_code(location(*finding), false) << " " << md_inline(finding->message, false)
+           << '\n';
+    }
+    out_ << '\n';
+    if (!rule.before.empty() || !rule.after.empty()) {
+      out_ << "<details><summary>Fix pattern</summary>\n\nBefore:\n\n"
+           << md_fence(rule.before, "python") << "\nAfter:\n\n"
+           << md_fence(rule.after, "python") << "\n</details>\n\n";
+    }
+  }
+
+  void write_index_statements() {
+    if (review_.index_statements.empty()) return;
+    out_ << "## Suggested indexes\n\nFrom the database-design findings; review them against "
+            "your query plans before applying.\n\n";
+    std::string sql;
+    for (const std::string& statement : review_.index_statements) sql += statement + "\n";
+    out_ << md_fence(sql, "sql") << '\n';
+  }
+
+  void write_details() {
+    out_ << "## Findings in detail\n\n";
+    if (review_.files.empty()) {
+      out_ << "No findings.\n\n";
+      return;
+    }
+    for (const FileDetail& file : review_.files) write_file(file);
+  }
+
+  void write_file(const FileDetail& file) {
+    out_ << "### " << md_code(file.findings.front().finding->path, false);
+    if (file.summary != nullptr) {
+      out_ << " (" << file.summary->findings
+           << (file.summary->findings == 1 ? " finding" : " findings") << ", score "
+           << file.summary->score << ")";
+    }
+    out_ << "\n\n";
+    bool in_rows = false;
+    for (const FindingDetail& detail : file.findings) {
+      const Finding& finding = *detail.finding;
+      if (!detail.in_full) {
+        if (!in_rows) {
+          out_ << file.without_excerpt << " more findings, without excerpts:\n\n";
+          in_rows = true;
+        }
+        out_ << "- " << md_code(fmt::format("{}:{}", finding.span.line, finding.span.column), false)
+             << " **" << severity_name(finding.severity) << "** " << md_text(finding.rule_id)
+             << ' ' << md_inline(finding.message, false) << '\n';
+        continue;
+      }
+      out_ << "**" << md_text(finding.rule_id) << "** " << md_code(finding.rule_name, false)
+           << " · **" << severity_name(finding.severity) << "** · line " << finding.span.line
+           << ", column " << finding.span.column << "  \n"
+           << md_inline(finding.message, false) << "\n\n";
+      if (!detail.excerpt.empty()) out_ << excerpt_block(detail.excerpt) << '\n';
+      if (!finding.suggestion.empty()) {
+        out_ << "Fix: " << md_inline(finding.suggestion, false) << "\n\n";
+      }
+    }
+    if (in_rows) out_ << '\n';
+    if (file.omitted > 0) {
+      out_ << "_" << file.omitted
+           << " more findings in this file are not listed; the counts above include them._\n\n";
+    }
+  }
+
+  void write_appendix() {
+    out_ << "## Appendix\n\n### Rules that ran\n\n| Rule | Name | Category | Severity | Findings |\n"
+            "|---|---|---|---|---:|\n";
+    for (const std::string& id : report_.setup.rule_ids) {
+      const Rule* rule = find_rule(id);
+      if (rule == nullptr) continue;
+      const RuleInfo& info = rule->info();
+      auto count = summary().by_rule.find(id);
+      out_ << "| " << md_text(info.id) << " | " << md_code(info.name, true) << " | "
+           << md_text(category_id(info.category)) << " | " << severity_name(info.severity)
+           << " | " << (count == summary().by_rule.end() ? 0 : count->second) << " |\n";
+    }
+    out_ << "\n### Configuration in effect\n\n| Setting | Value |\n|---|---|\n";
+    for (const Setting& setting : configuration_in_effect(report_)) {
+      out_ << "| " << md_text(setting.name) << " | " << md_code(setting.value, true) << " |\n";
+    }
+    if (!report_.errors.empty()) {
+      out_ << "\n" << report_.errors.size()
+           << " files could not be scanned in full; the text or JSON report lists them.\n";
+    }
+    out_ << "\n_Generated by perfscan " << md_text(report_.tool_version) << "._\n";
+  }
+
+  const Report& report_;
+  Review review_;
+  std::ostream& out_;
+};
+
+}  // namespace
+
+void write_markdown(const Report& report, std::ostream& out) {
+  MarkdownReview(report, out).write();
+}
+
+}  // namespace perfscan

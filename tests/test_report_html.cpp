@@ -1,0 +1,307 @@
+// The HTML performance review: well-formed, in the issue's order, escaped, and bounded in size.
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli_support.hpp"
+#include "perfscan/report.hpp"
+#include "report/review.hpp"
+#include "report/writers.hpp"
+
+namespace perfscan {
+namespace {
+
+using testing::contains;
+
+// ---------------------------------------------------------------------------------------------
+// A small well-formedness check: every tag closed in order, attributes quoted, entities known,
+// <style> raw text, and no <script> at all. Returns "" when well-formed, else the problem.
+
+bool known_entity(std::string_view html, std::size_t amp) {
+  for (std::string_view entity : {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"}) {
+    if (html.substr(amp, entity.size()) == entity) return true;
+  }
+  if (html.substr(amp, 2) != "&#") return false;
+  std::size_t semi = html.find(';', amp);
+  return semi != std::string_view::npos && semi - amp <= 9;
+}
+
+std::string check_well_formed(std::string_view html) {
+  std::vector<std::string> open;
+  std::size_t pos = 0;
+  if (!html.starts_with("<!DOCTYPE html>")) return "no doctype";
+  pos = html.find('>') + 1;
+  while (pos < html.size()) {
+    const char c = html[pos];
+    if (c == '&') {
+      if (!known_entity(html, pos)) return fmt::format("bad entity at {}", pos);
+      ++pos;
+      continue;
+    }
+    if (c == '>') return fmt::format("stray '>' at {}: {}", pos, html.substr(pos > 40 ? pos - 40 : 0, 60));
+    if (c != '<') {
+      ++pos;
+      continue;
+    }
+    if (html.substr(pos, 2) == "</") {
+      std::size_t end = html.find('>', pos);
+      std::string name(html.substr(pos + 2, end - pos - 2));
+      if (open.empty() || open.back() != name) {
+        return fmt::format("</{}> closes <{}> at {}", name, open.empty() ? "" : open.back(), pos);
+      }
+      open.pop_back();
+      pos = end + 1;
+      continue;
+    }
+    std::size_t name_end = html.find_first_of(" />", pos + 1);
+    std::string name(html.substr(pos + 1, name_end - pos - 1));
+    if (name.empty() || std::isalpha(static_cast<unsigned char>(name[0])) == 0) {
+      return fmt::format("bad tag name at {}", pos);
+    }
+    if (name == "script") return "a <script> element";
+    // Attributes: name="value" pairs; the value may not contain '<' or a raw quote.
+    std::size_t i = name_end;
+    bool self_closing = false;
+    while (true) {
+      while (i < html.size() && html[i] == ' ') ++i;
+      if (html.substr(i, 2) == "/>") {
+        self_closing = true;
+        i += 2;
+        break;
+      }
+      if (html[i] == '>') {
+        ++i;
+        break;
+      }
+      std::size_t eq = html.find('=', i);
+      if (eq == std::string_view::npos || html[eq + 1] != '"') {
+        return fmt::format("unquoted attribute in <{}> at {}", name, i);
+      }
+      std::size_t close = html.find('"', eq + 2);
+      std::string_view value = html.substr(eq + 2, close - eq - 2);
+      if (contains(value, "<")) return fmt::format("'<' in an attribute of <{}>", name);
+      for (std::size_t a = value.find('&'); a != std::string_view::npos; a = value.find('&', a + 1)) {
+        if (!known_entity(value, a)) return fmt::format("bad entity in an attribute of <{}>", name);
+      }
+      i = close + 1;
+    }
+    pos = i;
+    if (self_closing) continue;
+    if (name == "style") {
+      std::size_t end = html.find("</style>", pos);
+      if (end == std::string_view::npos) return "unclosed <style>";
+      pos = end + 8;
+      continue;
+    }
+    open.push_back(name);
+  }
+  if (!open.empty()) return "unclosed <" + open.back() + ">";
+  return "";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports built by hand
+
+Finding finding_at(std::string rule_id, std::string path, std::uint32_t line, Severity severity,
+                   Category category) {
+  Finding finding;
+  finding.rule_id = std::move(rule_id);
+  finding.rule_name = "rule-" + finding.rule_id;
+  finding.category = category;
+  finding.severity = severity;
+  finding.path = std::move(path);
+  finding.span = {line, 5, line, 12};
+  finding.message = "`s` grows by concatenation inside the loop";
+  finding.suggestion = "collect the pieces in a list and `''.join()` them once";
+  finding.source_line = "    s += piece  # line " + std::to_string(line);
+  return finding;
+}
+
+Report review_report() {
+  Report report;
+  report.tool_version = "0.1.0";
+  report.setup.project = "shop";
+  report.setup.roots = {"shop"};
+  report.setup.started_at = "2026-11-29T13:25:25Z";
+  report.setup.rule_ids = {"PS000", "PS101", "PS401"};
+  report.findings = {
+      finding_at("PS101", "shop/a.py", 3, Severity::high, Category::nested_loops),
+      finding_at("PS401", "shop/a.py", 9, Severity::medium, Category::string_concat),
+      finding_at("PS401", "shop/b.py", 4, Severity::medium, Category::string_concat),
+  };
+  Finding index = finding_at("PS901", "shop/models.py", 7, Severity::medium, Category::database);
+  index.suggestion = "add an index: `CREATE INDEX ix_order_customer ON shop_order (customer_id);`";
+  report.findings.push_back(index);
+  report.summary.files_scanned = 12;
+  report.summary.lines_scanned = 3456;
+  report.stats.seconds = 0.25;
+  report.stats.jobs = 2;
+  summarize_findings(report);
+  return report;
+}
+
+std::string html_of(const Report& report) {
+  std::ostringstream out;
+  write_html(report, out);
+  return out.str();
+}
+
+std::size_t count_of(std::string_view haystack, std::string_view needle) {
+  std::size_t count = 0;
+  for (std::size_t pos = haystack.find(needle); pos != std::string_view::npos;
+       pos = haystack.find(needle, pos + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("html: the well-formedness checker catches what it is for") {
+  CHECK(check_well_formed("<!DOCTYPE html><p>a &amp; b</p>").empty());
+  CHECK_FALSE(check_well_formed("<!DOCTYPE html><p>a & b</p>").empty());
+  CHECK_FALSE(check_well_formed("<!DOCTYPE html><p><b>x</p></b>").empty());
+  CHECK_FALSE(check_well_formed("<!DOCTYPE html><p class=x>y</p>").empty());
+  CHECK_FALSE(check_well_formed("<!DOCTYPE html><script>1</script>").empty());
+  CHECK_FALSE(check_well_formed("<!DOCTYPE html><p>a > b</p>").empty());
+}
+
+TEST_CASE("html: the review is well-formed and has its sections in the issue's order") {
+  const std::string html = html_of(review_report());
+  INFO(html.substr(0, 3000));
+  CHECK(check_well_formed(html).empty());
+  const std::vector<std::string_view> order = {
+      "<h1>Performance review: shop</h1>", "2026-11-29 13:25 UTC", "3456 lines",
+      "id=\"summary\"", "id=\"distribution\"", "id=\"critical-files\"", "id=\"opportunities\"",
+      "id=\"indexes\"", "id=\"details\"", "id=\"appendix\""};
+  std::size_t last = 0;
+  for (std::string_view piece : order) {
+    std::size_t at = html.find(piece);
+    INFO(piece);
+    REQUIRE(at != std::string::npos);
+    CHECK(at >= last);
+    last = at;
+  }
+  // Two bar charts, one collapsible section per file, a CSS-only filter per severity present.
+  CHECK(count_of(html, "<svg ") == 2);
+  CHECK(count_of(html, "<details class=\"file\"") == 3);
+  CHECK(contains(html, "id=\"only-sev-medium\""));
+  CHECK(contains(html, "#only-sev-medium:target~.file-list"));
+  CHECK_FALSE(contains(html, "id=\"only-sev-low\""));  // no low findings: no filter for them
+  // Dark mode and print styles, and nothing loaded from outside.
+  CHECK(contains(html, "prefers-color-scheme:dark"));
+  CHECK(contains(html, "@media print"));
+  CHECK_FALSE(contains(html, "http://"));
+  CHECK_FALSE(contains(html, "https://"));
+}
+
+TEST_CASE("html: opportunities carry the rule doc's fix pattern and the index statements") {
+  const std::string html = html_of(review_report());
+  // PS401's doc: "## Example" starts with csv = "" and "## Use instead" with parts = [].
+  CHECK(contains(html, "csv = &quot;&quot;"));
+  CHECK(contains(html, "parts = []"));
+  CHECK(contains(html, "CREATE INDEX ix_order_customer ON shop_order (customer_id);"));
+  // Code spans in messages become <code>.
+  CHECK(contains(html, "<code>s</code> grows by concatenation"));
+}
+
+TEST_CASE("html: hostile source and file names render as text") {
+  testing::TempDir dir;
+  const std::string payload = "</script><img src=x onerror=alert(1)>";
+  dir.write("we<ird&\"name.py", "def build(rows):\n    s = \"\"\n    for row in rows:\n        s += \"" +
+                                    payload + "\" + row\n    return s\n");
+  testing::CommandResult result =
+      testing::run_in(dir, "--exit-zero --format html --output report.html .");
+  REQUIRE(result.exit_code == 0);
+  const std::string html = testing::read_file(dir.path() / "report.html");
+  INFO(result.err);
+  CHECK(check_well_formed(html).empty());
+  CHECK_FALSE(contains(html, "<img"));
+  CHECK_FALSE(contains(html, "</script>"));
+  CHECK(contains(html, "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"));
+  CHECK(contains(html, "we&lt;ird&amp;&quot;name.py"));
+  CHECK_FALSE(contains(html, "we<ird"));
+}
+
+TEST_CASE("html: source excerpts show context with the flagged span marked") {
+  testing::TempDir dir;
+  dir.write("app.py",
+            "def build(rows):\n    s = \"\"\n    for row in rows:\n        s += row\n    return s\n");
+  testing::CommandResult result = testing::run_in(dir, "--exit-zero --format html app.py");
+  const std::string& html = result.out;
+  CHECK(check_well_formed(html).empty());
+  CHECK(contains(html, "<span class=\"ln\">3</span>    for row in rows:"));
+  CHECK(contains(html, "<span class=\"line hit\"><span class=\"ln\">4</span>        <mark>s += row</mark>"));
+  CHECK(contains(html, "<span class=\"ln\">5</span>    return s"));
+}
+
+TEST_CASE("html: 10,000 findings stay under 10 MB with exact counts and notes of what is omitted") {
+  testing::TempDir dir;
+  Report report = review_report();
+  report.findings.clear();
+  // 40 real files of 250 flagged lines each, so excerpts are read from disk as in a real scan.
+  std::string source;
+  for (int line = 1; line <= 250; ++line) {
+    source += fmt::format("    total += compute_something_expensive(row, column, {})  # {}\n",
+                          line, std::string(40, 'x'));
+  }
+  for (int file = 0; file < 40; ++file) {
+    const std::string path = (dir.path() / fmt::format("module_{:02}.py", file)).string();
+    dir.write(fmt::format("module_{:02}.py", file), source);
+    for (std::uint32_t line = 1; line <= 250; ++line) {
+      Finding finding = finding_at("PS401", path, line, Severity::medium, Category::string_concat);
+      finding.source_line = fmt::format(
+          "    total += compute_something_expensive(row, column, {})  # {}", line,
+          std::string(40, 'x'));
+      report.findings.push_back(std::move(finding));
+    }
+  }
+  summarize_findings(report);
+  REQUIRE(report.summary.total == 10000);
+  const std::string html = html_of(report);
+  CHECK(html.size() < 10u * 1024 * 1024);
+  CHECK(check_well_formed(html).empty());
+  CHECK(contains(html, "<strong>10000 findings</strong>"));
+  CHECK(contains(html, "50 more findings in this file are not listed"));
+  CHECK(contains(html, "more findings listed without their source excerpt"));
+  // Every file is still there, with its exact count.
+  CHECK(count_of(html, "<details class=\"file\"") == 40);
+  CHECK(count_of(html, "250 findings &#183; 250 medium") == 40);
+}
+
+TEST_CASE("html: an empty report still makes a complete page") {
+  Report report;
+  report.tool_version = "0.1.0";
+  report.setup.project = "empty";
+  summarize_findings(report);
+  const std::string html = html_of(report);
+  CHECK(check_well_formed(html).empty());
+  CHECK(contains(html, "No findings in 0 files scanned."));
+}
+
+TEST_CASE("review: doc sections, index statements and the 80% share") {
+  const std::string doc =
+      "# PS1\n\n## Why is it slow\nIt copies\n`everything`.\n\nMore.\n\n## Example\n"
+      "```python\nbad()\n```\n\n## Use instead\ntext\n```python\ngood()\n```\n";
+  CHECK(doc_first_paragraph(doc, "Why is it slow") == "It copies `everything`.");
+  CHECK(doc_code_block(doc, "Example") == "bad()\n");
+  CHECK(doc_code_block(doc, "Use instead") == "good()\n");
+  CHECK(doc_code_block(doc, "Options").empty());
+  CHECK(index_statements_in("run `CREATE INDEX a ON t (x);` and CREATE UNIQUE INDEX b ON t (y)") ==
+        std::vector<std::string>{"CREATE INDEX a ON t (x);", "CREATE UNIQUE INDEX b ON t (y);"});
+  CHECK(index_statements_in("CREATE TABLE t (x int);").empty());
+
+  const Review review = build_review(review_report(), ReviewLimits{});
+  // Scores: a.py 5 + 2, b.py 2, models.py 2 (total 11): a.py and b.py hold 9/11 = 82%.
+  CHECK(review.total_score == 11);
+  CHECK(review.files_for_80_percent == 2);
+  REQUIRE(review.severe_categories.size() == 1);
+  CHECK(review.severe_categories[0].category == Category::nested_loops);
+  REQUIRE_FALSE(review.opportunities.empty());
+  CHECK(review.opportunities[0].category == Category::nested_loops);
+}
+
+}  // namespace perfscan
