@@ -189,7 +189,7 @@ TEST_CASE("html: the review is well-formed and has its sections in the issue's o
   CHECK(count_of(html, "<svg ") == 2);
   CHECK(count_of(html, "<details class=\"file\"") == 3);
   CHECK(contains(html, "id=\"only-sev-medium\""));
-  CHECK(contains(html, "#only-sev-medium:target~.file-list"));
+  CHECK(contains(html, "#only-sev-medium:target~.file-list .finding:not(.s-medium)"));
   CHECK_FALSE(contains(html, "id=\"only-sev-low\""));  // no low findings: no filter for them
   // Dark mode and print styles, and nothing loaded from outside.
   CHECK(contains(html, "prefers-color-scheme:dark"));

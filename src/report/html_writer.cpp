@@ -112,8 +112,8 @@ h1{font-size:26px;margin:0 0 4px}h2{font-size:21px;margin:36px 0 12px;padding-bo
 border-bottom:1px solid var(--line)}h3{font-size:17px;margin:24px 0 8px}h4{margin:16px 0 6px}
 code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px}
 code{background:var(--panel);padding:1px 4px;border-radius:4px;overflow-wrap:anywhere}
-pre{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:8px 0;
-overflow-x:auto;margin:6px 0}
+pre{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:8px 12px;
+overflow-x:auto;margin:6px 0}pre.excerpt{padding:8px 0}
 pre code{background:none;padding:0;display:block}
 .meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:12px 0;
 color:var(--muted)}.meta dd{margin:0;color:var(--fg);overflow-wrap:anywhere}
@@ -139,8 +139,8 @@ font-size:12px;font-weight:600;color:#fff}
 .filters{position:sticky;top:0;background:var(--bg);padding:8px 0;border-bottom:1px solid
 var(--line);font-size:14px;z-index:1}.filters a{margin-right:10px;white-space:nowrap}
 .filter-target{display:block;position:relative;top:-60px}
-details.file{border:1px solid var(--line);border-radius:8px;margin:8px 0}
-details.file>summary{cursor:pointer;padding:8px 12px;background:var(--panel);border-radius:8px;
+details.file{border:1px solid var(--line);border-radius:8px;margin:6px 0}
+details.file>summary{cursor:pointer;padding:6px 12px;background:var(--panel);border-radius:8px;
 overflow-wrap:anywhere}
 details.file[open]>summary{border-bottom:1px solid var(--line);border-radius:8px 8px 0 0}
 .counts{color:var(--muted);font-size:13px;margin-left:8px}
@@ -162,22 +162,29 @@ pre{white-space:pre-wrap}.excerpt .line{white-space:pre-wrap}
 
 // Findings hidden by an active filter: the filter links target empty anchors placed before the
 // file list, so `:target` does the filtering without any script.
+// Finding classes the filters match: "s-high" for a severity, "c-database" for a category
+// (kept apart from the badge classes, which carry colours).
+std::string severity_class(Severity severity) { return css_id("s-", severity_name(severity)); }
+std::string category_class(Category category) { return css_id("c-", category_id(category)); }
+
+std::string filter_rule(std::string_view anchor, std::string_view cls) {
+  return fmt::format(
+      "#{0}:target~.file-list .finding:not(.{1}),"
+      "#{0}:target~.file-list details.file:not(:has(.{1})){{display:none}}\n"
+      "#{0}:target~.filters a[href=\"#{0}\"]{{font-weight:700;text-decoration:none;"
+      "background:var(--panel);border:1px solid var(--line);border-radius:10px;padding:0 6px}}\n",
+      anchor, cls);
+}
+
 std::string filter_rules(const Review& review, const Report& report) {
   std::string css;
   for (Severity severity : kAllSeverities) {
     if (report.summary.by_severity.at(static_cast<std::size_t>(severity)) == 0) continue;
-    const std::string cls = css_id("sev-", severity_name(severity));
-    css += fmt::format(
-        "#only-{0}:target~.file-list .finding:not(.{0}),"
-        "#only-{0}:target~.file-list details.file:not(:has(.{0})){{display:none}}\n",
-        cls);
+    css += filter_rule(css_id("only-sev-", severity_name(severity)), severity_class(severity));
   }
   for (const CategoryCount& category : review.categories) {
-    const std::string cls = css_id("cat-", category_id(category.category));
-    css += fmt::format(
-        "#only-{0}:target~.file-list .finding:not(.{0}),"
-        "#only-{0}:target~.file-list details.file:not(:has(.{0})){{display:none}}\n",
-        cls);
+    css += filter_rule(css_id("only-cat-", category_id(category.category)),
+                       category_class(category.category));
   }
   return css;
 }
@@ -189,9 +196,6 @@ std::string severity_badge(Severity severity) {
   return fmt::format(R"(<span class="sev sev-{0}">{0}</span>)", severity_name(severity));
 }
 
-std::string location(const Finding& finding) {
-  return fmt::format("{}:{}:{}", finding.path, finding.span.line, finding.span.column);
-}
 
 std::string file_anchor(std::size_t index) { return fmt::format("file-{}", index + 1); }
 
@@ -204,15 +208,20 @@ struct Bar {
 // A horizontal bar chart in inline SVG: labels left, bars scaled to the largest value.
 std::string bar_chart(std::string_view title, const std::vector<Bar>& bars) {
   constexpr int kRow = 26;
-  constexpr int kLabel = 190;
   constexpr int kBarMax = 300;
   int largest = 1;
-  for (const Bar& bar : bars) largest = std::max(largest, bar.value);
+  std::size_t longest_label = 4;
+  for (const Bar& bar : bars) {
+    largest = std::max(largest, bar.value);
+    longest_label = std::max(longest_label, bar.label.size());
+  }
+  // About 7 px per character at 12 px, plus the gap before the bar.
+  const int label_width = static_cast<int>(std::min<std::size_t>(longest_label, 32)) * 7 + 14;
   const int height = static_cast<int>(bars.size()) * kRow + 8;
   std::string svg = fmt::format(
-      R"(<svg class="chart" viewBox="0 0 560 {0}" width="560" height="{0}" role="img" aria-label="{1}">)"
+      R"(<svg class="chart" viewBox="0 0 {2} {0}" width="{2}" height="{0}" role="img" aria-label="{1}">)"
       "<title>{1}</title>\n",
-      height, escape(title));
+      height, escape(title), label_width + kBarMax + 60);
   for (std::size_t i = 0; i < bars.size(); ++i) {
     const Bar& bar = bars[i];
     const int y = static_cast<int>(i) * kRow + 4;
@@ -222,8 +231,8 @@ std::string bar_chart(std::string_view title, const std::vector<Bar>& bars) {
         R"(<rect class="bar {3}" x="{4}" y="{5}" width="{6}" height="18" rx="3"/>)"
         R"(<text x="{7}" y="{1}">{8}</text>)"
         "\n",
-        kLabel - 8, y + 14, escape(bar.label), bar.css_class, kLabel, y, width,
-        kLabel + width + 6, bar.value);
+        label_width - 8, y + 14, escape(bar.label), bar.css_class, label_width, y, width,
+        label_width + width + 6, bar.value);
   }
   return svg + "</svg>\n";
 }
@@ -312,8 +321,7 @@ class HtmlReview {
     out_ << ".</p>\n<ul class=\"summary-list\">\n";
     for (const CategoryCount& category : review_.severe_categories) {
       out_ << "<li><strong>" << escape(category_display_name(category.category))
-           << "</strong>: " << severity_phrase(category) << " in " << category.files
-           << (category.files == 1 ? " file" : " files");
+           << "</strong>: " << escape(severe_findings_phrase(category));
       if (!category.top_rule.empty()) {
         out_ << ", mostly <a href=\"#rule-" << escape(category.top_rule) << "\">"
              << escape(category.top_rule) << "</a> " << escape(rule_name(category.top_rule));
@@ -329,15 +337,6 @@ class HtmlReview {
         review_.files_for_80_percent, summary().files.size(),
         percent(static_cast<int>(review_.files_for_80_percent),
                 static_cast<int>(summary().files.size())));
-  }
-
-  static std::string severity_phrase(const CategoryCount& category) {
-    std::string phrase;
-    if (category.critical > 0) phrase += fmt::format("{} critical", category.critical);
-    if (category.high > 0) {
-      phrase += fmt::format("{}{} high", phrase.empty() ? "" : " and ", category.high);
-    }
-    return phrase + (category.severe == 1 ? " finding" : " findings");
   }
 
   static std::string rule_name(const std::string& id) {
@@ -393,7 +392,7 @@ class HtmlReview {
     for (std::size_t i = 0; i < shown; ++i) {
       const FileSummary& file = summary().files[i];
       out_ << "<tr><td class=\"num\">" << i + 1 << "</td><td class=\"path\"><a href=\"#"
-           << anchor_of(file.path) << "\">" << escape(file.path) << "</a></td><td class=\"num\">"
+           << anchor_of(file.path) << "\">" << escape(review_.shown_path(file.path)) << "</a></td><td class=\"num\">"
            << file.score << "</td>";
       for (int count : file.by_severity) out_ << "<td class=\"num\">" << count << "</td>";
       out_ << "<td>" << escape(category_display_name(file.dominant_category)) << "</td></tr>\n";
@@ -435,7 +434,7 @@ class HtmlReview {
     out_ << "</p>\n<p>Worst locations:</p>\n<ul class=\"worst\">\n";
     for (const Finding* finding : rule.worst) {
       out_ << "<li>" << severity_badge(finding->severity) << " <a class=\"mono\" href=\"#"
-           << anchor_of(finding->path) << "\">" << escape(location(*finding)) << "</a> "
+           << anchor_of(finding->path) << "\">" << escape(review_.location(*finding)) << "</a> "
            << inline_markup(finding->message) << "</li>\n";
     }
     out_ << "</ul>\n";
@@ -456,29 +455,28 @@ class HtmlReview {
     out_ << "</code></pre>\n</section>\n";
   }
 
+  // The empty anchors come first so that both the filter bar (to show which filter is on) and
+  // the file list (to hide what does not match) can follow a `:target` sibling.
   void write_filters() {
-    out_ << "<div class=\"filters\">Show: <a href=\"#details\">all</a>";
+    std::vector<std::pair<std::string, std::string>> filters;  // anchor, label
     for (Severity severity : kAllSeverities) {
       if (severity_count(severity) == 0) continue;
-      out_ << fmt::format(R"(<a href="#only-sev-{0}">{0} ({1})</a>)", severity_name(severity),
-                          severity_count(severity));
+      filters.emplace_back(css_id("only-sev-", severity_name(severity)),
+                           fmt::format("{} ({})", severity_name(severity), severity_count(severity)));
     }
-    out_ << "<span class=\"muted\"> | </span>";
     for (const CategoryCount& category : review_.categories) {
-      out_ << "<a href=\"#" << css_id("only-cat-", category_id(category.category)) << "\">"
-           << escape(category_display_name(category.category)) << " (" << category.count
-           << ")</a>";
+      filters.emplace_back(css_id("only-cat-", category_id(category.category)),
+                           fmt::format("{} ({})", category_display_name(category.category),
+                                       category.count));
+    }
+    for (const auto& [anchor, label] : filters) {
+      out_ << "<span class=\"filter-target\" id=\"" << anchor << "\"></span>\n";
+    }
+    out_ << "<div class=\"filters\">Show: <a href=\"#details\">all</a>";
+    for (const auto& [anchor, label] : filters) {
+      out_ << "<a href=\"#" << anchor << "\">" << escape(label) << "</a>";
     }
     out_ << "</div>\n";
-    for (Severity severity : kAllSeverities) {
-      if (severity_count(severity) == 0) continue;
-      out_ << "<span class=\"filter-target\" id=\"only-sev-" << severity_name(severity)
-           << "\"></span>\n";
-    }
-    for (const CategoryCount& category : review_.categories) {
-      out_ << "<span class=\"filter-target\" id=\""
-           << css_id("only-cat-", category_id(category.category)) << "\"></span>\n";
-    }
   }
 
   void write_details() {
@@ -487,9 +485,13 @@ class HtmlReview {
       out_ << "<p>No findings.</p>\n</section>\n";
       return;
     }
-    write_filters();
     // Small reports open every file; large ones start folded so the page stays navigable.
     const bool open = review_.files.size() <= 12;
+    if (!open) {
+      out_ << "<p class=\"muted\">Files start folded: open one to read its findings. The "
+              "filters below hide the files and findings that do not match.</p>\n";
+    }
+    write_filters();
     out_ << "<div class=\"file-list\">\n";
     for (std::size_t i = 0; i < review_.files.size(); ++i) write_file(i, open);
     out_ << "</div>\n</section>\n";
@@ -499,7 +501,7 @@ class HtmlReview {
     const FileDetail& file = review_.files[index];
     const std::string& path = file.findings.front().finding->path;
     out_ << "<details class=\"file\" id=\"" << file_anchor(index) << "\"" << (open ? " open=\"open\"" : "")
-         << ">\n<summary><strong class=\"mono\">" << escape(path) << "</strong><span class=\"counts\">";
+         << ">\n<summary><strong class=\"mono\">" << escape(review_.shown_path(path)) << "</strong><span class=\"counts\">";
     if (file.summary != nullptr) {
       out_ << file.summary->findings << (file.summary->findings == 1 ? " finding" : " findings");
       for (Severity severity : kAllSeverities) {
@@ -532,8 +534,7 @@ class HtmlReview {
   }
 
   static std::string finding_classes(const Finding& finding) {
-    return fmt::format("sev-{} {}", severity_name(finding.severity),
-                       css_id("cat-", category_id(finding.category)));
+    return severity_class(finding.severity) + " " + category_class(finding.category);
   }
 
   void write_row(const Finding& finding) {

@@ -100,9 +100,6 @@ std::string md_inline(std::string_view text, bool in_table) {
   return out + md_text(text.substr(pos));
 }
 
-std::string location(const Finding& finding) {
-  return fmt::format("{}:{}:{}", finding.path, finding.span.line, finding.span.column);
-}
 
 std::size_t char_count(std::string_view text) {
   std::size_t count = 0;
@@ -203,11 +200,7 @@ class MarkdownReview {
     out_ << ".\n\n";
     for (const CategoryCount& category : review_.severe_categories) {
       out_ << "- **" << md_text(category_display_name(category.category)) << "**: ";
-      if (category.critical > 0) out_ << category.critical << " critical";
-      if (category.critical > 0 && category.high > 0) out_ << " and ";
-      if (category.high > 0) out_ << category.high << " high";
-      out_ << (category.severe == 1 ? " finding" : " findings") << " in " << category.files
-           << (category.files == 1 ? " file" : " files");
+      out_ << md_text(severe_findings_phrase(category));
       if (!category.top_rule.empty()) {
         const Rule* rule = find_rule(category.top_rule);
         out_ << ", mostly " << md_text(category.top_rule);
@@ -255,7 +248,7 @@ class MarkdownReview {
     const std::size_t shown = std::min<std::size_t>(10, summary().files.size());
     for (std::size_t i = 0; i < shown; ++i) {
       const FileSummary& file = summary().files[i];
-      out_ << "| " << i + 1 << " | " << md_code(file.path, true) << " | " << file.score;
+      out_ << "| " << i + 1 << " | " << md_code(review_.shown_path(file.path), true) << " | " << file.score;
       for (int count : file.by_severity) out_ << " | " << count;
       out_ << " | " << md_text(category_display_name(file.dominant_category)) << " |\n";
     }
@@ -284,7 +277,7 @@ class MarkdownReview {
     out_ << "\n\nWorst locations:\n\n";
     for (const Finding* finding : rule.worst) {
       out_ << "- **" << severity_name(finding->severity) << "** "
-           << md_code(location(*finding), false) << " " << md_inline(finding->message, false)
+           << md_code(review_.location(*finding), false) << " " << md_inline(finding->message, false)
            << '\n';
     }
     out_ << '\n';
@@ -314,7 +307,7 @@ class MarkdownReview {
   }
 
   void write_file(const FileDetail& file) {
-    out_ << "### " << md_code(file.findings.front().finding->path, false);
+    out_ << "### " << md_code(review_.shown_path(file.findings.front().finding->path), false);
     if (file.summary != nullptr) {
       out_ << " (" << file.summary->findings
            << (file.summary->findings == 1 ? " finding" : " findings") << ", score "

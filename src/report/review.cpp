@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
 #include <optional>
 #include <map>
 #include <set>
@@ -287,7 +288,22 @@ std::vector<FileDetail> detail_files(const Report& report, const ReviewLimits& l
   return files;
 }
 
+// The prefix every path shares when a single directory was scanned ("" otherwise).
+std::string common_root_prefix(const ScanSetup& setup) {
+  if (setup.roots.size() != 1) return {};
+  std::string root = setup.roots.front();
+  if (root == "." || root == "./") return "./";
+  std::error_code ignored;
+  if (!std::filesystem::is_directory(root, ignored)) return {};
+  if (!root.ends_with('/')) root += '/';
+  return root;
+}
+
 }  // namespace
+
+std::string Review::location(const Finding& finding) const {
+  return fmt::format("{}:{}:{}", shown_path(finding.path), finding.span.line, finding.span.column);
+}
 
 std::string doc_code_block(std::string_view doc, std::string_view heading) {
   std::string_view section = doc_section(doc, heading);
@@ -323,6 +339,17 @@ std::vector<std::string> index_statements_in(std::string_view suggestion) {
     pos += std::max<std::size_t>(end, 1);
   }
   return statements;
+}
+
+std::string severe_findings_phrase(const CategoryCount& category) {
+  std::string phrase;
+  if (category.critical > 0) phrase += fmt::format("{} critical", category.critical);
+  if (category.high > 0) {
+    phrase += fmt::format("{}{} high", phrase.empty() ? "" : " and ", category.high);
+  }
+  phrase += category.severe == 1 ? " finding" : " findings";
+  return phrase + fmt::format(", of {} in {} {}", category.count, category.files,
+                              category.files == 1 ? "file" : "files");
 }
 
 std::string readable_timestamp(const std::string& iso) {
@@ -365,6 +392,7 @@ Review build_review(const Report& report, const ReviewLimits& limits) {
   review.opportunities = rank_opportunities(report);
   review.index_statements = gather_index_statements(report);
   review.files = detail_files(report, limits);
+  review.path_prefix = common_root_prefix(report.setup);
   return review;
 }
 

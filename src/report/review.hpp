@@ -43,6 +43,9 @@ struct RuleOpportunity {
   std::vector<const Finding*> worst;  // up to three, most severe first
 };
 
+// "2 critical and 5 high findings, of 12 in 4 files": the executive summary's sentence.
+std::string severe_findings_phrase(const CategoryCount& category);
+
 struct CategoryOpportunity {
   Category category = Category::loops;
   int impact = 0;
@@ -81,6 +84,15 @@ struct Review {
   std::vector<CategoryOpportunity> opportunities;  // highest impact first
   std::vector<std::string> index_statements;       // CREATE INDEX ..., sorted, unique
   std::vector<FileDetail> files;                   // in path order
+  // With one directory scanned, paths are shown relative to it ("db/models/base.py" under
+  // "django/"): the header names the root once instead of every line repeating it.
+  std::string path_prefix;
+
+  [[nodiscard]] std::string_view shown_path(std::string_view path) const {
+    return path.starts_with(path_prefix) ? path.substr(path_prefix.size()) : path;
+  }
+  // "db/models/base.py:12:5"
+  [[nodiscard]] std::string location(const Finding& finding) const;
 };
 
 Review build_review(const Report& report, const ReviewLimits& limits);
