@@ -1,6 +1,7 @@
 // The Markdown performance review: GitHub-flavoured structure, and text that never turns into
 // markup (pipes, backticks, HTML in code, paths and messages).
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -174,6 +175,25 @@ TEST_CASE("markdown: large reports stay comment-sized with exact counts") {
   CHECK(md.size() < 65536);
   CHECK(contains(md, "**5000 findings**"));
   CHECK(contains(md, "4970 more findings in this file are not listed"));
+}
+
+TEST_CASE("markdown: many files are fitted into a pull-request comment") {
+  Report report = md_report();
+  report.findings.clear();
+  for (int file = 0; file < 400; ++file) {
+    for (std::uint32_t line = 1; line <= 5; ++line) {
+      report.findings.push_back(md_finding("PS401", fmt::format("pkg/module_{:03}.py", file), line,
+                                           Severity::medium, Category::string_concat));
+    }
+  }
+  report.summary.files_scanned = 400;
+  summarize_findings(report);
+  const std::string md = markdown_of(report);
+  CHECK(md.size() < 65536);
+  CHECK(contains(md, "**2000 findings** in 400 of 400 files"));
+  CHECK(contains(md, "files are not detailed here to keep this comment short"));
+  CHECK(contains(md, "### Configuration in effect"));  // the appendix survives the cut
+  prose_of(md);
 }
 
 TEST_CASE("markdown: the CLI writes it, with --output too") {

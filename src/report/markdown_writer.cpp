@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -138,22 +139,32 @@ std::string excerpt_block(const std::vector<ExcerptLine>& excerpt) {
 
 class MarkdownReview {
  public:
-  MarkdownReview(const Report& report, std::ostream& out)
-      : report_(report), review_(build_review(report, limits())), out_(out) {}
+  explicit MarkdownReview(const Report& report)
+      : report_(report), review_(build_review(report, limits())) {}
 
-  void write() {
+  // The whole document is built first so that the findings section can be fitted into what
+  // is left of a pull-request comment's size.
+  void write(std::ostream& out) {
     write_header();
     write_executive_summary();
     write_distribution();
     write_critical_files();
     write_opportunities();
     write_index_statements();
-    write_details();
+    std::ostringstream appendix;
+    std::swap(appendix, out_);
     write_appendix();
+    std::swap(appendix, out_);
+    write_details(appendix.str().size());
+    out << out_.str() << appendix.str();
   }
 
  private:
-  // A pull-request comment has to stay short (GitHub caps one at 65,536 characters).
+  // A pull-request comment has to stay short: GitHub caps one at 65,536 characters.
+  static constexpr std::size_t kCommentBudget = 60000;
+  // Rules shown with their worst locations and fix pattern; the rest get one line each.
+  static constexpr int kDetailedRules = 8;
+
   static ReviewLimits limits() {
     ReviewLimits limits;
     limits.excerpts_per_file = 5;
@@ -175,8 +186,7 @@ class MarkdownReview {
       roots += (roots.empty() ? "" : ", ") + md_code(root, true);
     }
     out_ << "# Performance review: " << md_text(setup.project) << "\n\n"
-         << "| | |\n|---|---|\n"
-         << "| Project | " << roots << " |\n"
+         << "| Project | " << roots << " |\n|---|---|\n"
          << "| Date | " << md_text(readable_timestamp(setup.started_at)) << " |\n"
          << "| perfscan | " << md_text(report_.tool_version) << " |\n"
          << fmt::format("| Scanned | {} files, {} lines |\n", summary().files_scanned,
@@ -264,7 +274,15 @@ class MarkdownReview {
                           "in {} files.\n\n",
                           ++rank, md_text(category_display_name(category.category)),
                           category.impact, category.count, category.files);
-      for (const RuleOpportunity& rule : category.rules) write_rule_opportunity(rule);
+      for (const RuleOpportunity& rule : category.rules) {
+        if (detailed_rules_++ < kDetailedRules) {
+          write_rule_opportunity(rule);
+        } else {
+          out_ << "- " << md_text(rule.rule_id) << ' ' << md_code(rule.rule_name, false) << ": "
+               << rule.count << " occurrences in " << rule.files << " files, impact "
+               << rule.impact << ".\n\n";
+        }
+      }
     }
   }
 
@@ -297,48 +315,66 @@ class MarkdownReview {
     out_ << md_fence(sql, "sql") << '\n';
   }
 
-  void write_details() {
+  void write_details(std::size_t reserved) {
     out_ << "## Findings in detail\n\n";
     if (review_.files.empty()) {
       out_ << "No findings.\n\n";
       return;
     }
-    for (const FileDetail& file : review_.files) write_file(file);
+    const std::size_t used = static_cast<std::size_t>(out_.tellp()) + reserved + 400;
+    const std::size_t budget = used < kCommentBudget ? kCommentBudget - used : 0;
+    std::size_t written = 0;
+    for (std::size_t i = 0; i < review_.files.size(); ++i) {
+      std::ostringstream file;
+      write_file(review_.files[i], file);
+      if (written + file.str().size() > budget) {
+        std::size_t findings = 0;
+        for (std::size_t k = i; k < review_.files.size(); ++k) {
+          if (review_.files[k].summary != nullptr) findings += review_.files[k].summary->findings;
+        }
+        out_ << "_" << findings << " more findings in " << review_.files.size() - i
+             << " files are not detailed here to keep this comment short; the tables above "
+                "count them, and `--format html` or `--format json` lists them all._\n\n";
+        return;
+      }
+      written += file.str().size();
+      out_ << file.str();
+    }
   }
 
-  void write_file(const FileDetail& file) {
-    out_ << "### " << md_code(review_.shown_path(file.findings.front().finding->path), false);
+  void write_file(const FileDetail& file, std::ostream& out) {
+    out << "### " << md_code(review_.shown_path(file.findings.front().finding->path), false);
     if (file.summary != nullptr) {
-      out_ << " (" << file.summary->findings
+      out << " (" << file.summary->findings
            << (file.summary->findings == 1 ? " finding" : " findings") << ", score "
            << file.summary->score << ")";
     }
-    out_ << "\n\n";
+    out << "\n\n";
     bool in_rows = false;
     for (const FindingDetail& detail : file.findings) {
       const Finding& finding = *detail.finding;
       if (!detail.in_full) {
         if (!in_rows) {
-          out_ << file.without_excerpt << " more findings, without excerpts:\n\n";
+          out << file.without_excerpt << " more findings, without excerpts:\n\n";
           in_rows = true;
         }
-        out_ << "- " << md_code(fmt::format("{}:{}", finding.span.line, finding.span.column), false)
+        out << "- " << md_code(fmt::format("{}:{}", finding.span.line, finding.span.column), false)
              << " **" << severity_name(finding.severity) << "** " << md_text(finding.rule_id)
              << ' ' << md_inline(finding.message, false) << '\n';
         continue;
       }
-      out_ << "**" << md_text(finding.rule_id) << "** " << md_code(finding.rule_name, false)
+      out << "**" << md_text(finding.rule_id) << "** " << md_code(finding.rule_name, false)
            << " · **" << severity_name(finding.severity) << "** · line " << finding.span.line
            << ", column " << finding.span.column << "  \n"
            << md_inline(finding.message, false) << "\n\n";
-      if (!detail.excerpt.empty()) out_ << excerpt_block(detail.excerpt) << '\n';
+      if (!detail.excerpt.empty()) out << excerpt_block(detail.excerpt) << '\n';
       if (!finding.suggestion.empty()) {
-        out_ << "Fix: " << md_inline(finding.suggestion, false) << "\n\n";
+        out << "Fix: " << md_inline(finding.suggestion, false) << "\n\n";
       }
     }
-    if (in_rows) out_ << '\n';
+    if (in_rows) out << '\n';
     if (file.omitted > 0) {
-      out_ << "_" << file.omitted
+      out << "_" << file.omitted
            << " more findings in this file are not listed; the counts above include them._\n\n";
     }
   }
@@ -368,13 +404,14 @@ class MarkdownReview {
 
   const Report& report_;
   Review review_;
-  std::ostream& out_;
+  std::ostringstream out_;
+  int detailed_rules_ = 0;
 };
 
 }  // namespace
 
 void write_markdown(const Report& report, std::ostream& out) {
-  MarkdownReview(report, out).write();
+  MarkdownReview(report).write(out);
 }
 
 }  // namespace perfscan
