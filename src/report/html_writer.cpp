@@ -146,8 +146,8 @@ details.file[open]>summary{border-bottom:1px solid var(--line);border-radius:8px
 .counts{color:var(--muted);font-size:13px;margin-left:8px}
 .finding{padding:8px 14px;border-bottom:1px dashed var(--line)}.finding:last-child{border:0}
 .finding .where{font-size:13px;color:var(--muted)}.finding p{margin:4px 0}
-.excerpt .ln{display:inline-block;width:5ch;text-align:right;padding-right:12px;
-color:var(--muted);user-select:none}
+.excerpt .ln{display:inline-block;width:calc(6ch + 12px);text-align:right;padding-right:12px;
+color:var(--muted);user-select:none;white-space:pre;overflow-wrap:normal}
 .excerpt .line{display:block;padding-right:12px;white-space:pre}
 .excerpt .hit{background:var(--flag)}
 mark{background:var(--mark);color:inherit;border-bottom:2px solid var(--critical)}
