@@ -9,6 +9,7 @@
 #include "cli_support.hpp"
 #include "perfscan/report.hpp"
 #include "report/review.hpp"
+#include "review_samples.hpp"
 #include "report/writers.hpp"
 
 namespace perfscan {
@@ -105,40 +106,15 @@ std::string check_well_formed(std::string_view html) {
 // ---------------------------------------------------------------------------------------------
 // Reports built by hand
 
-Finding finding_at(std::string rule_id, std::string path, std::uint32_t line, Severity severity,
-                   Category category) {
-  Finding finding;
-  finding.rule_id = std::move(rule_id);
-  finding.rule_name = "rule-" + finding.rule_id;
-  finding.category = category;
-  finding.severity = severity;
-  finding.path = std::move(path);
-  finding.span = {line, 5, line, 12};
-  finding.message = "`s` grows by concatenation inside the loop";
-  finding.suggestion = "collect the pieces in a list and `''.join()` them once";
-  finding.source_line = "    s += piece  # line " + std::to_string(line);
-  return finding;
-}
+using testing::sample_finding;
 
+// The shared sample plus a database finding that proposes an index (models.py scores 2).
 Report review_report() {
-  Report report;
-  report.tool_version = "0.1.0";
-  report.setup.project = "shop";
-  report.setup.roots = {"shop"};
-  report.setup.started_at = "2026-11-29T13:25:25Z";
-  report.setup.rule_ids = {"PS000", "PS101", "PS401"};
-  report.findings = {
-      finding_at("PS101", "shop/a.py", 3, Severity::high, Category::nested_loops),
-      finding_at("PS401", "shop/a.py", 9, Severity::medium, Category::string_concat),
-      finding_at("PS401", "shop/b.py", 4, Severity::medium, Category::string_concat),
-  };
-  Finding index = finding_at("PS901", "shop/models.py", 7, Severity::medium, Category::database);
+  Report report = testing::sample_review_report();
+  Finding index =
+      sample_finding("PS901", "shop/models.py", 7, Severity::medium, Category::database);
   index.suggestion = "add an index: `CREATE INDEX ix_order_customer ON shop_order (customer_id);`";
   report.findings.push_back(index);
-  report.summary.files_scanned = 12;
-  report.summary.lines_scanned = 3456;
-  report.stats.seconds = 0.25;
-  report.stats.jobs = 2;
   summarize_findings(report);
   return report;
 }
@@ -252,7 +228,7 @@ TEST_CASE("html: 10,000 findings stay under 10 MB with exact counts and notes of
     const std::string path = (dir.path() / fmt::format("module_{:02}.py", file)).string();
     dir.write(fmt::format("module_{:02}.py", file), source);
     for (std::uint32_t line = 1; line <= 250; ++line) {
-      Finding finding = finding_at("PS401", path, line, Severity::medium, Category::string_concat);
+      Finding finding = sample_finding("PS401", path, line, Severity::medium, Category::string_concat);
       finding.source_line = fmt::format(
           "    total += compute_something_expensive(row, column, {})  # {}", line,
           std::string(40, 'x'));

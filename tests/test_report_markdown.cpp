@@ -10,43 +10,15 @@
 #include "cli_support.hpp"
 #include "perfscan/report.hpp"
 #include "report/writers.hpp"
+#include "review_samples.hpp"
 
 namespace perfscan {
 namespace {
 
 using testing::contains;
 
-Finding md_finding(std::string rule_id, std::string path, std::uint32_t line, Severity severity,
-                   Category category) {
-  Finding finding;
-  finding.rule_id = std::move(rule_id);
-  finding.rule_name = "rule-" + finding.rule_id;
-  finding.category = category;
-  finding.severity = severity;
-  finding.path = std::move(path);
-  finding.span = {line, 5, line, 9};
-  finding.message = "`s` grows inside the loop";
-  finding.source_line = "    s += piece";
-  return finding;
-}
-
-Report md_report() {
-  Report report;
-  report.tool_version = "0.1.0";
-  report.setup.project = "shop";
-  report.setup.roots = {"shop"};
-  report.setup.started_at = "2026-11-29T13:25:25Z";
-  report.setup.rule_ids = {"PS101", "PS401"};
-  report.findings = {
-      md_finding("PS101", "shop/a.py", 3, Severity::high, Category::nested_loops),
-      md_finding("PS401", "shop/a.py", 9, Severity::medium, Category::string_concat),
-      md_finding("PS401", "shop/b.py", 4, Severity::medium, Category::string_concat),
-  };
-  report.summary.files_scanned = 12;
-  report.summary.lines_scanned = 3456;
-  summarize_findings(report);
-  return report;
-}
+using testing::sample_finding;
+using testing::sample_review_report;
 
 std::string markdown_of(const Report& report) {
   std::ostringstream out;
@@ -110,7 +82,7 @@ std::string prose_of(const std::string& markdown) {
 }  // namespace
 
 TEST_CASE("markdown: sections in the issue's order, GitHub tables and python fences") {
-  const std::string md = markdown_of(md_report());
+  const std::string md = markdown_of(sample_review_report());
   INFO(md);
   const std::vector<std::string_view> order = {
       "# Performance review: shop", "| Date | 2026-11-29 13:25 UTC |", "## Executive summary",
@@ -145,7 +117,7 @@ TEST_CASE("markdown: sections in the issue's order, GitHub tables and python fen
 }
 
 TEST_CASE("markdown: pipes, backticks and HTML in paths and messages stay text") {
-  Report report = md_report();
+  Report report = sample_review_report();
   report.findings[0].path = "shop/we<ird&|`name`.py";
   report.findings[0].message = "call `a | b` then <b>bold</b> *not* [link](x)";
   report.findings[0].source_line = "    s = \"</script><img src=x onerror=alert(1)>\" + \"```\"";
@@ -164,11 +136,11 @@ TEST_CASE("markdown: pipes, backticks and HTML in paths and messages stay text")
 }
 
 TEST_CASE("markdown: large reports stay comment-sized with exact counts") {
-  Report report = md_report();
+  Report report = sample_review_report();
   report.findings.clear();
   for (std::uint32_t line = 1; line <= 5000; ++line) {
     report.findings.push_back(
-        md_finding("PS401", "pkg/big.py", line, Severity::medium, Category::string_concat));
+        sample_finding("PS401", "pkg/big.py", line, Severity::medium, Category::string_concat));
   }
   summarize_findings(report);
   const std::string md = markdown_of(report);
@@ -178,11 +150,11 @@ TEST_CASE("markdown: large reports stay comment-sized with exact counts") {
 }
 
 TEST_CASE("markdown: many files are fitted into a pull-request comment") {
-  Report report = md_report();
+  Report report = sample_review_report();
   report.findings.clear();
   for (int file = 0; file < 400; ++file) {
     for (std::uint32_t line = 1; line <= 5; ++line) {
-      report.findings.push_back(md_finding("PS401", fmt::format("pkg/module_{:03}.py", file), line,
+      report.findings.push_back(sample_finding("PS401", fmt::format("pkg/module_{:03}.py", file), line,
                                            Severity::medium, Category::string_concat));
     }
   }

@@ -72,20 +72,10 @@ std::string strip_links(std::string text) {
 // the spans as <code> and links as their text; everything else escaped.
 std::string inline_markup(std::string_view text) {
   std::string out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t tick = text.find('`', pos);
-    if (tick == std::string_view::npos) break;
-    std::size_t run = text.find_first_not_of('`', tick);
-    if (run == std::string_view::npos) break;
-    std::string_view fence = text.substr(tick, run - tick);
-    std::size_t close = text.find(fence, run);
-    if (close == std::string_view::npos) break;
-    out += strip_links(escape(text.substr(pos, tick - pos)));
-    out += "<code>" + escape(text.substr(run, close - run)) + "</code>";
-    pos = close + fence.size();
+  for (const TextPiece& piece : split_code_spans(text)) {
+    out += piece.code ? "<code>" + escape(piece.text) + "</code>" : strip_links(escape(piece.text));
   }
-  return out + strip_links(escape(text.substr(pos)));
+  return out;
 }
 
 std::string css_id(std::string_view prefix, std::string_view name) {
@@ -583,14 +573,10 @@ class HtmlReview {
     out_ << "<section id=\"appendix\">\n<h2>Appendix</h2>\n<h3>Rules that ran</h3>\n<table>\n"
             "<tr><th>Rule</th><th>Name</th><th>Category</th><th>Severity</th><th class=\"num\">"
             "Findings</th></tr>\n";
-    for (const std::string& id : report_.setup.rule_ids) {
-      const Rule* rule = find_rule(id);
-      if (rule == nullptr) continue;
-      const RuleInfo& info = rule->info();
-      auto count = summary().by_rule.find(id);
-      out_ << "<tr><td>" << escape(info.id) << "</td><td>" << escape(info.name) << "</td><td>"
-           << escape(category_id(info.category)) << "</td><td>" << severity_badge(info.severity)
-           << "</td><td class=\"num\">" << (count == summary().by_rule.end() ? 0 : count->second)
+    for (const RuleRun& run : rules_that_ran(report_)) {
+      out_ << "<tr><td>" << escape(run.info->id) << "</td><td>" << escape(run.info->name)
+           << "</td><td>" << escape(category_id(run.info->category)) << "</td><td>"
+           << severity_badge(run.info->severity) << "</td><td class=\"num\">" << run.findings
            << "</td></tr>\n";
     }
     out_ << "</table>\n<h3>Configuration in effect</h3>\n<table>\n";

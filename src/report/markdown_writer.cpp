@@ -85,20 +85,10 @@ std::string md_fence(std::string_view code, std::string_view language) {
 // and escape the prose between them.
 std::string md_inline(std::string_view text, bool in_table) {
   std::string out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t tick = text.find('`', pos);
-    if (tick == std::string_view::npos) break;
-    std::size_t run = text.find_first_not_of('`', tick);
-    if (run == std::string_view::npos) break;
-    std::string_view fence = text.substr(tick, run - tick);
-    std::size_t close = text.find(fence, run);
-    if (close == std::string_view::npos) break;
-    out += md_text(text.substr(pos, tick - pos));
-    out += md_code(text.substr(run, close - run), in_table);
-    pos = close + fence.size();
+  for (const TextPiece& piece : split_code_spans(text)) {
+    out += piece.code ? md_code(piece.text, in_table) : md_text(piece.text);
   }
-  return out + md_text(text.substr(pos));
+  return out;
 }
 
 
@@ -382,14 +372,10 @@ class MarkdownReview {
   void write_appendix() {
     out_ << "## Appendix\n\n### Rules that ran\n\n| Rule | Name | Category | Severity | Findings |\n"
             "|---|---|---|---|---:|\n";
-    for (const std::string& id : report_.setup.rule_ids) {
-      const Rule* rule = find_rule(id);
-      if (rule == nullptr) continue;
-      const RuleInfo& info = rule->info();
-      auto count = summary().by_rule.find(id);
-      out_ << "| " << md_text(info.id) << " | " << md_code(info.name, true) << " | "
-           << md_text(category_id(info.category)) << " | " << severity_name(info.severity)
-           << " | " << (count == summary().by_rule.end() ? 0 : count->second) << " |\n";
+    for (const RuleRun& run : rules_that_ran(report_)) {
+      out_ << "| " << md_text(run.info->id) << " | " << md_code(run.info->name, true) << " | "
+           << md_text(category_id(run.info->category)) << " | "
+           << severity_name(run.info->severity) << " | " << run.findings << " |\n";
     }
     out_ << "\n### Configuration in effect\n\n| Setting | Value |\n|---|---|\n";
     for (const Setting& setting : configuration_in_effect(report_)) {

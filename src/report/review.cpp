@@ -352,6 +352,36 @@ std::string severe_findings_phrase(const CategoryCount& category) {
                               category.files == 1 ? "file" : "files");
 }
 
+std::vector<TextPiece> split_code_spans(std::string_view text) {
+  std::vector<TextPiece> pieces;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t tick = text.find('`', pos);
+    if (tick == std::string_view::npos) break;
+    std::size_t run = text.find_first_not_of('`', tick);
+    if (run == std::string_view::npos) break;
+    std::string_view fence = text.substr(tick, run - tick);
+    std::size_t close = text.find(fence, run);
+    if (close == std::string_view::npos) break;
+    if (tick > pos) pieces.push_back({text.substr(pos, tick - pos), false});
+    pieces.push_back({text.substr(run, close - run), true});
+    pos = close + fence.size();
+  }
+  if (pos < text.size()) pieces.push_back({text.substr(pos), false});
+  return pieces;
+}
+
+std::vector<RuleRun> rules_that_ran(const Report& report) {
+  std::vector<RuleRun> runs;
+  for (const std::string& id : report.setup.rule_ids) {
+    const Rule* rule = find_rule(id);
+    if (rule == nullptr) continue;
+    auto count = report.summary.by_rule.find(id);
+    runs.push_back({&rule->info(), count == report.summary.by_rule.end() ? 0 : count->second});
+  }
+  return runs;
+}
+
 std::string readable_timestamp(const std::string& iso) {
   if (iso.size() != 20 || iso[10] != 'T' || iso.back() != 'Z') return iso;
   return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";

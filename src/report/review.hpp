@@ -6,9 +6,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "perfscan/report.hpp"
+#include "perfscan/rule.hpp"
 
 namespace perfscan {
 
@@ -110,6 +112,21 @@ std::string doc_code_block(std::string_view doc, std::string_view heading);
 std::string doc_first_paragraph(std::string_view doc, std::string_view heading);
 // The CREATE INDEX statements a suggestion proposes, each ending with ';'.
 std::vector<std::string> index_statements_in(std::string_view suggestion);
+
+// Text that marks code with Markdown backtick spans (messages, suggestions, rule docs), split
+// into prose and code pieces in order; an unclosed backtick run stays prose.
+struct TextPiece {
+  std::string_view text;
+  bool code = false;
+};
+std::vector<TextPiece> split_code_spans(std::string_view text);
+
+// The rules that ran, in id order, with how many findings each produced.
+struct RuleRun {
+  const RuleInfo* info = nullptr;
+  int findings = 0;
+};
+std::vector<RuleRun> rules_that_ran(const Report& report);
 
 // "2026-11-29T13:25:25Z" -> "2026-11-29 13:25 UTC"; anything else is returned unchanged.
 std::string readable_timestamp(const std::string& iso);
