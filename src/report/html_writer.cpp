@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -142,7 +143,8 @@ color:var(--muted);user-select:none;white-space:pre;overflow-wrap:normal}
 .excerpt .hit{background:var(--flag)}
 mark{background:var(--mark);color:inherit;border-bottom:2px solid var(--critical)}
 .note{color:var(--muted);font-style:italic;padding:8px 14px}
-.rows{margin:0;padding:6px 14px 6px 34px;font-size:13px}
+.rows{margin:0;padding:4px 14px 8px;font-size:13px;list-style:none}
+.rows .finding{padding:1px 0;border:0}.rows .mono{display:inline-block;min-width:9ch}
 @media print{body{max-width:none;padding:0;font-size:11pt}.filters,nav.toc{display:none}
 details.file{break-inside:auto}details.file>summary{list-style:none}
 details::details-content{content-visibility:visible;display:block;height:auto}
@@ -233,7 +235,11 @@ std::string bar_chart(std::string_view title, const std::vector<Bar>& bars) {
 class HtmlReview {
  public:
   HtmlReview(const Report& report, std::ostream& out)
-      : report_(report), review_(build_review(report, ReviewLimits{})), out_(out) {}
+      : report_(report), review_(build_review(report, ReviewLimits{})), out_(out) {
+    for (std::size_t i = 0; i < review_.files.size(); ++i) {
+      file_index_.emplace(review_.files[i].findings.front().finding->path, i);
+    }
+  }
 
   void write() {
     write_head();
@@ -390,13 +396,10 @@ class HtmlReview {
     out_ << "</table>\n</section>\n";
   }
 
+  // The id of a file's section in "Findings in detail".
   std::string anchor_of(const std::string& path) const {
-    for (std::size_t i = 0; i < review_.files.size(); ++i) {
-      if (review_.files[i].summary != nullptr && review_.files[i].summary->path == path) {
-        return file_anchor(i);
-      }
-    }
-    return "details";
+    auto found = file_index_.find(path);
+    return found == file_index_.end() ? "details" : file_anchor(found->second);
   }
 
   void write_opportunities() {
@@ -606,6 +609,7 @@ class HtmlReview {
   const Report& report_;
   Review review_;
   std::ostream& out_;
+  std::map<std::string_view, std::size_t> file_index_;  // path -> position in review_.files
 };
 
 }  // namespace
