@@ -1,6 +1,7 @@
 // The HTML performance review: well-formed, in the issue's order, escaped, and bounded in size.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+
+#include <catch2/catch.hpp>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -9,8 +10,8 @@
 #include "cli_support.hpp"
 #include "perfscan/report.hpp"
 #include "report/review.hpp"
-#include "review_samples.hpp"
 #include "report/writers.hpp"
+#include "review_samples.hpp"
 
 namespace perfscan {
 namespace {
@@ -42,7 +43,8 @@ std::string check_well_formed(std::string_view html) {
       ++pos;
       continue;
     }
-    if (c == '>') return fmt::format("stray '>' at {}: {}", pos, html.substr(pos > 40 ? pos - 40 : 0, 60));
+    if (c == '>')
+      return fmt::format("stray '>' at {}: {}", pos, html.substr(pos > 40 ? pos - 40 : 0, 60));
     if (c != '<') {
       ++pos;
       continue;
@@ -84,7 +86,8 @@ std::string check_well_formed(std::string_view html) {
       std::size_t close = html.find('"', eq + 2);
       std::string_view value = html.substr(eq + 2, close - eq - 2);
       if (contains(value, "<")) return fmt::format("'<' in an attribute of <{}>", name);
-      for (std::size_t a = value.find('&'); a != std::string_view::npos; a = value.find('&', a + 1)) {
+      for (std::size_t a = value.find('&'); a != std::string_view::npos;
+           a = value.find('&', a + 1)) {
         if (!known_entity(value, a)) return fmt::format("bad entity in an attribute of <{}>", name);
       }
       i = close + 1;
@@ -149,10 +152,16 @@ TEST_CASE("html: the review is well-formed and has its sections in the issue's o
   const std::string html = html_of(review_report());
   INFO(html.substr(0, 3000));
   CHECK(check_well_formed(html).empty());
-  const std::vector<std::string_view> order = {
-      "<h1>Performance review: shop</h1>", "2026-11-29 13:25 UTC", "3456 lines",
-      "id=\"summary\"", "id=\"distribution\"", "id=\"critical-files\"", "id=\"opportunities\"",
-      "id=\"indexes\"", "id=\"details\"", "id=\"appendix\""};
+  const std::vector<std::string_view> order = {"<h1>Performance review: shop</h1>",
+                                               "2026-11-29 13:25 UTC",
+                                               "3456 lines",
+                                               "id=\"summary\"",
+                                               "id=\"distribution\"",
+                                               "id=\"critical-files\"",
+                                               "id=\"opportunities\"",
+                                               "id=\"indexes\"",
+                                               "id=\"details\"",
+                                               "id=\"appendix\""};
   std::size_t last = 0;
   for (std::string_view piece : order) {
     std::size_t at = html.find(piece);
@@ -187,8 +196,9 @@ TEST_CASE("html: opportunities carry the rule doc's fix pattern and the index st
 TEST_CASE("html: hostile source and file names render as text") {
   testing::TempDir dir;
   const std::string payload = "</script><img src=x onerror=alert(1)>";
-  dir.write("we<ird&\"name.py", "def build(rows):\n    s = \"\"\n    for row in rows:\n        s += \"" +
-                                    payload + "\" + row\n    return s\n");
+  dir.write("we<ird&\"name.py",
+            "def build(rows):\n    s = \"\"\n    for row in rows:\n        s += \"" + payload +
+                "\" + row\n    return s\n");
   testing::CommandResult result =
       testing::run_in(dir, "--exit-zero --format html --output report.html .");
   REQUIRE(result.exit_code == 0);
@@ -204,13 +214,15 @@ TEST_CASE("html: hostile source and file names render as text") {
 
 TEST_CASE("html: source excerpts show context with the flagged span marked") {
   testing::TempDir dir;
-  dir.write("app.py",
-            "def build(rows):\n    s = \"\"\n    for row in rows:\n        s += row\n    return s\n");
+  dir.write(
+      "app.py",
+      "def build(rows):\n    s = \"\"\n    for row in rows:\n        s += row\n    return s\n");
   testing::CommandResult result = testing::run_in(dir, "--exit-zero --format html app.py");
   const std::string& html = result.out;
   CHECK(check_well_formed(html).empty());
   CHECK(contains(html, "<span class=\"ln\">3</span>    for row in rows:"));
-  CHECK(contains(html, "<span class=\"line hit\"><span class=\"ln\">4</span>        <mark>s += row</mark>"));
+  CHECK(contains(
+      html, "<span class=\"line hit\"><span class=\"ln\">4</span>        <mark>s += row</mark>"));
   CHECK(contains(html, "<span class=\"ln\">5</span>    return s"));
 }
 
@@ -221,17 +233,18 @@ TEST_CASE("html: 10,000 findings stay under 10 MB with exact counts and notes of
   // 40 real files of 250 flagged lines each, so excerpts are read from disk as in a real scan.
   std::string source;
   for (int line = 1; line <= 250; ++line) {
-    source += fmt::format("    total += compute_something_expensive(row, column, {})  # {}\n",
-                          line, std::string(40, 'x'));
+    source += fmt::format("    total += compute_something_expensive(row, column, {})  # {}\n", line,
+                          std::string(40, 'x'));
   }
   for (int file = 0; file < 40; ++file) {
     const std::string path = (dir.path() / fmt::format("module_{:02}.py", file)).string();
     dir.write(fmt::format("module_{:02}.py", file), source);
     for (std::uint32_t line = 1; line <= 250; ++line) {
-      Finding finding = sample_finding("PS401", path, line, Severity::medium, Category::string_concat);
-      finding.source_line = fmt::format(
-          "    total += compute_something_expensive(row, column, {})  # {}", line,
-          std::string(40, 'x'));
+      Finding finding =
+          sample_finding("PS401", path, line, Severity::medium, Category::string_concat);
+      finding.source_line =
+          fmt::format("    total += compute_something_expensive(row, column, {})  # {}", line,
+                      std::string(40, 'x'));
       report.findings.push_back(std::move(finding));
     }
   }

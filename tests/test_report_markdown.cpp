@@ -1,7 +1,8 @@
 // The Markdown performance review: GitHub-flavoured structure, and text that never turns into
 // markup (pipes, backticks, HTML in code, paths and messages).
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+
+#include <catch2/catch.hpp>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -45,7 +46,8 @@ std::string prose_of(const std::string& markdown) {
         fence = run;
         continue;
       }
-      if (run.size() >= fence.size() && line.find_first_not_of('`', run.size()) == std::string::npos) {
+      if (run.size() >= fence.size() &&
+          line.find_first_not_of('`', run.size()) == std::string::npos) {
         fence.clear();
         continue;
       }
@@ -84,11 +86,17 @@ std::string prose_of(const std::string& markdown) {
 TEST_CASE("markdown: sections in the issue's order, GitHub tables and python fences") {
   const std::string md = markdown_of(sample_review_report());
   INFO(md);
-  const std::vector<std::string_view> order = {
-      "# Performance review: shop", "| Date | 2026-11-29 13:25 UTC |", "## Executive summary",
-      "## Issues by severity", "## Issues by category", "## Most critical files",
-      "## Prioritised optimisation opportunities", "## Findings in detail", "## Appendix",
-      "### Rules that ran", "### Configuration in effect"};
+  const std::vector<std::string_view> order = {"# Performance review: shop",
+                                               "| Date | 2026-11-29 13:25 UTC |",
+                                               "## Executive summary",
+                                               "## Issues by severity",
+                                               "## Issues by category",
+                                               "## Most critical files",
+                                               "## Prioritised optimisation opportunities",
+                                               "## Findings in detail",
+                                               "## Appendix",
+                                               "### Rules that ran",
+                                               "### Configuration in effect"};
   std::size_t last = 0;
   for (std::string_view piece : order) {
     std::size_t at = md.find(piece);
@@ -97,7 +105,8 @@ TEST_CASE("markdown: sections in the issue's order, GitHub tables and python fen
     CHECK(at >= last);
     last = at;
   }
-  CHECK(contains(md, "**3 findings** in 2 of 12 files scanned: 0 critical, 1 high, 2 medium, 0 low."));
+  CHECK(contains(md,
+                 "**3 findings** in 2 of 12 files scanned: 0 critical, 1 high, 2 medium, 0 low."));
   CHECK(contains(md, "| Severity | Findings | Share |\n|---|---:|---:|\n| critical | 0 | 0.0% |"));
   CHECK(contains(md, "| 1 | `shop/a.py` | 7 | 0 | 1 | 1 | 0 | Nested Loop Issues |"));
   CHECK(contains(md, "```python\n    s += piece\n    ^^^^\n```"));
@@ -154,8 +163,8 @@ TEST_CASE("markdown: many files are fitted into a pull-request comment") {
   report.findings.clear();
   for (int file = 0; file < 400; ++file) {
     for (std::uint32_t line = 1; line <= 5; ++line) {
-      report.findings.push_back(sample_finding("PS401", fmt::format("pkg/module_{:03}.py", file), line,
-                                           Severity::medium, Category::string_concat));
+      report.findings.push_back(sample_finding("PS401", fmt::format("pkg/module_{:03}.py", file),
+                                               line, Severity::medium, Category::string_concat));
     }
   }
   report.summary.files_scanned = 400;
@@ -170,14 +179,17 @@ TEST_CASE("markdown: many files are fitted into a pull-request comment") {
 
 TEST_CASE("markdown: the CLI writes it, with --output too") {
   testing::TempDir dir;
-  dir.write("app.py", "def build(rows):\n    s = \"\"\n    for row in rows:\n        s += row\n    return s\n");
+  dir.write(
+      "app.py",
+      "def build(rows):\n    s = \"\"\n    for row in rows:\n        s += row\n    return s\n");
   testing::CommandResult result = testing::run_in(dir, "--format markdown app.py");
   CHECK(result.exit_code == 1);
   CHECK(contains(result.out, "# Performance review: app.py"));
   // The engine fills in the setup: rules that ran, with their counts, and the settings.
   CHECK(contains(result.out, "| PS401 | `string-concat-in-loop` | string-concat | medium | 1 |"));
   CHECK(contains(result.out, "| select | `all rules` |"));
-  CHECK(contains(result.out, "```python\n    for row in rows:\n        s += row\n        ^^^^^^^^\n"));
+  CHECK(contains(result.out,
+                 "```python\n    for row in rows:\n        s += row\n        ^^^^^^^^\n"));
   result = testing::run_in(dir, "--exit-zero --format markdown -o review.md app.py");
   CHECK(result.out.empty());
   CHECK(contains(testing::read_file(dir.path() / "review.md"), "## Findings in detail"));

@@ -29,11 +29,21 @@ std::string escape(std::string_view text) {
   for (char c : text) {
     const auto byte = static_cast<unsigned char>(c);
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
       default:
         if ((byte < 0x20 && c != '\t' && c != '\n') || byte == 0x7F) {
           out += fmt::format("&#x{:X};", 0x2400 + (byte == 0x7F ? 0x21 : byte));
@@ -188,7 +198,6 @@ std::string severity_badge(Severity severity) {
   return fmt::format(R"(<span class="sev sev-{0}">{0}</span>)", severity_name(severity));
 }
 
-
 std::string file_anchor(std::size_t index) { return fmt::format("file-{}", index + 1); }
 
 struct Bar {
@@ -218,13 +227,12 @@ std::string bar_chart(std::string_view title, const std::vector<Bar>& bars) {
     const Bar& bar = bars[i];
     const int y = static_cast<int>(i) * kRow + 4;
     const int width = bar.value == 0 ? 0 : std::max(2, bar.value * kBarMax / largest);
-    svg += fmt::format(
-        R"(<text x="{0}" y="{1}" text-anchor="end">{2}</text>)"
-        R"(<rect class="bar {3}" x="{4}" y="{5}" width="{6}" height="18" rx="3"/>)"
-        R"(<text x="{7}" y="{1}">{8}</text>)"
-        "\n",
-        label_width - 8, y + 14, escape(bar.label), bar.css_class, label_width, y, width,
-        label_width + width + 6, bar.value);
+    svg += fmt::format(R"(<text x="{0}" y="{1}" text-anchor="end">{2}</text>)"
+                       R"(<rect class="bar {3}" x="{4}" y="{5}" width="{6}" height="18" rx="3"/>)"
+                       R"(<text x="{7}" y="{1}">{8}</text>)"
+                       "\n",
+                       label_width - 8, y + 14, escape(bar.label), bar.css_class, label_width, y,
+                       width, label_width + width + 6, bar.value);
   }
   return svg + "</svg>\n";
 }
@@ -343,18 +351,20 @@ class HtmlReview {
   void write_distribution() {
     out_ << "<section id=\"distribution\">\n<h2>Issues by severity and category</h2>\n"
          << "<div class=\"charts\">\n<div>\n<h3>By severity</h3>\n<table>\n"
-         << "<tr><th>Severity</th><th class=\"num\">Findings</th><th class=\"num\">Share</th></tr>\n";
+         << "<tr><th>Severity</th><th class=\"num\">Findings</th><th "
+            "class=\"num\">Share</th></tr>\n";
     std::vector<Bar> severity_bars;
     for (Severity severity : kAllSeverities) {
       const int count = severity_count(severity);
       out_ << "<tr><td>" << severity_badge(severity) << "</td><td class=\"num\">" << count
            << "</td><td class=\"num\">" << percent(count, summary().total) << "</td></tr>\n";
-      severity_bars.push_back({std::string(severity_name(severity)), count,
-                               std::string(severity_name(severity))});
+      severity_bars.push_back(
+          {std::string(severity_name(severity)), count, std::string(severity_name(severity))});
     }
     out_ << "</table>\n" << bar_chart("Findings by severity", severity_bars) << "</div>\n";
-    out_ << "<div>\n<h3>By category</h3>\n<table>\n<tr><th>Category</th><th class=\"num\">"
-            "Findings</th><th class=\"num\">Share</th><th class=\"num\">Critical + high</th></tr>\n";
+    out_
+        << "<div>\n<h3>By category</h3>\n<table>\n<tr><th>Category</th><th class=\"num\">"
+           "Findings</th><th class=\"num\">Share</th><th class=\"num\">Critical + high</th></tr>\n";
     std::vector<Bar> category_bars;
     for (const CategoryCount& category : review_.categories) {
       out_ << "<tr><td>" << escape(category_display_name(category.category))
@@ -376,9 +386,10 @@ class HtmlReview {
       out_ << "<p>No file has findings.</p>\n</section>\n";
       return;
     }
-    out_ << "<p class=\"muted\">Top 10 by severity-weighted score (critical " << severity_weight(Severity::critical)
-         << ", high " << severity_weight(Severity::high) << ", medium "
-         << severity_weight(Severity::medium) << ", low " << severity_weight(Severity::low)
+    out_ << "<p class=\"muted\">Top 10 by severity-weighted score (critical "
+         << severity_weight(Severity::critical) << ", high " << severity_weight(Severity::high)
+         << ", medium " << severity_weight(Severity::medium) << ", low "
+         << severity_weight(Severity::low)
          << ").</p>\n<table>\n<tr><th>#</th><th>File</th><th class=\"num\">Score</th>";
     for (Severity severity : kAllSeverities) {
       out_ << "<th class=\"num\">" << severity_name(severity) << "</th>";
@@ -388,8 +399,8 @@ class HtmlReview {
     for (std::size_t i = 0; i < shown; ++i) {
       const FileSummary& file = summary().files[i];
       out_ << "<tr><td class=\"num\">" << i + 1 << "</td><td class=\"path\"><a href=\"#"
-           << anchor_of(file.path) << "\">" << escape(review_.shown_path(file.path)) << "</a></td><td class=\"num\">"
-           << file.score << "</td>";
+           << anchor_of(file.path) << "\">" << escape(review_.shown_path(file.path))
+           << "</a></td><td class=\"num\">" << file.score << "</td>";
       for (int count : file.by_severity) out_ << "<td class=\"num\">" << count << "</td>";
       out_ << "<td>" << escape(category_display_name(file.dominant_category)) << "</td></tr>\n";
     }
@@ -410,8 +421,8 @@ class HtmlReview {
       out_ << fmt::format(
           "<h3>{}. {}</h3>\n<p class=\"muted\">Impact {} (severity weight &#215; count): {} "
           "occurrences in {} files.</p>\n",
-          ++rank, escape(category_display_name(category.category)), category.impact,
-          category.count, category.files);
+          ++rank, escape(category_display_name(category.category)), category.impact, category.count,
+          category.files);
       for (const RuleOpportunity& rule : category.rules) write_rule_opportunity(rule);
     }
     out_ << "</section>\n";
@@ -454,13 +465,14 @@ class HtmlReview {
     std::vector<std::pair<std::string, std::string>> filters;  // anchor, label
     for (Severity severity : kAllSeverities) {
       if (severity_count(severity) == 0) continue;
-      filters.emplace_back(css_id("only-sev-", severity_name(severity)),
-                           fmt::format("{} ({})", severity_name(severity), severity_count(severity)));
+      filters.emplace_back(
+          css_id("only-sev-", severity_name(severity)),
+          fmt::format("{} ({})", severity_name(severity), severity_count(severity)));
     }
     for (const CategoryCount& category : review_.categories) {
-      filters.emplace_back(css_id("only-cat-", category_id(category.category)),
-                           fmt::format("{} ({})", category_display_name(category.category),
-                                       category.count));
+      filters.emplace_back(
+          css_id("only-cat-", category_id(category.category)),
+          fmt::format("{} ({})", category_display_name(category.category), category.count));
     }
     for (const auto& [anchor, label] : filters) {
       out_ << "<span class=\"filter-target\" id=\"" << anchor << "\"></span>\n";
@@ -493,8 +505,9 @@ class HtmlReview {
   void write_file(std::size_t index, bool open) {
     const FileDetail& file = review_.files[index];
     const std::string& path = file.findings.front().finding->path;
-    out_ << "<details class=\"file\" id=\"" << file_anchor(index) << "\"" << (open ? " open=\"open\"" : "")
-         << ">\n<summary><strong class=\"mono\">" << escape(review_.shown_path(path)) << "</strong><span class=\"counts\">";
+    out_ << "<details class=\"file\" id=\"" << file_anchor(index) << "\""
+         << (open ? " open=\"open\"" : "") << ">\n<summary><strong class=\"mono\">"
+         << escape(review_.shown_path(path)) << "</strong><span class=\"counts\">";
     if (file.summary != nullptr) {
       out_ << file.summary->findings << (file.summary->findings == 1 ? " finding" : " findings");
       for (Severity severity : kAllSeverities) {
@@ -557,8 +570,8 @@ class HtmlReview {
     out_ << "<pre class=\"excerpt\"><code>";
     for (const ExcerptLine& line : excerpt) {
       const bool hit = line.mark_end > line.mark_begin || (line.mark_begin > 0);
-      out_ << "<span class=\"line" << (hit ? " hit" : "") << "\"><span class=\"ln\">"
-           << line.number << "</span>";
+      out_ << "<span class=\"line" << (hit ? " hit" : "") << "\"><span class=\"ln\">" << line.number
+           << "</span>";
       if (line.mark_end > line.mark_begin) {
         std::string_view text = line.text;
         out_ << escape(text.substr(0, line.mark_begin)) << "<mark>"
@@ -589,7 +602,8 @@ class HtmlReview {
     }
     out_ << "</table>\n";
     if (!report_.errors.empty()) {
-      out_ << "<h3>Files not scanned in full</h3>\n<table>\n<tr><th>Path</th><th>Problem</th></tr>\n";
+      out_ << "<h3>Files not scanned in "
+              "full</h3>\n<table>\n<tr><th>Path</th><th>Problem</th></tr>\n";
       const std::size_t shown = std::min<std::size_t>(report_.errors.size(), 500);
       for (std::size_t i = 0; i < shown; ++i) {
         const FileError& error = report_.errors[i];

@@ -22,21 +22,21 @@ namespace {
 // Prose on one line: Markdown punctuation is backslash-escaped, '<' and '&' become entities so
 // that GitHub never sees a tag, and line breaks become spaces (a table cell is one line).
 std::string md_text(std::string_view text) {
+  constexpr std::string_view kPunctuation = "\\`*_[]|#~!";
   std::string out;
   out.reserve(text.size() + 8);
   for (char c : text) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '\n':
-      case '\r': out += ' '; break;
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '|': case '#':
-      case '~': case '!':
-        out += '\\';
-        out += c;
-        break;
-      default: out += c;
+    if (c == '<') {
+      out += "&lt;";
+    } else if (c == '>') {
+      out += "&gt;";
+    } else if (c == '&') {
+      out += "&amp;";
+    } else if (c == '\n' || c == '\r') {
+      out += ' ';
+    } else {
+      if (kPunctuation.find(c) != std::string_view::npos) out += '\\';
+      out += c;
     }
   }
   return out;
@@ -68,8 +68,8 @@ std::string md_code(std::string_view code, bool in_table) {
   }
   if (body.empty()) return "` `";
   const std::string fence(longest_backtick_run(body) + 1, '`');
-  const bool pad = body.front() == '`' || body.back() == '`' ||
-                   (body.front() == ' ' && body.back() == ' ');
+  const bool pad =
+      body.front() == '`' || body.back() == '`' || (body.front() == ' ' && body.back() == ' ');
   return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
 }
 
@@ -90,7 +90,6 @@ std::string md_inline(std::string_view text, bool in_table) {
   }
   return out;
 }
-
 
 std::size_t char_count(std::string_view text) {
   std::size_t count = 0;
@@ -115,8 +114,8 @@ std::string excerpt_block(const std::vector<ExcerptLine>& excerpt) {
       // Multi-byte characters take one column: skip their continuation bytes.
       if ((static_cast<unsigned char>(line.text[i]) & 0xC0) == 0x80) carets.pop_back();
     }
-    const std::size_t width =
-        char_count(std::string_view(line.text).substr(line.mark_begin, line.mark_end - line.mark_begin));
+    const std::size_t width = char_count(
+        std::string_view(line.text).substr(line.mark_begin, line.mark_end - line.mark_begin));
     carets += std::string(std::max<std::size_t>(1, width), '^');
     code += carets + "\n";
     marked = true;
@@ -230,9 +229,9 @@ class MarkdownReview {
     }
     out_ << "| Category | Findings | Share | Critical + high |\n|---|---:|---:|---:|\n";
     for (const CategoryCount& category : review_.categories) {
-      out_ << "| " << md_text(category_display_name(category.category)) << " | "
-           << category.count << " | " << percent(category.count, summary().total) << " | "
-           << category.severe << " |\n";
+      out_ << "| " << md_text(category_display_name(category.category)) << " | " << category.count
+           << " | " << percent(category.count, summary().total) << " | " << category.severe
+           << " |\n";
     }
     out_ << '\n';
   }
@@ -248,7 +247,8 @@ class MarkdownReview {
     const std::size_t shown = std::min<std::size_t>(10, summary().files.size());
     for (std::size_t i = 0; i < shown; ++i) {
       const FileSummary& file = summary().files[i];
-      out_ << "| " << i + 1 << " | " << md_code(review_.shown_path(file.path), true) << " | " << file.score;
+      out_ << "| " << i + 1 << " | " << md_code(review_.shown_path(file.path), true) << " | "
+           << file.score;
       for (int count : file.by_severity) out_ << " | " << count;
       out_ << " | " << md_text(category_display_name(file.dominant_category)) << " |\n";
     }
@@ -260,17 +260,18 @@ class MarkdownReview {
     if (review_.opportunities.empty()) out_ << "Nothing to optimise: no findings.\n\n";
     int rank = 0;
     for (const CategoryOpportunity& category : review_.opportunities) {
-      out_ << fmt::format("### {}. {}\n\nImpact {} (severity weight × count): {} occurrences "
-                          "in {} files.\n\n",
-                          ++rank, md_text(category_display_name(category.category)),
-                          category.impact, category.count, category.files);
+      out_ << fmt::format(
+          "### {}. {}\n\nImpact {} (severity weight × count): {} occurrences "
+          "in {} files.\n\n",
+          ++rank, md_text(category_display_name(category.category)), category.impact,
+          category.count, category.files);
       for (const RuleOpportunity& rule : category.rules) {
         if (detailed_rules_++ < kDetailedRules) {
           write_rule_opportunity(rule);
         } else {
           out_ << "- " << md_text(rule.rule_id) << ' ' << md_code(rule.rule_name, false) << ": "
-               << rule.count << " occurrences in " << rule.files << " files, impact "
-               << rule.impact << ".\n\n";
+               << rule.count << " occurrences in " << rule.files << " files, impact " << rule.impact
+               << ".\n\n";
         }
       }
     }
@@ -285,8 +286,8 @@ class MarkdownReview {
     out_ << "\n\nWorst locations:\n\n";
     for (const Finding* finding : rule.worst) {
       out_ << "- **" << severity_name(finding->severity) << "** "
-           << md_code(review_.location(*finding), false) << " " << md_inline(finding->message, false)
-           << '\n';
+           << md_code(review_.location(*finding), false) << " "
+           << md_inline(finding->message, false) << '\n';
     }
     out_ << '\n';
     if (!rule.before.empty() || !rule.after.empty()) {
@@ -336,8 +337,8 @@ class MarkdownReview {
     out << "### " << md_code(review_.shown_path(file.findings.front().finding->path), false);
     if (file.summary != nullptr) {
       out << " (" << file.summary->findings
-           << (file.summary->findings == 1 ? " finding" : " findings") << ", score "
-           << file.summary->score << ")";
+          << (file.summary->findings == 1 ? " finding" : " findings") << ", score "
+          << file.summary->score << ")";
     }
     out << "\n\n";
     bool in_rows = false;
@@ -349,14 +350,14 @@ class MarkdownReview {
           in_rows = true;
         }
         out << "- " << md_code(fmt::format("{}:{}", finding.span.line, finding.span.column), false)
-             << " **" << severity_name(finding.severity) << "** " << md_text(finding.rule_id)
-             << ' ' << md_inline(finding.message, false) << '\n';
+            << " **" << severity_name(finding.severity) << "** " << md_text(finding.rule_id) << ' '
+            << md_inline(finding.message, false) << '\n';
         continue;
       }
       out << "**" << md_text(finding.rule_id) << "** " << md_code(finding.rule_name, false)
-           << " · **" << severity_name(finding.severity) << "** · line " << finding.span.line
-           << ", column " << finding.span.column << "  \n"
-           << md_inline(finding.message, false) << "\n\n";
+          << " · **" << severity_name(finding.severity) << "** · line " << finding.span.line
+          << ", column " << finding.span.column << "  \n"
+          << md_inline(finding.message, false) << "\n\n";
       if (!detail.excerpt.empty()) out << excerpt_block(detail.excerpt) << '\n';
       if (!finding.suggestion.empty()) {
         out << "Fix: " << md_inline(finding.suggestion, false) << "\n\n";
@@ -365,24 +366,26 @@ class MarkdownReview {
     if (in_rows) out << '\n';
     if (file.omitted > 0) {
       out << "_" << file.omitted
-           << " more findings in this file are not listed; the counts above include them._\n\n";
+          << " more findings in this file are not listed; the counts above include them._\n\n";
     }
   }
 
   void write_appendix() {
-    out_ << "## Appendix\n\n### Rules that ran\n\n| Rule | Name | Category | Severity | Findings |\n"
-            "|---|---|---|---|---:|\n";
+    out_
+        << "## Appendix\n\n### Rules that ran\n\n| Rule | Name | Category | Severity | Findings |\n"
+           "|---|---|---|---|---:|\n";
     for (const RuleRun& run : rules_that_ran(report_)) {
       out_ << "| " << md_text(run.info->id) << " | " << md_code(run.info->name, true) << " | "
-           << md_text(category_id(run.info->category)) << " | "
-           << severity_name(run.info->severity) << " | " << run.findings << " |\n";
+           << md_text(category_id(run.info->category)) << " | " << severity_name(run.info->severity)
+           << " | " << run.findings << " |\n";
     }
     out_ << "\n### Configuration in effect\n\n| Setting | Value |\n|---|---|\n";
     for (const Setting& setting : configuration_in_effect(report_)) {
       out_ << "| " << md_text(setting.name) << " | " << md_code(setting.value, true) << " |\n";
     }
     if (!report_.errors.empty()) {
-      out_ << "\n" << report_.errors.size()
+      out_ << "\n"
+           << report_.errors.size()
            << " files could not be scanned in full; the text or JSON report lists them.\n";
     }
     out_ << "\n_Generated by perfscan " << md_text(report_.tool_version) << "._\n";
@@ -396,8 +399,6 @@ class MarkdownReview {
 
 }  // namespace
 
-void write_markdown(const Report& report, std::ostream& out) {
-  MarkdownReview(report).write(out);
-}
+void write_markdown(const Report& report, std::ostream& out) { MarkdownReview(report).write(out); }
 
 }  // namespace perfscan

@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
-#include <optional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -48,7 +48,8 @@ std::vector<CategoryCount> count_categories(const Report& report) {
     files[finding.category].insert(finding.path);
     if (finding.severity == Severity::critical) ++count.critical;
     if (finding.severity == Severity::high) ++count.high;
-    if (at_least(finding.severity, Severity::high)) ++severe_by_rule[finding.category][finding.rule_id];
+    if (at_least(finding.severity, Severity::high))
+      ++severe_by_rule[finding.category][finding.rule_id];
   }
   std::vector<CategoryCount> result;
   for (Category category : kAllCategories) {
@@ -67,8 +68,9 @@ std::vector<CategoryCount> count_categories(const Report& report) {
     }
     result.push_back(std::move(count));
   }
-  std::stable_sort(result.begin(), result.end(),
-                   [](const CategoryCount& a, const CategoryCount& b) { return a.count > b.count; });
+  std::stable_sort(
+      result.begin(), result.end(),
+      [](const CategoryCount& a, const CategoryCount& b) { return a.count > b.count; });
   return result;
 }
 
@@ -139,10 +141,9 @@ std::vector<CategoryOpportunity> rank_opportunities(const Report& report) {
   }
   std::vector<CategoryOpportunity> result;
   for (auto& [category, opportunity] : categories) {
-    std::stable_sort(opportunity.rules.begin(), opportunity.rules.end(),
-                     [](const RuleOpportunity& a, const RuleOpportunity& b) {
-                       return a.impact > b.impact;
-                     });
+    std::stable_sort(
+        opportunity.rules.begin(), opportunity.rules.end(),
+        [](const RuleOpportunity& a, const RuleOpportunity& b) { return a.impact > b.impact; });
     result.push_back(std::move(opportunity));
   }
   std::map<Category, std::set<std::string_view>> files;
@@ -270,14 +271,14 @@ std::vector<FileDetail> detail_files(const Report& report, const ReviewLimits& l
     FileDetail file;
     file.summary = summaries[path];
     const std::size_t listed = std::min(end - i, limits.rows_per_file);
-    const std::size_t with_excerpt =
-        std::min({listed, limits.excerpts_per_file, excerpt_budget});
+    const std::size_t with_excerpt = std::min({listed, limits.excerpts_per_file, excerpt_budget});
     excerpt_budget -= with_excerpt;
     std::optional<SourceLines> source;
     if (with_excerpt > 0) source.emplace(path);
     for (std::size_t k = 0; k < listed; ++k) {
       FindingDetail detail{&report.findings[i + k], k < with_excerpt, {}};
-      if (detail.in_full) detail.excerpt = excerpt_for(*detail.finding, *source, limits.context_lines);
+      if (detail.in_full)
+        detail.excerpt = excerpt_for(*detail.finding, *source, limits.context_lines);
       file.findings.push_back(std::move(detail));
     }
     file.without_excerpt = listed - with_excerpt;
@@ -330,7 +331,8 @@ std::vector<std::string> index_statements_in(std::string_view suggestion) {
   std::size_t pos = 0;
   while ((pos = suggestion.find("CREATE ", pos)) != std::string_view::npos) {
     std::string_view rest = suggestion.substr(pos);
-    const bool is_index = rest.starts_with("CREATE INDEX") || rest.starts_with("CREATE UNIQUE INDEX");
+    const bool is_index =
+        rest.starts_with("CREATE INDEX") || rest.starts_with("CREATE UNIQUE INDEX");
     std::size_t end = rest.find_first_of(";`\n");
     if (end == std::string_view::npos) end = rest.size();
     if (is_index) {

@@ -16,10 +16,10 @@ namespace perfscan {
 
 // How much detail the findings section may hold; the summary counts always stay exact.
 struct ReviewLimits {
-  std::size_t excerpts_per_file = 20;    // findings shown with their source excerpt
-  std::size_t rows_per_file = 200;       // findings shown at all (the rest: one note)
-  std::size_t excerpts_total = 1500;     // excerpt budget over the whole report
-  std::size_t context_lines = 2;         // lines of context before and after a span
+  std::size_t excerpts_per_file = 20;  // findings shown with their source excerpt
+  std::size_t rows_per_file = 200;     // findings shown at all (the rest: one note)
+  std::size_t excerpts_total = 1500;   // excerpt budget over the whole report
+  std::size_t context_lines = 2;       // lines of context before and after a span
 };
 
 struct CategoryCount {
@@ -39,9 +39,9 @@ struct RuleOpportunity {
   int impact = 0;                     // sum of severity weights of its findings
   int count = 0;
   int files = 0;
-  std::string cost;     // first paragraph of the doc's "Why is it slow"
-  std::string before;   // the doc's Example code block
-  std::string after;    // the doc's Use instead code block
+  std::string cost;                   // first paragraph of the doc's "Why is it slow"
+  std::string before;                 // the doc's Example code block
+  std::string after;                  // the doc's Use instead code block
   std::vector<const Finding*> worst;  // up to three, most severe first
 };
 
@@ -79,9 +79,9 @@ struct FileDetail {
 };
 
 struct Review {
-  std::vector<CategoryCount> categories;        // non-empty ones, by count (desc)
-  std::vector<CategoryCount> severe_categories; // up to three, by critical+high (desc)
-  std::size_t files_for_80_percent = 0;         // fewest files holding 80% of the score
+  std::vector<CategoryCount> categories;         // non-empty ones, by count (desc)
+  std::vector<CategoryCount> severe_categories;  // up to three, by critical+high (desc)
+  std::size_t files_for_80_percent = 0;          // fewest files holding 80% of the score
   int total_score = 0;
   std::vector<CategoryOpportunity> opportunities;  // highest impact first
   std::vector<std::string> index_statements;       // CREATE INDEX ..., sorted, unique
@@ -130,7 +130,7 @@ std::vector<RuleRun> rules_that_ran(const Report& report);
 
 // "2026-11-29T13:25:25Z" -> "2026-11-29 13:25 UTC"; anything else is returned unchanged.
 std::string readable_timestamp(const std::string& iso);
-std::string percent(int part, int whole);  // "12.5%"
+std::string percent(int part, int whole);    // "12.5%"
 std::string format_seconds(double seconds);  // "0.84 s"
 
 }  // namespace perfscan
