@@ -1,0 +1,35 @@
+#include "async/async_helpers.hpp"
+
+namespace perfscan {
+
+bool is_async_sleep_call(const Context& ctx, Node call) {
+  if (!call || !call.is("call")) return false;
+  std::string name = ctx.callee_name(call);
+  return name == "asyncio.sleep" || name == "anyio.sleep" || name == "trio.sleep" ||
+         name == "anyio.sleep_until" || name == "trio.sleep_until";
+}
+
+Node awaited_call(Node await_node) {
+  Node operand = await_node.named_child(0);
+  while (operand && operand.is("parenthesized_expression")) operand = operand.named_child(0);
+  return operand && operand.is("call") ? operand : Node{};
+}
+
+std::vector<Node> nodes_in_same_frame(Node body, std::size_t max_nodes) {
+  std::vector<Node> visited;
+  std::vector<Node> pending{body};
+  while (!pending.empty() && visited.size() < max_nodes) {
+    Node node = pending.back();
+    pending.pop_back();
+    if (!node) continue;
+    visited.push_back(node);
+    std::string_view kind = node.kind();
+    if (kind == "function_definition" || kind == "lambda" || kind == "class_definition") {
+      continue;
+    }
+    for (uint32_t i = node.named_child_count(); i-- > 0;) pending.push_back(node.named_child(i));
+  }
+  return visited;
+}
+
+}  // namespace perfscan

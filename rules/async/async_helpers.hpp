@@ -1,0 +1,23 @@
+// Small questions the PS5xx rules share about async code.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "perfscan/context.hpp"
+
+namespace perfscan {
+
+// `asyncio.sleep(...)`, `anyio.sleep(...)`, `trio.sleep(...)` (and their `_until` forms).
+bool is_async_sleep_call(const Context& ctx, Node call);
+
+// The call an `await` waits on (`await (f(x))` -> `f(x)`), or null when it awaits something
+// else (a task, a future, a name).
+Node awaited_call(Node await_node);
+
+// The statements and expressions of `body` that run in the same frame as `body` itself: nested
+// def, lambda and class bodies are skipped. Visited in source order, explicit stack, at most
+// `max_nodes` nodes.
+std::vector<Node> nodes_in_same_frame(Node body, std::size_t max_nodes = 20000);
+
+}  // namespace perfscan
