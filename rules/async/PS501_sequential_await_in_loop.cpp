@@ -50,6 +50,8 @@ class SequentialAwaitInLoop final : public Rule {
 
   void check(Node loop, Context& ctx) const override {
     if (!ctx.in_async_function() || is_async_for(loop)) return;
+    // A handful of fixed items (`for family, addr in ((0, a), (1, b))`): little to gain.
+    if (is_constant_bounded(ctx, loop.field("right"))) return;
     Node body = loop.field("body");
     std::vector<std::string_view> targets = identifiers_in(ctx, loop.field("left"));
     if (!body || targets.empty()) return;
@@ -114,12 +116,13 @@ class SequentialAwaitInLoop final : public Rule {
                                       const std::vector<std::string_view>& targets,
                                       const std::vector<std::string_view>& assigned) {
     if (is_async_sleep_call(ctx, call)) return false;
+    // Methods and plain callables alike: an ASGI app's `send(...)` writes to one stream.
     Node function = call.field("function");
-    if (function.is("attribute") &&
-        is_inherently_sequential_method(ctx.text(function.field("attribute")),
-                                        ctx.text(function.field("object")))) {
-      return false;
-    }
+    bool sequential = function.is("attribute")
+                          ? is_inherently_sequential_method(ctx.text(function.field("attribute")),
+                                                            ctx.text(function.field("object")))
+                          : is_inherently_sequential_method(ctx.text(function), {});
+    if (sequential) return false;
     // Independent of earlier iterations: the arguments use the loop item and nothing the
     // loop body rebinds.
     std::vector<std::string_view> names = identifiers_in(ctx, call.field("arguments"));

@@ -2,6 +2,9 @@
 // condition. Documentation: PS502.md beside this file.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "async/async_helpers.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
@@ -25,7 +28,7 @@ class BusyWaitPolling final : public Rule {
     Node condition = loop.field("condition");
     Node body = loop.field("body");
     if (!condition || !body || contains_await(condition)) return;
-    Shape shape = body_shape(ctx, body);
+    Shape shape = body_shape(ctx, body, identifiers_in(ctx, condition));
     if (!shape.only_polls || shape.sleeps == 0) return;
     // `while True:` must have a way out that checks the state.
     bool constant_condition = condition.is("true") || condition.is("integer");
@@ -57,9 +60,23 @@ class BusyWaitPolling final : public Rule {
     return false;
   }
 
-  // Every statement is a sleep, `pass`/`continue`, or `if <cond>: break/return` with no await
-  // in the condition. Anything else is work done per iteration: not a pure poll.
-  static Shape body_shape(const Context& ctx, Node body) {
+  // `done = jobs.get(id, {}).get("done")`: re-reads, without awaiting, a name the loop
+  // condition tests.
+  static bool refreshes_polled_state(const Context& ctx, Node expr,
+                                     const std::vector<std::string_view>& polled_names) {
+    if (!expr || !expr.is("assignment")) return false;
+    Node target = expr.field("left");
+    Node value = expr.field("right");
+    if (!target || !target.is("identifier") || !value || contains_await(value)) return false;
+    return std::find(polled_names.begin(), polled_names.end(), ctx.text(target)) !=
+           polled_names.end();
+  }
+
+  // Every statement is a sleep, `pass`/`continue`, `if <cond>: break/return` with no await in
+  // the condition, or a re-read of the polled state. Anything else is work done per
+  // iteration: not a pure poll.
+  static Shape body_shape(const Context& ctx, Node body,
+                          const std::vector<std::string_view>& polled_names) {
     Shape shape;
     for (uint32_t i = 0, n = body.named_child_count(); i < n && shape.only_polls; ++i) {
       Node statement = body.named_child(i);
@@ -69,6 +86,7 @@ class BusyWaitPolling final : public Rule {
       }
       if (statement.is("expression_statement")) {
         Node expr = statement.named_child(0);
+        if (refreshes_polled_state(ctx, expr, polled_names)) continue;
         bool is_sleep = expr && expr.is("await") && is_async_sleep_call(ctx, awaited_call(expr));
         shape.only_polls = is_sleep && statement.named_child_count() == 1;
         shape.sleeps += is_sleep ? 1 : 0;

@@ -3,6 +3,7 @@
 // Documentation: PS505.md beside this file.
 #include <fmt/format.h>
 
+#include "async/async_helpers.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
 #include "rule_helpers.hpp"
@@ -24,7 +25,7 @@ class TaskReferenceDropped final : public Rule {
   void check(Node statement, Context& ctx) const override {
     if (statement.named_child_count() != 1) return;
     Node call = statement.named_child(0);
-    if (!call.is("call")) return;
+    if (!call.is("call") || expects_exception(ctx)) return;
     std::string spawner = task_spawner(ctx, call);
     if (spawner.empty()) return;
     ctx.report(*this, call,

@@ -15,6 +15,25 @@ Node awaited_call(Node await_node) {
   return operand && operand.is("call") ? operand : Node{};
 }
 
+bool expects_exception(const Context& ctx) {
+  for (Node with_statement : ctx.with_statements()) {
+    Node clause = with_statement.named_child(0);
+    if (!clause || !clause.is("with_clause")) continue;
+    for (uint32_t i = 0, n = clause.named_child_count(); i < n; ++i) {
+      Node value = clause.named_child(i).field("value");
+      if (value && value.is("as_pattern")) value = value.named_child(0);
+      if (!value || !value.is("call")) continue;
+      Node function = value.field("function");
+      if (function.is("attribute") &&
+          ctx.text(function.field("attribute")).starts_with("assertRaises")) {
+        return true;
+      }
+      if (ctx.callee_name(value) == "pytest.raises") return true;
+    }
+  }
+  return false;
+}
+
 std::vector<Node> nodes_in_same_frame(Node body, std::size_t max_nodes) {
   std::vector<Node> visited;
   std::vector<Node> pending{body};

@@ -15,6 +15,11 @@ bool is_async_sleep_call(const Context& ctx, Node call);
 // else (a task, a future, a name).
 Node awaited_call(Node await_node);
 
+// True inside `with self.assertRaises(...)` / `assertRaisesRegex` / `pytest.raises(...)`: the
+// code there is expected to fail, so what it would have done (start a loop, spawn a task)
+// does not happen.
+bool expects_exception(const Context& ctx);
+
 // The statements and expressions of `body` that run in the same frame as `body` itself: nested
 // def, lambda and class bodies are skipped. Visited in source order, explicit stack, at most
 // `max_nodes` nodes.

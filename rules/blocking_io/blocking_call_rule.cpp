@@ -18,6 +18,12 @@ bool is_awaited(Node call) {
   return parent && parent.is("await");
 }
 
+// Builtins that consume a whole iterable (and so evaluate a lazy queryset).
+bool is_evaluating_builtin(std::string_view callee) {
+  return callee == "builtins.list" || callee == "builtins.tuple" || callee == "builtins.set" ||
+         callee == "builtins.sorted" || callee == "builtins.len";
+}
+
 bool is_capitalised(std::string_view name) {
   return !name.empty() && std::isupper(static_cast<unsigned char>(name.front()));
 }
@@ -155,6 +161,30 @@ bool is_django_query(const Context& ctx, Node function) {
   return is_django_model(ctx, model);
 }
 
+// A lazy Django queryset, as inferred: `Book.objects.filter(...)`, `qs = Book.objects.all()`.
+// Iterating it, or passing it to list()/len(), runs the query.
+bool is_django_queryset(const Context& ctx, Node expr) {
+  Value value = ctx.infer(expr);
+  if (value.kind != ValueKind::instance) return false;
+  std::string_view name = value.qualified_name;
+  auto manager = name.find(".objects");
+  if (manager == std::string_view::npos || !is_capitalised(last_segment(name.substr(0, manager)))) {
+    return false;
+  }
+  // `.get()`, `.count()`, `.first()` ... return rows or numbers, not querysets.
+  return !django_async_alternative(last_segment(name)).has_value();
+}
+
+BlockingMatch django_evaluation_match(const Context& ctx, Node queryset, std::string_view how) {
+  BlockingMatch match;
+  match.entry.kind = BlockingKind::db_driver;
+  match.entry.what = "runs a Django ORM query synchronously";
+  match.callee = fmt::format("{} {}", how, short_text(ctx, queryset, 50));
+  match.alternative =
+      "`async for obj in queryset` (Django 4.1+), or `await sync_to_async(list)(queryset)`";
+  return match;
+}
+
 std::optional<BlockingMatch> match_django_query(const Context& ctx, Node function) {
   if (!function.is("attribute")) return std::nullopt;
   std::string_view method = ctx.text(function.field("attribute"));
@@ -185,26 +215,54 @@ std::optional<BlockingMatch> match_blocking_call(const Context& ctx, Node call) 
           resource_already_reported(ctx, function)) {
         return std::nullopt;
       }
-      return BlockingMatch{std::move(*entry), std::move(callee), {}};
+      // The canonical name reads better than the inferred chain:
+      // `concurrent.futures.Future.result`, not `...ThreadPoolExecutor.submit.result`.
+      return BlockingMatch{std::move(*entry), canonical_callee(callee), {}};
+    }
+  }
+  if (is_evaluating_builtin(callee)) {
+    Node argument = first_argument(call);
+    if (argument && is_django_queryset(ctx, argument)) {
+      return django_evaluation_match(ctx, argument, fmt::format("{}() of", last_segment(callee)));
     }
   }
   return match_django_query(ctx, function);
 }
 
-void BlockingCallRule::check(Node call, Context& ctx) const {
-  if (!ctx.in_async_function() || is_awaited(call)) return;
-  std::optional<BlockingMatch> match = match_blocking_call(ctx, call);
-  if (!match || match->entry.kind != kind_) return;
+std::vector<std::string_view> BlockingCallRule::node_kinds() const {
+  // A sync `for` (or comprehension) over a Django queryset runs its query: a database wait
+  // like any other.
+  if (kind_ == BlockingKind::db_driver) return {"call", "for_statement", "for_in_clause"};
+  return {"call"};
+}
+
+void BlockingCallRule::check(Node node, Context& ctx) const {
+  if (!ctx.in_async_function()) return;
+  if (node.is("for_statement") || node.is("for_in_clause")) {
+    Node first = node.child(0);
+    bool is_async_for = first && !first.is_named() && first.kind() == "async";
+    Node iterable = node.field("right");
+    if (!is_async_for && iterable && is_django_queryset(ctx, iterable)) {
+      report(ctx, iterable, django_evaluation_match(ctx, iterable, "iterating"));
+    }
+    return;
+  }
+  if (is_awaited(node)) return;
+  std::optional<BlockingMatch> match = match_blocking_call(ctx, node);
+  if (match && match->entry.kind == kind_) report(ctx, node, *match);
+}
+
+void BlockingCallRule::report(Context& ctx, Node node, const BlockingMatch& match) const {
   bool in_loop = !ctx.loops().empty();
-  Severity severity = match->entry.severity;
+  Severity severity = match.entry.severity;
   if (in_loop) severity = severity == Severity::medium ? Severity::high : Severity::critical;
   std::string_view function_name = last_segment(ctx.function()->qualified_name);
   std::string_view alternative =
-      match->alternative.empty() ? match->entry.alternative : match->alternative;
-  ctx.report(*this, call,
+      match.alternative.empty() ? match.entry.alternative : match.alternative;
+  ctx.report(*this, node,
              fmt::format("`{}` {} inside async function `{}`: the event loop stalls, and every "
                          "other task waits, until it returns{}",
-                         match->callee, match->entry.what, function_name,
+                         match.callee, match.entry.what, function_name,
                          in_loop ? " — once per loop iteration" : ""),
              fmt::format("use {}", alternative), severity);
 }

@@ -26,10 +26,12 @@ class BlockingCallRule : public Rule {
  public:
   BlockingCallRule(RuleInfo info, BlockingKind kind) : Rule(info), kind_(kind) {}
 
-  [[nodiscard]] std::vector<std::string_view> node_kinds() const override { return {"call"}; }
-  void check(Node call, Context& ctx) const override;
+  [[nodiscard]] std::vector<std::string_view> node_kinds() const override;
+  void check(Node node, Context& ctx) const override;
 
  private:
+  void report(Context& ctx, Node node, const BlockingMatch& match) const;
+
   BlockingKind kind_;
 };
 
