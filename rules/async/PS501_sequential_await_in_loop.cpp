@@ -23,9 +23,9 @@ bool is_inherently_sequential_method(std::string_view method, std::string_view r
     if (method.starts_with(prefix)) return true;
   }
   static constexpr std::string_view kMethods[] = {
-      "acquire", "wait",     "wait_for",    "put",      "drain",    "sleep",    "join",
-      "close",   "execute",  "executemany", "fetchrow", "fetchval", "fetchone", "fetchall",
-      "commit",  "rollback", "flush",       "publish",  "emit",     "ack"};
+      "acquire",  "bind",   "wait",     "wait_for",    "put",      "drain",    "sleep",
+      "join",     "close",  "execute",  "executemany", "fetchrow", "fetchval", "fetchone",
+      "fetchall", "commit", "rollback", "flush",       "publish",  "emit",     "ack"};
   if (std::find(std::begin(kMethods), std::end(kMethods), method) != std::end(kMethods)) {
     return true;
   }

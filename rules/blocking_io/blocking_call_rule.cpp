@@ -93,6 +93,35 @@ bool condition_holds(const Context& ctx, Node call, BlockingCondition condition)
   return true;
 }
 
+// Non-blocking I/O: a read or write on a non-blocking fd or socket, retried on
+// BlockingIOError (`except BlockingIOError: await wait_readable(fd)`), returns at once.
+bool handles_would_block(const Context& ctx) {
+  const ExecutionFrame* function = ctx.function();
+  for (Node try_statement : ctx.try_statements()) {
+    if (function == nullptr || !function->node.contains(try_statement)) continue;
+    for (uint32_t i = 0, n = try_statement.named_child_count(); i < n; ++i) {
+      Node clause = try_statement.named_child(i);
+      if (!clause.is("except_clause")) continue;
+      Node caught = clause.named_child(0);
+      if (caught && caught.is("as_pattern")) caught = caught.named_child(0);
+      std::string_view text = ctx.text(caught);
+      if (caught && !caught.is("block") &&
+          (text.find("BlockingIOError") != std::string_view::npos ||
+           text.find("SSLWantReadError") != std::string_view::npos ||
+           text.find("SSLWantWriteError") != std::string_view::npos)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// `getaddrinfo(host, port, flags=AI_NUMERICHOST)` parses an address; it never asks a resolver.
+bool is_numeric_only_lookup(const Context& ctx, Node call, const BlockingCall& entry) {
+  return entry.kind == BlockingKind::socket &&
+         ctx.text(call.field("arguments")).find("NUMERIC") != std::string_view::npos;
+}
+
 // `client.shop.users.find_one(...)`: walk down to the instance at the bottom of the chain,
 // then back up through the member types the table knows (MongoClient -> Database ->
 // Collection). Empty unless every step is known.
@@ -212,7 +241,9 @@ std::optional<BlockingMatch> match_blocking_call(const Context& ctx, Node call) 
     std::optional<BlockingCall> entry = find_blocking_call(canonical_callee(callee));
     if (entry) {
       if (!condition_holds(ctx, call, entry->condition) ||
-          resource_already_reported(ctx, function)) {
+          resource_already_reported(ctx, function) || is_numeric_only_lookup(ctx, call, *entry) ||
+          ((entry->kind == BlockingKind::file_io || entry->kind == BlockingKind::socket) &&
+           handles_would_block(ctx))) {
         return std::nullopt;
       }
       // The canonical name reads better than the inferred chain:
