@@ -49,7 +49,7 @@ class SequentialAwaitInLoop final : public Rule {
   }
 
   void check(Node loop, Context& ctx) const override {
-    if (!ctx.in_async_function() || is_async_for(loop)) return;
+    if (!ctx.in_async_function() || is_async_loop(loop)) return;
     // A handful of fixed items (`for family, addr in ((0, a), (1, b))`): little to gain.
     if (is_constant_bounded(ctx, loop.field("right"))) return;
     Node body = loop.field("body");
@@ -76,11 +76,6 @@ class SequentialAwaitInLoop final : public Rule {
   }
 
  private:
-  static bool is_async_for(Node loop) {
-    Node first = loop.child(0);
-    return first && !first.is_named() && first.kind() == "async";
-  }
-
   // A loop that stops on a result (`break`, `return`), or yields each result as it comes,
   // needs them in order.
   static bool exits_early(const std::vector<Node>& nodes) {

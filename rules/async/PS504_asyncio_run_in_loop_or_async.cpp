@@ -38,7 +38,7 @@ class AsyncioRunInLoopOrAsync final : public Rule {
                  fmt::format("`{}` starts an event loop from inside async function `{}`, where "
                              "one is already running: it raises RuntimeError, or blocks the "
                              "running loop until the inner one finishes",
-                             callee, function_name(ctx)),
+                             callee, enclosing_function_name(ctx)),
                  "`await` the coroutine directly (or `asyncio.create_task` it to run "
                  "concurrently)");
       return;
@@ -54,13 +54,6 @@ class AsyncioRunInLoopOrAsync final : public Rule {
                "call `asyncio.run()` once, around an async function that loops (and can "
                "`asyncio.gather` the per-item work)",
                Severity::medium);
-  }
-
- private:
-  static std::string_view function_name(const Context& ctx) {
-    std::string_view name = ctx.function()->qualified_name;
-    auto dot = name.rfind('.');
-    return dot == std::string_view::npos ? name : name.substr(dot + 1);
   }
 };
 

@@ -15,6 +15,19 @@ Node awaited_call(Node await_node) {
   return operand && operand.is("call") ? operand : Node{};
 }
 
+bool is_async_loop(Node for_node) {
+  Node first = for_node.child(0);
+  return first && !first.is_named() && first.kind() == "async";
+}
+
+std::string_view enclosing_function_name(const Context& ctx) {
+  const ExecutionFrame* function = ctx.function();
+  if (function == nullptr) return {};
+  std::string_view name = function->qualified_name;
+  auto dot = name.rfind('.');
+  return dot == std::string_view::npos ? name : name.substr(dot + 1);
+}
+
 bool expects_exception(const Context& ctx) {
   for (Node with_statement : ctx.with_statements()) {
     Node clause = with_statement.named_child(0);

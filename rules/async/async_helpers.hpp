@@ -15,6 +15,13 @@ bool is_async_sleep_call(const Context& ctx, Node call);
 // else (a task, a future, a name).
 Node awaited_call(Node await_node);
 
+// `async for` / an `async for` comprehension clause: the loop awaits its iterator.
+bool is_async_loop(Node for_node);
+
+// The name of the function the walk stands in (`fetch` for `pkg.mod.Client.fetch`); empty at
+// module or class level.
+std::string_view enclosing_function_name(const Context& ctx);
+
 // True inside `with self.assertRaises(...)` / `assertRaisesRegex` / `pytest.raises(...)`: the
 // code there is expected to fail, so what it would have done (start a loop, spawn a task)
 // does not happen.

@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "async/async_helpers.hpp"
 #include "rule_helpers.hpp"
 
 namespace perfscan {
@@ -270,10 +271,8 @@ std::vector<std::string_view> BlockingCallRule::node_kinds() const {
 void BlockingCallRule::check(Node node, Context& ctx) const {
   if (!ctx.in_async_function()) return;
   if (node.is("for_statement") || node.is("for_in_clause")) {
-    Node first = node.child(0);
-    bool is_async_for = first && !first.is_named() && first.kind() == "async";
     Node iterable = node.field("right");
-    if (!is_async_for && iterable && is_django_queryset(ctx, iterable)) {
+    if (!is_async_loop(node) && iterable && is_django_queryset(ctx, iterable)) {
       report(ctx, iterable, django_evaluation_match(ctx, iterable, "iterating"));
     }
     return;
@@ -287,7 +286,7 @@ void BlockingCallRule::report(Context& ctx, Node node, const BlockingMatch& matc
   bool in_loop = !ctx.loops().empty();
   Severity severity = match.entry.severity;
   if (in_loop) severity = severity == Severity::medium ? Severity::high : Severity::critical;
-  std::string_view function_name = last_segment(ctx.function()->qualified_name);
+  std::string_view function_name = enclosing_function_name(ctx);
   std::string_view alternative =
       match.alternative.empty() ? match.entry.alternative : match.alternative;
   ctx.report(*this, node,
