@@ -1,6 +1,8 @@
 // The PS3xx knowledge table: canonical names and the one lookup the rules (and, later,
 // configuration) go through.
 #include <catch2/catch.hpp>
+#include <string>
+#include <vector>
 
 #include "../rules/blocking_io/blocking_calls.hpp"
 
@@ -45,6 +47,24 @@ TEST_CASE("blocking calls: one lookup answers kind, alternative and conditions",
   CHECK_FALSE(find_blocking_call("aiofiles.open"));
   CHECK_FALSE(find_blocking_call("os.path.join"));
   CHECK_FALSE(find_blocking_call("*"));
+}
+
+TEST_CASE("blocking calls: names from configuration extend the same lookup", "[blocking]") {
+  std::vector<std::string> extras = {"shop.legacy.fetch_prices:http", "shop.cache.Client.*:db",
+                                     "shop.sync.wait_for_worker", "shop.typo:no-such-kind"};
+  auto http = find_blocking_call("shop.legacy.fetch_prices", extras);
+  REQUIRE(http);
+  CHECK(http->kind == BlockingKind::http);
+  auto db = find_blocking_call("shop.cache.Client.get", extras);
+  REQUIRE(db);
+  CHECK(db->kind == BlockingKind::db_driver);
+  auto wait = find_blocking_call("shop.sync.wait_for_worker", extras);
+  REQUIRE(wait);
+  CHECK(wait->kind == BlockingKind::wait);
+  CHECK_FALSE(find_blocking_call("shop.typo", extras));
+  CHECK_FALSE(find_blocking_call("shop.legacy.other", extras));
+  // The built-in table still answers first.
+  CHECK(find_blocking_call("time.sleep", extras)->kind == BlockingKind::sleep);
 }
 
 TEST_CASE("blocking calls: member steps into pymongo databases and collections", "[blocking]") {

@@ -446,20 +446,55 @@ const std::unordered_map<std::string_view, std::string_view>& member_types() {
   return members;
 }
 
+std::optional<BlockingKind> parse_blocking_kind(std::string_view name) {
+  static constexpr std::pair<std::string_view, BlockingKind> kKinds[] = {
+      {"http", K::http},
+      {"sleep", K::sleep},
+      {"subprocess", K::subprocess},
+      {"file-io", K::file_io},
+      {"fs-metadata", K::fs_metadata},
+      {"db", K::db_driver},
+      {"socket", K::socket},
+      {"wait", K::wait}};
+  for (const auto& [text, kind] : kKinds) {
+    if (text == name) return kind;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
-std::optional<BlockingCall> find_blocking_call(std::string_view canonical_name) {
+std::optional<BlockingCall> find_blocking_call(std::string_view canonical_name,
+                                               std::span<const std::string> extra_names) {
+  auto dot = canonical_name.rfind('.');
+  std::string any_method = dot == std::string_view::npos
+                               ? std::string{}
+                               : fmt::format("{}.*", canonical_name.substr(0, dot));
   const auto& index = blocking_index();
   auto found = index.find(canonical_name);
-  if (found == index.end()) {
-    auto dot = canonical_name.rfind('.');
-    if (dot == std::string_view::npos) return std::nullopt;
-    std::string any_method = fmt::format("{}.*", canonical_name.substr(0, dot));
-    found = index.find(any_method);
-    if (found == index.end()) return std::nullopt;
+  if (found == index.end() && !any_method.empty()) found = index.find(any_method);
+  if (found != index.end()) {
+    if (found->second->what.empty()) return std::nullopt;  // a listed non-blocking exception
+    return *found->second;
   }
-  if (found->second->what.empty()) return std::nullopt;  // a listed non-blocking exception
-  return *found->second;
+  for (const std::string& extra : extra_names) {
+    std::string_view text = extra;
+    std::string_view kind_name = "wait";
+    if (auto colon = text.find(':'); colon != std::string_view::npos) {
+      kind_name = text.substr(colon + 1);
+      text = text.substr(0, colon);
+    }
+    if (text != canonical_name && (any_method.empty() || text != any_method)) continue;
+    std::optional<BlockingKind> kind = parse_blocking_kind(kind_name);
+    if (!kind) continue;
+    return BlockingCall{std::string(text),
+                        *kind,
+                        "is listed as blocking in the configuration",
+                        "an async equivalent, or `await asyncio.to_thread(...)`",
+                        *kind == BlockingKind::fs_metadata ? Severity::medium : Severity::high,
+                        BlockingCondition::always};
+  }
+  return std::nullopt;
 }
 
 std::string canonical_callee(std::string_view qualified_name) {

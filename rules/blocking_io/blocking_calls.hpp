@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -50,7 +51,13 @@ struct BlockingCall {
 // The entry for a call's canonical qualified name (see `canonical_callee`), or nullopt when
 // the call is not known to block. Names listed as non-blocking exceptions (`redis.Redis.pipeline`)
 // also give nullopt.
-std::optional<BlockingCall> find_blocking_call(std::string_view canonical_name);
+//
+// `extra_names` are configuration's `extra-blocking-calls`, consulted after the built-in
+// table: each a canonical qualified name (a last segment `*` matches any method), optionally
+// followed by `:kind`, one of http, sleep, subprocess, file-io, fs-metadata, db, socket, wait
+// (the rule that reports it; default wait, PS308).
+std::optional<BlockingCall> find_blocking_call(std::string_view canonical_name,
+                                               std::span<const std::string> extra_names = {});
 
 // Rewrites the receiver part of a qualified call name to the type it denotes, left to right:
 // `requests.session.get` -> `requests.Session.get`, `pathlib.Path.cwd.read_text` ->
