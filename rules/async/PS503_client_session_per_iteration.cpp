@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "async/async_helpers.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
 #include "rule_helpers.hpp"
@@ -32,6 +33,11 @@ class ClientSessionPerIteration final : public Rule {
   void check(Node call, Context& ctx) const override {
     const LoopFrame* loop = innermost_collection_loop(ctx);
     if (loop == nullptr) return;
+    if (!may_be_named(ctx, call.field("function"),
+                      {"ClientSession", "AsyncClient", "Client", "Session", "session",
+                       "PoolManager", "TCPConnector"})) {
+      return;
+    }
     std::string callee = ctx.callee_name(call);
     if (callee.empty() || std::find(std::begin(kPooledClients), std::end(kPooledClients), callee) ==
                               std::end(kPooledClients)) {

@@ -26,7 +26,7 @@ class AsyncioRunInLoopOrAsync final : public Rule {
         function.is("attribute") && ctx.text(function.field("attribute")) == "run_until_complete";
     std::string callee;
     if (!run_until_complete) {
-      if (!function.is("attribute") && !function.is("identifier")) return;
+      if (!may_be_named(ctx, function, {"run"})) return;
       callee = ctx.callee_name(call);
       if (callee != "asyncio.run" && callee != "anyio.run" && callee != "trio.run") return;
     } else {

@@ -43,6 +43,7 @@ class TaskReferenceDropped final : public Rule {
   // nursery's `create_task`/`start_soon` keeps its tasks, so only the module functions and
   // event-loop methods count.
   static std::string task_spawner(const Context& ctx, Node call) {
+    if (!may_be_named(ctx, call.field("function"), {"create_task", "ensure_future"})) return {};
     std::string callee = ctx.callee_name(call);
     if (callee == "asyncio.create_task") return callee;
     // ensure_future() of an existing future returns it unchanged; of a call, a new task.

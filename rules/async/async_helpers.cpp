@@ -15,6 +15,20 @@ Node awaited_call(Node await_node) {
   return operand && operand.is("call") ? operand : Node{};
 }
 
+bool may_be_named(const Context& ctx, Node function,
+                  std::initializer_list<std::string_view> names) {
+  if (!function) return false;
+  bool is_attribute = function.is("attribute");
+  if (!is_attribute && !function.is("identifier")) return false;
+  std::string_view last = is_attribute ? ctx.text(function.field("attribute")) : ctx.text(function);
+  for (std::string_view name : names) {
+    if (last == name) return true;
+  }
+  if (is_attribute) return false;
+  const Binding* binding = ctx.lookup(last);
+  return binding != nullptr && binding->kind == BindingKind::import;
+}
+
 bool is_async_loop(Node for_node) {
   Node first = for_node.child(0);
   return first && !first.is_named() && first.kind() == "async";

@@ -1,6 +1,7 @@
 // Small questions the PS5xx rules share about async code.
 #pragma once
 
+#include <initializer_list>
 #include <string_view>
 #include <vector>
 
@@ -14,6 +15,12 @@ bool is_async_sleep_call(const Context& ctx, Node call);
 // The call an `await` waits on (`await (f(x))` -> `f(x)`), or null when it awaits something
 // else (a task, a future, a name).
 Node awaited_call(Node await_node);
+
+// A cheap first test before resolving a callee: can `function` (a call's function node) name
+// something whose last segment is one of `names`? An attribute must end in one of them; a
+// bare name must be one of them or an import (it may be an alias: `from asyncio import run as
+// go`). Anything else cannot, and is not worth a callee lookup.
+bool may_be_named(const Context& ctx, Node function, std::initializer_list<std::string_view> names);
 
 // `async for` / an `async for` comprehension clause: the loop awaits its iterator.
 bool is_async_loop(Node for_node);
