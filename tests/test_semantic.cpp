@@ -423,6 +423,21 @@ class Client:
   CHECK(a.callee("requests.get(v)") == "requests.get");
 }
 
+TEST_CASE("semantic: joining a pathlib path with / keeps a pathlib.Path", "[semantic]") {
+  Analysis a(R"py(
+from pathlib import Path
+base = Path(root).with_name("templates")
+(base / "a.txt").read_text()
+p = Path.cwd() / "b" / "c"
+p.exists()
+n = count / 2
+n.exists()
+)py");
+  CHECK(a.callee("(base / \"a.txt\").read_text()") == "pathlib.Path.read_text");
+  CHECK(a.callee("p.exists()") == "pathlib.Path.exists");
+  CHECK(a.callee("n.exists()").empty());
+}
+
 TEST_CASE("semantic: a rebinding replaces what a name was known to hold", "[semantic]") {
   Analysis a(R"py(
 import requests

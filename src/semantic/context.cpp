@@ -200,6 +200,14 @@ Value Context::infer_binary(Node expr, int depth) const {
     return left.kind == ValueKind::str || left.kind == ValueKind::bytes ? Value{left.kind, {}}
                                                                          : Value{};
   }
+  if (op == "/") {
+    // `base / "name"` joins paths: a pathlib path (made by Path(), Path.cwd(), p.parent ...)
+    // stays a pathlib.Path, so `(base / "x").read_text()` is recognised as file I/O.
+    Value left = infer_bounded(expr.field("left"), depth + 1);
+    if (left.kind == ValueKind::instance && left.qualified_name.starts_with("pathlib.")) {
+      return Value{ValueKind::instance, "pathlib.Path"};
+    }
+  }
   if (op != "+" && op != "*") {
     Value left = infer_bounded(expr.field("left"), depth + 1);
     Value right = infer_bounded(expr.field("right"), depth + 1);

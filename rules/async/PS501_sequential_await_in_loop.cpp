@@ -1,0 +1,143 @@
+// PS501 sequential-await-in-loop: a `for` loop in an async function that awaits one
+// independent call per item, one after another. Documentation: PS501.md beside this file.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "async/async_helpers.hpp"
+#include "perfscan/context.hpp"
+#include "perfscan/rule.hpp"
+#include "rule_helpers.hpp"
+
+namespace perfscan {
+namespace {
+
+// Awaited methods that are sequential by nature: locks, queues, streams, database
+// connections (one connection runs one query at a time) and sleeps. Matched on the method
+// name, which is all that is known of most receivers.
+bool is_inherently_sequential_method(std::string_view method, std::string_view receiver) {
+  static constexpr std::string_view kPrefixes[] = {"read", "write", "send", "recv", "receive"};
+  for (std::string_view prefix : kPrefixes) {
+    if (method.starts_with(prefix)) return true;
+  }
+  static constexpr std::string_view kMethods[] = {
+      "acquire",  "bind",   "wait",     "wait_for",    "put",      "drain",    "sleep",
+      "join",     "close",  "execute",  "executemany", "fetchrow", "fetchval", "fetchone",
+      "fetchall", "commit", "rollback", "flush",       "publish",  "emit",     "ack"};
+  if (std::find(std::begin(kMethods), std::end(kMethods), method) != std::end(kMethods)) {
+    return true;
+  }
+  // asyncpg's `conn.fetch(...)` is a query on one connection; `client.fetch(url)` is not.
+  if (method == "fetch") {
+    for (std::string_view hint : {"conn", "db", "cur", "tx", "transaction"}) {
+      if (receiver.find(hint) != std::string_view::npos) return true;
+    }
+  }
+  return false;
+}
+
+class SequentialAwaitInLoop final : public Rule {
+ public:
+  SequentialAwaitInLoop()
+      : Rule({"PS501", "sequential-await-in-loop", Category::async, Severity::medium,
+              "Independent awaits run one after another in a loop"}) {}
+
+  [[nodiscard]] std::vector<std::string_view> node_kinds() const override {
+    return {"for_statement"};
+  }
+
+  void check(Node loop, Context& ctx) const override {
+    if (!ctx.in_async_function() || is_async_loop(loop)) return;
+    // A handful of fixed items (`for family, addr in ((0, a), (1, b))`): little to gain.
+    if (is_constant_bounded(ctx, loop.field("right"))) return;
+    Node body = loop.field("body");
+    std::vector<std::string_view> targets = identifiers_in(ctx, loop.field("left"));
+    if (!body || targets.empty()) return;
+    std::vector<Node> nodes = nodes_in_same_frame(body);
+    if (exits_early(nodes)) return;
+    std::vector<std::string_view> assigned = names_assigned_in(ctx, nodes);
+    for (Node node : nodes) {
+      if (!node.is("await") || inside_inner_loop(node, body)) continue;
+      Node call = awaited_call(node);
+      if (!call || !is_independent_per_item(ctx, call, targets, assigned)) continue;
+      ctx.report(*this, node,
+                 fmt::format("`{}` is awaited once per item of `{}`, one call after another: "
+                             "the loop takes the sum of all their latencies",
+                             short_text(ctx, node), short_text(ctx, loop.field("right"))),
+                 fmt::format("start the calls together and await them at once: `await "
+                             "asyncio.gather(*({} for {} in {}))` or an `asyncio.TaskGroup`, "
+                             "bounded with an `asyncio.Semaphore` if the list is long",
+                             short_text(ctx, call), short_text(ctx, loop.field("left")),
+                             short_text(ctx, loop.field("right"))));
+      return;  // one finding per loop
+    }
+  }
+
+ private:
+  // A loop that stops on a result (`break`, `return`), or yields each result as it comes,
+  // needs them in order.
+  static bool exits_early(const std::vector<Node>& nodes) {
+    return std::any_of(nodes.begin(), nodes.end(), [](Node node) {
+      return node.is("break_statement") || node.is("return_statement") || node.is("yield");
+    });
+  }
+
+  // An await inside a nested loop belongs to that loop's own check.
+  static bool inside_inner_loop(Node node, Node body) {
+    for (Node parent = node.parent(); parent && parent != body; parent = parent.parent()) {
+      if (parent.is("for_statement") || parent.is("while_statement")) return true;
+    }
+    return false;
+  }
+
+  // Names the loop body (re)binds: a call mentioning one of them may depend on an earlier
+  // iteration (`cursor = await fetch_page(cursor)`).
+  static std::vector<std::string_view> names_assigned_in(const Context& ctx,
+                                                         const std::vector<Node>& nodes) {
+    std::vector<std::string_view> names;
+    for (Node node : nodes) {
+      if (node.is("assignment") || node.is("augmented_assignment")) {
+        for (std::string_view name : identifiers_in(ctx, node.field("left"))) names.push_back(name);
+      } else if (node.is("named_expression")) {
+        names.push_back(ctx.text(node.field("name")));
+      }
+    }
+    return names;
+  }
+
+  static bool is_independent_per_item(const Context& ctx, Node call,
+                                      const std::vector<std::string_view>& targets,
+                                      const std::vector<std::string_view>& assigned) {
+    if (is_async_sleep_call(ctx, call)) return false;
+    // Methods and plain callables alike: an ASGI app's `send(...)` writes to one stream.
+    Node function = call.field("function");
+    bool sequential = function.is("attribute")
+                          ? is_inherently_sequential_method(ctx.text(function.field("attribute")),
+                                                            ctx.text(function.field("object")))
+                          : is_inherently_sequential_method(ctx.text(function), {});
+    if (sequential) return false;
+    // Independent of earlier iterations: the arguments use the loop item and nothing the
+    // loop body rebinds.
+    std::vector<std::string_view> names = identifiers_in(ctx, call.field("arguments"));
+    bool uses_item = false;
+    for (std::string_view name : names) {
+      bool is_target = std::find(targets.begin(), targets.end(), name) != targets.end();
+      if (is_target) {
+        uses_item = true;
+      } else if (std::find(assigned.begin(), assigned.end(), name) != assigned.end()) {
+        return false;
+      }
+    }
+    return uses_item;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_ps501_sequential_await_in_loop() {
+  return std::make_unique<SequentialAwaitInLoop>();
+}
+
+}  // namespace perfscan

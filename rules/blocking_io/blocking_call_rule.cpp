@@ -1,0 +1,300 @@
+#include "blocking_io/blocking_call_rule.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+
+#include "async/async_helpers.hpp"
+#include "rule_helpers.hpp"
+
+namespace perfscan {
+namespace {
+
+// Attribute chains longer than this are not followed (hostile input nests without bound).
+constexpr int kMaxChainSteps = 16;
+
+bool is_awaited(Node call) {
+  Node parent = call.parent();
+  while (parent && parent.is("parenthesized_expression")) parent = parent.parent();
+  return parent && parent.is("await");
+}
+
+// Builtins that consume a whole iterable (and so evaluate a lazy queryset).
+bool is_evaluating_builtin(std::string_view callee) {
+  return callee == "builtins.list" || callee == "builtins.tuple" || callee == "builtins.set" ||
+         callee == "builtins.sorted" || callee == "builtins.len";
+}
+
+bool is_capitalised(std::string_view name) {
+  return !name.empty() && std::isupper(static_cast<unsigned char>(name.front()));
+}
+
+std::string_view last_segment(std::string_view qualified_name) {
+  auto dot = qualified_name.rfind('.');
+  return dot == std::string_view::npos ? qualified_name : qualified_name.substr(dot + 1);
+}
+
+bool made_in_current_function(const Context& ctx, const Binding& binding) {
+  const ExecutionFrame* function = ctx.function();
+  return function != nullptr && binding.node && function->node.contains(binding.node);
+}
+
+bool is_blocking_name(std::string_view qualified_name) {
+  return !qualified_name.empty() &&
+         find_blocking_call(canonical_callee(qualified_name)).has_value();
+}
+
+// A method called on a resource whose creation in this same function is reported already
+// (`f = open(p); f.read()`, `with sqlite3.connect(db) as conn: conn.commit()`,
+// `open(p).read()`): one finding per resource is enough.
+bool resource_already_reported(const Context& ctx, Node function) {
+  if (!function.is("attribute")) return false;
+  Node receiver = function.field("object");
+  while (receiver && receiver.is("parenthesized_expression")) receiver = receiver.named_child(0);
+  if (receiver.is("call")) return is_blocking_name(ctx.callee_name(receiver));
+  if (!receiver.is("identifier")) return false;
+  const Binding* binding = ctx.lookup(ctx.text(receiver));
+  if (binding == nullptr || binding->value.kind != ValueKind::instance) return false;
+  return made_in_current_function(ctx, *binding) && is_blocking_name(binding->value.qualified_name);
+}
+
+// `json.load(f)` / `json.dump(obj, f)` touch a file only when `f` is a sync file object. One
+// opened in this same function is reported at its `open` already.
+bool uses_file_opened_elsewhere(const Context& ctx, Node call) {
+  Node arguments = call.field("arguments");
+  if (!arguments) return false;
+  for (uint32_t i = 0, n = arguments.named_child_count(); i < n; ++i) {
+    Node argument = arguments.named_child(i);
+    if (!argument.is("identifier")) continue;
+    const Binding* binding = ctx.lookup(ctx.text(argument));
+    if (binding == nullptr || binding->value.kind != ValueKind::instance) continue;
+    if (canonical_type(binding->value.qualified_name) == "builtins.open" &&
+        !made_in_current_function(ctx, *binding)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool condition_holds(const Context& ctx, Node call, BlockingCondition condition) {
+  switch (condition) {
+    case BlockingCondition::always:
+      return true;
+    case BlockingCondition::no_arguments: {
+      Node arguments = call.field("arguments");
+      return !arguments || arguments.named_child_count() == 0;
+    }
+    case BlockingCondition::file_argument:
+      return uses_file_opened_elsewhere(ctx, call);
+    case BlockingCondition::nonzero_argument: {
+      std::string_view seconds = ctx.text(first_argument(call));
+      return seconds != "0" && seconds != "0.0";
+    }
+  }
+  return true;
+}
+
+// Non-blocking I/O: a read or write on a non-blocking fd or socket, retried on
+// BlockingIOError (`except BlockingIOError: await wait_readable(fd)`), returns at once.
+bool handles_would_block(const Context& ctx) {
+  const ExecutionFrame* function = ctx.function();
+  for (Node try_statement : ctx.try_statements()) {
+    if (function == nullptr || !function->node.contains(try_statement)) continue;
+    for (uint32_t i = 0, n = try_statement.named_child_count(); i < n; ++i) {
+      Node clause = try_statement.named_child(i);
+      if (!clause.is("except_clause")) continue;
+      Node caught = clause.named_child(0);
+      if (caught && caught.is("as_pattern")) caught = caught.named_child(0);
+      std::string_view text = ctx.text(caught);
+      if (caught && !caught.is("block") &&
+          (text.find("BlockingIOError") != std::string_view::npos ||
+           text.find("SSLWantReadError") != std::string_view::npos ||
+           text.find("SSLWantWriteError") != std::string_view::npos)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// `getaddrinfo(host, port, flags=AI_NUMERICHOST)` parses an address; it never asks a resolver.
+bool is_numeric_only_lookup(const Context& ctx, Node call, const BlockingCall& entry) {
+  return entry.kind == BlockingKind::socket &&
+         ctx.text(call.field("arguments")).find("NUMERIC") != std::string_view::npos;
+}
+
+// `client.shop.users.find_one(...)`: walk down to the instance at the bottom of the chain,
+// then back up through the member types the table knows (MongoClient -> Database ->
+// Collection). Empty unless every step is known.
+std::string member_chain_callee(const Context& ctx, Node function) {
+  Node node = function.field("object");
+  int steps = 0;
+  while (node && (node.is("attribute") || node.is("subscript")) && steps < kMaxChainSteps) {
+    node = node.is("attribute") ? node.field("object") : node.field("value");
+    ++steps;
+  }
+  if (steps == 0 || !node || !node.is("identifier")) return {};
+  Value root = ctx.infer(node);
+  if (root.kind != ValueKind::instance) return {};
+  std::string type = canonical_type(root.qualified_name);
+  for (int i = 0; i < steps; ++i) {
+    std::string_view member = member_type(type);
+    if (member.empty()) return {};
+    type = std::string(member);
+  }
+  return fmt::format("{}.{}", type, ctx.text(function.field("attribute")));
+}
+
+// A Django model class, as far as names tell: defined in this file on a `...Model` base, or
+// imported from a `models` module (`shop.models.Book`).
+bool is_django_model(const Context& ctx, std::string_view qualified_name) {
+  if (!is_capitalised(last_segment(qualified_name))) return false;
+  if (qualified_name.find(".models.") != std::string_view::npos ||
+      qualified_name.starts_with("models.")) {
+    return true;
+  }
+  for (const ClassFact& fact : ctx.facts().classes) {
+    if (fact.qualified_name != qualified_name) continue;
+    for (const std::string& base : fact.bases) {
+      if (base.ends_with("Model")) return true;
+    }
+  }
+  return false;
+}
+
+// `Book.objects.get(...)`, `Book.objects.filter(...).count()`, `book.save()`: a Django ORM
+// query run synchronously.
+bool is_django_query(const Context& ctx, Node function) {
+  std::string_view method = ctx.text(function.field("attribute"));
+  Node node = function.field("object");
+  for (int i = 0; node && i < kMaxChainSteps; ++i) {
+    if (node.is("call")) {
+      node = node.field("function");
+      continue;
+    }
+    if (!node.is("attribute")) break;
+    Node object = node.field("object");
+    if (ctx.text(node.field("attribute")) == "objects" && object.is("identifier") &&
+        is_capitalised(ctx.text(object))) {
+      return true;
+    }
+    node = object;
+  }
+  if (method != "save" && method != "delete" && method != "refresh_from_db") return false;
+  Value receiver = ctx.infer(function.field("object"));
+  if (receiver.kind != ValueKind::instance) return false;
+  // `book = Book.objects.get(...)` holds a Book.
+  std::string_view model = receiver.qualified_name;
+  if (auto manager = model.find(".objects."); manager != std::string_view::npos) {
+    model = model.substr(0, manager);
+  }
+  return is_django_model(ctx, model);
+}
+
+// A lazy Django queryset, as inferred: `Book.objects.filter(...)`, `qs = Book.objects.all()`.
+// Iterating it, or passing it to list()/len(), runs the query.
+bool is_django_queryset(const Context& ctx, Node expr) {
+  Value value = ctx.infer(expr);
+  if (value.kind != ValueKind::instance) return false;
+  std::string_view name = value.qualified_name;
+  auto manager = name.find(".objects");
+  if (manager == std::string_view::npos || !is_capitalised(last_segment(name.substr(0, manager)))) {
+    return false;
+  }
+  // `.get()`, `.count()`, `.first()` ... return rows or numbers, not querysets.
+  return !django_async_alternative(last_segment(name)).has_value();
+}
+
+BlockingMatch django_evaluation_match(const Context& ctx, Node queryset, std::string_view how) {
+  BlockingMatch match;
+  match.entry.kind = BlockingKind::db_driver;
+  match.entry.what = "runs a Django ORM query synchronously";
+  match.callee = fmt::format("{} {}", how, short_text(ctx, queryset, 50));
+  match.alternative =
+      "`async for obj in queryset` (Django 4.1+), or `await sync_to_async(list)(queryset)`";
+  return match;
+}
+
+std::optional<BlockingMatch> match_django_query(const Context& ctx, Node function) {
+  if (!function.is("attribute")) return std::nullopt;
+  std::string_view method = ctx.text(function.field("attribute"));
+  std::optional<std::string_view> async_method = django_async_alternative(method);
+  if (!async_method || !is_django_query(ctx, function)) return std::nullopt;
+  BlockingMatch match;
+  match.entry.kind = BlockingKind::db_driver;
+  match.entry.what = "runs a Django ORM query synchronously";
+  match.callee = short_text(ctx, function, 60);
+  match.alternative = fmt::format(
+      "the async ORM API, `await ....{}(...)` (Django 4.1+), or wrap the query in "
+      "`sync_to_async`",
+      *async_method);
+  return match;
+}
+
+}  // namespace
+
+std::optional<BlockingMatch> match_blocking_call(const Context& ctx, Node call) {
+  Node function = call.field("function");
+  if (!function) return std::nullopt;
+  std::string callee = ctx.callee_name(call);
+  if (callee.empty() && function.is("attribute")) callee = member_chain_callee(ctx, function);
+  if (!callee.empty()) {
+    std::optional<BlockingCall> entry = find_blocking_call(canonical_callee(callee));
+    if (entry) {
+      if (!condition_holds(ctx, call, entry->condition) ||
+          resource_already_reported(ctx, function) || is_numeric_only_lookup(ctx, call, *entry) ||
+          ((entry->kind == BlockingKind::file_io || entry->kind == BlockingKind::socket) &&
+           handles_would_block(ctx))) {
+        return std::nullopt;
+      }
+      // The canonical name reads better than the inferred chain:
+      // `concurrent.futures.Future.result`, not `...ThreadPoolExecutor.submit.result`.
+      return BlockingMatch{std::move(*entry), canonical_callee(callee), {}};
+    }
+  }
+  if (is_evaluating_builtin(callee)) {
+    Node argument = first_argument(call);
+    if (argument && is_django_queryset(ctx, argument)) {
+      return django_evaluation_match(ctx, argument, fmt::format("{}() of", last_segment(callee)));
+    }
+  }
+  return match_django_query(ctx, function);
+}
+
+std::vector<std::string_view> BlockingCallRule::node_kinds() const {
+  // A sync `for` (or comprehension) over a Django queryset runs its query: a database wait
+  // like any other.
+  if (kind_ == BlockingKind::db_driver) return {"call", "for_statement", "for_in_clause"};
+  return {"call"};
+}
+
+void BlockingCallRule::check(Node node, Context& ctx) const {
+  if (!ctx.in_async_function()) return;
+  if (node.is("for_statement") || node.is("for_in_clause")) {
+    Node iterable = node.field("right");
+    if (!is_async_loop(node) && iterable && is_django_queryset(ctx, iterable)) {
+      report(ctx, iterable, django_evaluation_match(ctx, iterable, "iterating"));
+    }
+    return;
+  }
+  if (is_awaited(node)) return;
+  std::optional<BlockingMatch> match = match_blocking_call(ctx, node);
+  if (match && match->entry.kind == kind_) report(ctx, node, *match);
+}
+
+void BlockingCallRule::report(Context& ctx, Node node, const BlockingMatch& match) const {
+  bool in_loop = !ctx.loops().empty();
+  Severity severity = match.entry.severity;
+  if (in_loop) severity = severity == Severity::medium ? Severity::high : Severity::critical;
+  std::string_view function_name = enclosing_function_name(ctx);
+  std::string_view alternative =
+      match.alternative.empty() ? match.entry.alternative : match.alternative;
+  ctx.report(*this, node,
+             fmt::format("`{}` {} inside async function `{}`: the event loop stalls, and every "
+                         "other task waits, until it returns{}",
+                         match.callee, match.entry.what, function_name,
+                         in_loop ? " — once per loop iteration" : ""),
+             fmt::format("use {}", alternative), severity);
+}
+
+}  // namespace perfscan
