@@ -38,11 +38,137 @@ Node walked_collection(const Context& ctx, Node iterable) {
   return node;
 }
 
+bool is_integer_literal(Node node) {
+  if (node && node.is("unary_operator")) node = node.field("argument");
+  return node && node.is("integer");
+}
+
+// `xs[:3]`, `xs[1:4]`: a slice with a literal stop holds at most that many items.
+bool is_literal_stop_slice(Node subscript) {
+  Node slice = subscript.field("subscript");
+  if (!slice || !slice.is("slice")) return false;
+  int colons = 0;
+  bool has_stop = false;
+  for (uint32_t i = 0, n = slice.child_count(); i < n; ++i) {
+    Node part = slice.child(i);
+    if (!part.is_named()) {
+      colons += part.is(":") ? 1 : 0;
+      continue;
+    }
+    if (colons >= 2) continue;  // the step does not bound the length
+    if (!is_integer_literal(part)) return false;
+    has_stop = has_stop || colons == 1;
+  }
+  return has_stop;
+}
+
+// `"a b c".split()`: a list fixed by the literal.
+bool is_literal_split(const Context& ctx, Node node) {
+  if (!node.is("call")) return false;
+  Node function = node.field("function");
+  if (!function.is("attribute") || !function.field("object").is("string")) return false;
+  std::string_view method = ctx.text(function.field("attribute"));
+  return method == "split" || method == "splitlines" || method == "rsplit";
+}
+
+// True when something in `scope` may add to the collection `name` (`.append`, `.add`,
+// `name += ...`, `name[k] = v`, ...). Large scopes count as "may".
+bool may_grow_in(const Context& ctx, Node scope, std::string_view name) {
+  constexpr int kMaxScopeNodes = 20000;
+  std::vector<Node> pending{scope};
+  for (int visited = 0; !pending.empty(); ++visited) {
+    if (visited == kMaxScopeNodes) return true;
+    Node node = pending.back();
+    pending.pop_back();
+    if (!node) continue;
+    if (node.is("augmented_assignment") && ctx.text(node.field("left")) == name) return true;
+    if (node.is("assignment")) {
+      Node left = node.field("left");
+      if (left.is("subscript") && ctx.text(left.field("value")) == name) return true;
+    }
+    if (node.is("attribute") && ctx.text(node.field("object")) == name) {
+      std::string_view method = ctx.text(node.field("attribute"));
+      for (std::string_view grows : {"append", "extend", "insert", "add", "update", "setdefault"}) {
+        if (method == grows) return true;
+      }
+    }
+    for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
+      pending.push_back(node.named_child(i));
+    }
+  }
+  return false;
+}
+
+Node root_of(Node node) {
+  while (node.parent()) node = node.parent();
+  return node;
+}
+
+bool is_fixed_size_bounded(const Context& ctx, Node iterable, int depth);
+
+// `[bytes((i,)) for i in range(256)]`: every clause walks something the source fixes.
+bool is_comprehension_over_fixed(const Context& ctx, Node comprehension, int depth) {
+  bool any_clause = false;
+  for (uint32_t i = 0, n = comprehension.named_child_count(); i < n; ++i) {
+    Node clause = comprehension.named_child(i);
+    if (!clause.is("for_in_clause")) continue;
+    if (!is_fixed_size_bounded(ctx, clause.field("right"), depth + 1)) return false;
+    any_clause = true;
+  }
+  return any_clause;
+}
+
+// is_constant_bounded, and also: `"a b".split()`, `xs[:3]`, a comprehension over constants,
+// and a name bound to a bare tuple (`a, b, c`), to one of those, or to a display that nothing
+// in its scope grows. `depth` bounds the recursion through comprehension clauses.
+bool is_fixed_size_bounded(const Context& ctx, Node iterable, int depth) {
+  constexpr int kMaxDepth = 4;
+  for (int step = 0; step < 8 && iterable && depth <= kMaxDepth; ++step) {
+    if (is_constant_bounded(ctx, iterable) || is_literal_split(ctx, iterable)) return true;
+    if (iterable.is("subscript") && is_literal_stop_slice(iterable)) return true;
+    std::string_view kind = iterable.kind();
+    if (kind == "list_comprehension" || kind == "set_comprehension" ||
+        kind == "generator_expression" || kind == "dictionary_comprehension") {
+      return is_comprehension_over_fixed(ctx, iterable, depth);
+    }
+    if (iterable.is("identifier")) {
+      const Binding* binding = ctx.lookup(ctx.text(iterable));
+      if (binding == nullptr || binding->kind != BindingKind::assignment ||
+          !binding->node.is("assignment")) {
+        return false;
+      }
+      Node value = binding->node;
+      while (value && value.is("assignment")) value = value.field("right");
+      if (!value) return false;
+      if (value.is("expression_list")) return true;
+      if (value.is("list") || value.is("set") || value.is("tuple")) {
+        const ExecutionFrame* function = ctx.function();
+        Node scope = function != nullptr ? function->node : root_of(binding->node);
+        return !may_grow_in(ctx, scope, ctx.text(iterable));
+      }
+      iterable = value;
+      continue;
+    }
+    Node walked = walked_collection(ctx, iterable);
+    if (walked == iterable) return false;
+    iterable = walked;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool is_fixed_size(const Context& ctx, Node iterable) {
+  return is_fixed_size_bounded(ctx, iterable, 0);
+}
+
+namespace {
+
 // A loop "over a collection": not one whose size the source fixes, and not a numeric
 // `range(n)`: `for i in range(rows): for j in range(cols)` walks a grid once, while
 // `range(len(xs))` is xs in disguise.
 bool is_collection(const Context& ctx, Node iterable) {
-  if (!iterable || is_constant_bounded(ctx, iterable)) return false;
+  if (!iterable || is_fixed_size(ctx, iterable)) return false;
   return !is_range_call(ctx, walked_collection(ctx, iterable));
 }
 
@@ -59,6 +185,8 @@ bool depends_on_loop(const Context& ctx, const std::vector<std::string_view>& na
 // `for line in lines: ... for more in lines:` over one iterator (a generator, iter(), map(),
 // an open file) consumes it once between both loops: linear, not pairwise.
 bool shares_one_iterator(const Context& ctx, Node outer, Node inner) {
+  outer = underlying_collection(ctx, outer);  // `enumerate(it)` consumes `it`
+  inner = underlying_collection(ctx, inner);
   if (!outer.is("identifier") || !inner.is("identifier") || ctx.text(outer) != ctx.text(inner)) {
     return false;
   }
@@ -130,7 +258,12 @@ bool mentions_outer_binding(const Context& ctx, const std::vector<std::string_vi
                             const std::vector<const LoopFrame*>& outer, Node inner_loop) {
   for (std::string_view name : names) {
     const Binding* binding = ctx.lookup(name);
-    if (binding == nullptr || !binding->node || inner_loop.contains(binding->node)) continue;
+    // Bound before the inner loop starts: a later comprehension clause's variable is not the
+    // outer item (`for p in parts for s in supp if p == s.p` searches supp, not parts).
+    if (binding == nullptr || !binding->node ||
+        binding->node.start_byte() >= inner_loop.start_byte()) {
+      continue;
+    }
     for (const LoopFrame* frame : outer) {
       if (frame->node.contains(binding->node)) return true;
     }
@@ -378,20 +511,5 @@ ListSize list_size(const Context& ctx, std::string_view name, const Binding& bin
   return ListSize::unknown;
 }
 
-bool leaves_loop_after(const Context& ctx, Node node) {
-  if (ctx.loops().empty()) return false;
-  Node loop = ctx.loops().back().node;
-  for (Node child = node, parent = node.parent(); parent && parent != loop;
-       child = parent, parent = parent.parent()) {
-    if (!parent.is("block")) continue;
-    for (Node next = child.next_named_sibling(); next; next = next.next_named_sibling()) {
-      if (next.is("break_statement") || next.is("return_statement") ||
-          next.is("raise_statement")) {
-        return true;
-      }
-    }
-  }
-  return false;
-}
 
 }  // namespace perfscan::nested_loops

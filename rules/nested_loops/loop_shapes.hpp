@@ -42,6 +42,11 @@ Node loop_header(Node loop);
 // The collection a loop walks, for messages: `enumerate(xs)` -> "xs".
 std::string collection_name(const Context& ctx, Node iterable);
 
+// A collection whose size the source fixes: is_constant_bounded, and also `"a b".split()`,
+// `xs[:3]`, a comprehension over constants, and a name bound to a bare tuple (`a, b, c`), to
+// one of those, or to a display that nothing in its function grows.
+bool is_fixed_size(const Context& ctx, Node iterable);
+
 // Medium for two levels, high once three or more loops multiply (the severity policy).
 Severity nest_severity(const NestedLoop& nest);
 
@@ -63,9 +68,5 @@ enum class ListSize : std::uint8_t {
   large,      // a display of many items: a constant factor, but a set is faster
 };
 ListSize list_size(const Context& ctx, std::string_view name, const Binding& binding);
-
-// True when the statement holding `node` is followed, in its block or an enclosing block
-// within the innermost loop, by `break`, `return` or `raise`: it runs once, not per iteration.
-bool leaves_loop_after(const Context& ctx, Node node);
 
 }  // namespace perfscan::nested_loops
