@@ -230,6 +230,8 @@ bool leaves_loop_after(const Context& ctx, Node node) {
   Node loop = ctx.loops().back().node;
   for (Node child = node, parent = node.parent(); parent && parent != loop;
        child = parent, parent = parent.parent()) {
+    // Part of the value a `return` or `raise` computes: the loop ends right after.
+    if (parent.is("return_statement") || parent.is("raise_statement")) return true;
     if (!parent.is("block")) continue;
     for (Node next = child.next_named_sibling(); next; next = next.next_named_sibling()) {
       if (next.is("break_statement") || next.is("return_statement") ||

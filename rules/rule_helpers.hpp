@@ -29,7 +29,8 @@ std::string short_text(const Context& ctx, Node expr, std::size_t max_chars = 40
 Node first_argument(Node call);
 
 // True when the statement holding `node` is followed, in its block or an enclosing block
-// within the innermost loop, by `break`, `return` or `raise`: it runs once, not per iteration.
+// within the innermost loop, by `break`, `return` or `raise`, or is itself part of a `return`
+// or `raise`: it runs once, not per iteration.
 bool leaves_loop_after(const Context& ctx, Node node);
 
 // True when every loop enclosing the current node (in its frame) is a `for` over an iterable

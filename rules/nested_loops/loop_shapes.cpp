@@ -72,8 +72,9 @@ bool is_literal_split(const Context& ctx, Node node) {
 }
 
 // True when something in `scope` may add to the collection `name` (`.append`, `.add`,
-// `name += ...`, `name[k] = v`, ...). Large scopes count as "may".
-bool may_grow_in(const Context& ctx, Node scope, std::string_view name) {
+// `name += ...`, `name[k] = v`, ...) or bind `name` to something else than `binding` does.
+// Large scopes count as "may".
+bool may_grow_in(const Context& ctx, Node scope, std::string_view name, Node binding) {
   constexpr int kMaxScopeNodes = 20000;
   std::vector<Node> pending{scope};
   for (int visited = 0; !pending.empty(); ++visited) {
@@ -85,6 +86,7 @@ bool may_grow_in(const Context& ctx, Node scope, std::string_view name) {
     if (node.is("assignment")) {
       Node left = node.field("left");
       if (left.is("subscript") && ctx.text(left.field("value")) == name) return true;
+      if (left.is("identifier") && ctx.text(left) == name && node != binding) return true;
     }
     if (node.is("attribute") && ctx.text(node.field("object")) == name) {
       std::string_view method = ctx.text(node.field("attribute"));
@@ -141,10 +143,10 @@ bool is_fixed_size_bounded(const Context& ctx, Node iterable, int depth) {
       while (value && value.is("assignment")) value = value.field("right");
       if (!value) return false;
       if (value.is("expression_list")) return true;
-      if (value.is("list") || value.is("set") || value.is("tuple")) {
+      if (value.is("list") || value.is("set") || value.is("tuple") || value.is("dictionary")) {
         const ExecutionFrame* function = ctx.function();
         Node scope = function != nullptr ? function->node : root_of(binding->node);
-        return !may_grow_in(ctx, scope, ctx.text(iterable));
+        return !may_grow_in(ctx, scope, ctx.text(iterable), binding->node);
       }
       iterable = value;
       continue;
@@ -421,6 +423,9 @@ NestedLoop classify_nested_loop(const Context& ctx, Node loop) {
   NestedLoop nest;
   Node iterable = loop.field("right");
   if (ctx.loops().empty() || !iterable || !is_collection(ctx, iterable)) return nest;
+  // Followed by `break`/`return` (or inside a `raise`): the inner loop runs once, not once per
+  // outer item.
+  if (leaves_loop_after(ctx, loop)) return nest;
   for (const LoopFrame& frame : ctx.loops()) {
     if (frame.kind == LoopKind::while_loop || !is_collection(ctx, frame.iterable)) continue;
     if (walks_same_collection(ctx, frame, iterable)) {
