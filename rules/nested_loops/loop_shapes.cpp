@@ -295,7 +295,8 @@ std::pair<Node, Node> search_keys(const Context& ctx, Node comparison,
 
 // The conditions that filter the inner loop's items: the `if` opening a `for` body, the
 // `if` clauses after a comprehension clause, or a comprehension whose element is itself a
-// comparison (`any(b == x for b in bs)`). `a and b` contributes both conjuncts.
+// comparison (`any(b == x for b in bs)`, `any(t.name == n and t.kind == k for t in ts)`).
+// `a and b` contributes both conjuncts.
 std::vector<Node> filter_conditions(Node loop) {
   std::vector<Node> roots;
   if (loop.is("for_statement")) {
@@ -315,7 +316,9 @@ std::vector<Node> filter_conditions(Node loop) {
       if (after_clause && part.is("if_clause")) roots.push_back(part.named_child(0));
     }
     Node element = comprehension.field("body");
-    if (element && element.is("comparison_operator")) roots.push_back(element);
+    if (element && (element.is("comparison_operator") || element.is("boolean_operator"))) {
+      roots.push_back(element);
+    }
   }
   std::vector<Node> conditions;
   for (int budget = 64; !roots.empty() && budget-- > 0;) {
