@@ -22,10 +22,10 @@ class NestedLoopSameCollection final : public Rule {
   }
 
   void check(Node loop, Context& ctx) const override {
-    if (ctx.loops().empty()) return;
-    nested_loops::NestedLoop nest = nested_loops::classify_nested_loop(ctx, loop);
-    if (nest.shape != NestShape::same_collection) return;
-    std::string name = nested_loops::collection_name(ctx, loop.field("right"));
+    std::optional<nested_loops::NestedLoop> nest =
+        nested_loops::nest_of_shape(ctx, loop, NestShape::same_collection);
+    if (!nest) return;
+    const std::string& name = nest->inner_name;
     ctx.report(*this, nested_loops::loop_header(loop),
                fmt::format("Loop over `{0}` nested inside a loop over `{0}`: every pair is "
                            "visited, O(|{0}|²) iterations",
@@ -34,7 +34,7 @@ class NestedLoopSameCollection final : public Rule {
                "(`set`, `collections.Counter`, or a dict keyed by what is compared): O(n); to "
                "compare neighbours, sort once and walk adjacent items: O(n log n); if every pair "
                "is really needed, `itertools.combinations` at least halves the work",
-               nested_loops::nest_severity(nest));
+               nested_loops::nest_severity(*nest));
   }
 };
 

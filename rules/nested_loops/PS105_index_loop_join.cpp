@@ -23,20 +23,20 @@ class IndexLoopJoin final : public Rule {
   }
 
   void check(Node loop, Context& ctx) const override {
-    if (ctx.loops().empty()) return;
-    nested_loops::NestedLoop nest = nested_loops::classify_nested_loop(ctx, loop);
-    if (nest.shape != NestShape::index_join) return;
-    std::string inner = nested_loops::collection_name(ctx, loop.field("right"));
-    std::string outer = nested_loops::collection_name(ctx, nest.outer.back()->iterable);
+    std::optional<nested_loops::NestedLoop> nest =
+        nested_loops::nest_of_shape(ctx, loop, NestShape::index_join);
+    if (!nest) return;
+    const std::string& inner = nest->inner_name;
+    const std::string& outer = nest->outer_name;
     ctx.report(*this, nested_loops::loop_header(loop),
                fmt::format("Index loops over `{}` and `{}` match items pair by pair (`{}`): "
                            "O(|{}| × |{}|) comparisons",
-                           outer, inner, short_text(ctx, nest.comparison), outer, inner),
+                           outer, inner, short_text(ctx, nest->comparison), outer, inner),
                fmt::format("index `{0}` once by value (`positions = {{v: j for j, v in "
                            "enumerate({0})}}`, or a dict of lists when values repeat) and look "
                            "each item of `{1}` up: O(|{1}| + |{0}|)",
                            inner, outer),
-               nested_loops::nest_severity(nest));
+               nested_loops::nest_severity(*nest));
   }
 };
 

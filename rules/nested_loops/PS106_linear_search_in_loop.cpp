@@ -23,23 +23,23 @@ class LinearSearchInLoop final : public Rule {
   }
 
   void check(Node loop, Context& ctx) const override {
-    if (ctx.loops().empty()) return;
-    nested_loops::NestedLoop nest = nested_loops::classify_nested_loop(ctx, loop);
-    if (nest.shape != NestShape::linear_search) return;
-    std::string inner = nested_loops::collection_name(ctx, loop.field("right"));
-    std::string outer = nested_loops::collection_name(ctx, nest.outer.back()->iterable);
-    std::string inner_key = short_text(ctx, nest.inner_key, 30);
+    std::optional<nested_loops::NestedLoop> nest =
+        nested_loops::nest_of_shape(ctx, loop, NestShape::linear_search);
+    if (!nest) return;
+    const std::string& inner = nest->inner_name;
+    const std::string& outer = nest->outer_name;
+    std::string inner_key = short_text(ctx, nest->inner_key, 30);
     std::string item = short_text(ctx, loop.field("left"), 20);
     ctx.report(*this, nested_loops::loop_header(loop),
                fmt::format("Linear search of `{}` for each item of `{}` (`{}`): O(|{}| × |{}|) "
                            "comparisons",
-                           inner, outer, short_text(ctx, nest.comparison), outer, inner),
+                           inner, outer, short_text(ctx, nest->comparison), outer, inner),
                fmt::format("build a dict keyed by `{}` once, before the loop over `{}` "
                            "(`by_key = {{{}: {} for {} in {}}}`, or a dict of lists when keys "
                            "repeat), then look up `{}`: O(|{}| + |{}|)",
                            inner_key, outer, inner_key, item, item, inner,
-                           short_text(ctx, nest.outer_key, 30), outer, inner),
-               nested_loops::nest_severity(nest));
+                           short_text(ctx, nest->outer_key, 30), outer, inner),
+               nested_loops::nest_severity(*nest));
   }
 };
 

@@ -449,6 +449,15 @@ NestedLoop classify_nested_loop(const Context& ctx, Node loop) {
   return nest;
 }
 
+std::optional<NestedLoop> nest_of_shape(const Context& ctx, Node loop, NestShape shape) {
+  if (ctx.loops().empty()) return std::nullopt;
+  NestedLoop nest = classify_nested_loop(ctx, loop);
+  if (nest.shape != shape) return std::nullopt;
+  nest.inner_name = collection_name(ctx, loop.field("right"));
+  nest.outer_name = collection_name(ctx, nest.outer.back()->iterable);
+  return nest;
+}
+
 Node loop_header(Node loop) { return loop.is("for_statement") ? loop.field("right") : loop; }
 
 std::string collection_name(const Context& ctx, Node iterable) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,11 +31,17 @@ struct NestedLoop {
   // about the outer one (`x.id`).
   Node inner_key;
   Node outer_key;
+  // For messages (filled by nest_of_shape): what this loop and the innermost outer loop walk.
+  std::string inner_name;
+  std::string outer_name;
 };
 
 // Classifies a `for` statement or a comprehension's `for_in_clause` by the loops enclosing it.
 // Checks in order of specificity: same collection, index join, linear search, independent.
 NestedLoop classify_nested_loop(const Context& ctx, Node loop);
+
+// The nest around `loop` when the classification gives `shape`, with its collections named.
+std::optional<NestedLoop> nest_of_shape(const Context& ctx, Node loop, NestShape shape);
 
 // The part of a loop worth underlining: `xs` of `for x in xs` without the body.
 Node loop_header(Node loop);
