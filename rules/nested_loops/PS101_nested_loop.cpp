@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "loop_shapes.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
-#include "loop_shapes.hpp"
 
 namespace perfscan {
 namespace {

@@ -400,7 +400,8 @@ Node find_index_join(const Context& ctx, Node loop, const std::vector<const Loop
     }
     if (auto [left, right] = equality_operands(ctx, node); left) {
       for (const LoopFrame* frame : outer) {
-        auto [outer_collection, outer_index] = index_loop_parts(ctx, frame->iterable, frame->target);
+        auto [outer_collection, outer_index] =
+            index_loop_parts(ctx, frame->iterable, frame->target);
         if (!outer_collection) continue;
         auto holds = [&](Node side, Node collection, Node index) {
           return contains_subscript(ctx, side, ctx.text(collection), ctx.text(index));
@@ -527,6 +528,5 @@ ListSize list_size(const Context& ctx, std::string_view name, const Binding& bin
   }
   return ListSize::unknown;
 }
-
 
 }  // namespace perfscan::nested_loops

@@ -25,8 +25,7 @@ bool bound_in_innermost_loop(const Context& ctx, const Binding& binding) {
 // `bytearray`, which grows in place (it is the fix PS402 suggests).
 bool is_known_non_text(const Value& value) {
   if (value.is_instance_of("builtins.bytearray")) return true;
-  return value.kind != ValueKind::unknown && value.kind != ValueKind::instance &&
-         !value.is_text();
+  return value.kind != ValueKind::unknown && value.kind != ValueKind::instance && !value.is_text();
 }
 
 }  // namespace
