@@ -225,4 +225,32 @@ std::string short_text(const Context& ctx, Node expr, std::size_t max_chars) {
   return out;
 }
 
+bool leaves_loop_after(const Context& ctx, Node node) {
+  if (ctx.loops().empty()) return false;
+  Node loop = ctx.loops().back().node;
+  for (Node child = node, parent = node.parent(); parent && parent != loop;
+       child = parent, parent = parent.parent()) {
+    // Part of the value a `return` or `raise` computes: the loop ends right after.
+    if (parent.is("return_statement") || parent.is("raise_statement")) return true;
+    if (!parent.is("block")) continue;
+    for (Node next = child.next_named_sibling(); next; next = next.next_named_sibling()) {
+      if (next.is("break_statement") || next.is("return_statement") ||
+          next.is("raise_statement")) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+bool only_in_constant_loops(const Context& ctx) {
+  if (ctx.loops().empty()) return false;
+  for (const LoopFrame& frame : ctx.loops()) {
+    if (frame.kind == LoopKind::while_loop || !is_constant_bounded(ctx, frame.iterable)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace perfscan

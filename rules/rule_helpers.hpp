@@ -28,4 +28,13 @@ std::string short_text(const Context& ctx, Node expr, std::size_t max_chars = 40
 // `f(x)` -> the first positional argument node, or null.
 Node first_argument(Node call);
 
+// True when the statement holding `node` is followed, in its block or an enclosing block
+// within the innermost loop, by `break`, `return` or `raise`, or is itself part of a `return`
+// or `raise`: it runs once, not per iteration.
+bool leaves_loop_after(const Context& ctx, Node node);
+
+// True when every loop enclosing the current node (in its frame) is a `for` over an iterable
+// whose size the source fixes (is_constant_bounded): the loops run a constant number of times.
+bool only_in_constant_loops(const Context& ctx);
+
 }  // namespace perfscan

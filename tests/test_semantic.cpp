@@ -487,6 +487,9 @@ probe(b"x".decode())
 probe("x".encode())
 probe(("a" if c else "b"))
 probe(("a" if c else 1))
+probe("a,b".split(","))
+probe(b"a\nb".splitlines())
+probe(mystery.split())
 )py");
   auto kind = [&](const std::string& call) { return a.at(call).argument.kind; };
   CHECK(kind(R"(probe("text"))") == ValueKind::str);
@@ -517,6 +520,9 @@ probe(("a" if c else 1))
   CHECK(kind(R"(probe(("a" if c else "b")))") == ValueKind::str);
   CHECK(kind(R"(probe(("a" if c else 1)))") == ValueKind::unknown);
   CHECK(kind("probe(unknown_call())") == ValueKind::unknown);
+  CHECK(kind(R"(probe("a,b".split(",")))") == ValueKind::list);
+  CHECK(kind(R"(probe(b"a\nb".splitlines()))") == ValueKind::list);
+  CHECK(kind("probe(mystery.split())") == ValueKind::unknown);
   CHECK(kind("probe(mystery)") == ValueKind::unknown);
 
   const Value& call = a.at("probe(foo.bar())").argument;

@@ -5,12 +5,18 @@
 #include <string>
 #include <vector>
 
+#include "loop_shapes.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
-#include "rule_helpers.hpp"
 
 namespace perfscan {
 namespace {
+
+using nested_loops::classify_nested_loop;
+using nested_loops::collection_name;
+using nested_loops::loop_header;
+using nested_loops::nest_severity;
+using nested_loops::NestShape;
 
 class NestedLoop final : public Rule {
  public:
@@ -23,77 +29,19 @@ class NestedLoop final : public Rule {
   }
 
   void check(Node loop, Context& ctx) const override {
-    Node iterable = loop.field("right");
-    if (ctx.loops().empty() || !iterable || !is_collection(ctx, iterable)) return;
-    std::vector<const LoopFrame*> outer = independent_outer_loops(ctx, iterable);
-    if (outer.empty()) return;
-    std::size_t depth = outer.size() + 1;
-    ctx.report(*this, loop_header(loop), message(ctx, outer, iterable), suggestion(ctx, outer),
-               depth >= 3 ? Severity::high : Severity::medium);
+    if (ctx.loops().empty()) return;
+    // Pairwise walks, joins and searches are reported by PS102/PS105/PS106 instead.
+    nested_loops::NestedLoop nest = classify_nested_loop(ctx, loop);
+    if (nest.shape != NestShape::independent) return;
+    ctx.report(*this, loop_header(loop), message(ctx, nest.outer, loop.field("right")),
+               suggestion(ctx, nest.outer), nest_severity(nest));
   }
 
  private:
-  // Enclosing loops over collections whose size does not bound this loop's: the inner
-  // iterable mentions none of the names they bind. `for row in rows: for cell in row` walks
-  // each cell once (linear); `for a in A: for b in B` walks |A| x |B| pairs.
-  static std::vector<const LoopFrame*> independent_outer_loops(const Context& ctx, Node iterable) {
-    std::vector<std::string_view> names = identifiers_in(ctx, iterable);
-    std::vector<const LoopFrame*> outer;
-    for (const LoopFrame& frame : ctx.loops()) {
-      if (frame.kind == LoopKind::while_loop || !is_collection(ctx, frame.iterable)) continue;
-      if (depends_on_loop(ctx, names, frame)) continue;
-      if (shares_one_iterator(ctx, frame.iterable, iterable)) continue;
-      outer.push_back(&frame);
-    }
-    return outer;
-  }
-
-  // `for line in lines: ... for more in lines:` over one iterator (a generator, iter(),
-  // map(), an open file) consumes it once between both loops: linear, not pairwise.
-  static bool shares_one_iterator(const Context& ctx, Node outer, Node inner) {
-    if (!outer.is("identifier") || !inner.is("identifier") || ctx.text(outer) != ctx.text(inner)) {
-      return false;
-    }
-    const Binding* binding = ctx.lookup(ctx.text(inner));
-    if (binding == nullptr) return false;
-    const Value& value = binding->value;
-    if (value.is_instance_of("builtins.open")) return true;
-    for (std::string_view iterator : {"builtins.iter", "builtins.map", "builtins.filter",
-                                      "builtins.zip", "builtins.enumerate", "builtins.reversed"}) {
-      if (value.is_instance_of(iterator)) return true;
-    }
-    if (binding->kind != BindingKind::assignment || !binding->node.is("assignment")) return false;
-    Node assigned = binding->node.field("right");
-    return assigned && assigned.is("generator_expression");
-  }
-
-  // A loop "over a collection": not one whose size the source fixes, and not a numeric
-  // `range(n)`: `for i in range(rows): for j in range(cols)` walks a grid once, while
-  // `range(len(xs))` is xs in disguise.
-  static bool is_collection(const Context& ctx, Node iterable) {
-    if (is_constant_bounded(ctx, iterable)) return false;
-    Node walked = underlying_collection(ctx, iterable);
-    return !(walked.is("call") && ctx.callee_name(walked) == "builtins.range");
-  }
-
-  static bool depends_on_loop(const Context& ctx, const std::vector<std::string_view>& names,
-                              const LoopFrame& frame) {
-    for (std::string_view name : names) {
-      const Binding* binding = ctx.lookup(name);
-      if (binding != nullptr && binding->node && frame.node.contains(binding->node)) return true;
-    }
-    return false;
-  }
-
-  // The part of the loop worth underlining: `for x in xs` without the body.
-  static Node loop_header(Node loop) {
-    return loop.is("for_statement") ? loop.field("right") : loop;
-  }
-
   // "Loop over `customers` nested inside a loop over `orders`: O(|orders| × |customers|)".
   static std::string message(const Context& ctx, const std::vector<const LoopFrame*>& outer,
                              Node iterable) {
-    auto name = [&](Node node) { return short_text(ctx, underlying_collection(ctx, node)); };
+    auto name = [&](Node node) { return collection_name(ctx, node); };
     std::vector<std::string> quoted;
     std::vector<std::string> sizes;
     for (const LoopFrame* frame : outer) {
@@ -117,7 +65,7 @@ class NestedLoop final : public Rule {
         "if the inner loop searches for matches, index it once before the loop over `{}` "
         "(e.g. `by_key = {{key(y): y for y in ...}}`, then `by_key.get(key(x))`) for O(n + m); "
         "if every pair is needed, keep it but bound the inputs",
-        short_text(ctx, underlying_collection(ctx, outer.front()->iterable)));
+        collection_name(ctx, outer.front()->iterable));
   }
 };
 

@@ -2,6 +2,7 @@
 // Documentation: PS401.md beside this file.
 #include <fmt/format.h>
 
+#include "concat_shapes.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
 
@@ -19,16 +20,9 @@ class StringConcatInLoop final : public Rule {
   }
 
   void check(Node statement, Context& ctx) const override {
-    if (ctx.loops().empty()) return;
-    Node target = statement.field("left");
-    if (!target || !target.is("identifier")) return;
-    std::string_view name = ctx.text(target);
-    if (statement.is("augmented_assignment")) {
-      if (ctx.text(statement.field("operator")) != "+=") return;
-    } else if (!concatenates_onto(ctx, statement.field("right"), name)) {
-      return;
-    }
-    if (!accumulates_across_iterations(ctx, name)) return;
+    string_concat::Accumulation grown = string_concat::text_accumulation(ctx, statement);
+    if (grown.kind != ValueKind::str) return;
+    std::string_view name = ctx.text(grown.target);
     ctx.report(*this, statement,
                fmt::format("String `{}` is built by concatenation inside a loop: each step may "
                            "copy everything built so far (O(n²) in the total length)",
@@ -37,27 +31,6 @@ class StringConcatInLoop final : public Rule {
                            "`parts.append(...)` then `{} = ''.join(parts)` (or write to an "
                            "io.StringIO)",
                            name));
-  }
-
- private:
-  // `name = name + x + ...` or `name = x + name` (prepending copies just the same).
-  static bool concatenates_onto(const Context& ctx, Node value, std::string_view name) {
-    while (value && value.is("parenthesized_expression")) value = value.named_child(0);
-    if (!value || !value.is("binary_operator") || ctx.text(value.field("operator")) != "+") return false;
-    Node right = value.field("right");
-    if (right.is("identifier") && ctx.text(right) == name) return true;
-    Node leftmost = value;
-    while (leftmost.is("binary_operator") && ctx.text(leftmost.field("operator")) == "+") {
-      leftmost = leftmost.field("left");
-    }
-    return leftmost.is("identifier") && ctx.text(leftmost) == name;
-  }
-
-  // The name holds a str made outside the innermost loop, so every iteration extends it.
-  static bool accumulates_across_iterations(const Context& ctx, std::string_view name) {
-    const Binding* binding = ctx.lookup(name);
-    if (binding == nullptr || binding->value.kind != ValueKind::str || !binding->node) return false;
-    return !ctx.loops().back().node.contains(binding->node);
   }
 };
 

@@ -178,6 +178,10 @@ Value Context::infer_call(Node call, int depth) const {
     if (receiver.is_text() && is_text_returning_method(method)) return Value{receiver.kind, {}};
     if (receiver.kind == ValueKind::bytes && method == "decode") return Value{ValueKind::str, {}};
     if (receiver.kind == ValueKind::str && method == "encode") return Value{ValueKind::bytes, {}};
+    // str.split() and friends return a list: rules asking "is this a list?" can see it.
+    if (receiver.is_text() && is_one_of(method, {"split", "rsplit", "splitlines"})) {
+      return Value{ValueKind::list, {}};
+    }
     if (receiver.kind == ValueKind::instance) {
       callee = fmt::format("{}.{}", receiver.qualified_name, method);
     }
