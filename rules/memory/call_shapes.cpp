@@ -1,0 +1,94 @@
+#include "memory/call_shapes.hpp"
+
+namespace perfscan::shapes {
+
+std::size_t argument_count(Node call) {
+  Node arguments = call.field("arguments");
+  if (!arguments) return 0;
+  if (arguments.is("generator_expression")) return 1;
+  std::size_t count = 0;
+  for (uint32_t i = 0, n = arguments.named_child_count(); i < n; ++i) {
+    if (!arguments.named_child(i).is("comment")) ++count;
+  }
+  return count;
+}
+
+Node sole_positional_argument(Node call) {
+  Node arguments = call.field("arguments");
+  if (!arguments) return {};
+  if (arguments.is("generator_expression")) return arguments;
+  if (argument_count(call) != 1) return {};
+  for (uint32_t i = 0, n = arguments.named_child_count(); i < n; ++i) {
+    Node argument = arguments.named_child(i);
+    if (argument.is("comment")) continue;
+    bool positional = !argument.is("keyword_argument") && !argument.is("list_splat") &&
+                      !argument.is("dictionary_splat");
+    return positional ? argument : Node{};
+  }
+  return {};
+}
+
+Node method_receiver(const Context& ctx, Node call, std::string_view method) {
+  if (!call || !call.is("call")) return {};
+  Node function = call.field("function");
+  if (!function.is("attribute") || ctx.text(function.field("attribute")) != method) return {};
+  return function.field("object");
+}
+
+bool is_literal_string(Node expr) {
+  expr = unparenthesised(expr);
+  if (!expr) return false;
+  if (expr.is("concatenated_string")) {
+    for (uint32_t i = 0, n = expr.named_child_count(); i < n; ++i) {
+      if (!is_literal_string(expr.named_child(i))) return false;
+    }
+    return true;
+  }
+  if (!expr.is("string")) return false;
+  for (uint32_t i = 0, n = expr.named_child_count(); i < n; ++i) {
+    if (expr.named_child(i).is("interpolation")) return false;  // an f-string varies
+  }
+  return true;
+}
+
+bool is_constant_string(const Context& ctx, Node expr, Node loop) {
+  expr = unparenthesised(expr);
+  if (is_literal_string(expr)) return true;
+  if (!expr || !expr.is("identifier")) return false;
+  const Binding* binding = ctx.lookup(ctx.text(expr));
+  if (binding == nullptr || binding->kind != BindingKind::assignment) return false;
+  Node statement = binding->node;
+  if (!statement || !statement.is("assignment")) return false;
+  if (loop && loop.contains(statement)) return false;  // rebound on every iteration
+  Node value = statement;
+  while (value && value.is("assignment")) value = value.field("right");
+  return is_literal_string(value);
+}
+
+Node whole_file_lines_receiver(const Context& ctx, Node call) {
+  call = unparenthesised(call);
+  if (!call || !call.is("call")) return {};
+  if (Node file = method_receiver(ctx, call, "readlines")) {
+    return argument_count(call) == 0 ? file : Node{};
+  }
+  Node content = method_receiver(ctx, call, "splitlines");
+  if (!content) {
+    content = method_receiver(ctx, call, "split");
+    Node separator = sole_positional_argument(call);
+    std::string_view text = separator ? ctx.text(separator) : std::string_view{};
+    if (!content || (text != "'\\n'" && text != "\"\\n\"")) return {};
+  } else if (argument_count(call) != 0) {
+    return {};  // splitlines(keepends=True) is still a whole read, but rare: stay quiet
+  }
+  content = unparenthesised(content);
+  if (!content || !content.is("call") || argument_count(content) != 0) return {};
+  if (Node file = method_receiver(ctx, content, "read")) return file;
+  return method_receiver(ctx, content, "read_text");
+}
+
+Node unparenthesised(Node expr) {
+  while (expr && expr.is("parenthesized_expression")) expr = expr.named_child(0);
+  return expr;
+}
+
+}  // namespace perfscan::shapes
