@@ -36,6 +36,10 @@ class RecursionWithoutMemoisation final : public Rule {
     if (name.empty() || parameters.empty() || parameters.count(name) > 0) return;
     std::vector<call_sites::CallSite> calls;
     if (!collect_self_calls(ctx, definition.field("body"), name, calls)) return;
+    for (const call_sites::CallSite& site : calls) {
+      // `hanoi(n - 1, ...)` as a statement of its own works by side effect: nothing to cache.
+      if (!site.ancestors.empty() && site.ancestors.back().is("expression_statement")) return;
+    }
     for (std::size_t i = 0; i < calls.size(); ++i) {
       if (!shrinks_an_argument(ctx, calls[i].call, parameters)) continue;
       for (std::size_t j = i + 1; j < calls.size(); ++j) {

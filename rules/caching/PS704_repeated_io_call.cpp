@@ -71,6 +71,7 @@ class RepeatedIoCall final : public Rule {
       const call_sites::CallSite& first = sites[it->second];
       if (!call_sites::run_together(first, sites[i])) continue;
       if (arguments_rebound_between(ctx, definition, first.call, sites[i].call)) continue;
+      if (may_change_between(ctx, definition, first.call, sites[i].call)) continue;
       ctx.report(*this, sites[i].call,
                  fmt::format("`{}` repeats the same I/O call made on line {}: the file system or "
                              "network is asked the same question twice",
@@ -82,6 +83,32 @@ class RepeatedIoCall final : public Rule {
   }
 
  private:
+  // Between the two calls runs something that may change the answer: any call that is not a
+  // builtin or another reading I/O call (`shutil.copy`, `os.chmod`, `self.assertEqual`, ...),
+  // an `await` or a `yield`. Calls nested inside the first call's arguments do not count.
+  static bool may_change_between(const Context& ctx, Node definition, Node first, Node second) {
+    std::vector<Node> pending{definition.field("body")};
+    while (!pending.empty()) {
+      Node node = pending.back();
+      pending.pop_back();
+      if (node.end_byte() <= first.end_byte() || node.start_byte() >= second.start_byte()) {
+        continue;
+      }
+      bool inside = first.end_byte() <= node.start_byte() && node.end_byte() <= second.start_byte();
+      if (inside) {
+        if (node.is("await") || node.is("yield")) return true;
+        if (node.is("call")) {
+          std::string callee = ctx.callee_name(node);
+          if (!callee.starts_with("builtins.") && !is_reading_io_call(callee)) return true;
+        }
+      }
+      for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
+        pending.push_back(node.named_child(i));
+      }
+    }
+    return false;
+  }
+
   // A name used in the arguments assigned between the two calls (or anywhere in a loop that
   // holds both) means the second call asks a different question.
   static bool arguments_rebound_between(const Context& ctx, Node definition, Node first,

@@ -4,8 +4,6 @@
 // Documentation: PS601.md beside this file.
 #include <fmt/format.h>
 
-#include <vector>
-
 #include "memory/call_shapes.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
@@ -71,7 +69,7 @@ class ReadlinesToIterate final : public Rule {
     for (const LoopFrame& loop : ctx.loops()) {
       if (loop.node.contains(assignment)) return;
     }
-    if (count_mentions(ctx, function->node, ctx.text(name)) != 2) return;  // assigned, iterated
+    if (!shapes::only_iterated_once(ctx, function->node, ctx.text(name))) return;
     ctx.report(*this, name,
                fmt::format("`{}` holds every line of the file (`{}`) only to be iterated once",
                            ctx.text(name), short_text(ctx, value)),
@@ -92,28 +90,6 @@ class ReadlinesToIterate final : public Rule {
                            short_text(ctx, argument)));
   }
 
-  static int count_mentions(const Context& ctx, Node root, std::string_view name) {
-    constexpr int kMaxNodes = 50000;
-    int mentions = 0;
-    std::vector<Node> pending{root};
-    for (int visited = 0; !pending.empty(); ++visited) {
-      if (visited > kMaxNodes) return -1;
-      Node node = pending.back();
-      pending.pop_back();
-      if (node.is("identifier")) {
-        if (ctx.text(node) == name) ++mentions;
-        continue;
-      }
-      if (node.is("attribute")) {  // `x.lines` is not a mention of `lines`
-        pending.push_back(node.field("object"));
-        continue;
-      }
-      for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
-        pending.push_back(node.named_child(i));
-      }
-    }
-    return mentions;
-  }
 };
 
 }  // namespace

@@ -63,7 +63,7 @@ class ListComprehensionInCall final : public Rule {
       argument = first_positional_before_keywords(call);
       takes_extra_keywords = true;
     }
-    if (!argument || !argument.is("list_comprehension")) return;
+    if (!argument || !argument.is("list_comprehension") || is_async(ctx, argument)) return;
     std::string callee = ctx.callee_name(call);
     for (const Consumer& consumer : kConsumers) {
       if (callee != consumer.callee) continue;
@@ -71,6 +71,10 @@ class ListComprehensionInCall final : public Rule {
                               consumer.callee == "builtins.max" ||
                               consumer.callee == "builtins.sorted";
       if (takes_extra_keywords && !accepts_keywords) return;
+      // `all([form.is_valid() for form in forms])` runs every call on purpose (Django's
+      // formsets validate every form): a generator would stop at the first failure.
+      bool short_circuits = consumer.callee == "builtins.any" || consumer.callee == "builtins.all";
+      if (short_circuits && calls_beyond_builtins(ctx, argument)) return;
       std::string_view name = consumer.callee.substr(consumer.callee.find('.') + 1);
       ctx.report(*this, argument,
                  fmt::format("List comprehension passed to `{}()`: the list {}", name,
@@ -81,6 +85,32 @@ class ListComprehensionInCall final : public Rule {
   }
 
  private:
+  // `[x async for x in xs]`: a generator would be an async generator, which sum() cannot take.
+  static bool is_async(const Context& ctx, Node comprehension) {
+    for (uint32_t i = 0, n = comprehension.named_child_count(); i < n; ++i) {
+      Node clause = comprehension.named_child(i);
+      if (clause.is("for_in_clause") && ctx.text(clause).starts_with("async")) return true;
+    }
+    return false;
+  }
+
+  // A call in the comprehension to anything but a builtin (`len`, `isinstance`, ...): it may
+  // have side effects that the list runs for every element.
+  static bool calls_beyond_builtins(const Context& ctx, Node comprehension) {
+    constexpr int kMaxNodes = 4096;
+    std::vector<Node> pending{comprehension};
+    for (int visited = 0; !pending.empty(); ++visited) {
+      if (visited > kMaxNodes) return true;
+      Node node = pending.back();
+      pending.pop_back();
+      if (node.is("call") && !ctx.callee_name(node).starts_with("builtins.")) return true;
+      for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
+        pending.push_back(node.named_child(i));
+      }
+    }
+    return false;
+  }
+
   // `min([...], key=f)`: the first argument, when it is positional and all others are keywords.
   static Node first_positional_before_keywords(Node call) {
     Node arguments = call.field("arguments");

@@ -48,11 +48,17 @@ class MaterialisedForFirstElement final : public Rule {
     if (text == "0") return Access::first;
     if (text == "-1") return Access::last;
     if (!index.is("slice")) return Access::other;
-    // `[:n]` or `[-n:]`: a slice with exactly one bound and no step.
-    std::string_view trimmed = text;
-    if (trimmed.find(':') != trimmed.rfind(':')) return Access::other;
-    if (trimmed.starts_with(':') && trimmed.size() > 1) return Access::head;
-    if (trimmed.ends_with(':') && trimmed.starts_with('-')) return Access::tail;
+    // `[:5]` or `[-5:]`: one integer-literal bound, no step. A computed bound may be as large
+    // as the collection (heapq.nsmallest itself falls back to `sorted(...)[:n]` then), and
+    // `[:-2]` needs every element.
+    if (text.find(':') != text.rfind(':')) return Access::other;
+    auto is_digits = [](std::string_view digits) {
+      return !digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos;
+    };
+    if (text.starts_with(':') && is_digits(text.substr(1))) return Access::head;
+    if (text.starts_with('-') && text.ends_with(':') && is_digits(text.substr(1, text.size() - 2))) {
+      return Access::tail;
+    }
     return Access::other;
   }
 

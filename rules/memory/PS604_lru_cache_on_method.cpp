@@ -49,6 +49,10 @@ class LruCacheOnMethod final : public Rule {
     }
     if (cache == CacheKind::none) return;
     std::string method(ctx.text(definition.field("name")));
+    // Implicit static and class methods: their first parameter is the class, not an instance.
+    if (method == "__new__" || method == "__init_subclass__" || method == "__class_getitem__") {
+      return;
+    }
     ctx.report(
         *this, cache_decorator,
         fmt::format("`{}` caches method `{}`: the cache lives on the class and its keys hold "

@@ -58,11 +58,10 @@ class UnneededMaterialisation final : public Rule {
     std::string_view method = ctx.text(function.field("attribute"));
     if (!is_dict_view(method)) return;
     Node mapping = function.field("object");
-    // `for k in list(d.keys()): del d[k]` needs the copy: the loop changes `d`.
-    if (node.is("for_statement") && !only_read_in(ctx, node.field("body"), ctx.text(mapping))) {
-      return;
-    }
-    if (node.is("for_in_clause")) return;  // a comprehension may run where `d` changes; rare
+    if (node.is("for_in_clause") || is_live_namespace(ctx, mapping)) return;
+    // `for k in list(d.keys()): del d[k]` needs the copy: the loop changes `d`, directly or
+    // through a call (`for c in list(self.children.values()): c.destroy()` in tkinter).
+    if (!only_read_in(ctx, node.field("body"), ctx.text(mapping))) return;
     ctx.report(*this, iterable,
                fmt::format("`list({})` copies the view into a list only to iterate it once",
                            short_text(ctx, inner)),
@@ -90,9 +89,22 @@ class UnneededMaterialisation final : public Rule {
     }
   }
 
+  // Namespaces that change under the loop's feet as it binds names or imports modules:
+  // `locals()`, `globals()`, `vars(x)`, `sys.modules`, `x.__dict__`.
+  static bool is_live_namespace(const Context& ctx, Node mapping) {
+    if (mapping.is("call")) {
+      std::string callee = ctx.callee_name(mapping);
+      return callee == "builtins.locals" || callee == "builtins.globals" ||
+             callee == "builtins.vars";
+    }
+    std::string_view text = ctx.text(mapping);
+    return text.ends_with("__dict__") || ctx.qualified_name(mapping) == "sys.modules";
+  }
+
   // True when every mention of `name` in `body` reads it: `name[k]` (not as an assignment or
   // `del` target) or `name.get(...)` / `.keys()` / ... Anything else (a call that receives it,
-  // `name.pop()`, `del name[k]`) may change its size, so the copy is needed.
+  // `name.pop()`, `del name[k]`) may change its size, so the copy is needed. So may any call
+  // other than a builtin's, and `yield` / `await`, which let other code run.
   static bool only_read_in(const Context& ctx, Node body, std::string_view name) {
     constexpr int kMaxNodes = 20000;
     std::vector<std::pair<Node, Node>> pending{{body, Node{}}};
@@ -104,11 +116,23 @@ class UnneededMaterialisation final : public Rule {
         if (!is_read(ctx, node, parent)) return false;
         continue;
       }
+      if (node.is("yield") || node.is("await")) return false;
+      if (node.is("call") && !ctx.callee_name(node).starts_with("builtins.") &&
+          !reads_mapping(ctx, node, name)) {
+        return false;
+      }
       for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
         pending.emplace_back(node.named_child(i), node);
       }
     }
     return true;
+  }
+
+  // `name.get(k)` and the like.
+  static bool reads_mapping(const Context& ctx, Node call, std::string_view name) {
+    Node function = call.field("function");
+    return function.is("attribute") && ctx.text(function.field("object")) == name &&
+           is_reading_method(ctx.text(function.field("attribute")));
   }
 
   static bool is_read(const Context& ctx, Node mention, Node parent) {

@@ -37,16 +37,31 @@ class WholeFileReadInLoop final : public Rule {
     }
     const LoopFrame& loop = loops.back();
     if (loop.kind != LoopKind::for_loop || !opened_in(ctx, file, loop)) return;
+    if (!only_iterated(ctx, call, parent, loop)) return;
     ctx.report(*this, call,
                fmt::format("`{}` reads each file of the loop over `{}` whole and splits it into "
                            "a list: a large file costs its size twice in memory",
                            short_text(ctx, call), short_text(ctx, loop.iterable)),
-               fmt::format("stream each file: `for line in {}:` reads one line at a time; keep "
-                           "the list only when you need random access to the lines",
+               fmt::format("stream each file: `for line in {}:` reads one line at a time "
+                           "(count lines with `sum(1 for _ in f)`)",
                            file.is("call") ? "open(...)" : short_text(ctx, file)));
   }
 
  private:
+  // The list is only walked: counted with len(), or bound to a name whose one other use is a
+  // loop over it. A list kept (`rows.append(f.readlines())`) is what the code wants.
+  static bool only_iterated(const Context& ctx, Node call, Node parent, const LoopFrame& loop) {
+    if (parent && parent.is("argument_list")) {
+      Node outer = parent.parent();
+      return outer && outer.is("call") && ctx.callee_name(outer) == "builtins.len" &&
+             parent.named_child_count() == 1;
+    }
+    if (!parent || !parent.is("assignment") || parent.field("right") != call) return false;
+    Node target = parent.field("left");
+    return target.is("identifier") &&
+           shapes::only_iterated_once(ctx, loop.node, ctx.text(target));
+  }
+
   // The file is opened by this loop's iteration: `open(...)` itself, a `with open(...) as f`
   // inside the loop, or `path.read_text()` on the loop's own variable.
   static bool opened_in(const Context& ctx, Node file, const LoopFrame& loop) {

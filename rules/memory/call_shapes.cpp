@@ -1,5 +1,7 @@
 #include "memory/call_shapes.hpp"
 
+#include <vector>
+
 namespace perfscan::shapes {
 
 std::size_t argument_count(Node call) {
@@ -84,6 +86,47 @@ Node whole_file_lines_receiver(const Context& ctx, Node call) {
   if (!content || !content.is("call") || argument_count(content) != 0) return {};
   if (Node file = method_receiver(ctx, content, "read")) return file;
   return method_receiver(ctx, content, "read_text");
+}
+
+int count_mentions(const Context& ctx, Node root, std::string_view name) {
+  constexpr int kMaxNodes = 50000;
+  int mentions = 0;
+  std::vector<Node> pending{root};
+  for (int visited = 0; !pending.empty(); ++visited) {
+    if (visited > kMaxNodes) return -1;
+    Node node = pending.back();
+    pending.pop_back();
+    if (node.is("identifier")) {
+      if (ctx.text(node) == name) ++mentions;
+      continue;
+    }
+    if (node.is("attribute")) {  // `x.lines` is not a mention of `lines`
+      pending.push_back(node.field("object"));
+      continue;
+    }
+    for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
+      pending.push_back(node.named_child(i));
+    }
+  }
+  return mentions;
+}
+
+bool only_iterated_once(const Context& ctx, Node root, std::string_view name) {
+  if (count_mentions(ctx, root, name) != 2) return false;
+  constexpr int kMaxNodes = 50000;
+  std::vector<Node> pending{root};
+  for (int visited = 0; !pending.empty() && visited < kMaxNodes; ++visited) {
+    Node node = pending.back();
+    pending.pop_back();
+    if (node.is("for_statement") || node.is("for_in_clause")) {
+      Node iterable = unparenthesised(node.field("right"));
+      if (iterable && iterable.is("identifier") && ctx.text(iterable) == name) return true;
+    }
+    for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
+      pending.push_back(node.named_child(i));
+    }
+  }
+  return false;
 }
 
 Node unparenthesised(Node expr) {

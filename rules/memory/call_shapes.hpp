@@ -30,6 +30,13 @@ bool is_constant_string(const Context& ctx, Node expr, Node loop = {});
 // else null. `readlines(hint)` reads a bounded chunk and does not count.
 Node whole_file_lines_receiver(const Context& ctx, Node call);
 
+// Mentions of the variable `name` in `root` (attribute names excluded), or -1 past a size cap.
+int count_mentions(const Context& ctx, Node root, std::string_view name);
+
+// `name` is mentioned exactly twice in `root`: once where `assignment` binds it and once as the
+// iterable of a `for` or a comprehension clause, so the list it holds is only iterated once.
+bool only_iterated_once(const Context& ctx, Node root, std::string_view name);
+
 // Skips parentheses around an expression.
 Node unparenthesised(Node expr);
 
