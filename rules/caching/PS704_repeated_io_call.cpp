@@ -83,9 +83,11 @@ class RepeatedIoCall final : public Rule {
   }
 
  private:
-  // Between the two calls runs something that may change the answer: any call that is not a
-  // builtin or another reading I/O call (`shutil.copy`, `os.chmod`, `self.assertEqual`, ...),
-  // an `await` or a `yield`. Calls nested inside the first call's arguments do not count.
+  // Between the two calls runs something that may change the answer: a call that is not a
+  // builtin or another reading I/O call (`shutil.copy`, `os.chmod`, and also the
+  // `self.assertEqual(os.stat(p), ...)` that holds the first call: it completes before the
+  // second starts), a write to an attribute or item (`db[key] = value`), `del`, `await` or
+  // `yield`.
   static bool may_change_between(const Context& ctx, Node definition, Node first, Node second) {
     std::vector<Node> pending{definition.field("body")};
     while (!pending.empty()) {
@@ -94,19 +96,23 @@ class RepeatedIoCall final : public Rule {
       if (node.end_byte() <= first.end_byte() || node.start_byte() >= second.start_byte()) {
         continue;
       }
-      bool inside = first.end_byte() <= node.start_byte() && node.end_byte() <= second.start_byte();
-      if (inside) {
-        if (node.is("await") || node.is("yield")) return true;
-        if (node.is("call")) {
-          std::string callee = ctx.callee_name(node);
-          if (!callee.starts_with("builtins.") && !is_reading_io_call(callee)) return true;
-        }
-      }
+      if (node.end_byte() <= second.start_byte() && runs_other_code(ctx, node)) return true;
       for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
         pending.push_back(node.named_child(i));
       }
     }
     return false;
+  }
+
+  static bool runs_other_code(const Context& ctx, Node node) {
+    std::string_view kind = node.kind();
+    if (kind == "await" || kind == "yield" || kind == "delete_statement") return true;
+    if (kind == "assignment" || kind == "augmented_assignment") {
+      return !node.field("left").is("identifier") && !node.field("left").is("pattern_list");
+    }
+    if (kind != "call") return false;
+    std::string callee = ctx.callee_name(node);
+    return !callee.starts_with("builtins.") && !is_reading_io_call(callee);
   }
 
   // A name used in the arguments assigned between the two calls (or anywhere in a loop that
