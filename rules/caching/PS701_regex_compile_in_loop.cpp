@@ -76,10 +76,10 @@ class RegexCompileInLoop final : public Rule {
         return;
       }
       ctx.report(*this, call,
-                 fmt::format("`{}({})` runs on every iteration of the loop over `{}`: each call "
+                 fmt::format("`{}({})` runs on every iteration of {}: each call "
                              "pays a cache lookup, and a full recompile once the program uses "
                              "more patterns than the cache holds",
-                             callee, pattern_text, short_text(ctx, loops.back().iterable)),
+                             callee, pattern_text, shapes::loop_description(ctx, loops.back())),
                  "compile the pattern once, at module level or before the loop "
                  "(`PATTERN = re.compile(...)`), and use `PATTERN` inside the loop");
       return;

@@ -68,9 +68,9 @@ class InvariantExpensiveCallInLoop final : public Rule {
     if (!is_parser(callee) || !other_arguments_constant(ctx, text)) return;
     ctx.report(*this, call,
                fmt::format("`{}({})` computes the same result from the same constant on every "
-                           "iteration of the loop over `{}`",
+                           "iteration of {}",
                            callee, short_text(ctx, text, 30),
-                           short_text(ctx, loops.back().iterable)),
+                           shapes::loop_description(ctx, loops.back())),
                "parse it once before the loop (or at module level) and reuse the result; "
                "if the loop mutates the result, copy it per iteration, which is still "
                "cheaper than parsing");

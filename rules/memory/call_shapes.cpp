@@ -1,6 +1,10 @@
 #include "memory/call_shapes.hpp"
 
+#include <fmt/format.h>
+
 #include <vector>
+
+#include "rule_helpers.hpp"
 
 namespace perfscan::shapes {
 
@@ -127,6 +131,11 @@ bool only_iterated_once(const Context& ctx, Node root, std::string_view name) {
     }
   }
   return false;
+}
+
+std::string loop_description(const Context& ctx, const LoopFrame& loop) {
+  if (loop.kind == LoopKind::while_loop) return "the `while` loop";
+  return fmt::format("the loop over `{}`", short_text(ctx, loop.iterable));
 }
 
 Node unparenthesised(Node expr) {

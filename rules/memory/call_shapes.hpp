@@ -2,6 +2,7 @@
 // still resolved through the Context; these helpers only look at the tree.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "perfscan/context.hpp"
@@ -36,6 +37,9 @@ int count_mentions(const Context& ctx, Node root, std::string_view name);
 // `name` is mentioned exactly twice in `root`: once where `assignment` binds it and once as the
 // iterable of a `for` or a comprehension clause, so the list it holds is only iterated once.
 bool only_iterated_once(const Context& ctx, Node root, std::string_view name);
+
+// "the loop over `rows`", or "the `while` loop": how messages name a loop.
+std::string loop_description(const Context& ctx, const LoopFrame& loop);
 
 // Skips parentheses around an expression.
 Node unparenthesised(Node expr);
