@@ -29,9 +29,10 @@ class RecursionWithoutMemoisation final : public Rule {
   void check(Node definition, Context& ctx) const override {
     // Methods recurse through `self` and a cache on them is PS604's concern.
     if (ctx.frame().kind == FrameKind::class_body) return;
+    std::string_view name = ctx.text(definition.field("name"));
+    if (!mentions_twice(ctx.text(definition.field("body")), name)) return;  // cheap filter
     Node parent = definition.parent();
     if (parent && parent.is("decorated_definition")) return;  // @cache, @memoize, ...
-    std::string_view name = ctx.text(definition.field("name"));
     std::unordered_set<std::string_view> parameters = parameter_names(ctx, definition);
     if (name.empty() || parameters.empty() || parameters.count(name) > 0) return;
     std::vector<call_sites::CallSite> calls;
@@ -60,6 +61,13 @@ class RecursionWithoutMemoisation final : public Rule {
   }
 
  private:
+  static bool mentions_twice(std::string_view body, std::string_view name) {
+    if (name.empty()) return false;
+    std::size_t first = body.find(name);
+    return first != std::string_view::npos &&
+           body.find(name, first + name.size()) != std::string_view::npos;
+  }
+
   static std::unordered_set<std::string_view> parameter_names(const Context& ctx, Node definition) {
     std::unordered_set<std::string_view> names;
     Node parameters = definition.field("parameters");

@@ -36,6 +36,31 @@ bool is_reading_io_call(std::string_view callee) {
   return false;
 }
 
+// Cheap pre-check before resolving a name: the last segment of the callee (`stat` in
+// `os.stat(p)`, `get` in `s.get(url)`) is the last segment of a known read.
+bool may_be_reading_io_call(const Context& ctx, Node call) {
+  Node function = call.field("function");
+  Node last = function.is("attribute") ? function.field("attribute") : function;
+  if (!last || !last.is("identifier")) return false;
+  std::string_view name = ctx.text(last);
+  for (std::string_view known : kReadingIoCalls) {
+    if (known.ends_with(name) && known.size() > name.size() &&
+        known[known.size() - name.size() - 1] == '.') {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The body's text names the last segment of some known read at least once.
+bool mentions_a_reading_io_call(std::string_view body) {
+  for (std::string_view known : kReadingIoCalls) {
+    std::string_view last = known.substr(known.rfind('.') + 1);
+    if (body.find(last) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 class RepeatedIoCall final : public Rule {
  public:
   RepeatedIoCall()
@@ -48,12 +73,13 @@ class RepeatedIoCall final : public Rule {
 
   void check(Node definition, Context& ctx) const override {
     using call_sites::Visit;
+    if (!mentions_a_reading_io_call(ctx.text(definition.field("body")))) return;  // cheap filter
     std::vector<call_sites::CallSite> sites;
     std::vector<std::string> callees;
     bool complete = call_sites::collect(
         definition.field("body"),
         [&](Node node) {
-          if (!node.is("call")) return Visit::ignore;
+          if (!node.is("call") || !may_be_reading_io_call(ctx, node)) return Visit::ignore;
           std::string callee = ctx.callee_name(node);
           if (!is_reading_io_call(callee)) return Visit::ignore;
           callees.push_back(std::move(callee));
