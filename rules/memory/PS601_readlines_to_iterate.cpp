@@ -12,10 +12,6 @@
 namespace perfscan {
 namespace {
 
-bool is_open_call(std::string_view callee) {
-  return callee == "builtins.open" || callee == "io.open" || callee == "codecs.open";
-}
-
 class ReadlinesToIterate final : public Rule {
  public:
   ReadlinesToIterate()
@@ -80,7 +76,7 @@ class ReadlinesToIterate final : public Rule {
 
   void check_list_of_open(Node call, Context& ctx) const {
     Node argument = shapes::sole_positional_argument(call);
-    if (!argument || !argument.is("call") || !is_open_call(ctx.callee_name(argument))) return;
+    if (!argument || !argument.is("call") || !shapes::is_file_open(ctx.callee_name(argument))) return;
     if (ctx.callee_name(call) != "builtins.list") return;
     ctx.report(*this, call,
                "`list(open(...))` reads every line into memory and leaves closing the file to "

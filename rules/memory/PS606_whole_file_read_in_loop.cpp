@@ -11,11 +11,6 @@
 namespace perfscan {
 namespace {
 
-bool is_open_call(std::string_view callee) {
-  return callee == "builtins.open" || callee == "io.open" || callee == "codecs.open" ||
-         callee == "gzip.open" || callee == "bz2.open" || callee == "lzma.open";
-}
-
 class WholeFileReadInLoop final : public Rule {
  public:
   WholeFileReadInLoop()
@@ -68,7 +63,7 @@ class WholeFileReadInLoop final : public Rule {
     file = shapes::unparenthesised(file);
     if (file.is("call")) {
       std::string callee = ctx.callee_name(file);
-      return is_open_call(callee) || callee.ends_with(".open");
+      return shapes::is_file_open(callee);
     }
     if (!file.is("identifier")) return false;
     std::string_view name = ctx.text(file);
@@ -76,8 +71,7 @@ class WholeFileReadInLoop final : public Rule {
     if (binding == nullptr) return false;
     if (binding->kind == BindingKind::with_target || binding->kind == BindingKind::assignment) {
       bool opened = binding->value.kind == ValueKind::instance &&
-                    (is_open_call(binding->value.qualified_name) ||
-                     binding->value.qualified_name.ends_with(".open"));
+                    shapes::is_file_open(binding->value.qualified_name);
       return opened && binding->node && loop.node.contains(binding->node);
     }
     // `for path in paths: path.read_text().splitlines()`

@@ -41,6 +41,11 @@ Node method_receiver(const Context& ctx, Node call, std::string_view method) {
   return function.field("object");
 }
 
+bool is_file_open(std::string_view callee) {
+  return callee == "builtins.open" || callee == "io.open" || callee == "codecs.open" ||
+         callee == "gzip.open" || callee == "bz2.open" || callee == "lzma.open";
+}
+
 bool is_literal_string(Node expr) {
   expr = unparenthesised(expr);
   if (!expr) return false;

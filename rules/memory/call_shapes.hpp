@@ -19,6 +19,10 @@ Node sole_positional_argument(Node call);
 // `receiver.method(...)` with `method` spelled as given: the receiver, else null.
 Node method_receiver(const Context& ctx, Node call, std::string_view method);
 
+// `open`, `io.open`, `codecs.open`, `gzip.open`, `bz2.open`, `lzma.open`: calls that return a
+// file object to read lines from.
+bool is_file_open(std::string_view callee);
+
 // A string literal without interpolation, or an implicit concatenation of such literals.
 bool is_literal_string(Node expr);
 
