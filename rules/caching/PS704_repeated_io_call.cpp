@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "caching/call_sites.hpp"
+#include "memory/call_shapes.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
 #include "rule_helpers.hpp"
@@ -87,7 +88,8 @@ class RepeatedIoCall final : public Rule {
         },
         sites);
     if (!complete || sites.size() < 2) return;
-    // Key: callee and the arguments' text, white space folded.
+    // Key: callee and the arguments' text, white space folded. collect() keeps at most 32
+    // sites, which bounds the comparisons (each may walk the body) on generated code.
     std::unordered_map<std::string, std::size_t> first_site;
     for (std::size_t i = 0; i < sites.size(); ++i) {
       std::string key = fmt::format("{}({})", callees[i],
@@ -123,9 +125,7 @@ class RepeatedIoCall final : public Rule {
         continue;
       }
       if (node.end_byte() <= second.start_byte() && runs_other_code(ctx, node)) return true;
-      for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
-        pending.push_back(node.named_child(i));
-      }
+      shapes::push_named_children(node, pending);
     }
     return false;
   }
@@ -161,9 +161,7 @@ class RepeatedIoCall final : public Rule {
           }
         }
       }
-      for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
-        pending.push_back(node.named_child(i));
-      }
+      shapes::push_named_children(node, pending);
     }
     return false;
   }

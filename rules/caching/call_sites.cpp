@@ -1,5 +1,7 @@
 #include "caching/call_sites.hpp"
 
+#include "memory/call_shapes.hpp"
+
 namespace perfscan::call_sites {
 namespace {
 
@@ -14,7 +16,8 @@ bool is_branching(Node node) {
 
 }  // namespace
 
-bool collect(Node body, const std::function<Visit(Node)>& visit, std::vector<CallSite>& sites) {
+bool collect(Node body, const std::function<Visit(Node)>& visit, std::vector<CallSite>& sites,
+             std::size_t max_sites) {
   constexpr int kMaxNodes = 20000;
   struct Item {
     Node node;
@@ -22,6 +25,7 @@ bool collect(Node body, const std::function<Visit(Node)>& visit, std::vector<Cal
   };
   std::vector<Item> pending{{body, 0}};
   std::vector<Node> path;
+  std::vector<Node> children;
   for (int visited = 0; !pending.empty(); ++visited) {
     if (visited > kMaxNodes) return false;
     auto [node, depth] = pending.back();
@@ -31,11 +35,14 @@ bool collect(Node body, const std::function<Visit(Node)>& visit, std::vector<Cal
     if (kind == "function_definition" || kind == "lambda" || kind == "class_definition") continue;
     Visit verdict = visit(node);
     if (verdict == Visit::abort) return false;
-    if (verdict == Visit::record) sites.push_back(CallSite{node, path});
-    path.push_back(node);
-    for (uint32_t i = node.named_child_count(); i-- > 0;) {
-      pending.push_back(Item{node.named_child(i), depth + 1});
+    if (verdict == Visit::record) {
+      sites.push_back(CallSite{node, path});
+      if (sites.size() >= max_sites) return true;
     }
+    path.push_back(node);
+    children.clear();
+    shapes::push_named_children(node, children);
+    for (Node child : children) pending.push_back(Item{child, depth + 1});
   }
   return true;
 }

@@ -17,9 +17,11 @@ struct CallSite {
 enum class Visit { ignore, record, abort };
 
 // Walks `body` (not into nested defs, lambdas or classes), asking `visit` about every node.
-// Records the calls it answers `record` for. False when `visit` aborted or the body is too large
-// to look at.
-bool collect(Node body, const std::function<Visit(Node)>& visit, std::vector<CallSite>& sites);
+// Records the calls it answers `record` for, up to `max_sites` (each keeps its path, which can be
+// thousands of nodes deep in generated code), then stops. False when `visit` aborted or the body
+// is too large to look at.
+bool collect(Node body, const std::function<Visit(Node)>& visit, std::vector<CallSite>& sites,
+             std::size_t max_sites = 32);
 
 // True when nothing conditional (an `if`, a conditional expression, `and`/`or`, `try`, a loop, a
 // comprehension, `match`) separates the two calls from the node they share: whenever one runs,

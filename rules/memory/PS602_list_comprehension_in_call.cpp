@@ -104,9 +104,7 @@ class ListComprehensionInCall final : public Rule {
       Node node = pending.back();
       pending.pop_back();
       if (node.is("call") && !ctx.callee_name(node).starts_with("builtins.")) return true;
-      for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
-        pending.push_back(node.named_child(i));
-      }
+      shapes::push_named_children(node, pending);
     }
     return false;
   }

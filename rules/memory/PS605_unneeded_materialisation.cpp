@@ -108,6 +108,7 @@ class UnneededMaterialisation final : public Rule {
   static bool only_read_in(const Context& ctx, Node body, std::string_view name) {
     constexpr int kMaxNodes = 20000;
     std::vector<std::pair<Node, Node>> pending{{body, Node{}}};
+    std::vector<Node> children;
     for (int visited = 0; !pending.empty(); ++visited) {
       if (visited > kMaxNodes) return false;
       auto [node, parent] = pending.back();
@@ -121,9 +122,9 @@ class UnneededMaterialisation final : public Rule {
           !reads_mapping(ctx, node, name)) {
         return false;
       }
-      for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
-        pending.emplace_back(node.named_child(i), node);
-      }
+      children.clear();
+      shapes::push_named_children(node, children);
+      for (Node child : children) pending.emplace_back(child, node);
     }
     return true;
   }

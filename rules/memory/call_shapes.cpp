@@ -2,20 +2,40 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "rule_helpers.hpp"
 
 namespace perfscan::shapes {
 
+namespace {
+
+// Calls `visit` on each named child of `node` in order until it returns false; through a cursor,
+// so a call with thousands of arguments stays linear.
+template <typename Visit>
+void for_each_named_child(Node node, Visit visit) {
+  TSTreeCursor cursor = ts_tree_cursor_new(node.raw());
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
+    do {
+      Node child{ts_tree_cursor_current_node(&cursor)};
+      if (child.is_named() && !visit(child)) break;
+    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  }
+  ts_tree_cursor_delete(&cursor);
+}
+
+}  // namespace
+
 std::size_t argument_count(Node call) {
   Node arguments = call.field("arguments");
   if (!arguments) return 0;
   if (arguments.is("generator_expression")) return 1;
   std::size_t count = 0;
-  for (uint32_t i = 0, n = arguments.named_child_count(); i < n; ++i) {
-    if (!arguments.named_child(i).is("comment")) ++count;
-  }
+  for_each_named_child(arguments, [&count](Node argument) {
+    if (!argument.is("comment")) ++count;
+    return true;
+  });
   return count;
 }
 
@@ -24,14 +44,15 @@ Node sole_positional_argument(Node call) {
   if (!arguments) return {};
   if (arguments.is("generator_expression")) return arguments;
   if (argument_count(call) != 1) return {};
-  for (uint32_t i = 0, n = arguments.named_child_count(); i < n; ++i) {
-    Node argument = arguments.named_child(i);
-    if (argument.is("comment")) continue;
+  Node sole;
+  for_each_named_child(arguments, [&sole](Node argument) {
+    if (argument.is("comment")) return true;
     bool positional = !argument.is("keyword_argument") && !argument.is("list_splat") &&
                       !argument.is("dictionary_splat");
-    return positional ? argument : Node{};
-  }
-  return {};
+    if (positional) sole = argument;
+    return false;
+  });
+  return sole;
 }
 
 Node method_receiver(const Context& ctx, Node call, std::string_view method) {
@@ -113,9 +134,7 @@ int count_mentions(const Context& ctx, Node root, std::string_view name) {
       pending.push_back(node.field("object"));
       continue;
     }
-    for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
-      pending.push_back(node.named_child(i));
-    }
+    push_named_children(node, pending);
   }
   return mentions;
 }
@@ -131,9 +150,7 @@ bool only_iterated_once(const Context& ctx, Node root, std::string_view name) {
       Node iterable = unparenthesised(node.field("right"));
       if (iterable && iterable.is("identifier") && ctx.text(iterable) == name) return true;
     }
-    for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
-      pending.push_back(node.named_child(i));
-    }
+    push_named_children(node, pending);
   }
   return false;
 }
@@ -141,6 +158,19 @@ bool only_iterated_once(const Context& ctx, Node root, std::string_view name) {
 std::string loop_description(const Context& ctx, const LoopFrame& loop) {
   if (loop.kind == LoopKind::while_loop) return "the `while` loop";
   return fmt::format("the loop over `{}`", short_text(ctx, loop.iterable));
+}
+
+void push_named_children(Node node, std::vector<Node>& out) {
+  std::size_t first = out.size();
+  TSTreeCursor cursor = ts_tree_cursor_new(node.raw());
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
+    do {
+      Node child{ts_tree_cursor_current_node(&cursor)};
+      if (child.is_named()) out.push_back(child);
+    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  }
+  ts_tree_cursor_delete(&cursor);
+  std::reverse(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
 }
 
 Node unparenthesised(Node expr) {

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "perfscan/context.hpp"
 
@@ -44,6 +45,11 @@ bool only_iterated_once(const Context& ctx, Node root, std::string_view name);
 
 // "the loop over `rows`", or "the `while` loop": how messages name a loop.
 std::string loop_description(const Context& ctx, const LoopFrame& loop);
+
+// Appends the named children of `node` to `out`, last child first (so that popping from the back
+// visits them in source order). Reads through a cursor: indexing children one by one is linear
+// per index in tree-sitter, quadratic over a body of thousands of statements.
+void push_named_children(Node node, std::vector<Node>& out);
 
 // Skips parentheses around an expression.
 Node unparenthesised(Node expr);
