@@ -1,0 +1,97 @@
+// PS601 readlines-to-iterate: `for line in f.readlines()`, `f.read().splitlines()`,
+// `lines = f.readlines()` iterated once, `list(open(...))`: the whole file held in memory where
+// iterating the file object streams it line by line.
+// Documentation: PS601.md beside this file.
+#include <fmt/format.h>
+
+#include "memory/call_shapes.hpp"
+#include "perfscan/context.hpp"
+#include "perfscan/rule.hpp"
+#include "rule_helpers.hpp"
+
+namespace perfscan {
+namespace {
+
+class ReadlinesToIterate final : public Rule {
+ public:
+  ReadlinesToIterate()
+      : Rule({"PS601", "readlines-to-iterate", Category::memory, Severity::low,
+              "Whole file read into a list of lines only to iterate over it"}) {}
+
+  [[nodiscard]] std::vector<std::string_view> node_kinds() const override {
+    return {"for_statement", "for_in_clause", "call"};
+  }
+
+  void check(Node node, Context& ctx) const override {
+    if (node.is("call")) {
+      check_list_of_open(node, ctx);
+      return;
+    }
+    Node iterable = shapes::unparenthesised(node.field("right"));
+    if (!iterable) return;
+    if (Node file = shapes::whole_file_lines_receiver(ctx, iterable)) {
+      report_iteration(ctx, iterable, file);
+      return;
+    }
+    if (iterable.is("identifier") && node.is("for_statement")) check_lines_variable(ctx, iterable);
+  }
+
+ private:
+  void report_iteration(Context& ctx, Node iterable, Node file) const {
+    std::string source = short_text(ctx, file);
+    ctx.report(*this, iterable,
+               fmt::format("`{}` reads the whole file into a list of lines before the loop "
+                           "sees the first one",
+                           short_text(ctx, iterable)),
+               fmt::format("iterate the file object itself, `for line in {}:`, which reads one "
+                           "line at a time (strip the trailing newline with `line.rstrip(\"\\n\")` "
+                           "if needed)",
+                           source));
+  }
+
+  // `lines = f.readlines()` followed by `for line in lines:` and no other use of `lines`. Inside
+  // a loop the same read is PS606's business.
+  void check_lines_variable(Context& ctx, Node name) const {
+    const Binding* binding = ctx.lookup(ctx.text(name));
+    const ExecutionFrame* function = ctx.function();
+    if (binding == nullptr || function == nullptr || binding->kind != BindingKind::assignment) return;
+    Node assignment = binding->node;
+    if (!assignment || !assignment.is("assignment") || !assignment.field("left").is("identifier")) {
+      return;
+    }
+    Node value = assignment.field("right");
+    Node file = shapes::whole_file_lines_receiver(ctx, value);
+    if (!file) return;
+    for (const LoopFrame& loop : ctx.loops()) {
+      if (loop.node.contains(assignment)) return;
+    }
+    if (!shapes::only_iterated_once(ctx, function->node, ctx.text(name))) return;
+    ctx.report(*this, name,
+               fmt::format("`{}` holds every line of the file (`{}`) only to be iterated once",
+                           ctx.text(name), short_text(ctx, value)),
+               fmt::format("iterate the file object itself, `for line in {}:`, which reads one "
+                           "line at a time",
+                           short_text(ctx, file)));
+  }
+
+  void check_list_of_open(Node call, Context& ctx) const {
+    Node argument = shapes::sole_positional_argument(call);
+    if (!argument || !argument.is("call") || !shapes::is_file_open(ctx.callee_name(argument))) return;
+    if (ctx.callee_name(call) != "builtins.list") return;
+    ctx.report(*this, call,
+               "`list(open(...))` reads every line into memory and leaves closing the file to "
+               "the garbage collector",
+               fmt::format("`with {} as f:` and iterate `f` line by line (or `f.readlines()` "
+                           "inside the `with` when the list is really needed)",
+                           short_text(ctx, argument)));
+  }
+
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_ps601_readlines_to_iterate() {
+  return std::make_unique<ReadlinesToIterate>();
+}
+
+}  // namespace perfscan

@@ -1,0 +1,136 @@
+// PS602 list-comprehension-in-call: `any([...])`, `sum([...])`, `set([...])`... where a
+// generator expression (or a set/dict comprehension) does the same without the list.
+// Documentation: PS602.md beside this file.
+#include <fmt/format.h>
+
+#include <array>
+#include <string_view>
+
+#include "memory/call_shapes.hpp"
+#include "perfscan/context.hpp"
+#include "perfscan/rule.hpp"
+
+namespace perfscan {
+namespace {
+
+struct Consumer {
+  std::string_view callee;  // qualified name
+  std::string_view why;     // what the list costs here
+  std::string_view instead;
+};
+
+// Not here on purpose: `''.join([...])` (join builds a list from a generator anyway, so the
+// list comprehension is faster) and `tuple([...])` (measured faster than a generator too).
+constexpr std::array kConsumers = {
+    Consumer{"builtins.any", "builds every element before `any` looks at the first one, so it "
+                             "cannot stop early",
+             "drop the square brackets: `any(... for ...)` stops at the first true element"},
+    Consumer{"builtins.all", "builds every element before `all` looks at the first one, so it "
+                             "cannot stop early",
+             "drop the square brackets: `all(... for ...)` stops at the first false element"},
+    Consumer{"builtins.sum", "holds every element in memory at once although `sum` needs one at a "
+                             "time",
+             "drop the square brackets: `sum(... for ...)` keeps memory constant"},
+    Consumer{"builtins.min", "holds every element in memory at once although `min` needs one at a "
+                             "time",
+             "drop the square brackets: `min(... for ...)` keeps memory constant"},
+    Consumer{"builtins.max", "holds every element in memory at once although `max` needs one at a "
+                             "time",
+             "drop the square brackets: `max(... for ...)` keeps memory constant"},
+    Consumer{"builtins.sorted", "is copied again by `sorted`", "drop the square brackets: `sorted(... for ...)` builds one "
+                                                               "list instead of two"},
+    Consumer{"builtins.set", "is built only to be copied into a set",
+             "a set comprehension `{... for ...}` builds the set directly"},
+    Consumer{"builtins.frozenset", "is built only to be copied into a frozenset",
+             "drop the square brackets: `frozenset(... for ...)` skips the intermediate list"},
+    Consumer{"builtins.dict", "of pairs is built only to be copied into a dict",
+             "a dict comprehension `{k: v for ...}` builds the dict directly"},
+};
+
+class ListComprehensionInCall final : public Rule {
+ public:
+  ListComprehensionInCall()
+      : Rule({"PS602", "list-comprehension-in-call", Category::memory, Severity::low,
+              "List comprehension passed to a function that a generator serves as well"}) {}
+
+  [[nodiscard]] std::vector<std::string_view> node_kinds() const override { return {"call"}; }
+
+  void check(Node call, Context& ctx) const override {
+    Node argument = shapes::sole_positional_argument(call);
+    bool takes_extra_keywords = false;
+    if (!argument) {
+      // min/max/sorted also take `key=`/`default=`/`reverse=`: the first positional argument.
+      argument = first_positional_before_keywords(call);
+      takes_extra_keywords = true;
+    }
+    if (!argument || !argument.is("list_comprehension") || is_async(ctx, argument)) return;
+    std::string callee = ctx.callee_name(call);
+    for (const Consumer& consumer : kConsumers) {
+      if (callee != consumer.callee) continue;
+      bool accepts_keywords = consumer.callee == "builtins.min" ||
+                              consumer.callee == "builtins.max" ||
+                              consumer.callee == "builtins.sorted";
+      if (takes_extra_keywords && !accepts_keywords) return;
+      // `all([form.is_valid() for form in forms])` runs every call on purpose (Django's
+      // formsets validate every form): a generator would stop at the first failure.
+      bool short_circuits = consumer.callee == "builtins.any" || consumer.callee == "builtins.all";
+      if (short_circuits && calls_beyond_builtins(ctx, argument)) return;
+      std::string_view name = consumer.callee.substr(consumer.callee.find('.') + 1);
+      ctx.report(*this, argument,
+                 fmt::format("List comprehension passed to `{}()`: the list {}", name,
+                             consumer.why),
+                 std::string(consumer.instead));
+      return;
+    }
+  }
+
+ private:
+  // `[x async for x in xs]`: a generator would be an async generator, which sum() cannot take.
+  static bool is_async(const Context& ctx, Node comprehension) {
+    for (uint32_t i = 0, n = comprehension.named_child_count(); i < n; ++i) {
+      Node clause = comprehension.named_child(i);
+      if (clause.is("for_in_clause") && ctx.text(clause).starts_with("async")) return true;
+    }
+    return false;
+  }
+
+  // A call in the comprehension to anything but a builtin (`len`, `isinstance`, ...): it may
+  // have side effects that the list runs for every element.
+  static bool calls_beyond_builtins(const Context& ctx, Node comprehension) {
+    constexpr int kMaxNodes = 4096;
+    std::vector<Node> pending{comprehension};
+    for (int visited = 0; !pending.empty(); ++visited) {
+      if (visited > kMaxNodes) return true;
+      Node node = pending.back();
+      pending.pop_back();
+      if (node.is("call") && !ctx.callee_name(node).starts_with("builtins.")) return true;
+      shapes::push_named_children(node, pending);
+    }
+    return false;
+  }
+
+  // `min([...], key=f)`: the first argument, when it is positional and all others are keywords.
+  static Node first_positional_before_keywords(Node call) {
+    Node arguments = call.field("arguments");
+    if (!arguments || !arguments.is("argument_list")) return {};
+    Node first;
+    for (uint32_t i = 0, n = arguments.named_child_count(); i < n; ++i) {
+      Node argument = arguments.named_child(i);
+      if (argument.is("comment")) continue;
+      if (!first) {
+        first = argument;
+      } else if (!argument.is("keyword_argument")) {
+        return {};
+      }
+    }
+    return first;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_ps602_list_comprehension_in_call() {
+  return std::make_unique<ListComprehensionInCall>();
+}
+
+}  // namespace perfscan

@@ -1,0 +1,181 @@
+#include "memory/call_shapes.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "rule_helpers.hpp"
+
+namespace perfscan::shapes {
+
+namespace {
+
+// Calls `visit` on each named child of `node` in order until it returns false; through a cursor,
+// so a call with thousands of arguments stays linear.
+template <typename Visit>
+void for_each_named_child(Node node, Visit visit) {
+  TSTreeCursor cursor = ts_tree_cursor_new(node.raw());
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
+    do {
+      Node child{ts_tree_cursor_current_node(&cursor)};
+      if (child.is_named() && !visit(child)) break;
+    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  }
+  ts_tree_cursor_delete(&cursor);
+}
+
+}  // namespace
+
+std::size_t argument_count(Node call) {
+  Node arguments = call.field("arguments");
+  if (!arguments) return 0;
+  if (arguments.is("generator_expression")) return 1;
+  std::size_t count = 0;
+  for_each_named_child(arguments, [&count](Node argument) {
+    if (!argument.is("comment")) ++count;
+    return true;
+  });
+  return count;
+}
+
+Node sole_positional_argument(Node call) {
+  Node arguments = call.field("arguments");
+  if (!arguments) return {};
+  if (arguments.is("generator_expression")) return arguments;
+  if (argument_count(call) != 1) return {};
+  Node sole;
+  for_each_named_child(arguments, [&sole](Node argument) {
+    if (argument.is("comment")) return true;
+    bool positional = !argument.is("keyword_argument") && !argument.is("list_splat") &&
+                      !argument.is("dictionary_splat");
+    if (positional) sole = argument;
+    return false;
+  });
+  return sole;
+}
+
+Node method_receiver(const Context& ctx, Node call, std::string_view method) {
+  if (!call || !call.is("call")) return {};
+  Node function = call.field("function");
+  if (!function.is("attribute") || ctx.text(function.field("attribute")) != method) return {};
+  return function.field("object");
+}
+
+bool is_file_open(std::string_view callee) {
+  return callee == "builtins.open" || callee == "io.open" || callee == "codecs.open" ||
+         callee == "gzip.open" || callee == "bz2.open" || callee == "lzma.open";
+}
+
+bool is_literal_string(Node expr) {
+  expr = unparenthesised(expr);
+  if (!expr) return false;
+  if (expr.is("concatenated_string")) {
+    for (uint32_t i = 0, n = expr.named_child_count(); i < n; ++i) {
+      if (!is_literal_string(expr.named_child(i))) return false;
+    }
+    return true;
+  }
+  if (!expr.is("string")) return false;
+  for (uint32_t i = 0, n = expr.named_child_count(); i < n; ++i) {
+    if (expr.named_child(i).is("interpolation")) return false;  // an f-string varies
+  }
+  return true;
+}
+
+bool is_constant_string(const Context& ctx, Node expr, Node loop) {
+  expr = unparenthesised(expr);
+  if (is_literal_string(expr)) return true;
+  if (!expr || !expr.is("identifier")) return false;
+  const Binding* binding = ctx.lookup(ctx.text(expr));
+  if (binding == nullptr || binding->kind != BindingKind::assignment) return false;
+  Node statement = binding->node;
+  if (!statement || !statement.is("assignment")) return false;
+  if (loop && loop.contains(statement)) return false;  // rebound on every iteration
+  Node value = statement;
+  while (value && value.is("assignment")) value = value.field("right");
+  return is_literal_string(value);
+}
+
+Node whole_file_lines_receiver(const Context& ctx, Node call) {
+  call = unparenthesised(call);
+  if (!call || !call.is("call")) return {};
+  if (Node file = method_receiver(ctx, call, "readlines")) {
+    return argument_count(call) == 0 ? file : Node{};
+  }
+  Node content = method_receiver(ctx, call, "splitlines");
+  if (!content) {
+    content = method_receiver(ctx, call, "split");
+    Node separator = sole_positional_argument(call);
+    std::string_view text = separator ? ctx.text(separator) : std::string_view{};
+    if (!content || (text != "'\\n'" && text != "\"\\n\"")) return {};
+  } else if (argument_count(call) != 0) {
+    return {};  // splitlines(keepends=True) is still a whole read, but rare: stay quiet
+  }
+  content = unparenthesised(content);
+  if (!content || !content.is("call") || argument_count(content) != 0) return {};
+  if (Node file = method_receiver(ctx, content, "read")) return file;
+  return method_receiver(ctx, content, "read_text");
+}
+
+int count_mentions(const Context& ctx, Node root, std::string_view name) {
+  constexpr int kMaxNodes = 50000;
+  int mentions = 0;
+  std::vector<Node> pending{root};
+  for (int visited = 0; !pending.empty(); ++visited) {
+    if (visited > kMaxNodes) return -1;
+    Node node = pending.back();
+    pending.pop_back();
+    if (node.is("identifier")) {
+      if (ctx.text(node) == name) ++mentions;
+      continue;
+    }
+    if (node.is("attribute")) {  // `x.lines` is not a mention of `lines`
+      pending.push_back(node.field("object"));
+      continue;
+    }
+    push_named_children(node, pending);
+  }
+  return mentions;
+}
+
+bool only_iterated_once(const Context& ctx, Node root, std::string_view name) {
+  if (count_mentions(ctx, root, name) != 2) return false;
+  constexpr int kMaxNodes = 50000;
+  std::vector<Node> pending{root};
+  for (int visited = 0; !pending.empty() && visited < kMaxNodes; ++visited) {
+    Node node = pending.back();
+    pending.pop_back();
+    if (node.is("for_statement") || node.is("for_in_clause")) {
+      Node iterable = unparenthesised(node.field("right"));
+      if (iterable && iterable.is("identifier") && ctx.text(iterable) == name) return true;
+    }
+    push_named_children(node, pending);
+  }
+  return false;
+}
+
+std::string loop_description(const Context& ctx, const LoopFrame& loop) {
+  if (loop.kind == LoopKind::while_loop) return "the `while` loop";
+  return fmt::format("the loop over `{}`", short_text(ctx, loop.iterable));
+}
+
+void push_named_children(Node node, std::vector<Node>& out) {
+  std::size_t first = out.size();
+  TSTreeCursor cursor = ts_tree_cursor_new(node.raw());
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
+    do {
+      Node child{ts_tree_cursor_current_node(&cursor)};
+      if (child.is_named()) out.push_back(child);
+    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  }
+  ts_tree_cursor_delete(&cursor);
+  std::reverse(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
+}
+
+Node unparenthesised(Node expr) {
+  while (expr && expr.is("parenthesized_expression")) expr = expr.named_child(0);
+  return expr;
+}
+
+}  // namespace perfscan::shapes
