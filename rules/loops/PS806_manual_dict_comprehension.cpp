@@ -34,6 +34,9 @@ class ManualDictComprehension final : public Rule {
     Node receiver = slot.field("value");
     Node key = slot.field("subscript");
     if (!receiver.is("identifier") || !key || key.next_named_sibling()) return;
+    // The loop evaluates the value before the key, a comprehension the key first: with calls
+    // on both sides (`d[random()] = random()`) the rewrite would reorder side effects.
+    if (loops::contains_call(key) && loops::contains_call(value)) return;
     std::string_view out = ctx.text(receiver);
     if (!loops::bound_empty_right_before(ctx, loop, out, loops::EmptyKind::dict)) return;
     if (!loops::can_become_comprehension(ctx, loop, out, {key, value, condition})) return;

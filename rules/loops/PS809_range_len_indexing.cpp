@@ -26,7 +26,9 @@ class RangeLenIndexing final : public Rule {
     if (!sequence || !target.is("identifier") || loop.field("alternative")) return;
     std::string_view index = ctx.text(target);
     std::string_view items = ctx.text(sequence);
-    if (ctx.infer(sequence).kind == ValueKind::dict) return;
+    // `for i in range(len(self)): yield self[i]` is how __iter__ is written: `for item in
+    // self` there would recurse.
+    if (items == "self" || ctx.infer(sequence).kind == ValueKind::dict) return;
     Node body = loop.field("body");
     if (!only_reads_items(ctx, body, index, items)) return;
     if (loops::may_change(ctx, body, items) || loops::mentioned_after(ctx, loop, index)) return;

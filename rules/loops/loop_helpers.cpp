@@ -231,12 +231,12 @@ Node append_call(const Context& ctx, Node statement, Node& receiver, Node& argum
 
 namespace {
 
-bool contains_yield(Node expr) {
+bool contains_kind(Node expr, std::string_view kind) {
   std::vector<Node> pending{expr};
   for (std::size_t visited = 0; !pending.empty() && visited < kMaxVisited; ++visited) {
     Node node = pending.back();
     pending.pop_back();
-    if (node.is("yield")) return true;
+    if (node.is(kind)) return true;
     if (node.is("lambda")) continue;
     for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
       pending.push_back(node.named_child(i));
@@ -249,6 +249,9 @@ bool contains_yield(Node expr) {
 
 bool can_become_comprehension(const Context& ctx, Node loop, std::string_view out,
                               std::initializer_list<Node> pieces) {
+  // In a class body a comprehension cannot see the class's names (its own scope skips the
+  // class scope), so `[f(x, LIMIT) for x in xs]` would raise NameError where the loop works.
+  if (ctx.frame().kind == FrameKind::class_body) return false;
   std::vector<std::string_view> names = target_names(ctx, loop.field("left"));
   if (names.empty()) return false;
   for (std::string_view name : names) {
@@ -256,10 +259,12 @@ bool can_become_comprehension(const Context& ctx, Node loop, std::string_view ou
   }
   if (mentions(ctx, loop.field("right"), out)) return false;
   for (Node piece : pieces) {
-    if (piece && (mentions(ctx, piece, out) || contains_yield(piece))) return false;
+    if (piece && (mentions(ctx, piece, out) || contains_kind(piece, "yield"))) return false;
   }
   return true;
 }
+
+bool contains_call(Node expr) { return contains_kind(expr, "call"); }
 
 Node comprehension_shaped_body(Node loop, Node& condition) {
   condition = Node{};

@@ -69,10 +69,14 @@ Node append_call(const Context& ctx, Node statement, Node& receiver, Node& argum
 // loop has an else clause, is async, or its body is anything else.
 Node comprehension_shaped_body(Node loop, Node& condition);
 
+// True when the expression makes a call somewhere (lambdas aside), or is too large to tell.
+bool contains_call(Node expr);
+
 // Whether a comprehension-shaped loop filling `out` can be rewritten as one: its target binds
 // plain names that are not read after the loop (a comprehension's variables do not leak), and
 // neither the iterable nor `pieces` (element, key, condition; null ones ignored) read `out`
-// itself (`if x not in out: out.append(x)` depends on what was added so far) or `yield`.
+// itself (`if x not in out: out.append(x)` depends on what was added so far) or `yield`,
+// and the loop is not in a class body.
 bool can_become_comprehension(const Context& ctx, Node loop, std::string_view out,
                               std::initializer_list<Node> pieces);
 
