@@ -170,9 +170,36 @@ bool mentions(const Context& ctx, Node region, std::string_view expr_text) {
   return !found.complete || !found.items.empty();
 }
 
+namespace {
+
+// The function (or class body) being walked, or the whole module at top level.
+Node frame_region(const Context& ctx, Node inside) {
+  if (Node frame = ctx.frame().node) return frame;
+  Node root = inside;
+  for (Node up = inside.parent(); up; up = up.parent()) root = up;
+  return root;
+}
+
+}  // namespace
+
 bool mentioned_after(const Context& ctx, Node statement, std::string_view name) {
-  for (Node next = statement.next_named_sibling(); next; next = next.next_named_sibling()) {
-    if (mentions(ctx, next, name)) return true;
+  Occurrences found = occurrences_of(ctx, frame_region(ctx, statement), name);
+  if (!found.complete) return true;
+  // Later loops that bind the name again (`for x in ...` reused) read their own value.
+  std::vector<Node> rebinding_loops;
+  for (const Occurrence& at : found.items) {
+    if (!at.in_store || at.node.start_byte() < statement.end_byte()) continue;
+    for (Node up : {at.parent, at.grandparent}) {
+      if (up && (up.is("for_statement") || up.is("for_in_clause"))) rebinding_loops.push_back(up);
+    }
+  }
+  for (const Occurrence& at : found.items) {
+    if (at.in_store || at.node.start_byte() < statement.end_byte()) continue;
+    bool rebound = std::any_of(rebinding_loops.begin(), rebinding_loops.end(),
+                               [&](Node loop) { return loop.contains(at.node); });
+    // A read after the statement (in its block, an enclosing block, or an except handler
+    // around it) sees the value the statement left behind.
+    if (!rebound) return true;
   }
   return false;
 }

@@ -47,8 +47,9 @@ bool is_rebound(const Context& ctx, Node region, std::string_view expr_text, Nod
 // True when `expr_text` occurs anywhere in `region`.
 bool mentions(const Context& ctx, Node region, std::string_view expr_text);
 
-// True when a statement after `statement` in its block mentions `name` (a loop variable read
-// after the loop would no longer exist if the loop became a comprehension).
+// True when code after `statement` in the same function (or module) reads `name`, other than
+// inside a later `for` that binds it again: a loop variable read after the loop would no
+// longer exist if the loop became a comprehension.
 bool mentioned_after(const Context& ctx, Node statement, std::string_view name);
 
 // The names a `for` target binds (`x`, `k, v`, `(i, (a, b))`); empty when it binds
