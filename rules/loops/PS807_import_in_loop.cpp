@@ -22,7 +22,9 @@ class ImportInLoop final : public Rule {
   void check(Node statement, Context& ctx) const override {
     // loops() holds only the loops of the current function: an import in a def inside a loop
     // runs when the function is called, not per iteration.
-    if (ctx.loops().empty() || !runs_every_iteration(statement, ctx.loops().back().node)) return;
+    if (ctx.loops().empty() || is_deliberately_lazy(ctx, statement, ctx.loops().back().node)) {
+      return;
+    }
     ctx.report(*this, statement,
                fmt::format("`{}` runs on every iteration: after the first time each run still "
                            "looks the module up in sys.modules and rebinds the names",
@@ -31,20 +33,28 @@ class ImportInLoop final : public Rule {
   }
 
  private:
-  // Only imports on the loop's main path. One under an `if` or in an `except` handler runs on
-  // the rare path it guards (`import warnings` before a deprecation warning, `import
-  // traceback` when something failed): that laziness is deliberate and costs nothing on the
-  // common path, and hoisting it would import eagerly what is usually not needed.
-  static bool runs_every_iteration(Node statement, Node loop) {
+  // An import in an `except` handler runs only when something failed (`import traceback`),
+  // and one under an `if` that loads a diagnostics module (`import warnings` before a
+  // deprecation warning) only on the rare path it guards: that laziness is deliberate, costs
+  // nothing on the common path, and hoisting it would import eagerly what is rarely needed.
+  static bool is_deliberately_lazy(const Context& ctx, Node statement, Node loop) {
+    bool conditional = false;
     for (Node node = statement.parent(); node && !(node == loop); node = node.parent()) {
       std::string_view kind = node.kind();
-      if (kind == "if_statement" || kind == "elif_clause" || kind == "else_clause" ||
-          kind == "except_clause" || kind == "except_group_clause" || kind == "case_clause" ||
-          kind == "conditional_expression") {
-        return false;
-      }
+      if (kind == "except_clause" || kind == "except_group_clause") return true;
+      conditional = conditional || kind == "if_statement" || kind == "elif_clause" ||
+                    kind == "else_clause" || kind == "case_clause";
     }
-    return true;
+    return conditional && imports_diagnostics_module(ctx, statement);
+  }
+
+  static bool imports_diagnostics_module(const Context& ctx, Node statement) {
+    Node module = statement.is("import_from_statement") ? statement.field("module_name")
+                                                        : statement.named_child(0);
+    if (module && module.is("aliased_import")) module = module.field("name");
+    std::string_view name = ctx.text(module);
+    name = name.substr(0, name.find('.'));
+    return name == "warnings" || name == "traceback" || name == "logging" || name == "pdb";
   }
 };
 

@@ -286,7 +286,12 @@ bool can_become_comprehension(const Context& ctx, Node loop, std::string_view ou
   }
   if (mentions(ctx, loop.field("right"), out)) return false;
   for (Node piece : pieces) {
-    if (piece && (mentions(ctx, piece, out) || contains_kind(piece, "yield"))) return false;
+    // An `await` per item is the real cost there, and a comprehension would still await one
+    // at a time: the async rules suggest gathering instead.
+    if (piece && (mentions(ctx, piece, out) || contains_kind(piece, "yield") ||
+                  contains_kind(piece, "await"))) {
+      return false;
+    }
   }
   return true;
 }

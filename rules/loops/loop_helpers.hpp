@@ -76,7 +76,7 @@ bool contains_call(Node expr);
 // Whether a comprehension-shaped loop filling `out` can be rewritten as one: its target binds
 // plain names that are not read after the loop (a comprehension's variables do not leak), and
 // neither the iterable nor `pieces` (element, key, condition; null ones ignored) read `out`
-// itself (`if x not in out: out.append(x)` depends on what was added so far) or `yield`,
+// itself (`if x not in out: out.append(x)` depends on what was added so far), `yield` or `await`,
 // and the loop is not in a class body.
 bool can_become_comprehension(const Context& ctx, Node loop, std::string_view out,
                               std::initializer_list<Node> pieces);
