@@ -42,10 +42,25 @@ class ImportInLoop final : public Rule {
     for (Node node = statement.parent(); node && !(node == loop); node = node.parent()) {
       std::string_view kind = node.kind();
       if (kind == "except_clause" || kind == "except_group_clause") return true;
+      if (guards_first_use(ctx, node, statement)) return true;
       conditional = conditional || kind == "if_statement" || kind == "elif_clause" ||
                     kind == "else_clause" || kind == "case_clause";
     }
     return conditional && imports_diagnostics_module(ctx, statement);
+  }
+
+  // `if not re: import re`: the import runs once, the first time the name is still empty.
+  static bool guards_first_use(const Context& ctx, Node branch, Node statement) {
+    if (!branch.is("if_statement") && !branch.is("elif_clause")) return false;
+    Node condition = branch.field("condition");
+    if (!condition || !condition.is("not_operator")) return false;
+    Node name = condition.field("argument");
+    if (!name || !name.is("identifier")) return false;
+    Node imported = statement.is("import_from_statement") ? statement.named_child(1)
+                                                          : statement.named_child(0);
+    if (imported && imported.is("aliased_import")) imported = imported.field("alias");
+    std::string_view bound = ctx.text(imported);
+    return bound.substr(0, bound.find('.')) == ctx.text(name);
   }
 
   static bool imports_diagnostics_module(const Context& ctx, Node statement) {
