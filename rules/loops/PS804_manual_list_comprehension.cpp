@@ -21,11 +21,9 @@ class ManualListComprehension final : public Rule {
   }
 
   void check(Node loop, Context& ctx) const override {
-    Node condition;
-    Node statement = loops::comprehension_shaped_body(loop, condition);
-    Node receiver;
-    Node element;
-    if (!statement || !loops::append_call(ctx, statement, receiver, element)) return;
+    std::optional<loops::AppendLoop> found = loops::append_loop(ctx, loop);
+    if (!found) return;
+    auto [statement, condition, receiver, element] = *found;
     Node target = loop.field("left");
     // Appending the loop variable itself, unfiltered, is a copy: PS805's case.
     if (!condition && element.is("identifier") && ctx.text(element) == ctx.text(target)) return;

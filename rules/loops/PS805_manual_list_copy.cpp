@@ -21,11 +21,9 @@ class ManualListCopy final : public Rule {
   }
 
   void check(Node loop, Context& ctx) const override {
-    Node condition;
-    Node statement = loops::comprehension_shaped_body(loop, condition);
-    Node receiver;
-    Node element;
-    if (condition || !statement || !loops::append_call(ctx, statement, receiver, element)) return;
+    std::optional<loops::AppendLoop> found = loops::append_loop(ctx, loop);
+    if (!found || found->condition) return;
+    auto [statement, condition, receiver, element] = *found;
     Node target = loop.field("left");
     if (!target.is("identifier") || !element.is("identifier") ||
         ctx.text(element) != ctx.text(target)) {

@@ -240,20 +240,29 @@ bool bound_empty_right_before(const Context& ctx, Node loop, std::string_view na
   return ctx.callee_name(value) == (kind == EmptyKind::list ? "builtins.list" : "builtins.dict");
 }
 
-Node append_call(const Context& ctx, Node statement, Node& receiver, Node& argument) {
+std::optional<AppendLoop> append_loop(const Context& ctx, Node loop) {
+  AppendLoop found;
+  found.statement = comprehension_shaped_body(loop, found.condition);
+  Node statement = found.statement;
   if (!statement || !statement.is("expression_statement") || statement.named_child_count() != 1) {
-    return {};
+    return std::nullopt;
   }
   Node call = statement.named_child(0);
-  if (!call.is("call")) return {};
+  if (!call.is("call")) return std::nullopt;
   Node function = call.field("function");
-  if (!function.is("attribute") || ctx.text(function.field("attribute")) != "append") return {};
+  if (!function.is("attribute") || ctx.text(function.field("attribute")) != "append") {
+    return std::nullopt;
+  }
   Node arguments = call.field("arguments");
-  if (!arguments || !arguments.is("argument_list") || arguments.named_child_count() != 1) return {};
-  argument = first_argument(call);
-  receiver = function.field("object");
-  if (!argument || argument.is("list_splat") || !receiver.is("identifier")) return {};
-  return call;
+  if (!arguments || !arguments.is("argument_list") || arguments.named_child_count() != 1) {
+    return std::nullopt;
+  }
+  found.element = first_argument(call);
+  found.receiver = function.field("object");
+  if (!found.element || found.element.is("list_splat") || !found.receiver.is("identifier")) {
+    return std::nullopt;
+  }
+  return found;
 }
 
 namespace {

@@ -2,6 +2,7 @@
 // rebound or possibly mutated, and whether a list or dict was created empty just before a loop.
 #pragma once
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -62,8 +63,15 @@ enum class EmptyKind { list, dict };
 // `dict()` for EmptyKind::dict), possibly annotated: the loop is the only thing filling it.
 bool bound_empty_right_before(const Context& ctx, Node loop, std::string_view name, EmptyKind kind);
 
-// `out.append(x)` as a statement: the call node, or null. `receiver` and `argument` are set.
-Node append_call(const Context& ctx, Node statement, Node& receiver, Node& argument);
+// A comprehension-shaped loop (see comprehension_shaped_body) whose one statement is
+// `out.append(element)` on a plain name `out`.
+struct AppendLoop {
+  Node statement;  // the `out.append(...)` expression statement
+  Node condition;  // the lone `if`'s test, or null
+  Node receiver;   // `out`
+  Node element;
+};
+std::optional<AppendLoop> append_loop(const Context& ctx, Node loop);
 
 // The one statement a `for` loop runs per item, looking through a lone `if` without elif or
 // else (whose test goes to `condition`): the shape a comprehension can express. Null when the
