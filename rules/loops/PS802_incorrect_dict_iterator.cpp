@@ -38,7 +38,11 @@ class IncorrectDictIterator final : public Rule {
                  fmt::format("`{}` is never used: `.items()` builds a (key, value) tuple per "
                              "item only to drop the value",
                              ctx.text(value)),
-                 fmt::format("iterate the keys: `for {} in {}:`", ctx.text(key), mapping));
+                 // `.keys()` works for every mapping-like object; iterating an ElementTree
+                 // Element, for one, yields its children rather than its attribute names.
+                 fmt::format("iterate the keys: `for {0} in {1}.keys():` (or `for {0} in {1}:` "
+                             "when it is a dict)",
+                             ctx.text(key), mapping));
     } else {
       ctx.report(*this, iterable,
                  fmt::format("`{}` is never used: `.items()` builds a (key, value) tuple per "
