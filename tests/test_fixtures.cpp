@@ -1,6 +1,7 @@
 // Runs every rule over tests/fixtures/**/*.py and checks the findings against the file's own
 // `# expect: PS101, PS401` annotations, as an exact multiset of (line, rule): a missing finding
-// and an unexpected one both fail.
+// and an unexpected one both fail. A fixture may set the target Python version for the whole
+// file with a line `# fixture: target-version 3.10`.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -37,6 +38,18 @@ Expectation expected_findings(const std::string& source) {
   return expected;
 }
 
+// The file's `# fixture: target-version 3.N` setting, if any.
+RuleSettings fixture_settings(const std::string& source) {
+  static const std::regex kTarget(R"(#\s*fixture:\s*target-version\s+(\S+))");
+  RuleSettings settings;
+  std::smatch match;
+  if (std::regex_search(source, match, kTarget)) {
+    settings.target_version = parse_python_version(match[1].str());
+    REQUIRE(settings.target_version.has_value());
+  }
+  return settings;
+}
+
 std::string describe(const Expectation& items) {
   std::string out;
   for (const auto& [line, rule] : items) out += fmt::format("  line {}: {}\n", line, rule);
@@ -56,13 +69,14 @@ std::vector<std::filesystem::path> fixture_files() {
 }  // namespace
 
 TEST_CASE("fixtures: findings match the inline expectations exactly") {
-  RuleDispatch dispatch(select_rules({}, {}));
+  std::vector<const Rule*> rules = select_rules({}, {});
   Parser parser;
   auto files = fixture_files();
   REQUIRE(!files.empty());
   for (const auto& path : files) {
     DYNAMIC_SECTION(path.filename().string()) {
       std::string source = testing::read_file(path);
+      RuleDispatch dispatch(rules, fixture_settings(source));
       FileResult result = analyse_text(path.string(), "fixture", false, source, parser, dispatch);
       Expectation actual;
       std::map<std::pair<std::uint32_t, std::string>, std::string> messages;

@@ -13,6 +13,7 @@
 #include "perfscan/facts.hpp"
 #include "perfscan/finding.hpp"
 #include "perfscan/node.hpp"
+#include "perfscan/options.hpp"
 #include "perfscan/semantic.hpp"
 
 namespace perfscan {
@@ -27,7 +28,15 @@ struct Scope {
 
 class Context {
  public:
-  Context(std::string path, std::string module, bool is_package, std::string_view source);
+  Context(std::string path, std::string module, bool is_package, std::string_view source,
+          RuleSettings settings = {});
+
+  // ---- scan settings ---------------------------------------------------------------------
+  [[nodiscard]] const RuleSettings& settings() const { return settings_; }
+  // The Python version the code must support (`--target-version`), or nullopt if not given.
+  [[nodiscard]] const std::optional<PythonVersion>& target_version() const {
+    return settings_.target_version;
+  }
 
   // ---- source ----------------------------------------------------------------------------
   [[nodiscard]] const std::string& path() const { return facts_.path; }
@@ -76,6 +85,7 @@ class Context {
   std::string resolve_relative_import(Node relative_import) const;
 
   std::string_view source_;
+  RuleSettings settings_;
   bool is_package_ = false;
   std::vector<Scope> scopes_;
   std::vector<ExecutionFrame> frames_;

@@ -23,6 +23,9 @@ std::string_view version();
 std::vector<const Rule*> select_rules(const std::vector<std::string>& select,
                                       const std::vector<std::string>& ignore);
 
+// The settings rules read, from the options. Throws UsageError on an invalid target version.
+RuleSettings rule_settings(const ScanOptions& options);
+
 Report scan(const ScanOptions& options);
 
 }  // namespace perfscan

@@ -2,13 +2,32 @@
 // (command line today, configuration files later).
 #pragma once
 
+#include <compare>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "perfscan/finding.hpp"
 
 namespace perfscan {
+
+// A Python language version such as 3.10, as given by `--target-version`.
+struct PythonVersion {
+  int major = 3;
+  int minor = 0;
+  friend auto operator<=>(const PythonVersion&, const PythonVersion&) = default;
+};
+
+// "3.10" -> {3, 10}. Only Python 3 versions written `3.N` are accepted; anything else is
+// nullopt so the caller can report the bad value.
+std::optional<PythonVersion> parse_python_version(std::string_view text);
+
+// What rules may read about the scan beyond the source (Context::settings()). Built once per
+// scan from ScanOptions, already validated.
+struct RuleSettings {
+  std::optional<PythonVersion> target_version;  // nullopt: not given
+};
 
 struct ScanOptions {
   std::vector<std::string> paths;   // files, directories, or "-" for stdin
@@ -24,6 +43,10 @@ struct ScanOptions {
   Severity min_severity = Severity::low;
 
   unsigned jobs = 0;  // 0 = one per core
+
+  // The oldest Python the scanned code must run on; rules whose advice depends on the
+  // interpreter (PS803: exceptions are zero-cost since 3.11) read it through RuleSettings.
+  std::string target_version;  // "3.10"; empty: not given
 };
 
 }  // namespace perfscan

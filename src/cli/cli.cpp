@@ -58,6 +58,18 @@ void define_options(CLI::App& app, CliOptions& o) {
   app.add_option("--fail-on", o.fail_on,
                  "Exit 1 only for findings at or above this severity (default: low, any)")
       ->check(CLI::IsMember(kSeverityChoices));
+  app.add_option("--target-version", o.scan.target_version,
+                 "Oldest Python version the code must run on (3.N, e.g. 3.10); rules whose "
+                 "advice depends on the interpreter use it")
+      ->type_name("3.N")
+      ->check(CLI::Validator(
+          [](std::string& value) {
+            return parse_python_version(value)
+                       ? std::string{}
+                       : fmt::format("'{}' is not a Python version: expected 3.N, e.g. 3.10",
+                                     value);
+          },
+          "", "python version"));
   app.add_flag("--exit-zero", o.exit_zero, "Exit 0 even when there are findings");
   app.add_option("-j,--jobs", o.scan.jobs, "Worker threads (default: one per core)")
       ->check(CLI::Range(1u, 1024u));

@@ -64,7 +64,7 @@ FileResult analyse_text(const std::string& display_path, const std::string& modu
     result.errors.push_back(FileError{display_path, "the parser gave up on this file", false});
     return result;
   }
-  Context context(display_path, module, is_package, source.text);
+  Context context(display_path, module, is_package, source.text, dispatch.settings());
   Walker walker(context, dispatch);
   walker.walk(tree.root());
   result.findings = std::move(context.findings());

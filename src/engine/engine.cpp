@@ -1,5 +1,7 @@
 #include "perfscan/engine.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -163,6 +165,18 @@ ScanSetup describe_setup(const ScanOptions& options) {
 
 std::string_view version() { return PERFSCAN_VERSION; }
 
+RuleSettings rule_settings(const ScanOptions& options) {
+  RuleSettings settings;
+  if (!options.target_version.empty()) {
+    settings.target_version = parse_python_version(options.target_version);
+    if (!settings.target_version) {
+      throw UsageError(fmt::format("invalid target version '{}': expected 3.N, e.g. 3.10",
+                                   options.target_version));
+    }
+  }
+  return settings;
+}
+
 std::vector<const Rule*> select_rules(const std::vector<std::string>& select,
                                       const std::vector<std::string>& ignore) {
   std::set<const Rule*> selected;
@@ -184,7 +198,7 @@ Report scan(const ScanOptions& options) {
   Report report;
   report.tool_version = std::string(version());
   report.setup = describe_setup(options);
-  RuleDispatch dispatch(select_rules(options.select, options.ignore));
+  RuleDispatch dispatch(select_rules(options.select, options.ignore), rule_settings(options));
   std::vector<Input> inputs = collect_inputs(options, report.errors);
   unsigned jobs = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   std::vector<FileResult> results = analyse_all(inputs, dispatch, jobs);

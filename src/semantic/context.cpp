@@ -60,8 +60,9 @@ bool is_text_returning_method(std::string_view method) {
 
 }  // namespace
 
-Context::Context(std::string path, std::string module, bool is_package, std::string_view source)
-    : source_(source), is_package_(is_package) {
+Context::Context(std::string path, std::string module, bool is_package, std::string_view source,
+                 RuleSettings settings)
+    : source_(source), settings_(std::move(settings)), is_package_(is_package) {
   facts_.path = std::move(path);
   facts_.module = std::move(module);
   scopes_.push_back(Scope{FrameKind::module, {}});

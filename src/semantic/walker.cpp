@@ -52,7 +52,8 @@ std::string join_name(std::string_view prefix, std::string_view name) {
 
 }  // namespace
 
-RuleDispatch::RuleDispatch(const std::vector<const Rule*>& rules) {
+RuleDispatch::RuleDispatch(const std::vector<const Rule*>& rules, RuleSettings settings)
+    : settings_(std::move(settings)) {
   const TSLanguage* language = tree_sitter_python();
   by_symbol_.resize(ts_language_symbol_count(language));
   for (const Rule* rule : rules) {

@@ -16,7 +16,9 @@ namespace perfscan {
 // Which rules want which node kinds, by grammar symbol. Built once per scan.
 class RuleDispatch {
  public:
-  explicit RuleDispatch(const std::vector<const Rule*>& rules);
+  explicit RuleDispatch(const std::vector<const Rule*>& rules, RuleSettings settings = {});
+  // Settings every file's Context is created with.
+  [[nodiscard]] const RuleSettings& settings() const { return settings_; }
   [[nodiscard]] const std::vector<const Rule*>& rules_for(TSSymbol symbol) const {
     static const std::vector<const Rule*> kNone;
     if (symbol == kErrorSymbol) return error_rules_;
@@ -26,6 +28,7 @@ class RuleDispatch {
  private:
   std::vector<std::vector<const Rule*>> by_symbol_;
   std::vector<const Rule*> error_rules_;
+  RuleSettings settings_;
 };
 
 class Walker {

@@ -1,0 +1,112 @@
+"""Nightly stocktake for the warehouse: loop-efficiency patterns (perfscan PS8xx).
+
+Each slow function sits next to a version that does the same job the idiomatic way.
+Scan with `perfscan examples/inventory --target-version 3.10` to include PS803.
+"""
+import math
+import os.path
+
+
+def shelf_labels(shelves):
+    # PS801: `sorted()` already returns a new list; `list()` copies it again.
+    labels = []
+    for shelf in list(sorted(shelves)):
+        labels.append(f"{shelf.aisle}-{shelf.code}")  # PS804 as well
+    return labels
+
+
+def shelf_labels_fast(shelves):
+    return [f"{shelf.aisle}-{shelf.code}" for shelf in sorted(shelves)]
+
+
+def drop_empty_bins(bins):
+    # Quiet: the loop deletes from `bins`, so the copy is required.
+    for code in list(bins):
+        if not bins[code]:
+            del bins[code]
+
+
+def low_stock_skus(levels, threshold):
+    # PS802: the value is never used... and PS804: a comprehension builds this.
+    skus = []
+    for sku, count in levels.items():
+        if sku.startswith("X"):
+            skus.append(sku)
+    return skus
+
+
+def low_stock_skus_fast(levels):
+    return [sku for sku in levels if sku.startswith("X")]
+
+
+def parse_counts(lines):
+    # PS803 (with --target-version 3.10): the handler re-raises, so one try around the whole
+    # loop behaves the same.
+    counts = []
+    for line in lines:
+        try:
+            counts.append(int(line))
+        except ValueError as error:
+            raise ValueError(f"bad count line: {line!r}") from error
+    return counts
+
+
+def parse_counts_lenient(lines):
+    # Quiet: skipping bad lines needs a try per line.
+    counts = []
+    for line in lines:
+        try:
+            counts.append(int(line))
+        except ValueError:
+            continue
+    return counts
+
+
+def index_by_sku(items):
+    # PS806: a dict comprehension builds this.
+    by_sku = {}
+    for item in items:
+        by_sku[item.sku] = item
+    return by_sku
+
+
+def copy_pending(pending):
+    # PS805: `list(pending)` copies in C.
+    queue = []
+    for entry in pending:
+        queue.append(entry)
+    return queue
+
+
+def export_rows(rows, base_dir):
+    # PS807: the import runs on every iteration. PS808: `os.path.join(base_dir, "export")` and
+    # `math.sqrt(scale)` compute the same value every time.
+    scale = 2.0
+    written = 0
+    for row in rows:
+        folder = os.path.join(base_dir, "export")
+        factor = math.sqrt(scale)
+        import csv
+        written += len(csv.list_dialects()) + len(folder) + int(row * factor)
+    return written
+
+
+def weighted_total(weights):
+    # PS809: the index only reads `weights[i]`.
+    total = 0.0
+    for i in range(len(weights)):
+        total += weights[i] * 0.5
+    return total
+
+
+def weighted_total_fast(weights):
+    return sum(w * 0.5 for w in weights)
+
+
+def smooth(weights):
+    # PS809 stays quiet: the index also reaches the neighbour, weights[i - 1]. (The append
+    # loop itself is still PS804.)
+    out = []
+    for i in range(1, len(weights)):
+        out.append((weights[i] + weights[i - 1]) / 2)
+    return out

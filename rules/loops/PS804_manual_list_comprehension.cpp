@@ -1,0 +1,50 @@
+// PS804 manual-list-comprehension: `out = []` then `for x in y: if c: out.append(f(x))`.
+// Documentation: PS804.md beside this file.
+#include <fmt/format.h>
+
+#include "loop_helpers.hpp"
+#include "perfscan/context.hpp"
+#include "perfscan/rule.hpp"
+#include "rule_helpers.hpp"
+
+namespace perfscan {
+namespace {
+
+class ManualListComprehension final : public Rule {
+ public:
+  ManualListComprehension()
+      : Rule({"PS804", "manual-list-comprehension", Category::loops, Severity::low,
+              "A list built by a for loop of append() calls that a list comprehension could build"}) {}
+
+  [[nodiscard]] std::vector<std::string_view> node_kinds() const override {
+    return {"for_statement"};
+  }
+
+  void check(Node loop, Context& ctx) const override {
+    std::optional<loops::AppendLoop> found = loops::append_loop(ctx, loop);
+    if (!found) return;
+    auto [statement, condition, receiver, element] = *found;
+    Node target = loop.field("left");
+    // Appending the loop variable itself, unfiltered, is a copy: PS805's case.
+    if (!condition && element.is("identifier") && ctx.text(element) == ctx.text(target)) return;
+    std::string_view out = ctx.text(receiver);
+    if (!loops::bound_empty_right_before(ctx, loop, out, loops::EmptyKind::list)) return;
+    if (!loops::can_become_comprehension(ctx, loop, out, {element, condition})) return;
+    std::string clause = condition ? fmt::format(" if {}", short_text(ctx, condition, 30)) : "";
+    ctx.report(*this, statement,
+               fmt::format("`{}` is built by appending in a for loop: a list comprehension "
+                           "builds it without the per-item `append` method call",
+                           out),
+               fmt::format("`{} = [{} for {} in {}{}]`", out, short_text(ctx, element, 30),
+                           short_text(ctx, target, 20), short_text(ctx, loop.field("right"), 30),
+                           clause));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_ps804_manual_list_comprehension() {
+  return std::make_unique<ManualListComprehension>();
+}
+
+}  // namespace perfscan
