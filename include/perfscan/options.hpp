@@ -10,6 +10,12 @@
 
 namespace perfscan {
 
+// Names the configuration adds to the rules' knowledge tables (qualified names such as
+// "mylib.io.fetch"). Each rule family reads the list it knows about.
+struct KnowledgeExtensions {
+  std::vector<std::string> blocking_calls, query_methods, http_clients;
+};
+
 struct ScanOptions {
   std::vector<std::string> paths;   // files, directories, or "-" for stdin
   std::string stdin_filename;       // display path for "-"
@@ -24,6 +30,9 @@ struct ScanOptions {
   Severity min_severity = Severity::low;
 
   unsigned jobs = 0;  // 0 = one per core
+
+  std::string target_version;  // "3.10"; empty: not given
+  KnowledgeExtensions knowledge;
 };
 
 }  // namespace perfscan
