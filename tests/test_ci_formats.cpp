@@ -174,6 +174,18 @@ TEST_CASE("formats: github workflow commands") {
   CHECK(lines[0].starts_with("::warning file=app/views.py,line=3,col=5,endLine=3,endColumn=11,title=PS401::"));
   CHECK(lines[1].starts_with("::warning file=jobs.py,line=2,col=14,endLine=2,endColumn=16,title=PS101::"));
   CHECK(lines[2].starts_with("::error file=jobs.py,line=3,col=18,"));
+
+  SECTION("a hostile file name stays inside its property") {
+    dir.write("odd/a,b:50%\n::error::x.py", std::string(kConcat));
+    auto odd = run_in(dir, "odd --format github");
+    auto odd_lines = lines_of(odd.out);
+    REQUIRE(odd_lines.size() == 1);
+    CHECK(odd_lines[0].starts_with(
+        "::warning file=odd/a%2Cb%3A50%25%0A%3A%3Aerror%3A%3Ax.py,line=3,col=5,endLine=3,"
+        "endColumn=11,title=PS401::String `s` is built by concatenation inside a loop"));
+    // The suggestion follows on an escaped second line of the same command.
+    CHECK(contains(odd_lines[0], "%0Ahelp: append the pieces"));
+  }
 }
 
 TEST_CASE("formats: github escaping keeps hostile names and messages inside one command") {
