@@ -148,7 +148,7 @@ TEST_CASE("formats: sarif has every rule, the findings and repository-relative l
   CHECK(levels == std::multiset<std::string>{"error", "warning", "warning"});
 
   SECTION("paths are relative to the repository root, wherever perfscan runs") {
-    REQUIRE(std::system(("cd " + q(dir.path().string()) + " && git init -q .").c_str()) == 0);
+    git_in(dir, "init -q .");
     auto from_sub = parse_json(run_perfscan("views.py --format sarif", dir.path() / "app"));
     CHECK(from_sub["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
           "app/views.py");

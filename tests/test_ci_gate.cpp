@@ -16,15 +16,6 @@ const std::string kTwoFunctions =
     "def first(xs):\n    s = \"\"\n    for x in xs:\n        s += x\n    return s\n\n\n"
     "def second(ys):\n    t = \"\"\n    for y in ys:\n        t += y\n    return t\n";
 
-void git(const TempDir& dir, const std::string& args) {
-  std::string command = "cd " + q(dir.path().string()) +
-                        " && git -c user.name=perfscan -c user.email=perfscan@example.invalid "
-                        "-c commit.gpgsign=false " +
-                        args + " >/dev/null 2>&1";
-  INFO(command);
-  REQUIRE(std::system(command.c_str()) == 0);
-}
-
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
   for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
@@ -131,12 +122,12 @@ TEST_CASE("baseline: a file that is not a baseline is an error") {
 
 TEST_CASE("diff: only findings on lines changed since the merge base are reported") {
   TempDir dir;
-  git(dir, "init -q -b main .");
+  git_in(dir, "init -q -b main .");
   dir.write("m.py", kTwoFunctions);
   dir.write("old.py", "s = ''\nfor x in xs:\n    s += x\n");
-  git(dir, "add -A");
-  git(dir, "commit -q -m base");
-  git(dir, "checkout -q -b feature");
+  git_in(dir, "add -A");
+  git_in(dir, "commit -q -m base");
+  git_in(dir, "checkout -q -b feature");
 
   auto nothing = run_in(dir, ". --diff main --format json");
   CHECK(nothing.exit_code == 0);
@@ -145,7 +136,7 @@ TEST_CASE("diff: only findings on lines changed since the merge base are reporte
 
   SECTION("inserted lines above a finding do not bring it back; a changed flagged line does") {
     dir.write("m.py", "import os\n\n" + replace_all(kTwoFunctions, "t += y", "t += y.strip()"));
-    git(dir, "commit -q -am edit");
+    git_in(dir, "commit -q -am edit");
     CHECK(hits(parse_json(run_in(dir, ". --diff main --format json"))) ==
           std::vector<std::string>{"PS401 m.py:13:9"});
   }
@@ -161,16 +152,16 @@ TEST_CASE("diff: only findings on lines changed since the merge base are reporte
     dir.write("old.py", "s = ''\nfor x in xs:\n    s += x + 'y'\n");  // unstaged
     CHECK(hits(parse_json(run_in(dir, ". --diff main --format json"))) ==
           std::vector<std::string>{"PS401 new.py:3:5", "PS401 old.py:3:5"});
-    git(dir, "add old.py");
+    git_in(dir, "add old.py");
     CHECK(hits(parse_json(run_in(dir, "old.py --diff main --format json"))) ==
           std::vector<std::string>{"PS401 old.py:3:5"});
   }
   SECTION("the merge base, not the tip of REF, is the reference") {
-    git(dir, "checkout -q main");
+    git_in(dir, "checkout -q main");
     dir.write("main_only.py", "s = ''\nfor x in xs:\n    s += x\n");
-    git(dir, "add -A");
-    git(dir, "commit -q -m main-moves-on");
-    git(dir, "checkout -q feature");
+    git_in(dir, "add -A");
+    git_in(dir, "commit -q -m main-moves-on");
+    git_in(dir, "checkout -q feature");
     dir.write("f.py", "s = ''\nfor x in xs:\n    s += x\n");
     CHECK(hits(parse_json(run_in(dir, ". --diff main --format json"))) ==
           std::vector<std::string>{"PS401 f.py:3:5"});
