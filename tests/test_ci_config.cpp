@@ -123,7 +123,8 @@ TEST_CASE("config: every key is read into the options") {
   CHECK(config.knowledge.blocking_calls == std::vector<std::string>{"mylib.io.fetch"});
   CHECK(config.knowledge.query_methods == std::vector<std::string>{"repo.Repository.find"});
   CHECK(config.knowledge.http_clients == std::vector<std::string>{"corp.http"});
-  CHECK(config.severity == std::map<std::string, perfscan::Severity>{{"PS401", perfscan::Severity::low}});
+  CHECK(config.severity ==
+        std::map<std::string, perfscan::Severity>{{"PS401", perfscan::Severity::low}});
   REQUIRE(config.per_file_ignores.size() == 1);
   CHECK(config.per_file_ignores[0].pattern == "tests/*");
   CHECK(config.per_file_ignores[0].selectors == std::vector<std::string>{"PS1", "PS4"});
@@ -132,7 +133,8 @@ TEST_CASE("config: every key is read into the options") {
 TEST_CASE("config: mistakes are named with file, line and key") {
   CHECK(config_error("select = [\"PS4\"]\nselct = [\"PS1\"]\n") ==
         "cfg.toml:2: unknown key 'selct' (see docs/ci.md for the keys perfscan reads)");
-  CHECK(config_error("jobs = \"4\"\n") == "cfg.toml:1: key 'jobs' must be an integer, not a string");
+  CHECK(config_error("jobs = \"4\"\n") ==
+        "cfg.toml:1: key 'jobs' must be an integer, not a string");
   CHECK(config_error("jobs = 0\n") == "cfg.toml:1: key 'jobs' must be from 1 to 1024, not 0");
   CHECK(config_error("select = [\n  \"PS4\",\n  \"PS999\",\n]\n") ==
         "cfg.toml:3: key 'select' names no rule: 'PS999' (use an id like PS401, a prefix like "
@@ -143,7 +145,8 @@ TEST_CASE("config: mistakes are named with file, line and key") {
         "cfg.toml:1: key 'exclude' must be an array of strings, not a boolean");
   CHECK(config_error("fail-on = \"urgent\"\n") ==
         "cfg.toml:1: key 'fail-on' must be one of critical, high, medium, low, not 'urgent'");
-  CHECK(config_error("format = \"xml\"\n") == "cfg.toml:1: key 'format' must be one of text, json, not 'xml'");
+  CHECK(config_error("format = \"xml\"\n") ==
+        "cfg.toml:1: key 'format' must be one of text, json, not 'xml'");
   CHECK(config_error("target-version = \"2.7\"\n") ==
         "cfg.toml:1: key 'target-version' must be a Python version like \"3.10\", not '2.7'");
   CHECK(config_error("\n[severity]\nPS999 = \"high\"\n") ==
@@ -159,9 +162,11 @@ TEST_CASE("config: mistakes are named with file, line and key") {
   CHECK(config_error("extra-blocking-calls = [\"my lib.fetch\"]\n") ==
         "cfg.toml:1: key 'extra-blocking-calls' must hold dotted Python names like "
         "\"mylib.io.fetch\", not 'my lib.fetch'");
-  CHECK(config_error("select = [\"PS4\"\n") .starts_with("cfg.toml:1:"));
-  CHECK(config_error("[tool]\nperfscan = 3\n", true) == "cfg.toml:2: key 'tool.perfscan' must be a table");
-  CHECK(config_error("[tool.black]\nline-length = 99\n", true) == "cfg.toml: no [tool.perfscan] table");
+  CHECK(config_error("select = [\"PS4\"\n").starts_with("cfg.toml:1:"));
+  CHECK(config_error("[tool]\nperfscan = 3\n", true) ==
+        "cfg.toml:2: key 'tool.perfscan' must be a table");
+  CHECK(config_error("[tool.black]\nline-length = 99\n", true) ==
+        "cfg.toml: no [tool.perfscan] table");
 }
 
 TEST_CASE("config: a mistake stops the command line with exit 2") {

@@ -95,7 +95,8 @@ void check_sarif_schema(const Json& log) {
       }
       CHECK(region["endLine"].get<int>() >= region["startLine"].get<int>());
       REQUIRE(result["partialFingerprints"].is_object());
-      for (const auto& [key, value] : result["partialFingerprints"].items()) CHECK(value.is_string());
+      for (const auto& [key, value] : result["partialFingerprints"].items())
+        CHECK(value.is_string());
     }
   }
 }
@@ -127,7 +128,8 @@ TEST_CASE("formats: sarif has every rule, the findings and repository-relative l
   const Json& rules = run["tool"]["driver"]["rules"];
   Json report = parse_json(run_in(dir, "--list-rules --format json"));
   CHECK(rules.size() == report.size());
-  const Json& ps401 = *std::find_if(rules.begin(), rules.end(), [](const Json& r) { return r["id"] == "PS401"; });
+  const Json& ps401 =
+      *std::find_if(rules.begin(), rules.end(), [](const Json& r) { return r["id"] == "PS401"; });
   CHECK(ps401["name"] == "string-concat-in-loop");
   CHECK(ps401["defaultConfiguration"]["level"] == "warning");
   CHECK(ps401["properties"]["tags"] == Json::array({"performance", "string-concat"}));
@@ -140,7 +142,8 @@ TEST_CASE("formats: sarif has every rule, the findings and repository-relative l
   CHECK(first["level"] == "warning");
   const Json& location = first["locations"][0]["physicalLocation"];
   CHECK(location["artifactLocation"] == Json{{"uri", "app/views.py"}, {"uriBaseId", "%SRCROOT%"}});
-  CHECK(location["region"] == Json{{"startLine", 3}, {"startColumn", 5}, {"endLine", 3}, {"endColumn", 11}});
+  CHECK(location["region"] ==
+        Json{{"startLine", 3}, {"startColumn", 5}, {"endLine", 3}, {"endColumn", 11}});
   CHECK(first["partialFingerprints"]["perfscan/v1"].get<std::string>().size() == 16);
   // critical/high -> error, medium -> warning.
   std::multiset<std::string> levels;
@@ -150,8 +153,8 @@ TEST_CASE("formats: sarif has every rule, the findings and repository-relative l
   SECTION("paths are relative to the repository root, wherever perfscan runs") {
     git_in(dir, "init -q .");
     auto from_sub = parse_json(run_perfscan("views.py --format sarif", dir.path() / "app"));
-    CHECK(from_sub["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
-          "app/views.py");
+    CHECK(from_sub["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+                  ["uri"] == "app/views.py");
   }
 }
 
@@ -160,8 +163,9 @@ TEST_CASE("formats: sarif percent-encodes file names into URIs") {
   dir.write("a b#1%.py", std::string(kConcat));
   Json log = parse_json(run_in(dir, ". --format sarif"));
   check_sarif_schema(log);
-  CHECK(log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
-        "a%20b%231%25.py");
+  CHECK(
+      log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
+      "a%20b%231%25.py");
 }
 
 TEST_CASE("formats: github workflow commands") {
@@ -171,8 +175,10 @@ TEST_CASE("formats: github workflow commands") {
   CHECK(result.exit_code == 1);
   auto lines = lines_of(result.out);
   REQUIRE(lines.size() == 3);
-  CHECK(lines[0].starts_with("::warning file=app/views.py,line=3,col=5,endLine=3,endColumn=11,title=PS401::"));
-  CHECK(lines[1].starts_with("::warning file=jobs.py,line=2,col=14,endLine=2,endColumn=16,title=PS101::"));
+  CHECK(lines[0].starts_with(
+      "::warning file=app/views.py,line=3,col=5,endLine=3,endColumn=11,title=PS401::"));
+  CHECK(lines[1].starts_with(
+      "::warning file=jobs.py,line=2,col=14,endLine=2,endColumn=16,title=PS101::"));
   CHECK(lines[2].starts_with("::error file=jobs.py,line=3,col=18,"));
 
   SECTION("a hostile file name stays inside its property") {
@@ -217,7 +223,8 @@ TEST_CASE("formats: gitlab code quality") {
   CHECK(fingerprints.size() == 3);
   CHECK(issues[0]["check_name"] == "PS401");
   CHECK(issues[0]["severity"] == "minor");
-  CHECK(issues[0]["location"] == Json{{"path", "app/views.py"}, {"lines", {{"begin", 3}, {"end", 3}}}});
+  CHECK(issues[0]["location"] ==
+        Json{{"path", "app/views.py"}, {"lines", {{"begin", 3}, {"end", 3}}}});
   CHECK(issues[2]["severity"] == "major");
 }
 
@@ -234,7 +241,8 @@ TEST_CASE("formats: junit XML parses and escapes") {
       "for case in root.iter('testcase'):\n"
       "    print(case.get('name'), [f.get('type') for f in case.findall('failure')])\n";
   dir.write("parse.py", script);
-  std::string command = "cd " + q(dir.path().string()) + " && python3 parse.py report.xml > parsed.txt 2>&1";
+  std::string command =
+      "cd " + q(dir.path().string()) + " && python3 parse.py report.xml > parsed.txt 2>&1";
   REQUIRE(std::system(command.c_str()) == 0);
   CHECK(read_file(dir.path() / "parsed.txt") ==
         "testsuites 2 3\napp/views.py ['PS401']\njobs.py ['PS101', 'PS101']\n");
@@ -246,10 +254,11 @@ TEST_CASE("formats: junit XML parses and escapes") {
     std::ostringstream out;
     perfscan::write_junit(report, out);
     dir.write("hostile.xml", out.str());
-    std::string hostile = "cd " + q(dir.path().string()) +
-                          " && python3 -c \"import xml.etree.ElementTree as E; r = E.parse('hostile.xml')"
-                          ".getroot(); c = next(r.iter('testcase')); print(c.get('name')); "
-                          "print(repr(c.find('failure').get('message')))\" > h.txt";
+    std::string hostile =
+        "cd " + q(dir.path().string()) +
+        " && python3 -c \"import xml.etree.ElementTree as E; r = E.parse('hostile.xml')"
+        ".getroot(); c = next(r.iter('testcase')); print(c.get('name')); "
+        "print(repr(c.find('failure').get('message')))\" > h.txt";
     REQUIRE(std::system(hostile.c_str()) == 0);
     CHECK(read_file(dir.path() / "h.txt") ==
           "a&b<c>\"d\"\xEF\xBF\xBD.py\n'3:5: 100% slow,\\r\\n::error file=evil.py::injected & "
@@ -264,7 +273,8 @@ TEST_CASE("formats: json-lines is one finding object per line") {
   auto lines = lines_of(result.out);
   REQUIRE(lines.size() == 3);
   Json full = parse_json(run_in(dir, ". --format json"));
-  for (std::size_t i = 0; i < lines.size(); ++i) CHECK(Json::parse(lines[i]) == full["findings"][i]);
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    CHECK(Json::parse(lines[i]) == full["findings"][i]);
 }
 
 TEST_CASE("formats: grouped text") {

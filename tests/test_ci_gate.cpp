@@ -57,8 +57,10 @@ TEST_CASE("baseline: recorded findings are hidden, new ones fail the build") {
     auto elsewhere = run_perfscan("../m.py --baseline ../perfscan-baseline.json --format json",
                                   dir.path() / "sub");
     CHECK(hits(parse_json(elsewhere)).empty());
-    CHECK(hits(parse_json(run_in(dir, "./m.py --baseline perfscan-baseline.json --format json"))).empty());
-    CHECK(hits(parse_json(run_in(dir, ". --baseline perfscan-baseline.json --format json"))).empty());
+    CHECK(hits(parse_json(run_in(dir, "./m.py --baseline perfscan-baseline.json --format json")))
+              .empty());
+    CHECK(
+        hits(parse_json(run_in(dir, ". --baseline perfscan-baseline.json --format json"))).empty());
   }
   SECTION("changing the flagged line makes its finding reappear; fixing one counts it") {
     dir.write("m.py", replace_all(replace_all(kTwoFunctions, "t += y", "t += y.upper()"),
@@ -114,7 +116,8 @@ TEST_CASE("baseline: a file that is not a baseline is an error") {
   CHECK(bad.err == "perfscan: bad.json: not a perfscan baseline: no \"perfscan_baseline\": 1\n");
   auto missing = run_in(dir, "a.py --baseline none.json");
   CHECK(missing.exit_code == 2);
-  CHECK(missing.err == "perfscan: none.json: cannot read the baseline: No such file or directory\n");
+  CHECK(missing.err ==
+        "perfscan: none.json: cannot read the baseline: No such file or directory\n");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -148,7 +151,7 @@ TEST_CASE("diff: only findings on lines changed since the merge base are reporte
           std::vector<std::string>{"PS401 m.py:11:9"});
   }
   SECTION("staged, unstaged and untracked work counts") {
-    dir.write("new.py", "s = ''\nfor x in xs:\n    s += x\n");         // untracked
+    dir.write("new.py", "s = ''\nfor x in xs:\n    s += x\n");        // untracked
     dir.write("old.py", "s = ''\nfor x in xs:\n    s += x + 'y'\n");  // unstaged
     CHECK(hits(parse_json(run_in(dir, ". --diff main --format json"))) ==
           std::vector<std::string>{"PS401 new.py:3:5", "PS401 old.py:3:5"});

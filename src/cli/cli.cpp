@@ -272,15 +272,15 @@ int exit_code_for(const Report& report, const CliOptions& o) {
 void note_gate(const CliOptions& o, const std::optional<BaselineOutcome>& baseline, int off_diff) {
   if (o.quiet) return;
   if (baseline) {
-    std::cerr << fmt::format("perfscan: baseline {}: {} finding{} hidden, {} baseline entr{} no longer "
-                             "occur{}\n",
-                             o.baseline, baseline->hidden, baseline->hidden == 1 ? "" : "s",
-                             baseline->fixed, baseline->fixed == 1 ? "y" : "ies",
-                             baseline->fixed == 1 ? "s" : "");
+    std::cerr << fmt::format(
+        "perfscan: baseline {}: {} finding{} hidden, {} baseline entr{} no longer "
+        "occur{}\n",
+        o.baseline, baseline->hidden, baseline->hidden == 1 ? "" : "s", baseline->fixed,
+        baseline->fixed == 1 ? "y" : "ies", baseline->fixed == 1 ? "s" : "");
   }
   if (!o.diff_ref.empty()) {
-    std::cerr << fmt::format("perfscan: --diff {}: {} finding{} on unchanged lines hidden\n", o.diff_ref,
-                             off_diff, off_diff == 1 ? "" : "s");
+    std::cerr << fmt::format("perfscan: --diff {}: {} finding{} on unchanged lines hidden\n",
+                             o.diff_ref, off_diff, off_diff == 1 ? "" : "s");
   }
 }
 

@@ -1,14 +1,15 @@
 #include "config/config.hpp"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <fstream>
 #include <functional>
 #include <regex>
 #include <sstream>
-#include <toml++/toml.h>
 
+#include "gate/paths.hpp"
 #include "perfscan/engine.hpp"
 #include "perfscan/rule.hpp"
 
@@ -31,23 +32,32 @@ class KeyReader {
 
   static std::string_view type_name(const toml::node& node) {
     switch (node.type()) {
-      case toml::node_type::table: return "a table";
-      case toml::node_type::array: return "an array";
-      case toml::node_type::string: return "a string";
-      case toml::node_type::integer: return "an integer";
-      case toml::node_type::floating_point: return "a float";
-      case toml::node_type::boolean: return "a boolean";
+      case toml::node_type::table:
+        return "a table";
+      case toml::node_type::array:
+        return "an array";
+      case toml::node_type::string:
+        return "a string";
+      case toml::node_type::integer:
+        return "an integer";
+      case toml::node_type::floating_point:
+        return "a float";
+      case toml::node_type::boolean:
+        return "a boolean";
       case toml::node_type::date:
       case toml::node_type::time:
-      case toml::node_type::date_time: return "a date or time";
-      case toml::node_type::none: break;
+      case toml::node_type::date_time:
+        return "a date or time";
+      case toml::node_type::none:
+        break;
     }
     return "nothing";
   }
 
   std::string string(const toml::node& node, std::string_view key) const {
     const auto* value = node.as_string();
-    if (value == nullptr) fail(node.source(), key, fmt::format("must be a string, not {}", type_name(node)));
+    if (value == nullptr)
+      fail(node.source(), key, fmt::format("must be a string, not {}", type_name(node)));
     return value->get();
   }
 
@@ -104,9 +114,11 @@ class KeyReader {
 
   unsigned jobs(const toml::node& node, std::string_view key) const {
     const auto* value = node.as_integer();
-    if (value == nullptr) fail(node.source(), key, fmt::format("must be an integer, not {}", type_name(node)));
+    if (value == nullptr)
+      fail(node.source(), key, fmt::format("must be an integer, not {}", type_name(node)));
     std::int64_t jobs = value->get();
-    if (jobs < 1 || jobs > 1024) fail(node.source(), key, fmt::format("must be from 1 to 1024, not {}", jobs));
+    if (jobs < 1 || jobs > 1024)
+      fail(node.source(), key, fmt::format("must be from 1 to 1024, not {}", jobs));
     return static_cast<unsigned>(jobs);
   }
 
@@ -114,7 +126,8 @@ class KeyReader {
     static const std::regex kVersion(R"(3\.[0-9]{1,2})");
     std::string text = string(node, key);
     if (!std::regex_match(text, kVersion)) {
-      fail(node.source(), key, fmt::format("must be a Python version like \"3.10\", not '{}'", text));
+      fail(node.source(), key,
+           fmt::format("must be a Python version like \"3.10\", not '{}'", text));
     }
     return text;
   }
@@ -135,8 +148,9 @@ class KeyReader {
     for (std::size_t i = 0; i < out.size(); ++i) {
       if (!std::regex_match(out[i], kDotted)) {
         const toml::node* item = node.is_array() ? node.as_array()->get(i) : &node;
-        fail(item->source(), key,
-             fmt::format("must hold dotted Python names like \"mylib.io.fetch\", not '{}'", out[i]));
+        fail(
+            item->source(), key,
+            fmt::format("must hold dotted Python names like \"mylib.io.fetch\", not '{}'", out[i]));
       }
     }
     return out;
@@ -144,14 +158,16 @@ class KeyReader {
 
   const toml::table& table(const toml::node& node, std::string_view key) const {
     const auto* table = node.as_table();
-    if (table == nullptr) fail(node.source(), key, fmt::format("must be a table, not {}", type_name(node)));
+    if (table == nullptr)
+      fail(node.source(), key, fmt::format("must be a table, not {}", type_name(node)));
     return *table;
   }
 
   void per_file_ignores(const toml::node& node, std::string_view key, FileConfig& config) const {
     for (const auto& [pattern, rules] : table(node, key)) {
       std::string name = fmt::format("{}.\"{}\"", key, pattern.str());
-      config.per_file_ignores.push_back(PerFileIgnore{std::string(pattern.str()), selectors(rules, name)});
+      config.per_file_ignores.push_back(
+          PerFileIgnore{std::string(pattern.str()), selectors(rules, name)});
     }
   }
 
@@ -164,9 +180,10 @@ class KeyReader {
         if (found == nullptr && candidate->info().name == rule.str()) found = candidate.get();
       }
       if (found == nullptr) {
-        throw ConfigError(fmt::format("{}:{}: key '{}' names no rule: use a rule id like PS401 "
-                                      "or a rule name (see --list-rules)",
-                                      path_, rule.source().begin.line, name));
+        throw ConfigError(
+            fmt::format("{}:{}: key '{}' names no rule: use a rule id like PS401 "
+                        "or a rule name (see --list-rules)",
+                        path_, rule.source().begin.line, name));
       }
       config.severity[std::string(found->info().id)] = severity(level, name);
     }
@@ -175,30 +192,52 @@ class KeyReader {
   void read(const toml::table& table, FileConfig& config) const {
     using Handler = std::function<void(const toml::node&, std::string_view)>;
     const std::vector<std::pair<std::string_view, Handler>> handlers = {
-        {"select", [&](const toml::node& n, std::string_view k) { config.select = selectors(n, k); }},
-        {"ignore", [&](const toml::node& n, std::string_view k) { config.ignore = selectors(n, k); }},
-        {"extend-select", [&](const toml::node& n, std::string_view k) { config.extend_select = selectors(n, k); }},
-        {"extend-ignore", [&](const toml::node& n, std::string_view k) { config.extend_ignore = selectors(n, k); }},
-        {"exclude", [&](const toml::node& n, std::string_view k) { config.exclude = strings(n, k); }},
-        {"extend-exclude", [&](const toml::node& n, std::string_view k) { config.extend_exclude = strings(n, k); }},
-        {"per-file-ignores", [&](const toml::node& n, std::string_view k) { per_file_ignores(n, k, config); }},
+        {"select",
+         [&](const toml::node& n, std::string_view k) { config.select = selectors(n, k); }},
+        {"ignore",
+         [&](const toml::node& n, std::string_view k) { config.ignore = selectors(n, k); }},
+        {"extend-select",
+         [&](const toml::node& n, std::string_view k) { config.extend_select = selectors(n, k); }},
+        {"extend-ignore",
+         [&](const toml::node& n, std::string_view k) { config.extend_ignore = selectors(n, k); }},
+        {"exclude",
+         [&](const toml::node& n, std::string_view k) { config.exclude = strings(n, k); }},
+        {"extend-exclude",
+         [&](const toml::node& n, std::string_view k) { config.extend_exclude = strings(n, k); }},
+        {"per-file-ignores",
+         [&](const toml::node& n, std::string_view k) { per_file_ignores(n, k, config); }},
         {"severity", [&](const toml::node& n, std::string_view k) { severities(n, k, config); }},
-        {"fail-on", [&](const toml::node& n, std::string_view k) { config.fail_on = severity(n, k); }},
-        {"min-severity", [&](const toml::node& n, std::string_view k) { config.min_severity = severity(n, k); }},
-        {"target-version", [&](const toml::node& n, std::string_view k) { config.target_version = target_version(n, k); }},
+        {"fail-on",
+         [&](const toml::node& n, std::string_view k) { config.fail_on = severity(n, k); }},
+        {"min-severity",
+         [&](const toml::node& n, std::string_view k) { config.min_severity = severity(n, k); }},
+        {"target-version",
+         [&](const toml::node& n, std::string_view k) {
+           config.target_version = target_version(n, k);
+         }},
         {"format", [&](const toml::node& n, std::string_view k) { config.format = format(n, k); }},
         {"jobs", [&](const toml::node& n, std::string_view k) { config.jobs = jobs(n, k); }},
-        {"extra-blocking-calls", [&](const toml::node& n, std::string_view k) { config.knowledge.blocking_calls = qualified_names(n, k); }},
-        {"extra-query-methods", [&](const toml::node& n, std::string_view k) { config.knowledge.query_methods = qualified_names(n, k); }},
-        {"extra-http-clients", [&](const toml::node& n, std::string_view k) { config.knowledge.http_clients = qualified_names(n, k); }},
+        {"extra-blocking-calls",
+         [&](const toml::node& n, std::string_view k) {
+           config.knowledge.blocking_calls = qualified_names(n, k);
+         }},
+        {"extra-query-methods",
+         [&](const toml::node& n, std::string_view k) {
+           config.knowledge.query_methods = qualified_names(n, k);
+         }},
+        {"extra-http-clients",
+         [&](const toml::node& n, std::string_view k) {
+           config.knowledge.http_clients = qualified_names(n, k);
+         }},
     };
     for (const auto& [key, node] : table) {
       auto handler = std::find_if(handlers.begin(), handlers.end(),
                                   [&](const auto& entry) { return entry.first == key.str(); });
       if (handler == handlers.end()) {
-        throw ConfigError(fmt::format("{}:{}: unknown key '{}' (see docs/ci.md for the keys "
-                                      "perfscan reads)",
-                                      path_, key.source().begin.line, key.str()));
+        throw ConfigError(
+            fmt::format("{}:{}: unknown key '{}' (see docs/ci.md for the keys "
+                        "perfscan reads)",
+                        path_, key.source().begin.line, key.str()));
       }
       handler->second(node, key.str());
     }
@@ -241,14 +280,7 @@ bool has_perfscan_table(const fs::path& pyproject) {
 }
 
 // Paths under the working folder are shown relative to it, as the user would type them.
-std::string shown(const fs::path& file) {
-  std::error_code error;
-  fs::path cwd = fs::current_path(error);
-  fs::path absolute = fs::absolute(file, error).lexically_normal();
-  fs::path relative = absolute.lexically_relative(cwd);
-  if (!error && !relative.empty() && *relative.begin() != "..") return relative.string();
-  return absolute.string();
-}
+std::string shown(const fs::path& file) { return path_relative_to(file.string(), "."); }
 
 }  // namespace
 
@@ -297,7 +329,7 @@ FileConfig load_config(const fs::path& file, const std::vector<std::string>& for
     throw ConfigError(fmt::format("{}: cannot read the configuration file", shown_path));
   }
   FileConfig config = parse_config(text, shown_path, file.filename() == "pyproject.toml", formats);
-  config.dir = fs::absolute(file, error).lexically_normal().parent_path();
+  config.dir = normal_absolute(file).parent_path();
   return config;
 }
 

@@ -1,12 +1,11 @@
 #include "gate/baseline.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
-
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -39,7 +38,8 @@ std::string entry_text(const Json& entry, const char* key, const fs::path& file)
 
 // True when `path` (relative to the baseline folder, or absolute) lies under one of the
 // scanned paths: only those entries can tell whether their finding still occurs.
-bool under_scanned(const std::string& path, const fs::path& dir, const std::vector<fs::path>& roots) {
+bool under_scanned(const std::string& path, const fs::path& dir,
+                   const std::vector<fs::path>& roots) {
   fs::path absolute = normal_absolute(fs::path(path).is_absolute() ? fs::path(path) : dir / path);
   for (const fs::path& root : roots) {
     fs::path relative = absolute.lexically_relative(root);
@@ -74,7 +74,8 @@ Baseline read_baseline(const fs::path& file) {
     not_a_baseline(file, "no \"perfscan_baseline\": 1");
   }
   auto findings = document.find("findings");
-  if (findings == document.end() || !findings->is_array()) not_a_baseline(file, "no \"findings\" list");
+  if (findings == document.end() || !findings->is_array())
+    not_a_baseline(file, "no \"findings\" list");
   Baseline baseline;
   baseline.dir = folder_of(file);
   for (const Json& entry : *findings) {
@@ -111,7 +112,8 @@ void write_baseline(const fs::path& file, const std::vector<Finding>& findings) 
   }
   try {
     write_all(fd, text);
-    if (::fsync(fd) != 0) throw UsageError(std::string("cannot write the baseline: ") + std::strerror(errno));
+    if (::fsync(fd) != 0)
+      throw UsageError(std::string("cannot write the baseline: ") + std::strerror(errno));
   } catch (...) {
     ::close(fd);
     ::unlink(temporary.c_str());
@@ -142,7 +144,8 @@ BaselineOutcome apply_baseline(Report& report, const Baseline& baseline,
     if (path != "-") roots.push_back(normal_absolute(path));
   }
   for (const auto& entry : baseline.entries) {
-    if (!seen.contains(entry) && under_scanned(std::get<0>(entry), baseline.dir, roots)) ++outcome.fixed;
+    if (!seen.contains(entry) && under_scanned(std::get<0>(entry), baseline.dir, roots))
+      ++outcome.fixed;
   }
   return outcome;
 }

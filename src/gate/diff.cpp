@@ -36,7 +36,8 @@ std::unique_ptr<GitRepository> open_for_diff(const fs::path& from) {
   if (rc < 0) fail("cannot open the repository at " + from.string());
   auto repo = std::make_unique<GitRepository>(raw);
   if (git_repository_is_bare(raw) != 0) {
-    throw UsageError("--diff needs a work tree, and the repository at " + from.string() + " is bare");
+    throw UsageError("--diff needs a work tree, and the repository at " + from.string() +
+                     " is bare");
   }
   return repo;
 }
@@ -46,7 +47,8 @@ git_oid commit_id(git_repository* repo, const std::string& spec) {
   if (git_revparse_single(&raw, repo, spec.c_str()) < 0) fail("cannot resolve '" + spec + "'");
   ObjectPtr object(raw);
   git_object* peeled = nullptr;
-  if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) < 0) fail("'" + spec + "' is not a commit");
+  if (git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT) < 0)
+    fail("'" + spec + "' is not a commit");
   ObjectPtr commit(peeled);
   return *git_object_id(commit.get());
 }
@@ -55,7 +57,8 @@ TreePtr merge_base_tree(git_repository* repo, const std::string& ref) {
   git_oid theirs = commit_id(repo, ref);
   git_oid head = commit_id(repo, "HEAD");
   git_oid base;
-  if (git_merge_base(&base, repo, &theirs, &head) < 0) fail("no merge base between '" + ref + "' and HEAD");
+  if (git_merge_base(&base, repo, &theirs, &head) < 0)
+    fail("no merge base between '" + ref + "' and HEAD");
   git_commit* raw_commit = nullptr;
   if (git_commit_lookup(&raw_commit, repo, &base) < 0) fail("cannot read the merge base");
   CommitPtr commit(raw_commit);

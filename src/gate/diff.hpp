@@ -15,7 +15,7 @@
 namespace perfscan {
 
 struct ChangedLines {
-  std::filesystem::path workdir;                              // the repository's work tree
+  std::filesystem::path workdir;                           // the repository's work tree
   std::map<std::string, std::set<std::uint32_t>> by_path;  // work-tree-relative path -> lines
 };
 

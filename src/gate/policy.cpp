@@ -17,7 +17,8 @@ bool glob_matches(const std::string& pattern, const std::string& relative) {
          ::fnmatch(pattern.c_str(), name.c_str(), 0) == 0;
 }
 
-bool ignored_here(const Finding& finding, const std::string& relative, const FindingPolicy& policy) {
+bool ignored_here(const Finding& finding, const std::string& relative,
+                  const FindingPolicy& policy) {
   return std::any_of(policy.per_file_ignores.begin(), policy.per_file_ignores.end(),
                      [&](const PathRuleIgnore& ignore) {
                        return ignore.rules.contains(finding.rule_id) &&
@@ -41,7 +42,8 @@ void apply_policy(Report& report, const FindingPolicy& policy) {
 }
 
 void drop_below(Report& report, Severity floor) {
-  std::erase_if(report.findings, [&](const Finding& finding) { return !at_least(finding.severity, floor); });
+  std::erase_if(report.findings,
+                [&](const Finding& finding) { return !at_least(finding.severity, floor); });
 }
 
 }  // namespace perfscan

@@ -16,10 +16,12 @@ void write_sarif(const Report& report, std::ostream& out, const std::filesystem:
 
 // GitHub Actions workflow commands (`::error file=…,line=…::message`), one per finding and
 // error, paths relative to `source_root` so annotations land on the pull request's files.
-void write_github(const Report& report, std::ostream& out, const std::filesystem::path& source_root);
+void write_github(const Report& report, std::ostream& out,
+                  const std::filesystem::path& source_root);
 
 // GitLab Code Quality report (a JSON array of issues), paths relative to `source_root`.
-void write_gitlab(const Report& report, std::ostream& out, const std::filesystem::path& source_root);
+void write_gitlab(const Report& report, std::ostream& out,
+                  const std::filesystem::path& source_root);
 
 // JUnit XML: one testcase per file with findings (a failure per finding) or errors.
 void write_junit(const Report& report, std::ostream& out);

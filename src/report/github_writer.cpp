@@ -13,9 +13,12 @@ namespace {
 std::string_view command_for(Severity severity) {
   switch (severity) {
     case Severity::critical:
-    case Severity::high: return "error";
-    case Severity::medium: return "warning";
-    case Severity::low: return "notice";
+    case Severity::high:
+      return "error";
+    case Severity::medium:
+      return "warning";
+    case Severity::low:
+      return "notice";
   }
   return "warning";
 }
@@ -25,10 +28,17 @@ std::string escape_data(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '%': out += "%25"; break;
-      case '\r': out += "%0D"; break;
-      case '\n': out += "%0A"; break;
-      default: out += c;
+      case '%':
+        out += "%25";
+        break;
+      case '\r':
+        out += "%0D";
+        break;
+      case '\n':
+        out += "%0A";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -39,9 +49,14 @@ std::string escape_property(std::string_view text) {
   std::string out;
   for (char c : escape_data(text)) {
     switch (c) {
-      case ':': out += "%3A"; break;
-      case ',': out += "%2C"; break;
-      default: out += c;
+      case ':':
+        out += "%3A";
+        break;
+      case ',':
+        out += "%2C";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -49,8 +64,9 @@ std::string escape_property(std::string_view text) {
 
 void write_finding(const Finding& finding, std::ostream& out, const std::filesystem::path& root) {
   std::string message = message_with_help(finding);
-  out << "::" << command_for(finding.severity) << " file=" << escape_property(ci_path(finding, root))
-      << ",line=" << finding.span.line << ",col=" << finding.span.column
+  out << "::" << command_for(finding.severity)
+      << " file=" << escape_property(ci_path(finding, root)) << ",line=" << finding.span.line
+      << ",col=" << finding.span.column
       << ",endLine=" << std::max(finding.span.end_line, finding.span.line)
       << ",endColumn=" << finding.span.end_column << ",title=" << escape_property(finding.rule_id)
       << "::" << escape_data(message) << '\n';
@@ -63,7 +79,8 @@ void write_github(const Report& report, std::ostream& out, const std::filesystem
   for (const FileError& error : report.errors) {
     Finding where;
     where.path = error.path;
-    out << "::" << (error.analysed ? "warning" : "error") << " file=" << escape_property(ci_path(where, root))
+    out << "::" << (error.analysed ? "warning" : "error")
+        << " file=" << escape_property(ci_path(where, root))
         << ",title=perfscan::" << escape_data(error.message) << '\n';
   }
 }

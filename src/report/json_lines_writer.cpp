@@ -8,7 +8,8 @@ namespace perfscan {
 
 void write_json_lines(const Report& report, std::ostream& out) {
   for (const Finding& finding : report.findings) {
-    out << finding_to_json(finding).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+    out << finding_to_json(finding).dump(-1, ' ', false,
+                                         nlohmann::ordered_json::error_handler_t::replace)
         << '\n';
   }
 }

@@ -26,15 +26,32 @@ std::string xml_escape(std::string_view raw, bool attribute) {
     std::string_view bytes(text.data() + pos, ch.length);
     pos += ch.length;
     switch (ch.code_point) {
-      case '&': out += "&amp;"; continue;
-      case '<': out += "&lt;"; continue;
-      case '>': out += "&gt;"; continue;
-      case '"': out += attribute ? "&quot;" : "\""; continue;
-      case '\'': out += attribute ? "&apos;" : "'"; continue;
-      case '\t': out += attribute ? "&#9;" : "\t"; continue;
-      case '\n': out += attribute ? "&#10;" : "\n"; continue;
-      case '\r': out += "&#13;"; continue;
-      default: break;
+      case '&':
+        out += "&amp;";
+        continue;
+      case '<':
+        out += "&lt;";
+        continue;
+      case '>':
+        out += "&gt;";
+        continue;
+      case '"':
+        out += attribute ? "&quot;" : "\"";
+        continue;
+      case '\'':
+        out += attribute ? "&apos;" : "'";
+        continue;
+      case '\t':
+        out += attribute ? "&#9;" : "\t";
+        continue;
+      case '\n':
+        out += attribute ? "&#10;" : "\n";
+        continue;
+      case '\r':
+        out += "&#13;";
+        continue;
+      default:
+        break;
     }
     bool allowed = ch.code_point >= 0x20 && ch.code_point != 0xFFFE && ch.code_point != 0xFFFF;
     out += allowed ? bytes : std::string_view("\xEF\xBF\xBD");
@@ -50,15 +67,17 @@ struct FileCase {
 };
 
 void write_case(const std::string& path, const FileCase& file, std::ostream& out) {
-  out << fmt::format("    <testcase name=\"{}\" classname=\"perfscan\" file=\"{}\">\n", attr(path), attr(path));
+  out << fmt::format("    <testcase name=\"{}\" classname=\"perfscan\" file=\"{}\">\n", attr(path),
+                     attr(path));
   for (const Finding* finding : file.findings) {
-    std::string body = fmt::format("{}:{}:{}: {} [{}] {}", finding->path, finding->span.line,
-                                   finding->span.column, finding->rule_id,
-                                   severity_name(finding->severity), finding->message);
+    std::string body =
+        fmt::format("{}:{}:{}: {} [{}] {}", finding->path, finding->span.line, finding->span.column,
+                    finding->rule_id, severity_name(finding->severity), finding->message);
     if (!finding->suggestion.empty()) body += "\n" + finding->suggestion;
-    out << fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n", attr(finding->rule_id),
-                       attr(fmt::format("{}:{}: {}", finding->span.line, finding->span.column, finding->message)),
-                       xml_escape(body, false));
+    out << fmt::format(
+        "      <failure type=\"{}\" message=\"{}\">{}</failure>\n", attr(finding->rule_id),
+        attr(fmt::format("{}:{}: {}", finding->span.line, finding->span.column, finding->message)),
+        xml_escape(body, false));
   }
   for (const FileError* error : file.errors) {
     out << fmt::format("      <error type=\"scan-error\" message=\"{}\"/>\n", attr(error->message));
@@ -76,10 +95,13 @@ void write_junit(const Report& report, std::ostream& out) {
   auto failures = report.findings.size();
   auto errors = report.errors.size();
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << fmt::format("<testsuites name=\"perfscan\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3f}\">\n",
-                     tests, failures, errors, report.stats.seconds);
-  out << fmt::format("  <testsuite name=\"perfscan\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3f}\">\n",
-                     tests, failures, errors, report.stats.seconds);
+  out << fmt::format(
+      "<testsuites name=\"perfscan\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3f}\">\n",
+      tests, failures, errors, report.stats.seconds);
+  out << fmt::format(
+      "  <testsuite name=\"perfscan\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
+      "time=\"{:.3f}\">\n",
+      tests, failures, errors, report.stats.seconds);
   for (const auto& [path, file] : files) write_case(path, file, out);
   if (files.empty()) {
     out << fmt::format("    <testcase name=\"{} files scanned\" classname=\"perfscan\"/>\n",

@@ -25,9 +25,12 @@ constexpr std::string_view kSourceRoot = "%SRCROOT%";
 std::string_view sarif_level(Severity severity) {
   switch (severity) {
     case Severity::critical:
-    case Severity::high: return "error";
-    case Severity::medium: return "warning";
-    case Severity::low: return "note";
+    case Severity::high:
+      return "error";
+    case Severity::medium:
+      return "warning";
+    case Severity::low:
+      return "note";
   }
   return "warning";
 }
@@ -47,7 +50,8 @@ std::string uri_path(std::string_view path) {
 }
 
 Json artifact_location(const std::string& relative) {
-  if (!relative.empty() && relative.front() == '/') return Json{{"uri", "file://" + uri_path(relative)}};
+  if (!relative.empty() && relative.front() == '/')
+    return Json{{"uri", "file://" + uri_path(relative)}};
   return Json{{"uri", uri_path(relative)}, {"uriBaseId", kSourceRoot}};
 }
 
@@ -60,8 +64,9 @@ Json rule_json(const RuleInfo& info) {
   rule["name"] = info.name;
   rule["shortDescription"] = Json{{"text", info.summary}};
   rule["fullDescription"] = Json{{"text", description}};
-  rule["help"] = Json{{"text", fmt::format("{} Run `perfscan --explain {}` for details.", info.summary, info.id)},
-                      {"markdown", doc}};
+  rule["help"] = Json{
+      {"text", fmt::format("{}. Run `perfscan --explain {}` for details.", info.summary, info.id)},
+      {"markdown", doc}};
   rule["defaultConfiguration"] = Json{{"level", sarif_level(info.severity)}};
   rule["properties"] = Json{{"tags", Json::array({"performance", category_id(info.category)})},
                             {"severity", severity_name(info.severity)}};
@@ -76,7 +81,10 @@ Json region_json(const Span& span) {
   std::uint32_t end_column = span.end_column;
   if (end_line == line) end_column = std::max(end_column, column);
   end_column = std::max<std::uint32_t>(end_column, 1);
-  return Json{{"startLine", line}, {"startColumn", column}, {"endLine", end_line}, {"endColumn", end_column}};
+  return Json{{"startLine", line},
+              {"startColumn", column},
+              {"endLine", end_line},
+              {"endColumn", end_column}};
 }
 
 Json result_json(const Finding& finding, const std::filesystem::path& root,
@@ -90,9 +98,9 @@ Json result_json(const Finding& finding, const std::filesystem::path& root,
   }
   result["level"] = sarif_level(finding.severity);
   result["message"] = Json{{"text", text}};
-  result["locations"] = Json::array({Json{{"physicalLocation",
-                                           Json{{"artifactLocation", artifact_location(relative)},
-                                                {"region", region_json(finding.span)}}}}});
+  result["locations"] =
+      Json::array({Json{{"physicalLocation", Json{{"artifactLocation", artifact_location(relative)},
+                                                  {"region", region_json(finding.span)}}}}});
   result["partialFingerprints"] = Json{{"perfscan/v1", located_fingerprint(relative, finding)}};
   result["properties"] = Json{{"severity", severity_name(finding.severity)},
                               {"category", category_id(finding.category)}};
@@ -106,19 +114,20 @@ Json invocation_json(const Report& report, const std::filesystem::path& root) {
   for (const FileError& error : report.errors) {
     Finding where;
     where.path = error.path;
-    notifications.push_back(
-        Json{{"level", error.analysed ? "warning" : "error"},
-             {"message", Json{{"text", error.message}}},
-             {"locations", Json::array({Json{{"physicalLocation",
-                                              Json{{"artifactLocation",
-                                                    artifact_location(ci_path(where, root))}}}}})}});
+    notifications.push_back(Json{
+        {"level", error.analysed ? "warning" : "error"},
+        {"message", Json{{"text", error.message}}},
+        {"locations", Json::array({Json{{"physicalLocation",
+                                         Json{{"artifactLocation",
+                                               artifact_location(ci_path(where, root))}}}}})}});
   }
   return Json{{"executionSuccessful", true}, {"toolExecutionNotifications", notifications}};
 }
 
 }  // namespace
 
-void write_sarif(const Report& report, std::ostream& out, const std::filesystem::path& source_root) {
+void write_sarif(const Report& report, std::ostream& out,
+                 const std::filesystem::path& source_root) {
   Json rules = Json::array();
   std::map<std::string, std::size_t> rule_index;
   for (const auto& rule : all_rules()) {
@@ -126,7 +135,8 @@ void write_sarif(const Report& report, std::ostream& out, const std::filesystem:
     rules.push_back(rule_json(rule->info()));
   }
   Json results = Json::array();
-  for (const Finding& finding : report.findings) results.push_back(result_json(finding, source_root, rule_index));
+  for (const Finding& finding : report.findings)
+    results.push_back(result_json(finding, source_root, rule_index));
 
   Json driver = Json{{"name", "perfscan"},
                      {"version", report.tool_version},
@@ -134,12 +144,14 @@ void write_sarif(const Report& report, std::ostream& out, const std::filesystem:
                      {"rules", std::move(rules)}};
   Json run = Json::object();
   run["tool"] = Json{{"driver", std::move(driver)}};
-  run["originalUriBaseIds"] =
-      Json{{kSourceRoot, Json{{"uri", "file://" + uri_path(normal_absolute(source_root).generic_string()) + "/"}}}};
+  run["originalUriBaseIds"] = Json{
+      {kSourceRoot,
+       Json{{"uri", "file://" + uri_path(normal_absolute(source_root).generic_string()) + "/"}}}};
   run["columnKind"] = "unicodeCodePoints";
   run["invocations"] = Json::array({invocation_json(report, source_root)});
   run["results"] = std::move(results);
-  Json document = Json{{"$schema", kSchema}, {"version", "2.1.0"}, {"runs", Json::array({std::move(run)})}};
+  Json document =
+      Json{{"$schema", kSchema}, {"version", "2.1.0"}, {"runs", Json::array({std::move(run)})}};
   out << document.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }
 
