@@ -141,6 +141,8 @@ TEST_CASE("config: mistakes are named with file, line and key") {
         "PS4, a category, a rule name or ALL; see --list-rules)");
   CHECK(config_error("ignore = [\"PS4\", 7]\n") ==
         "cfg.toml:1: key 'ignore' must be an array of strings, but holds an integer");
+  CHECK(config_error("select = \"PS4\"\n") ==
+        "cfg.toml:1: key 'select' must be an array of strings, not a string");
   CHECK(config_error("exclude = true\n") ==
         "cfg.toml:1: key 'exclude' must be an array of strings, not a boolean");
   CHECK(config_error("fail-on = \"urgent\"\n") ==

@@ -61,14 +61,10 @@ class KeyReader {
     return value->get();
   }
 
-  // An array of strings; a lone string is accepted as a one-element list, as Ruff does not but
-  // users write it anyway (`select = "PS4"`).
+  // An array of strings. A lone string (`select = "PS4"`) is a type error like any other:
+  // guessing what was meant is how configuration silently drifts from intent.
   std::vector<std::string> strings(const toml::node& node, std::string_view key) const {
     std::vector<std::string> out;
-    if (const auto* one = node.as_string()) {
-      out.push_back(one->get());
-      return out;
-    }
     const auto* array = node.as_array();
     if (array == nullptr) {
       fail(node.source(), key, fmt::format("must be an array of strings, not {}", type_name(node)));
@@ -84,22 +80,34 @@ class KeyReader {
     return out;
   }
 
-  // Rule selectors, each checked against the registered rules now rather than at scan time,
-  // when the file and line would be lost.
-  std::vector<std::string> selectors(const toml::node& node, std::string_view key) const {
+  // An array of strings, each checked by `problem` (empty: fine); a mistake names the line of
+  // the element, which matters in arrays written one element per line.
+  template <typename Problem>
+  std::vector<std::string> checked_strings(const toml::node& node, std::string_view key,
+                                           Problem problem) const {
     std::vector<std::string> out = strings(node, key);
     for (std::size_t i = 0; i < out.size(); ++i) {
-      try {
-        (void)select_rules({out[i]}, {});
-      } catch (const UsageError&) {
-        const toml::node* item = node.is_array() ? node.as_array()->get(i) : &node;
-        fail(item->source(), key,
-             fmt::format("names no rule: '{}' (use an id like PS401, a prefix like PS4, a "
-                         "category, a rule name or ALL; see --list-rules)",
-                         out[i]));
+      if (std::string why = problem(out[i]); !why.empty()) {
+        fail(node.as_array()->get(i)->source(), key, why);
       }
     }
     return out;
+  }
+
+  // Rule selectors, checked against the registered rules now rather than at scan time, when
+  // the file and line would be lost.
+  std::vector<std::string> selectors(const toml::node& node, std::string_view key) const {
+    return checked_strings(node, key, [](const std::string& selector) -> std::string {
+      try {
+        (void)select_rules({selector}, {});
+        return {};
+      } catch (const UsageError&) {
+        return fmt::format(
+            "names no rule: '{}' (use an id like PS401, a prefix like PS4, a "
+            "category, a rule name or ALL; see --list-rules)",
+            selector);
+      }
+    });
   }
 
   Severity severity(const toml::node& node, std::string_view key) const {
@@ -144,16 +152,10 @@ class KeyReader {
   // Knowledge-table names are dotted Python names ("mylib.io.fetch").
   std::vector<std::string> qualified_names(const toml::node& node, std::string_view key) const {
     static const std::regex kDotted(R"([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*)");
-    std::vector<std::string> out = strings(node, key);
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      if (!std::regex_match(out[i], kDotted)) {
-        const toml::node* item = node.is_array() ? node.as_array()->get(i) : &node;
-        fail(
-            item->source(), key,
-            fmt::format("must hold dotted Python names like \"mylib.io.fetch\", not '{}'", out[i]));
-      }
-    }
-    return out;
+    return checked_strings(node, key, [](const std::string& name) -> std::string {
+      if (std::regex_match(name, kDotted)) return {};
+      return fmt::format("must hold dotted Python names like \"mylib.io.fetch\", not '{}'", name);
+    });
   }
 
   const toml::table& table(const toml::node& node, std::string_view key) const {
