@@ -2,6 +2,7 @@
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -29,6 +30,16 @@ inline std::string q(std::string_view word) {
 inline CommandResult run_in(const TempDir& dir, const std::string& args,
                             const std::string& stdin_text = {}) {
   return run_perfscan(args, dir.path(), stdin_text);
+}
+
+// Runs `git <args>` in `dir` with a throw-away identity (tests build real repositories).
+inline void git_in(const TempDir& dir, const std::string& args) {
+  std::string command = "cd " + q(dir.path().string()) +
+                        " && git -c user.name=perfscan -c user.email=perfscan@example.invalid "
+                        "-c commit.gpgsign=false " +
+                        args + " >/dev/null 2>&1";
+  INFO(command);
+  REQUIRE(std::system(command.c_str()) == 0);
 }
 
 inline Json parse_json(const CommandResult& result) {

@@ -23,10 +23,17 @@ struct PythonVersion {
 // nullopt so the caller can report the bad value.
 std::optional<PythonVersion> parse_python_version(std::string_view text);
 
+// Names the configuration adds to the rules' knowledge tables (qualified names such as
+// "mylib.io.fetch"). Each rule family reads the list it knows about.
+struct KnowledgeExtensions {
+  std::vector<std::string> blocking_calls, query_methods, http_clients;
+};
+
 // What rules may read about the scan beyond the source (Context::settings()). Built once per
 // scan from ScanOptions, already validated.
 struct RuleSettings {
   std::optional<PythonVersion> target_version;  // nullopt: not given
+  KnowledgeExtensions knowledge;                // configuration's extra-* lists
 };
 
 struct ScanOptions {
@@ -47,6 +54,7 @@ struct ScanOptions {
   // The oldest Python the scanned code must run on; rules whose advice depends on the
   // interpreter (PS803: exceptions are zero-cost since 3.11) read it through RuleSettings.
   std::string target_version;  // "3.10"; empty: not given
+  KnowledgeExtensions knowledge;
 };
 
 }  // namespace perfscan

@@ -39,9 +39,10 @@ bool made_in_current_function(const Context& ctx, const Binding& binding) {
   return function != nullptr && binding.node && function->node.contains(binding.node);
 }
 
-bool is_blocking_name(std::string_view qualified_name) {
+bool is_blocking_name(const Context& ctx, std::string_view qualified_name) {
   return !qualified_name.empty() &&
-         find_blocking_call(canonical_callee(qualified_name)).has_value();
+         find_blocking_call(canonical_callee(qualified_name), ctx.settings().knowledge.blocking_calls)
+             .has_value();
 }
 
 // A method called on a resource whose creation in this same function is reported already
@@ -51,11 +52,11 @@ bool resource_already_reported(const Context& ctx, Node function) {
   if (!function.is("attribute")) return false;
   Node receiver = function.field("object");
   while (receiver && receiver.is("parenthesized_expression")) receiver = receiver.named_child(0);
-  if (receiver.is("call")) return is_blocking_name(ctx.callee_name(receiver));
+  if (receiver.is("call")) return is_blocking_name(ctx, ctx.callee_name(receiver));
   if (!receiver.is("identifier")) return false;
   const Binding* binding = ctx.lookup(ctx.text(receiver));
   if (binding == nullptr || binding->value.kind != ValueKind::instance) return false;
-  return made_in_current_function(ctx, *binding) && is_blocking_name(binding->value.qualified_name);
+  return made_in_current_function(ctx, *binding) && is_blocking_name(ctx, binding->value.qualified_name);
 }
 
 // `json.load(f)` / `json.dump(obj, f)` touch a file only when `f` is a sync file object. One
@@ -239,7 +240,8 @@ std::optional<BlockingMatch> match_blocking_call(const Context& ctx, Node call) 
   std::string callee = ctx.callee_name(call);
   if (callee.empty() && function.is("attribute")) callee = member_chain_callee(ctx, function);
   if (!callee.empty()) {
-    std::optional<BlockingCall> entry = find_blocking_call(canonical_callee(callee));
+    std::optional<BlockingCall> entry =
+        find_blocking_call(canonical_callee(callee), ctx.settings().knowledge.blocking_calls);
     if (entry) {
       if (!condition_holds(ctx, call, entry->condition) ||
           resource_already_reported(ctx, function) || is_numeric_only_lookup(ctx, call, *entry) ||

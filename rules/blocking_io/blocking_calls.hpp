@@ -1,7 +1,7 @@
 // The knowledge table behind the PS3xx rules: which qualified names block the calling thread,
 // what kind of blocking they do, and what to use instead in async code. Data only: the table
-// lives in blocking_calls.cpp, and `find_blocking_call` is the one way to ask it, so names
-// from configuration (`extra-blocking-calls`) can be fed to the same lookup later.
+// lives in blocking_calls.cpp, and `find_blocking_call` is the one way to ask it, so the names
+// configuration adds (`extra-blocking-calls`, via Context::settings()) go through it too.
 #pragma once
 
 #include <cstdint>

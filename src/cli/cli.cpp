@@ -10,9 +10,16 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
+#include "config/config.hpp"
+#include "gate/baseline.hpp"
+#include "gate/diff.hpp"
+#include "gate/paths.hpp"
+#include "gate/policy.hpp"
 #include "perfscan/engine.hpp"
+#include "report/ci_writers.hpp"
 #include "report/writers.hpp"
 
 namespace perfscan {
@@ -31,15 +38,51 @@ struct CliOptions {
   bool statistics = false;
   bool list_rules = false;
   bool no_gitignore = false;
+  // The CI gate: configuration file, baseline and diff-only mode.
+  std::string config_file;
+  bool isolated = false;
+  std::vector<std::string> extend_select;
+  std::vector<std::string> extend_ignore;
+  std::string baseline;
+  std::string write_baseline;
+  std::string diff_ref;
+  FindingPolicy policy;
 };
 
+const std::vector<std::string> kFormats = {"text",   "json",  "sarif",      "github",   "gitlab",
+                                           "junit",  "json-lines", "grouped", "markdown", "html"};
+
 const std::vector<std::string> kSeverityChoices = {"critical", "high", "medium", "low"};
+
+void define_gate_options(CLI::App& app, CliOptions& o) {
+  app.add_option("--extend-select", o.extend_select, "Rules to run in addition to --select")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->type_name("RULES");
+  app.add_option("--extend-ignore", o.extend_ignore, "Rules not to run, in addition to --ignore")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->type_name("RULES");
+  app.add_option("--config", o.config_file,
+                 "Read settings from FILE (pyproject.toml, .perfscan.toml or perfscan.toml) "
+                 "instead of searching upwards from the first path")
+      ->type_name("FILE");
+  app.add_flag("--isolated", o.isolated, "Ignore configuration files");
+  app.add_option("--baseline", o.baseline, "Hide the findings recorded in FILE")->type_name("FILE");
+  app.add_option("--write-baseline", o.write_baseline,
+                 "Record the current findings in FILE and exit 0")
+      ->type_name("FILE");
+  app.add_option("--diff", o.diff_ref,
+                 "Report only findings on lines changed since the merge base of REF and HEAD, "
+                 "working tree included")
+      ->type_name("REF");
+}
 
 void define_options(CLI::App& app, CliOptions& o) {
   app.add_option("paths", o.scan.paths, "Files and directories to scan ('-' reads stdin)")
       ->type_name("PATH...");
   app.add_option("--format", o.format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "markdown", "html"}))
+      ->check(CLI::IsMember(kFormats))
       ->default_str("text");
   app.add_option("-o,--output", o.output, "Write the report to FILE instead of stdout")
       ->type_name("FILE");
@@ -87,6 +130,7 @@ void define_options(CLI::App& app, CliOptions& o) {
   app.add_flag("--list-rules", o.list_rules, "List every rule and exit");
   app.add_option("--explain", o.explain, "Print a rule's documentation and exit")
       ->type_name("RULE");
+  define_gate_options(app, o);
   app.set_version_flag("--version", std::string("perfscan ") + std::string(version()));
 }
 
@@ -137,6 +181,74 @@ int explain(const std::string& which) {
   return kExitError;
 }
 
+// The folder the scan starts from: the first path given (its folder, for a file), else ".".
+// Configuration is searched upwards from it, and --diff reads the repository holding it.
+std::filesystem::path first_folder(const CliOptions& o) {
+  for (const std::string& path : o.scan.paths) {
+    if (path == "-") continue;
+    std::error_code error;
+    std::filesystem::path absolute = normal_absolute(path);
+    return std::filesystem::is_directory(absolute, error) ? absolute : absolute.parent_path();
+  }
+  return normal_absolute(".");
+}
+
+FileConfig read_configuration(const CliOptions& o) {
+  if (o.isolated) return {};
+  if (!o.config_file.empty()) return load_config(o.config_file, kFormats);
+  std::optional<std::filesystem::path> found = find_config(first_folder(o));
+  return found ? load_config(*found, kFormats) : FileConfig{};
+}
+
+void append(std::vector<std::string>& to, const std::vector<std::string>& more) {
+  to.insert(to.end(), more.begin(), more.end());
+}
+
+// Rule ids a list of selectors stands for (already checked when the file was read).
+std::set<std::string> rule_ids(const std::vector<std::string>& selectors) {
+  std::set<std::string> ids;
+  for (const Rule* rule : select_rules(selectors, {})) ids.emplace(rule->info().id);
+  return ids;
+}
+
+// The configuration fills in what the command line did not say; list options named on the
+// command line replace the file's list, the extend-* lists add to whatever was chosen.
+void apply_configuration(const CLI::App& app, const FileConfig& config, CliOptions& o) {
+  auto given = [&](const char* option) { return app.count(option) > 0; };
+  if (!given("--select") && config.select) o.scan.select = *config.select;
+  if (!given("--ignore") && config.ignore) o.scan.ignore = *config.ignore;
+  if (!given("--exclude") && config.exclude) o.scan.excludes = *config.exclude;
+  if (!given("--format") && config.format) o.format = *config.format;
+  if (!given("--jobs") && config.jobs) o.scan.jobs = *config.jobs;
+  if (!given("--fail-on") && config.fail_on) o.fail_on = severity_name(*config.fail_on);
+  if (!given("--min-severity") && config.min_severity) {
+    o.min_severity = severity_name(*config.min_severity);
+  }
+  if (o.scan.target_version.empty() && config.target_version) {
+    o.scan.target_version = *config.target_version;
+  }
+  std::vector<std::string> extend_select = config.extend_select;
+  append(extend_select, o.extend_select);
+  (void)select_rules(extend_select, {});  // names every unknown selector, even unused ones
+  // An empty selection already means every rule: extending it would narrow it instead.
+  if (!o.scan.select.empty()) append(o.scan.select, extend_select);
+  append(o.scan.ignore, config.extend_ignore);
+  append(o.scan.ignore, o.extend_ignore);
+  append(o.scan.excludes, config.extend_exclude);
+  o.scan.knowledge = config.knowledge;
+  o.policy.root = config.dir.empty() ? normal_absolute(".") : config.dir;
+  o.policy.severity = config.severity;
+  for (const PerFileIgnore& ignore : config.per_file_ignores) {
+    o.policy.per_file_ignores.push_back(PathRuleIgnore{ignore.pattern, rule_ids(ignore.selectors)});
+  }
+}
+
+// Where CI formats make paths relative to: the repository holding the first path (so
+// annotations land on the right files), else the working folder.
+std::filesystem::path source_root(const CliOptions& o) {
+  return repository_root(first_folder(o)).value_or(normal_absolute("."));
+}
+
 void write_report(const Report& report, const CliOptions& o, std::ostream& out) {
   if (o.format == "json") {
     write_json(report, out);
@@ -144,6 +256,18 @@ void write_report(const Report& report, const CliOptions& o, std::ostream& out) 
     write_markdown(report, out);
   } else if (o.format == "html") {
     write_html(report, out);
+  } else if (o.format == "sarif") {
+    write_sarif(report, out, source_root(o));
+  } else if (o.format == "github") {
+    write_github(report, out, source_root(o));
+  } else if (o.format == "gitlab") {
+    write_gitlab(report, out, source_root(o));
+  } else if (o.format == "junit") {
+    write_junit(report, out);
+  } else if (o.format == "json-lines") {
+    write_json_lines(report, out);
+  } else if (o.format == "grouped") {
+    write_grouped(report, out);
   } else {
     write_text(report, out, TextStyle{use_color(o), o.quiet, o.statistics});
   }
@@ -159,10 +283,55 @@ int exit_code_for(const Report& report, const CliOptions& o) {
   return kExitClean;
 }
 
+// What the baseline and diff filters hid, said on stderr whatever the format, so that a CI log
+// shows why a run is quieter than the code.
+void note_gate(const CliOptions& o, const std::optional<BaselineOutcome>& baseline, int off_diff) {
+  if (o.quiet) return;
+  if (baseline) {
+    std::cerr << fmt::format(
+        "perfscan: baseline {}: {} finding{} hidden, {} baseline entr{} no longer "
+        "occur{}\n",
+        o.baseline, baseline->hidden, baseline->hidden == 1 ? "" : "s", baseline->fixed,
+        baseline->fixed == 1 ? "y" : "ies", baseline->fixed == 1 ? "s" : "");
+  }
+  if (!o.diff_ref.empty()) {
+    std::cerr << fmt::format("perfscan: --diff {}: {} finding{} on unchanged lines hidden\n",
+                             o.diff_ref, off_diff, off_diff == 1 ? "" : "s");
+  }
+}
+
+// Between the scan and the report: configuration policy, baseline, severity floor, diff. The
+// baseline sees every finding before the floor, so raising --min-severity later does not turn
+// hidden debt into "fixed" entries.
+int filter_report(Report& report, const CliOptions& o, const std::optional<Baseline>& frozen,
+                  const std::optional<ChangedLines>& changed) {
+  apply_policy(report, o.policy);
+  if (!o.write_baseline.empty()) {
+    write_baseline(o.write_baseline, report.findings);
+    std::cerr << fmt::format("perfscan: wrote {} finding{} to {}\n", report.findings.size(),
+                             report.findings.size() == 1 ? "" : "s", o.write_baseline);
+    return kExitClean;
+  }
+  std::optional<BaselineOutcome> baseline;
+  if (frozen) baseline = apply_baseline(report, *frozen, o.scan.paths);
+  drop_below(report, parse_severity(o.min_severity).value_or(Severity::low));
+  int off_diff = changed ? keep_changed(report, *changed) : 0;
+  summarize_findings(report);
+  note_gate(o, baseline, off_diff);
+  return -1;
+}
+
 int scan_and_report(CliOptions& o) {
-  o.scan.min_severity = parse_severity(o.min_severity).value_or(Severity::low);
+  // The severity floor is applied after the scan, once severity overrides are known.
+  o.scan.min_severity = Severity::low;
   o.scan.respect_gitignore = !o.no_gitignore;
+  // Read before the scan, so a bad baseline or REF fails fast.
+  std::optional<ChangedLines> changed;
+  if (!o.diff_ref.empty()) changed = changed_lines_since(o.diff_ref, first_folder(o));
+  std::optional<Baseline> frozen;
+  if (!o.baseline.empty()) frozen = read_baseline(o.baseline);
   Report report = scan(o.scan);
+  if (int done = filter_report(report, o, frozen, changed); done >= 0) return done;
   if (o.output.empty()) {
     write_report(report, o, std::cout);
     std::cout.flush();
@@ -207,7 +376,11 @@ int run_cli(int argc, char** argv) {
   try {
     if (options.list_rules) return list_rules(options);
     if (!options.explain.empty()) return explain(options.explain);
+    apply_configuration(app, read_configuration(options), options);
     return scan_and_report(options);
+  } catch (const ConfigError& error) {
+    std::cerr << "perfscan: " << error.what() << '\n';
+    return kExitError;
   } catch (const UsageError& error) {
     std::cerr << "perfscan: " << error.what() << '\n';
     return kExitError;

@@ -7,7 +7,6 @@
 
 #include <dirent.h>
 #include <fnmatch.h>
-#include <git2.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,6 +26,8 @@
 #include <unordered_set>
 #include <utility>
 #include <vector>
+
+#include "discover/libgit2.hpp"
 
 namespace perfscan {
 namespace {
@@ -196,30 +197,6 @@ std::string module_name_with(const std::string& fs_path, bool* is_package, InitC
 // ---------------------------------------------------------------------------------------------
 // .gitignore through libgit2
 
-// libgit2 keeps global state: initialise it once per process, shut it down at exit.
-void ensure_libgit2() {
-  struct LibGit2Guard {
-    LibGit2Guard() { git_libgit2_init(); }
-    ~LibGit2Guard() { git_libgit2_shutdown(); }
-    LibGit2Guard(const LibGit2Guard&) = delete;
-    LibGit2Guard& operator=(const LibGit2Guard&) = delete;
-  };
-  static const LibGit2Guard guard;
-}
-
-class GitRepository {
- public:
-  explicit GitRepository(git_repository* repo) : repo_(repo) {}
-  ~GitRepository() { git_repository_free(repo_); }
-  GitRepository(const GitRepository&) = delete;
-  GitRepository& operator=(const GitRepository&) = delete;
-
-  [[nodiscard]] git_repository* get() const { return repo_; }
-
- private:
-  git_repository* repo_;
-};
-
 std::string with_trailing_slash(std::string path) {
   if (!path.ends_with('/')) path += '/';
   return path;
@@ -236,24 +213,6 @@ bool may_be_in_repository(std::string folder) {
     if (folder == "/" || cut == std::string::npos) return false;
     folder = cut == 0 ? "/" : folder.substr(0, cut);
   }
-}
-
-// Opens the repository holding `folder`. libgit2 refuses a checkout owned by another user
-// (safe.directory; typical for root in a CI container), and 1.5 reports that as GIT_ENOTFOUND,
-// indistinguishable from "no repository". The check guards against running commands from a
-// hostile config; we only read ignore rules, so it is switched off for this call and restored.
-int open_repository(git_repository** out, const std::string& folder, unsigned int flags) {
-  int previous = 1;
-  git_libgit2_opts(GIT_OPT_GET_OWNER_VALIDATION, &previous);
-  git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
-  int rc = git_repository_open_ext(out, folder.c_str(), flags, nullptr);
-  git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, previous);
-  return rc;
-}
-
-std::string last_git_error() {
-  const git_error* error = git_error_last();
-  return error != nullptr && error->message != nullptr ? error->message : "unknown libgit2 error";
 }
 
 // Where a walked folder sits for .gitignore purposes: its repository (null outside any

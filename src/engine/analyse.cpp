@@ -39,8 +39,8 @@ void assign_fingerprints(std::vector<Finding>& findings) {
 }  // namespace
 
 std::string fingerprint(const Finding& finding, std::string_view folded_line, int occurrence) {
-  std::string key = fmt::format("{}\n{}\n{}\n{}\n{}", finding.rule_id, finding.path,
-                                folded_line, finding.scope, occurrence);
+  std::string key =
+      fmt::format("{}\n{}\n{}\n{}", finding.rule_id, folded_line, finding.scope, occurrence);
   return fmt::format("{:016x}", XXH3_64bits(key.data(), key.size()));
 }
 

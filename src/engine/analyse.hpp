@@ -31,9 +31,11 @@ FileResult analyse_file(const DiscoveredFile& file, Parser& parser, const RuleDi
 FileResult analyse_text(const std::string& display_path, const std::string& module, bool is_package,
                         std::string bytes, Parser& parser, const RuleDispatch& dispatch);
 
-// Stable identity of a finding across unrelated edits: rule, path, the flagged line's text with
-// white space folded (`folded_line`, from fold_whitespace), the enclosing scope, and the
-// occurrence number among identical ones.
+// Stable identity of a finding within its file across unrelated edits: rule, the flagged line's
+// text with white space folded (`folded_line`, from fold_whitespace), the enclosing scope, and
+// the occurrence number among identical ones. The path is left out on purpose: the same file
+// is "a.py", "./a.py" or "/abs/a.py" depending on how perfscan was called, so users of the
+// fingerprint (baselines, SARIF, GitLab) pair it with a path relative to a root they choose.
 std::string fingerprint(const Finding& finding, std::string_view folded_line, int occurrence);
 
 }  // namespace perfscan

@@ -167,6 +167,7 @@ std::string_view version() { return PERFSCAN_VERSION; }
 
 RuleSettings rule_settings(const ScanOptions& options) {
   RuleSettings settings;
+  settings.knowledge = options.knowledge;
   if (!options.target_version.empty()) {
     settings.target_version = parse_python_version(options.target_version);
     if (!settings.target_version) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "report/json_finding.hpp"
 #include "report/writers.hpp"
 
 namespace perfscan {
@@ -59,26 +60,9 @@ Json summary_json(const Summary& summary) {
   return json;
 }
 
-Json finding_json(const Finding& finding) {
-  Json json = Json::object();
-  json["rule"] = finding.rule_id;
-  json["name"] = finding.rule_name;
-  json["category"] = std::string(category_id(finding.category));
-  json["severity"] = std::string(severity_name(finding.severity));
-  json["path"] = finding.path;
-  json["line"] = finding.span.line;
-  json["column"] = finding.span.column;
-  json["end_line"] = finding.span.end_line;
-  json["end_column"] = finding.span.end_column;
-  json["message"] = finding.message;
-  json["suggestion"] = finding.suggestion;
-  json["fingerprint"] = finding.fingerprint;
-  return json;
-}
-
 Json findings_json(const Report& report) {
   Json findings = Json::array();
-  for (const Finding& finding : report.findings) findings.push_back(finding_json(finding));
+  for (const Finding& finding : report.findings) findings.push_back(finding_to_json(finding));
   return findings;
 }
 
@@ -98,6 +82,23 @@ Json stats_json(const ScanStats& stats) {
 }
 
 }  // namespace
+
+Json finding_to_json(const Finding& finding) {
+  Json json = Json::object();
+  json["rule"] = finding.rule_id;
+  json["name"] = finding.rule_name;
+  json["category"] = std::string(category_id(finding.category));
+  json["severity"] = std::string(severity_name(finding.severity));
+  json["path"] = finding.path;
+  json["line"] = finding.span.line;
+  json["column"] = finding.span.column;
+  json["end_line"] = finding.span.end_line;
+  json["end_column"] = finding.span.end_column;
+  json["message"] = finding.message;
+  json["suggestion"] = finding.suggestion;
+  json["fingerprint"] = finding.fingerprint;
+  return json;
+}
 
 void write_json(const Report& report, std::ostream& out) {
   Json document = Json::object();

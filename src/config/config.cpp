@@ -1,0 +1,354 @@
+#include "config/config.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <functional>
+#include <regex>
+#include <sstream>
+
+#include "gate/paths.hpp"
+#include "perfscan/engine.hpp"
+#include "perfscan/rule.hpp"
+
+namespace perfscan {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Reads one table's keys, naming the file and line of every mistake. Keys inside nested
+// tables are named by their dotted path ("severity.PS401") so the message points at one place.
+class KeyReader {
+ public:
+  KeyReader(std::string path, const std::vector<std::string>& formats)
+      : path_(std::move(path)), formats_(formats) {}
+
+  [[noreturn]] void fail(const toml::source_region& where, std::string_view key,
+                         std::string_view problem) const {
+    throw ConfigError(fmt::format("{}:{}: key '{}' {}", path_, where.begin.line, key, problem));
+  }
+
+  static std::string_view type_name(const toml::node& node) {
+    switch (node.type()) {
+      case toml::node_type::table:
+        return "a table";
+      case toml::node_type::array:
+        return "an array";
+      case toml::node_type::string:
+        return "a string";
+      case toml::node_type::integer:
+        return "an integer";
+      case toml::node_type::floating_point:
+        return "a float";
+      case toml::node_type::boolean:
+        return "a boolean";
+      case toml::node_type::date:
+      case toml::node_type::time:
+      case toml::node_type::date_time:
+        return "a date or time";
+      case toml::node_type::none:
+        break;
+    }
+    return "nothing";
+  }
+
+  std::string string(const toml::node& node, std::string_view key) const {
+    const auto* value = node.as_string();
+    if (value == nullptr)
+      fail(node.source(), key, fmt::format("must be a string, not {}", type_name(node)));
+    return value->get();
+  }
+
+  // An array of strings. A lone string (`select = "PS4"`) is a type error like any other:
+  // guessing what was meant is how configuration silently drifts from intent.
+  std::vector<std::string> strings(const toml::node& node, std::string_view key) const {
+    std::vector<std::string> out;
+    const auto* array = node.as_array();
+    if (array == nullptr) {
+      fail(node.source(), key, fmt::format("must be an array of strings, not {}", type_name(node)));
+    }
+    for (const toml::node& item : *array) {
+      const auto* text = item.as_string();
+      if (text == nullptr) {
+        fail(item.source(), key,
+             fmt::format("must be an array of strings, but holds {}", type_name(item)));
+      }
+      out.push_back(text->get());
+    }
+    return out;
+  }
+
+  // An array of strings, each checked by `problem` (empty: fine); a mistake names the line of
+  // the element, which matters in arrays written one element per line.
+  template <typename Problem>
+  std::vector<std::string> checked_strings(const toml::node& node, std::string_view key,
+                                           Problem problem) const {
+    std::vector<std::string> out = strings(node, key);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (std::string why = problem(out[i]); !why.empty()) {
+        fail(node.as_array()->get(i)->source(), key, why);
+      }
+    }
+    return out;
+  }
+
+  // Rule selectors, checked against the registered rules now rather than at scan time, when
+  // the file and line would be lost.
+  std::vector<std::string> selectors(const toml::node& node, std::string_view key) const {
+    return checked_strings(node, key, [](const std::string& selector) -> std::string {
+      try {
+        (void)select_rules({selector}, {});
+        return {};
+      } catch (const UsageError&) {
+        return fmt::format(
+            "names no rule: '{}' (use an id like PS401, a prefix like PS4, a "
+            "category, a rule name or ALL; see --list-rules)",
+            selector);
+      }
+    });
+  }
+
+  Severity severity(const toml::node& node, std::string_view key) const {
+    std::string text = string(node, key);
+    std::optional<Severity> parsed = parse_severity(text);
+    if (!parsed) {
+      fail(node.source(), key,
+           fmt::format("must be one of critical, high, medium, low, not '{}'", text));
+    }
+    return *parsed;
+  }
+
+  unsigned jobs(const toml::node& node, std::string_view key) const {
+    const auto* value = node.as_integer();
+    if (value == nullptr)
+      fail(node.source(), key, fmt::format("must be an integer, not {}", type_name(node)));
+    std::int64_t jobs = value->get();
+    if (jobs < 1 || jobs > 1024)
+      fail(node.source(), key, fmt::format("must be from 1 to 1024, not {}", jobs));
+    return static_cast<unsigned>(jobs);
+  }
+
+  std::string target_version(const toml::node& node, std::string_view key) const {
+    static const std::regex kVersion(R"(3\.[0-9]{1,2})");
+    std::string text = string(node, key);
+    if (!std::regex_match(text, kVersion)) {
+      fail(node.source(), key,
+           fmt::format("must be a Python version like \"3.10\", not '{}'", text));
+    }
+    return text;
+  }
+
+  std::string format(const toml::node& node, std::string_view key) const {
+    std::string text = string(node, key);
+    if (std::find(formats_.begin(), formats_.end(), text) == formats_.end()) {
+      fail(node.source(), key,
+           fmt::format("must be one of {}, not '{}'", fmt::join(formats_, ", "), text));
+    }
+    return text;
+  }
+
+  // Knowledge-table names are dotted Python names ("mylib.io.fetch").
+  std::vector<std::string> qualified_names(const toml::node& node, std::string_view key) const {
+    static const std::regex kDotted(R"([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*)");
+    return checked_strings(node, key, [](const std::string& name) -> std::string {
+      if (std::regex_match(name, kDotted)) return {};
+      return fmt::format("must hold dotted Python names like \"mylib.io.fetch\", not '{}'", name);
+    });
+  }
+
+  // extra-blocking-calls: a dotted name, `Type.*` for every method of a type, and an optional
+  // `:kind` choosing the PS3xx rule that reports it (default wait, PS308).
+  std::vector<std::string> blocking_calls(const toml::node& node, std::string_view key) const {
+    static const std::regex kBlocking(
+        R"([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(\.\*)?)"
+        R"((:(http|sleep|subprocess|file-io|fs-metadata|db|socket|wait))?)");
+    return checked_strings(node, key, [](const std::string& name) -> std::string {
+      if (std::regex_match(name, kBlocking)) return {};
+      return fmt::format(
+          "must hold dotted Python names, optionally `Type.*` and `:kind` (kind one of http, "
+          "sleep, subprocess, file-io, fs-metadata, db, socket, wait), like "
+          "\"mylib.io.fetch:http\", not '{}'",
+          name);
+    });
+  }
+
+  const toml::table& table(const toml::node& node, std::string_view key) const {
+    const auto* table = node.as_table();
+    if (table == nullptr)
+      fail(node.source(), key, fmt::format("must be a table, not {}", type_name(node)));
+    return *table;
+  }
+
+  void per_file_ignores(const toml::node& node, std::string_view key, FileConfig& config) const {
+    for (const auto& [pattern, rules] : table(node, key)) {
+      std::string name = fmt::format("{}.\"{}\"", key, pattern.str());
+      config.per_file_ignores.push_back(
+          PerFileIgnore{std::string(pattern.str()), selectors(rules, name)});
+    }
+  }
+
+  // `[severity]` keys are single rules (id or name): a prefix would hide which rule changed.
+  void severities(const toml::node& node, std::string_view key, FileConfig& config) const {
+    for (const auto& [rule, level] : table(node, key)) {
+      std::string name = fmt::format("{}.{}", key, rule.str());
+      const Rule* found = find_rule(rule.str());
+      for (const auto& candidate : all_rules()) {
+        if (found == nullptr && candidate->info().name == rule.str()) found = candidate.get();
+      }
+      if (found == nullptr) {
+        throw ConfigError(
+            fmt::format("{}:{}: key '{}' names no rule: use a rule id like PS401 "
+                        "or a rule name (see --list-rules)",
+                        path_, rule.source().begin.line, name));
+      }
+      config.severity[std::string(found->info().id)] = severity(level, name);
+    }
+  }
+
+  void read(const toml::table& table, FileConfig& config) const {
+    using Handler = std::function<void(const toml::node&, std::string_view)>;
+    const std::vector<std::pair<std::string_view, Handler>> handlers = {
+        {"select",
+         [&](const toml::node& n, std::string_view k) { config.select = selectors(n, k); }},
+        {"ignore",
+         [&](const toml::node& n, std::string_view k) { config.ignore = selectors(n, k); }},
+        {"extend-select",
+         [&](const toml::node& n, std::string_view k) { config.extend_select = selectors(n, k); }},
+        {"extend-ignore",
+         [&](const toml::node& n, std::string_view k) { config.extend_ignore = selectors(n, k); }},
+        {"exclude",
+         [&](const toml::node& n, std::string_view k) { config.exclude = strings(n, k); }},
+        {"extend-exclude",
+         [&](const toml::node& n, std::string_view k) { config.extend_exclude = strings(n, k); }},
+        {"per-file-ignores",
+         [&](const toml::node& n, std::string_view k) { per_file_ignores(n, k, config); }},
+        {"severity", [&](const toml::node& n, std::string_view k) { severities(n, k, config); }},
+        {"fail-on",
+         [&](const toml::node& n, std::string_view k) { config.fail_on = severity(n, k); }},
+        {"min-severity",
+         [&](const toml::node& n, std::string_view k) { config.min_severity = severity(n, k); }},
+        {"target-version",
+         [&](const toml::node& n, std::string_view k) {
+           config.target_version = target_version(n, k);
+         }},
+        {"format", [&](const toml::node& n, std::string_view k) { config.format = format(n, k); }},
+        {"jobs", [&](const toml::node& n, std::string_view k) { config.jobs = jobs(n, k); }},
+        {"extra-blocking-calls",
+         [&](const toml::node& n, std::string_view k) {
+           config.knowledge.blocking_calls = blocking_calls(n, k);
+         }},
+        {"extra-query-methods",
+         [&](const toml::node& n, std::string_view k) {
+           config.knowledge.query_methods = qualified_names(n, k);
+         }},
+        {"extra-http-clients",
+         [&](const toml::node& n, std::string_view k) {
+           config.knowledge.http_clients = qualified_names(n, k);
+         }},
+    };
+    for (const auto& [key, node] : table) {
+      auto handler = std::find_if(handlers.begin(), handlers.end(),
+                                  [&](const auto& entry) { return entry.first == key.str(); });
+      if (handler == handlers.end()) {
+        throw ConfigError(
+            fmt::format("{}:{}: unknown key '{}' (see docs/ci.md for the keys "
+                        "perfscan reads)",
+                        path_, key.source().begin.line, key.str()));
+      }
+      handler->second(node, key.str());
+    }
+  }
+
+ private:
+  std::string path_;
+  const std::vector<std::string>& formats_;
+};
+
+toml::table parse_toml(std::string_view text, const std::string& shown_path) {
+  try {
+    return toml::parse(text, shown_path);
+  } catch (const toml::parse_error& error) {
+    throw ConfigError(fmt::format("{}:{}:{}: invalid TOML: {}", shown_path,
+                                  error.source().begin.line, error.source().begin.column,
+                                  error.description()));
+  }
+}
+
+bool read_text(const fs::path& file, std::string& text) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  text = buffer.str();
+  return true;
+}
+
+// pyproject.toml files without our table are common: they must not stop the walk upwards.
+bool has_perfscan_table(const fs::path& pyproject) {
+  std::string text;
+  if (!read_text(pyproject, text)) return false;
+  try {
+    toml::table document = toml::parse(text, pyproject.string());
+    return document["tool"]["perfscan"].node() != nullptr;
+  } catch (const toml::parse_error&) {
+    return true;  // broken: let load_config say where
+  }
+}
+
+// Paths under the working folder are shown relative to it, as the user would type them.
+std::string shown(const fs::path& file) { return path_relative_to(file.string(), "."); }
+
+}  // namespace
+
+std::optional<fs::path> find_config(const fs::path& start) {
+  std::error_code error;
+  fs::path folder = fs::absolute(start, error).lexically_normal();
+  if (error) return std::nullopt;
+  if (!fs::is_directory(folder, error)) folder = folder.parent_path();
+  while (true) {
+    for (const char* name : {".perfscan.toml", "perfscan.toml"}) {
+      if (fs::is_regular_file(folder / name, error)) return folder / name;
+    }
+    if (fs::is_regular_file(folder / "pyproject.toml", error) &&
+        has_perfscan_table(folder / "pyproject.toml")) {
+      return folder / "pyproject.toml";
+    }
+    if (!folder.has_parent_path() || folder.parent_path() == folder) return std::nullopt;
+    folder = folder.parent_path();
+  }
+}
+
+FileConfig parse_config(std::string_view text, const std::string& shown_path, bool pyproject,
+                        const std::vector<std::string>& formats) {
+  toml::table document = parse_toml(text, shown_path);
+  FileConfig config;
+  config.path = shown_path;
+  const toml::table* table = &document;
+  if (pyproject) {
+    toml::node* node = document["tool"]["perfscan"].node();
+    if (node == nullptr) throw ConfigError(fmt::format("{}: no [tool.perfscan] table", shown_path));
+    table = node->as_table();
+    if (table == nullptr) {
+      throw ConfigError(fmt::format("{}:{}: key 'tool.perfscan' must be a table", shown_path,
+                                    node->source().begin.line));
+    }
+  }
+  KeyReader(shown_path, formats).read(*table, config);
+  return config;
+}
+
+FileConfig load_config(const fs::path& file, const std::vector<std::string>& formats) {
+  std::string text;
+  std::string shown_path = shown(file);
+  std::error_code error;
+  if (fs::is_directory(file, error) || !read_text(file, text)) {
+    throw ConfigError(fmt::format("{}: cannot read the configuration file", shown_path));
+  }
+  FileConfig config = parse_config(text, shown_path, file.filename() == "pyproject.toml", formats);
+  config.dir = normal_absolute(file).parent_path();
+  return config;
+}
+
+}  // namespace perfscan
