@@ -195,4 +195,21 @@ TEST_CASE("markdown: the CLI writes it, with --output too") {
   CHECK(contains(testing::read_file(dir.path() / "review.md"), "## Findings in detail"));
 }
 
+TEST_CASE("markdown: the appendix shows the configuration file's settings and the gate") {
+  testing::TempDir dir;
+  dir.write("app.py", "def f(rows):\n    s = ''\n    for row in rows:\n        s += row\n    return s\n");
+  dir.write("pyproject.toml",
+            "[tool.perfscan]\nfail-on = \"high\"\nmin-severity = \"medium\"\n"
+            "target-version = \"3.10\"\nextra-blocking-calls = [\"vendor.fetch:http\"]\n"
+            "[tool.perfscan.severity]\nPS401 = \"high\"\n");
+  testing::CommandResult result = testing::run_in(dir, "--format markdown app.py");
+  CHECK(contains(result.out, "| configuration file | `pyproject.toml` |"));
+  CHECK(contains(result.out, "| fail-on | `high` |"));
+  // The engine runs with a floor of low; the floor in effect is the configuration's.
+  CHECK(contains(result.out, "| min-severity | `medium` |"));
+  CHECK(contains(result.out, "| target-version | `3.10` |"));
+  CHECK(contains(result.out, "| extra-blocking-calls | `vendor.fetch:http` |"));
+  CHECK(contains(result.out, "| severity PS401 | `high` |"));
+}
+
 }  // namespace perfscan

@@ -43,6 +43,10 @@ struct ScanSetup {
   std::string started_at;          // UTC, ISO 8601: "2026-11-29T13:25:25Z"
   std::vector<std::string> rule_ids;  // the rules that ran, sorted by id
   ScanOptions options;             // the configuration in effect
+  // What the command line applies around the scan (configuration file, fail-on, severity floor,
+  // baseline, diff, per-file-ignores, severity overrides), as name/value pairs for the review's
+  // appendix. Empty when the library is used directly.
+  std::vector<std::pair<std::string, std::string>> gate;
 };
 
 struct Report {

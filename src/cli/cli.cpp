@@ -46,6 +46,7 @@ struct CliOptions {
   std::string baseline;
   std::string write_baseline;
   std::string diff_ref;
+  std::string config_path;  // the configuration file read ("" when none)
   FindingPolicy policy;
 };
 
@@ -236,6 +237,7 @@ void apply_configuration(const CLI::App& app, const FileConfig& config, CliOptio
   append(o.scan.ignore, o.extend_ignore);
   append(o.scan.excludes, config.extend_exclude);
   o.scan.knowledge = config.knowledge;
+  o.config_path = config.path;
   o.policy.root = config.dir.empty() ? normal_absolute(".") : config.dir;
   o.policy.severity = config.severity;
   for (const PerFileIgnore& ignore : config.per_file_ignores) {
@@ -300,6 +302,25 @@ void note_gate(const CliOptions& o, const std::optional<BaselineOutcome>& baseli
   }
 }
 
+// The settings applied around the scan, for the review's appendix. The engine ran with a floor of
+// `low` (severity overrides come first), so the floor in effect is the command line's.
+void describe_gate(Report& report, const CliOptions& o) {
+  auto& gate = report.setup.gate;
+  report.setup.options.min_severity = parse_severity(o.min_severity).value_or(Severity::low);
+  gate.emplace_back("configuration file", o.config_path.empty() ? "none" : o.config_path);
+  gate.emplace_back("fail-on", o.exit_zero ? "never (--exit-zero)" : o.fail_on);
+  if (!o.baseline.empty()) gate.emplace_back("baseline", o.baseline);
+  if (!o.diff_ref.empty()) gate.emplace_back("diff", "changed since " + o.diff_ref);
+  for (const PathRuleIgnore& ignore : o.policy.per_file_ignores) {
+    std::string rules;
+    for (const std::string& id : ignore.rules) rules += (rules.empty() ? "" : ", ") + id;
+    gate.emplace_back("per-file-ignores " + ignore.pattern, rules);
+  }
+  for (const auto& [rule, severity] : o.policy.severity) {
+    gate.emplace_back("severity " + rule, std::string(severity_name(severity)));
+  }
+}
+
 // Between the scan and the report: configuration policy, baseline, severity floor, diff. The
 // baseline sees every finding before the floor, so raising --min-severity later does not turn
 // hidden debt into "fixed" entries.
@@ -317,6 +338,7 @@ int filter_report(Report& report, const CliOptions& o, const std::optional<Basel
   drop_below(report, parse_severity(o.min_severity).value_or(Severity::low));
   int off_diff = changed ? keep_changed(report, *changed) : 0;
   summarize_findings(report);
+  describe_gate(report, o);
   note_gate(o, baseline, off_diff);
   return -1;
 }

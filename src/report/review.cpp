@@ -403,7 +403,7 @@ std::vector<Setting> configuration_in_effect(const Report& report) {
     return text.empty() ? std::string(none) : text;
   };
   const ScanOptions& options = report.setup.options;
-  return {
+  std::vector<Setting> settings = {
       {"paths", joined(report.setup.roots, ".")},
       {"select", joined(options.select, "all rules")},
       {"ignore", joined(options.ignore, "none")},
@@ -412,7 +412,13 @@ std::vector<Setting> configuration_in_effect(const Report& report) {
       {"include-pyi", options.include_pyi ? "true" : "false"},
       {"respect .gitignore", options.respect_gitignore ? "true" : "false"},
       {"jobs", std::to_string(report.stats.jobs)},
+      {"target-version", options.target_version.empty() ? "not given" : options.target_version},
+      {"extra-blocking-calls", joined(options.knowledge.blocking_calls, "none")},
+      {"extra-query-methods", joined(options.knowledge.query_methods, "none")},
+      {"extra-http-clients", joined(options.knowledge.http_clients, "none")},
   };
+  for (const auto& [name, value] : report.setup.gate) settings.push_back({name, value});
+  return settings;
 }
 
 Review build_review(const Report& report, const ReviewLimits& limits) {
