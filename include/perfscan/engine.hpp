@@ -23,6 +23,10 @@ std::string_view version();
 std::vector<const Rule*> select_rules(const std::vector<std::string>& select,
                                       const std::vector<std::string>& ignore);
 
+// The rules to dispatch during the walk: `selected` plus, when one of them is a ProjectRule,
+// the hidden collector of the facts the link step reads.
+std::vector<const Rule*> with_fact_collectors(std::vector<const Rule*> selected);
+
 Report scan(const ScanOptions& options);
 
 }  // namespace perfscan

@@ -24,6 +24,9 @@ struct ScanOptions {
   Severity min_severity = Severity::low;
 
   unsigned jobs = 0;  // 0 = one per core
+  // Join every file's facts after the walk and run the project rules (cross-file N+1 queries,
+  // missing indexes). Off: per-file findings only, and no facts kept.
+  bool link = true;
 };
 
 }  // namespace perfscan

@@ -1,0 +1,98 @@
+// PS203 write-in-loop: one INSERT/UPDATE/DELETE (or commit) per iteration of a loop.
+// Documentation: PS203.md beside this file.
+#include <fmt/format.h>
+
+#include "knowledge.hpp"
+#include "loop_context.hpp"
+#include "perfscan/context.hpp"
+#include "perfscan/project.hpp"
+#include "perfscan/rule.hpp"
+#include "query_shapes.hpp"
+
+namespace perfscan {
+namespace {
+
+class WriteInLoop final : public Rule, public ProjectRule {
+ public:
+  WriteInLoop()
+      : Rule({"PS203", "write-in-loop", Category::n_plus_one, Severity::high,
+              "One database write (save/create/delete/commit) per iteration of a loop"}) {}
+
+  [[nodiscard]] std::vector<std::string_view> node_kinds() const override { return {"call"}; }
+
+  void check(Node call, Context& ctx) const override {
+    if (ctx.loops().empty()) return;
+    Node function = call.field("function");
+    if (!function.is("attribute")) return;
+    CallEffect effect = classify_call(ctx, call);
+    if (effect.kind == EffectKind::write) {
+      Node outer = outermost_chain_call(call);
+      if (!(outer == call) && classify_call(ctx, outer).any()) return;
+      report_write(call, ctx, effect);
+      return;
+    }
+    if (effect.any()) return;
+    std::string_view method = ctx.text(function.field("attribute"));
+    if (method == "save" || method == "delete") check_instance_write(call, ctx, function.field("object"), method);
+  }
+
+  // `obj.save()` on an object made by `Book(...)` in the loop: a write only if Book is a model,
+  // which the link step knows.
+  void link(const ProjectIndex& index, std::vector<Finding>& findings) const override {
+    for_each_pending(index, info().id, [&](const FileFacts&, const PendingFinding& pending) {
+      const ModelInfo* model = index.model(pending.subject);
+      if (model == nullptr || model->orm != Orm::django) return;
+      Finding finding = pending.finding;
+      CallEffect effect{EffectKind::write, Library::django, pending.detail, pending.subject};
+      finding.suggestion = batched_form(effect);
+      findings.push_back(std::move(finding));
+    });
+  }
+
+ private:
+  void report_write(Node call, Context& ctx, const CallEffect& effect) const {
+    PerIteration per = per_iteration(ctx);
+    if (!per.applies()) return;
+    ctx.report(*this, call,
+               fmt::format("`{}` writes to the database on every iteration of {}{}", effect.api,
+                           loop_description(ctx, *per.innermost), per.severity_reason()),
+               batched_form(effect), per.severity());
+  }
+
+  void check_instance_write(Node call, Context& ctx, Node receiver, std::string_view method) const {
+    if (!receiver.is("identifier")) return;
+    std::string_view name = ctx.text(receiver);
+    std::string api = fmt::format("{}.{}", name, method);
+    // Rows of a queryset being iterated: `for book in Book.objects.all(): book.save()`.
+    if (const LoopFrame* loop = loop_binding(ctx, name)) {
+      if (auto query = iterated_query(ctx, loop->iterable)) {
+        report_write(call, ctx, CallEffect{EffectKind::write, Library::django, api + "()", query->model});
+      }
+      return;
+    }
+    const Binding* binding = ctx.lookup(name);
+    if (binding == nullptr || binding->kind != BindingKind::assignment) return;
+    const std::string& made_by = binding->value.qualified_name;
+    if (binding->value.kind != ValueKind::instance || made_by.empty()) return;
+    if (ManagerChain chain = manager_chain(made_by); !chain.model.empty()) {
+      report_write(call, ctx, CallEffect{EffectKind::write, Library::django, api + "()", chain.model});
+      return;
+    }
+    // `book = Book(title=t)` made inside the loop, then saved: confirm Book at link time.
+    if (!binding->node || !ctx.loops().back().node.contains(binding->node)) return;
+    PerIteration per = per_iteration(ctx);
+    if (!per.applies()) return;
+    PendingFinding& pending = report_pending(*this, call, ctx, per.severity());
+    pending.subject = made_by;
+    pending.detail = api;
+    pending.finding.message =
+        fmt::format("`{}()` writes one `{}` row per iteration of {}{}", api, short_api(made_by),
+                    loop_description(ctx, *per.innermost), per.severity_reason());
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_ps203_write_in_loop() { return std::make_unique<WriteInLoop>(); }
+
+}  // namespace perfscan
