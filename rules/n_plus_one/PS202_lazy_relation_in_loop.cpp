@@ -53,6 +53,7 @@ class LazyRelationInLoop final : public Rule, public ProjectRule {
     auto query = iterated_query(ctx, loop->iterable);
     if (!query || query->everything_eager) return;
     if (std::find(query->eager.begin(), query->eager.end(), name) != query->eager.end()) return;
+    if (is_assignment_target(attribute)) return;
     PerIteration per = per_iteration(ctx);
     if (!per.applies()) return;
     std::string method = called_method(ctx, attribute);
@@ -82,6 +83,13 @@ class LazyRelationInLoop final : public Rule, public ProjectRule {
   }
 
  private:
+  // `book.author = other` sets the relation, it loads nothing.
+  static bool is_assignment_target(Node attribute) {
+    Node parent = attribute.parent();
+    return parent && (parent.is("assignment") || parent.is("augmented_assignment")) &&
+           parent.field("left") == attribute;
+  }
+
   // `row.rel.method(...)` -> "method"; "" for a plain access.
   static std::string called_method(const Context& ctx, Node attribute) {
     Node outer = attribute.parent();

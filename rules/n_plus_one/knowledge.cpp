@@ -150,6 +150,11 @@ CallEffect effect(EffectKind kind, Library library, std::string api, std::string
 }
 
 CallEffect classify_manager_chain(const ManagerChain& chain, std::string_view api_text) {
+  // Only a queryset keeps being one: after `in_bulk(...)` or `get(...)` the chain goes on on
+  // a dict or a row (`books.get(key)` is a dict look-up).
+  for (std::size_t i = 0; i + 1 < chain.methods.size(); ++i) {
+    if (!in_list(kDjangoLazy, chain.methods[i])) return {};
+  }
   std::string_view last = chain.methods.empty() ? std::string_view{} : chain.methods.back();
   EffectKind kind = EffectKind::none;
   if (in_list(kDjangoWriting, last)) {
