@@ -59,6 +59,7 @@ struct FieldFact {
   std::uint32_t line = 0;
   std::uint32_t column = 0;
   bool indexed = false;  // primary key, unique, db_index / index=True, or (Django) a foreign key
+  bool boolean = false;  // two values: an index on it alone rarely helps
 };
 
 enum class Orm : std::uint8_t { unknown, django, sqlalchemy };
@@ -106,6 +107,7 @@ struct FunctionEffectFact {
   std::string effect;       // "`Profile.objects.get`" ("" when only callees are known)
   std::uint32_t effect_line = 0;
   bool effect_is_remote = false;  // HTTP/Redis rather than a database query
+  bool cached = false;  // @lru_cache / @cache / @cached...: repeated calls do not repeat the effect
   std::vector<std::string> callees;  // qualified names of called functions (deduplicated)
 };
 

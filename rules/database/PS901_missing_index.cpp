@@ -73,6 +73,8 @@ class MissingIndex final : public Rule, public ProjectRule {
     std::map<std::pair<std::string, std::string>, Group> groups;
     for (const MergedSite& site : merged_sites(index)) {
       if (site.columns.empty() || has_index_on(*site.model, site.columns.front())) continue;
+      // A two-valued leading column: an index on it alone rarely beats a scan.
+      if (const FieldFact* leading = site.model->field(site.columns.front()); leading && leading->boolean) continue;
       Group& group = groups[{site.model->fact->qualified_name, site.columns.front()}];
       if (std::find(group.locations.begin(), group.locations.end(), site.location) == group.locations.end()) {
         group.locations.push_back(site.location);

@@ -27,7 +27,7 @@ class QueryInLoop final : public Rule {
     Node outer = outermost_chain_call(call);
     if (!(outer == call) && classify_call(ctx, outer).any()) return;
     if (effect.kind == EffectKind::lazy_query && !is_evaluated_in_place(ctx, outer)) return;
-    if (is_already_batched(ctx.text(outer))) return;
+    if (is_already_batched(ctx.text(outer)) || !runs_same_statement_each_time(ctx, call, effect)) return;
     PerIteration per = per_iteration(ctx);
     if (!per.applies()) return;
     ctx.report(*this, call,

@@ -28,6 +28,7 @@ class WriteInLoop final : public Rule, public ProjectRule {
     if (effect.kind == EffectKind::write) {
       Node outer = outermost_chain_call(call);
       if (!(outer == call) && classify_call(ctx, outer).any()) return;
+      if (!runs_same_statement_each_time(ctx, call, effect)) return;
       report_write(call, ctx, effect);
       return;
     }

@@ -65,7 +65,7 @@ class DatabaseFactCollector final : public Rule {
       callee = ctx.callee_name(call);
       if (callee.empty() || callee.starts_with("builtins.")) return;
     }
-    FunctionEffectFact& fact = function_fact(ctx.facts().database, function->qualified_name);
+    FunctionEffectFact& fact = function_fact(ctx, *function);
     if (effect.any()) {
       if (fact.effect.empty()) {
         fact.effect = fmt::format("`{}`", effect.api);
@@ -77,12 +77,26 @@ class DatabaseFactCollector final : public Rule {
     }
   }
 
-  static FunctionEffectFact& function_fact(DatabaseFacts& facts, const std::string& function) {
-    for (auto it = facts.functions.rbegin(); it != facts.functions.rend(); ++it) {
-      if (it->function == function) return *it;
+  static FunctionEffectFact& function_fact(Context& ctx, const ExecutionFrame& function) {
+    std::vector<FunctionEffectFact>& functions = ctx.facts().database.functions;
+    for (auto it = functions.rbegin(); it != functions.rend(); ++it) {
+      if (it->function == function.qualified_name) return *it;
     }
-    facts.functions.push_back(FunctionEffectFact{function, {}, 0, false, {}});
-    return facts.functions.back();
+    FunctionEffectFact fact;
+    fact.function = function.qualified_name;
+    fact.cached = is_cached(ctx, function.node);
+    functions.push_back(std::move(fact));
+    return functions.back();
+  }
+
+  static bool is_cached(const Context& ctx, Node function) {
+    Node decorated = function ? function.parent() : Node{};
+    if (!decorated || !decorated.is("decorated_definition")) return false;
+    for (uint32_t i = 0, n = decorated.named_child_count(); i < n; ++i) {
+      Node decorator = decorated.named_child(i);
+      if (decorator.is("decorator") && ctx.text(decorator).find("cache") != std::string_view::npos) return true;
+    }
+    return false;
   }
 
   // ---- query sites (PS9xx) -------------------------------------------------------------------
@@ -256,12 +270,14 @@ class DatabaseFactCollector final : public Rule {
     } else if (short_name == "GenericForeignKey") {
       field.kind = FieldKind::generic_fk;
     } else if (django && short_name.ends_with("Field")) {
+      field.boolean = short_name == "BooleanField" || short_name == "NullBooleanField";
       field.indexed = is_true(ctx, keyword_value(ctx, call, "primary_key")) ||
                       is_true(ctx, keyword_value(ctx, call, "unique")) ||
                       is_true(ctx, keyword_value(ctx, call, "db_index")) || short_name == "AutoField" ||
                       short_name == "BigAutoField" || short_name == "SmallAutoField";
     } else if (is_sqlalchemy_column(short_name)) {
       model.orm_hint = Orm::sqlalchemy;
+      field.boolean = first && short_api(ctx.text(first)) == "Boolean";
       field.indexed = is_true(ctx, keyword_value(ctx, call, "primary_key")) ||
                       is_true(ctx, keyword_value(ctx, call, "index")) ||
                       is_true(ctx, keyword_value(ctx, call, "unique"));

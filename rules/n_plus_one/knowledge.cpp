@@ -293,6 +293,38 @@ CallEffect classify_call(const Context& ctx, Node call) {
   return {};
 }
 
+bool runs_same_statement_each_time(const Context& ctx, Node call, const CallEffect& effect) {
+  bool driver = effect.library == Library::dbapi || effect.library == Library::async_db ||
+                (effect.library == Library::sqlalchemy && !effect.api.ends_with("query") &&
+                 lower(effect.api).find("session") == std::string::npos);
+  if (!driver) return true;
+  Node arguments = call.field("arguments");
+  Node statement = arguments ? arguments.named_child(0) : Node{};
+  if (!statement) return false;
+  // `text("SELECT ...")`
+  if (statement.is("call") && ctx.text(statement.field("function")).ends_with("text")) {
+    Node inner = statement.field("arguments");
+    statement = inner ? inner.named_child(0) : Node{};
+    if (!statement) return false;
+  }
+  if (statement.is("string") || statement.is("concatenated_string")) {
+    for (uint32_t i = 0, n = statement.named_child_count(); i < n; ++i) {
+      if (statement.named_child(i).is("interpolation")) return false;
+    }
+    return true;
+  }
+  if (statement.is("identifier") || statement.is("attribute")) {
+    // A name bound outside the loop: `sql = "..."` before it, or a constant.
+    Node root = statement;
+    while (root.is("attribute")) root = root.field("object");
+    const Binding* binding = ctx.lookup(ctx.text(root));
+    if (binding == nullptr) return true;
+    if (binding->kind == BindingKind::loop_target) return false;
+    return !binding->node || ctx.loops().empty() || !ctx.loops().back().node.contains(binding->node);
+  }
+  return false;
+}
+
 std::string batched_form(const CallEffect& effect) {
   bool writes = effect.kind == EffectKind::write;
   switch (effect.library) {

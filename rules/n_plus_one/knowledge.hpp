@@ -63,6 +63,11 @@ ManagerChain manager_chain(std::string_view callee);
 // inner `a.filter(x)`): one chain, one finding.
 Node outermost_chain_call(Node call);
 
+// For a driver-level `execute`/`fetch` (DB-API, asyncpg, a SQLAlchemy Connection): is the
+// statement the same on every iteration? `for sql in statements: cursor.execute(sql)` runs a
+// script of different statements (DDL, maintenance), not N copies of one query.
+bool runs_same_statement_each_time(const Context& ctx, Node call, const CallEffect& effect);
+
 // The batched form to suggest for a per-iteration effect.
 std::string batched_form(const CallEffect& effect);
 

@@ -31,6 +31,7 @@ struct CliOptions {
   bool statistics = false;
   bool list_rules = false;
   bool no_gitignore = false;
+  bool no_link = false;
 };
 
 const std::vector<std::string> kSeverityChoices = {"critical", "high", "medium", "low"};
@@ -70,6 +71,8 @@ void define_options(CLI::App& app, CliOptions& o) {
       ->type_name("GLOB");
   app.add_flag("--include-pyi", o.scan.include_pyi, "Also scan *.pyi stub files");
   app.add_flag("--no-gitignore", o.no_gitignore, "Scan files that .gitignore excludes");
+  app.add_flag("--no-link", o.no_link,
+               "Skip the project link step (cross-file N+1 and missing-index findings)");
   app.add_option("--stdin-filename", o.scan.stdin_filename, "Path to report for '-' (stdin)")
       ->type_name("PATH");
   app.add_flag("--list-rules", o.list_rules, "List every rule and exit");
@@ -146,6 +149,7 @@ int exit_code_for(const Report& report, const CliOptions& o) {
 int scan_and_report(CliOptions& o) {
   o.scan.min_severity = parse_severity(o.min_severity).value_or(Severity::low);
   o.scan.respect_gitignore = !o.no_gitignore;
+  o.scan.link = !o.no_link;
   Report report = scan(o.scan);
   if (o.output.empty()) {
     write_report(report, o, std::cout);

@@ -241,9 +241,19 @@ void ProjectIndex::resolve_reverse_relations() {
 void ProjectIndex::resolve_effects() {
   std::unordered_map<std::string, std::vector<std::string>> callers;
   std::deque<std::string> queue;
+  std::unordered_set<std::string_view> cached;
   for (const FileFacts* file : files_) {
     for (const FunctionEffectFact& function : file->database.functions) {
-      for (const std::string& callee : function.callees) callers[callee].push_back(function.function);
+      if (function.cached) cached.insert(function.function);
+    }
+  }
+  for (const FileFacts* file : files_) {
+    for (const FunctionEffectFact& function : file->database.functions) {
+      // A cached function runs its query once, not once per call.
+      if (function.cached) continue;
+      for (const std::string& callee : function.callees) {
+        if (cached.count(callee) == 0) callers[callee].push_back(function.function);
+      }
       if (function.effect.empty()) continue;
       if (effects_.try_emplace(function.function, EffectOrigin{function.effect, file->path, function.effect_line,
                                                              {}, function.effect_is_remote})
