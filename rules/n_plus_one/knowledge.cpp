@@ -145,6 +145,11 @@ bool is_collection_like(const Context& ctx, Node receiver, bool strict) {
   return in_list(kMongoDatabaseNames, lower(receiver_name(ctx, owner)));
 }
 
+bool looks_like_url(const Context& ctx, Node argument) {
+  if (argument.is("string") || argument.is("concatenated_string") || argument.is("binary_operator")) return true;
+  return lower(ctx.text(argument)).find("url") != std::string::npos;
+}
+
 CallEffect effect(EffectKind kind, Library library, std::string api, std::string model = {}) {
   return CallEffect{kind, library, std::move(api), std::move(model)};
 }
@@ -266,6 +271,15 @@ CallEffect classify_call(const Context& ctx, Node call) {
   }
   std::string api(ctx.text(function));
   if (in_list(kSessionMethods, method) && is_session_like(ctx, receiver)) {
+    // `session.get(url)` is an HTTP client session; `session.get(User, pk)` an ORM one.
+    Node arguments = call.field("arguments");
+    Node first = arguments ? arguments.named_child(0) : Node{};
+    if (method == "get" && first && looks_like_url(ctx, first)) {
+      return effect(EffectKind::http, Library::http, std::move(api));
+    }
+    if (method == "get" && (!first || !first.is("identifier") || !std::isupper(static_cast<unsigned char>(ctx.text(first).front())))) {
+      return {};
+    }
     return effect(EffectKind::read, Library::sqlalchemy, std::move(api));
   }
   if ((method == "commit" || method == "flush") && is_session_like(ctx, receiver)) {

@@ -25,8 +25,25 @@ bool always_leaves_after_first_pass(const Context& ctx, const LoopFrame& loop) {
   return ctx.text(body).find("continue") == std::string_view::npos;
 }
 
+// `asyncio.gather(*(fetch(x) for x in xs))`: the comprehension builds awaitables that run
+// concurrently, one round trip of latency in all rather than one per item.
+bool feeds_concurrent_runner(const Context& ctx, const LoopFrame& loop) {
+  if (loop.kind != LoopKind::comprehension) return false;
+  Node current = loop.node;
+  for (int level = 0; level < 4 && current; ++level) {
+    current = current.parent();
+    if (current && current.is("call")) {
+      std::string_view function = ctx.text(current.field("function"));
+      return function.ends_with("gather") || function.ends_with("wait") || function.ends_with("as_completed") ||
+             function.ends_with(".map");
+    }
+  }
+  return false;
+}
+
 bool repeats_per_item(const Context& ctx, const LoopFrame& loop) {
   if (loop.kind == LoopKind::while_loop) return false;
+  if (feeds_concurrent_runner(ctx, loop)) return false;
   if (loop.iterable && is_constant_bounded(ctx, loop.iterable)) return false;
   return !always_leaves_after_first_pass(ctx, loop);
 }
