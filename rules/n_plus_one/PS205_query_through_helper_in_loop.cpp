@@ -45,8 +45,8 @@ class QueryThroughHelperInLoop final : public Rule, public ProjectRule {
       std::string where = fmt::format("{}:{}", origin->path, origin->line);
       std::string through = origin->via.empty() ? std::string{} : fmt::format(" (through `{}`)", short_api(origin->via));
       std::string_view what = origin->is_remote ? "a remote call" : "a query";
-      finding.message = fmt::format("`{}()` runs {} on every call: {} at {}{}; it is called on every iteration of {}",
-                                    function, what, origin->effect, where, through, pending.finding.message);
+      finding.message = fmt::format("`{}()` runs {} ({} at {}{}) and is called on every iteration of {}", function,
+                                    what, origin->effect, where, through, pending.finding.message);
       finding.suggestion = fmt::format(
           "give `{}` a batched variant that takes all the keys and runs one query (`filter(<key>__in=keys)` / "
           "`where(col.in_(keys))` / one bulk request), call it once before the loop, and look results up in a dict",
