@@ -14,7 +14,6 @@
 #include <string>
 #include <tuple>
 
-#include "engine/analyse.hpp"
 #include "perfscan/engine.hpp"
 #include "test_support.hpp"
 
@@ -40,12 +39,6 @@ Expectation expected_findings(const std::string& source) {
     }
   }
   return expected;
-}
-
-std::string describe(const Expectation& items) {
-  std::string out;
-  for (const auto& [line, rule] : items) out += fmt::format("  line {}: {}\n", line, rule);
-  return out.empty() ? "  (none)\n" : out;
 }
 
 std::filesystem::path fixtures_root() { return std::filesystem::path(PERFSCAN_SOURCE_DIR) / "tests" / "fixtures"; }
@@ -85,6 +78,41 @@ Report scan_fixture(const std::string& path) {
   return scan(options);
 }
 
+// The findings of `report` as (file relative to `root`, line, rule), checked against
+// `expected` exactly: missing and unexpected findings both fail.
+void check_exactly(const ProjectExpectation& expected, const Report& report, const std::filesystem::path& root) {
+  ProjectExpectation actual;
+  std::map<std::tuple<std::string, std::uint32_t, std::string>, std::string> messages;
+  for (const Finding& finding : report.findings) {
+    std::string file = std::filesystem::relative(finding.path, root).generic_string();
+    actual.emplace(file, finding.span.line, finding.rule_id);
+    messages[{file, finding.span.line, finding.rule_id}] = finding.message;
+  }
+  ProjectExpectation missing;
+  ProjectExpectation unexpected;
+  std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(),
+                      std::inserter(missing, missing.end()));
+  std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(),
+                      std::inserter(unexpected, unexpected.end()));
+  std::string missing_detail;
+  for (const auto& [file, line, rule] : missing) missing_detail += fmt::format("  {}:{}: {}\n", file, line, rule);
+  std::string unexpected_detail;
+  for (const auto& item : unexpected) {
+    unexpected_detail += fmt::format("  {}:{}: {} {}\n", std::get<0>(item), std::get<1>(item), std::get<2>(item),
+                                     messages[item]);
+  }
+  INFO("missing (expected but not reported):\n" << (missing_detail.empty() ? "  (none)\n" : missing_detail));
+  INFO("unexpected (reported but not expected):\n" << unexpected_detail);
+  CHECK(missing.empty());
+  CHECK(unexpected.empty());
+}
+
+void add_expectations(ProjectExpectation& expected, const std::filesystem::path& file,
+                      const std::filesystem::path& root) {
+  std::string name = std::filesystem::relative(file, root).generic_string();
+  for (const auto& [line, rule] : expected_findings(testing::read_file(file))) expected.emplace(name, line, rule);
+}
+
 }  // namespace
 
 TEST_CASE("fixtures: findings match the inline expectations exactly") {
@@ -92,29 +120,9 @@ TEST_CASE("fixtures: findings match the inline expectations exactly") {
   REQUIRE(!files.empty());
   for (const auto& path : files) {
     DYNAMIC_SECTION(path.filename().string()) {
-      std::string source = testing::read_file(path);
-      Report report = scan_fixture(path.string());
-      Expectation actual;
-      std::map<std::pair<std::uint32_t, std::string>, std::string> messages;
-      for (const Finding& finding : report.findings) {
-        actual.emplace(finding.span.line, finding.rule_id);
-        messages[{finding.span.line, finding.rule_id}] = finding.message;
-      }
-      Expectation expected = expected_findings(source);
-      Expectation missing;
-      Expectation unexpected;
-      std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(),
-                          std::inserter(missing, missing.end()));
-      std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(),
-                          std::inserter(unexpected, unexpected.end()));
-      std::string unexpected_detail;
-      for (const auto& item : unexpected) {
-        unexpected_detail += fmt::format("  line {}: {} {}\n", item.first, item.second, messages[item]);
-      }
-      INFO("missing (expected but not reported):\n" << describe(missing));
-      INFO("unexpected (reported but not expected):\n" << unexpected_detail);
-      CHECK(missing.empty());
-      CHECK(unexpected.empty());
+      ProjectExpectation expected;
+      add_expectations(expected, path, path.parent_path());
+      check_exactly(expected, scan_fixture(path.string()), path.parent_path());
     }
   }
 }
@@ -124,37 +132,9 @@ TEST_CASE("project fixtures: one scan per directory, expectations of all files a
     DYNAMIC_SECTION(project.filename().string()) {
       ProjectExpectation expected;
       for (const auto& entry : std::filesystem::recursive_directory_iterator(project)) {
-        if (!entry.is_regular_file() || entry.path().extension() != ".py") continue;
-        std::string file = std::filesystem::relative(entry.path(), project).generic_string();
-        for (const auto& [line, rule] : expected_findings(testing::read_file(entry.path()))) {
-          expected.emplace(file, line, rule);
-        }
+        if (entry.is_regular_file() && entry.path().extension() == ".py") add_expectations(expected, entry.path(), project);
       }
-      Report report = scan_fixture(project.string());
-      ProjectExpectation actual;
-      std::map<std::tuple<std::string, std::uint32_t, std::string>, std::string> messages;
-      for (const Finding& finding : report.findings) {
-        std::string file = std::filesystem::relative(finding.path, project).generic_string();
-        actual.emplace(file, finding.span.line, finding.rule_id);
-        messages[{file, finding.span.line, finding.rule_id}] = finding.message;
-      }
-      ProjectExpectation missing;
-      ProjectExpectation unexpected;
-      std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(),
-                          std::inserter(missing, missing.end()));
-      std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(),
-                          std::inserter(unexpected, unexpected.end()));
-      std::string missing_detail;
-      for (const auto& [file, line, rule] : missing) missing_detail += fmt::format("  {}:{}: {}\n", file, line, rule);
-      std::string unexpected_detail;
-      for (const auto& item : unexpected) {
-        unexpected_detail += fmt::format("  {}:{}: {} {}\n", std::get<0>(item), std::get<1>(item),
-                                         std::get<2>(item), messages[item]);
-      }
-      INFO("missing (expected but not reported):\n" << missing_detail);
-      INFO("unexpected (reported but not expected):\n" << unexpected_detail);
-      CHECK(missing.empty());
-      CHECK(unexpected.empty());
+      check_exactly(expected, scan_fixture(project.string()), project);
     }
   }
 }
