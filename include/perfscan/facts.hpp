@@ -121,6 +121,9 @@ struct PendingFinding {
   std::vector<std::string> eager;  // relations loaded eagerly for the iterated query (PS202)
   bool subject_is_collection = false;  // PS202: the access reads a to-many relation
   std::uint32_t loop_line = 0;          // the loop the finding repeats in
+  // The rows come from a relation of `subject` (`order.lines.all()`): the model iterated is the
+  // one that relation leads to, which only the link step knows.
+  std::string via_relation;
 };
 
 struct DatabaseFacts {

@@ -55,6 +55,9 @@ class ProjectIndex {
   // `model.accessor` as a reverse relation (related_name or `<model>_set`), or null.
   [[nodiscard]] const ReverseRelation* reverse_relation(std::string_view model,
                                                         std::string_view accessor) const;
+  // The model a relation accessor of `model` leads to (`Order.lines` -> OrderLine, through a
+  // reverse accessor, a forward/many-to-many field or a relationship()); "" when unknown.
+  [[nodiscard]] std::string related_model(std::string_view model, std::string_view accessor) const;
   // Does calling this function run a query or remote call, directly or through callees?
   [[nodiscard]] const EffectOrigin* effect_of(std::string_view function) const;
 

@@ -59,6 +59,7 @@ class LazyRelationInLoop final : public Rule, public ProjectRule {
     std::string method = called_method(ctx, attribute);
     PendingFinding& pending = report_pending(*this, attribute, ctx, per.severity());
     pending.subject = query->model;
+    pending.via_relation = std::move(query->via_relation);
     pending.detail = std::string(name);
     pending.eager = std::move(query->eager);
     pending.subject_is_collection = is_manager_query(method);
@@ -71,7 +72,8 @@ class LazyRelationInLoop final : public Rule, public ProjectRule {
   void link(const ProjectIndex& index, std::vector<Finding>& findings) const override {
     std::set<std::tuple<std::string, std::uint32_t, std::string>> reported;
     for_each_pending(index, info().id, [&](const FileFacts& file, const PendingFinding& pending) {
-      const ModelInfo* model = index.model(pending.subject);
+      const ModelInfo* model = index.model(
+          pending.via_relation.empty() ? pending.subject : index.related_model(pending.subject, pending.via_relation));
       if (model == nullptr) return;
       std::string suggestion = fix_for(index, *model, pending);
       if (suggestion.empty()) return;

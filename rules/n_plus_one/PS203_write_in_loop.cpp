@@ -41,10 +41,12 @@ class WriteInLoop final : public Rule, public ProjectRule {
   // which the link step knows.
   void link(const ProjectIndex& index, std::vector<Finding>& findings) const override {
     for_each_pending(index, info().id, [&](const FileFacts&, const PendingFinding& pending) {
-      const ModelInfo* model = index.model(pending.subject);
+      std::string model_name =
+          pending.via_relation.empty() ? pending.subject : index.related_model(pending.subject, pending.via_relation);
+      const ModelInfo* model = index.model(model_name);
       if (model == nullptr || model->orm != Orm::django) return;
       Finding finding = pending.finding;
-      CallEffect effect{EffectKind::write, Library::django, pending.detail, pending.subject};
+      CallEffect effect{EffectKind::write, Library::django, pending.detail, model_name};
       finding.suggestion = batched_form(effect);
       findings.push_back(std::move(finding));
     });
@@ -66,8 +68,13 @@ class WriteInLoop final : public Rule, public ProjectRule {
     std::string api = fmt::format("{}.{}", name, method);
     // Rows of a queryset being iterated: `for book in Book.objects.all(): book.save()`.
     if (const LoopFrame* loop = loop_binding(ctx, name)) {
-      if (auto query = iterated_query(ctx, loop->iterable)) {
+      auto query = iterated_query(ctx, loop->iterable);
+      if (!query) return;
+      if (query->via_relation.empty()) {
         report_write(call, ctx, CallEffect{EffectKind::write, Library::django, api + "()", query->model});
+      } else {
+        // `for line in order.lines.all(): line.delete()`: the rows' model is known at link time.
+        report_pending_write(call, ctx, *query, api);
       }
       return;
     }
@@ -81,14 +88,18 @@ class WriteInLoop final : public Rule, public ProjectRule {
     }
     // `book = Book(title=t)` made inside the loop, then saved: confirm Book at link time.
     if (!binding->node || !ctx.loops().back().node.contains(binding->node)) return;
+    report_pending_write(call, ctx, IteratedQuery{made_by, {}, {}, false}, api);
+  }
+
+  void report_pending_write(Node call, Context& ctx, const IteratedQuery& rows, const std::string& api) const {
     PerIteration per = per_iteration(ctx);
     if (!per.applies()) return;
     PendingFinding& pending = report_pending(*this, call, ctx, per.severity());
-    pending.subject = made_by;
+    pending.subject = rows.model;
+    pending.via_relation = rows.via_relation;
     pending.detail = api;
-    pending.finding.message =
-        fmt::format("`{}()` writes one `{}` row per iteration of {}{}", api, short_api(made_by),
-                    loop_description(ctx, *per.innermost), per.severity_reason());
+    pending.finding.message = fmt::format("`{}()` runs one database write per iteration of {}{}", api,
+                                          loop_description(ctx, *per.innermost), per.severity_reason());
   }
 };
 

@@ -25,7 +25,7 @@ class QueryThroughHelperInLoop final : public Rule, public ProjectRule {
     if (ctx.loops().empty()) return;
     Node function = call.field("function");
     if (!function.is("identifier") && !function.is("attribute")) return;
-    std::string callee = ctx.callee_name(call);
+    std::string callee = resolved_callee(ctx, call);
     if (callee.empty() || callee.starts_with("builtins.")) return;
     // Direct queries and remote calls are PS201/PS203/PS204's.
     if (classify_call(ctx, call).any()) return;

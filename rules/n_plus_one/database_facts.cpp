@@ -9,6 +9,7 @@
 #include "knowledge.hpp"
 #include "loop_context.hpp"
 #include "orm_syntax.hpp"
+#include "query_shapes.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/project.hpp"
 #include "perfscan/rule.hpp"
@@ -60,9 +61,10 @@ class DatabaseFactCollector final : public Rule {
     const ExecutionFrame* function = ctx.function();
     if (function == nullptr || is_migration_file(ctx.path())) return;
     CallEffect effect = classify_call(ctx, call);
+    if (effect.any() && executes_given_statement(ctx, call, effect)) return;
     std::string callee;
     if (!effect.any()) {
-      callee = ctx.callee_name(call);
+      callee = resolved_callee(ctx, call);
       if (callee.empty() || callee.starts_with("builtins.")) return;
     }
     FunctionEffectFact& fact = function_fact(ctx, *function);

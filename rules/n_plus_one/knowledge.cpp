@@ -307,26 +307,44 @@ CallEffect classify_call(const Context& ctx, Node call) {
   return {};
 }
 
-bool runs_same_statement_each_time(const Context& ctx, Node call, const CallEffect& effect) {
-  bool driver = effect.library == Library::dbapi || effect.library == Library::async_db ||
-                (effect.library == Library::sqlalchemy && !effect.api.ends_with("query") &&
-                 lower(effect.api).find("session") == std::string::npos);
-  if (!driver) return true;
+namespace {
+
+bool is_driver_call(const CallEffect& effect) {
+  return effect.library == Library::dbapi || effect.library == Library::async_db ||
+         (effect.library == Library::sqlalchemy && !effect.api.ends_with("query") &&
+          lower(effect.api).find("session") == std::string::npos);
+}
+
+// The statement argument, seen through `text(...)`.
+Node statement_argument(const Context& ctx, Node call) {
   Node arguments = call.field("arguments");
   Node statement = arguments ? arguments.named_child(0) : Node{};
-  if (!statement) return false;
-  // `text("SELECT ...")`
-  if (statement.is("call") && ctx.text(statement.field("function")).ends_with("text")) {
+  if (statement && statement.is("call") && ctx.text(statement.field("function")).ends_with("text")) {
     Node inner = statement.field("arguments");
     statement = inner ? inner.named_child(0) : Node{};
-    if (!statement) return false;
   }
-  if (statement.is("string") || statement.is("concatenated_string")) {
-    for (uint32_t i = 0, n = statement.named_child_count(); i < n; ++i) {
-      if (statement.named_child(i).is("interpolation")) return false;
-    }
-    return true;
+  return statement;
+}
+
+bool is_plain_literal(Node statement) {
+  if (!statement || (!statement.is("string") && !statement.is("concatenated_string"))) return false;
+  for (uint32_t i = 0, n = statement.named_child_count(); i < n; ++i) {
+    if (statement.named_child(i).is("interpolation")) return false;
   }
+  return true;
+}
+
+}  // namespace
+
+bool executes_given_statement(const Context& ctx, Node call, const CallEffect& effect) {
+  return is_driver_call(effect) && !is_plain_literal(statement_argument(ctx, call));
+}
+
+bool runs_same_statement_each_time(const Context& ctx, Node call, const CallEffect& effect) {
+  if (!is_driver_call(effect)) return true;
+  Node statement = statement_argument(ctx, call);
+  if (!statement) return false;
+  if (is_plain_literal(statement)) return true;
   if (statement.is("identifier") || statement.is("attribute")) {
     // A name bound outside the loop: `sql = "..."` before it, or a constant.
     Node root = statement;
@@ -334,6 +352,7 @@ bool runs_same_statement_each_time(const Context& ctx, Node call, const CallEffe
     const Binding* binding = ctx.lookup(ctx.text(root));
     if (binding == nullptr) return true;
     if (binding->kind == BindingKind::loop_target) return false;
+    if (binding->kind == BindingKind::parameter) return true;  // one statement handed in, rows vary
     return !binding->node || ctx.loops().empty() || !ctx.loops().back().node.contains(binding->node);
   }
   return false;

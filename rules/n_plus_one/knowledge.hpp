@@ -68,6 +68,11 @@ Node outermost_chain_call(Node call);
 // script of different statements (DDL, maintenance), not N copies of one query.
 bool runs_same_statement_each_time(const Context& ctx, Node call, const CallEffect& effect);
 
+// A driver-level call that executes whatever statement it is handed (`cursor.execute(sql)` with
+// `sql` a parameter or computed): a generic executor, not a query of its own. ORM calls and
+// statements written as literals are not.
+bool executes_given_statement(const Context& ctx, Node call, const CallEffect& effect);
+
 // The batched form to suggest for a per-iteration effect.
 std::string batched_form(const CallEffect& effect);
 

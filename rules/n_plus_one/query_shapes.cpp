@@ -81,9 +81,56 @@ std::optional<IteratedQuery> iterated_query(const Context& ctx, Node iterable) {
       query.model = ctx.qualified_name(current.field("object"));
       return query.model.empty() ? std::nullopt : std::optional(query);
     }
+    // `order.lines.all()`: a related manager of a typed object, read through a query method.
+    if (current.is("attribute") && !(current == iterable)) {
+      query.model = owner_class(ctx, current.field("object"));
+      query.via_relation = std::string(ctx.text(current.field("attribute")));
+      return query.model.empty() ? std::nullopt : std::optional(query);
+    }
     return std::nullopt;
   }
   return std::nullopt;
+}
+
+std::string owner_class(const Context& ctx, Node expr) {
+  if (!expr || !expr.is("identifier")) return {};
+  std::string_view name = ctx.text(expr);
+  const Binding* binding = ctx.lookup(name);
+  if (binding == nullptr) return {};
+  if (binding->kind == BindingKind::parameter) {
+    const ExecutionFrame* function = ctx.function();
+    if ((name == "self" || name == "cls") && function != nullptr) {
+      const std::string& method = function->qualified_name;
+      auto dot = method.rfind('.');
+      return dot == std::string::npos ? std::string{} : method.substr(0, dot);
+    }
+    Node parameter = binding->node.parent();
+    if (parameter && (parameter.is("typed_parameter") || parameter.is("typed_default_parameter"))) {
+      Node type = parameter.field("type");
+      Node annotation = type ? type.named_child(0) : Node{};
+      return annotation ? ctx.qualified_name(annotation) : std::string{};
+    }
+    return {};
+  }
+  if (binding->kind != BindingKind::assignment || binding->value.kind != ValueKind::instance) return {};
+  const std::string& made_by = binding->value.qualified_name;
+  if (ManagerChain chain = manager_chain(made_by); !chain.model.empty()) {
+    std::string_view last = chain.methods.empty() ? std::string_view{} : chain.methods.back();
+    return last == "get" || last == "first" || last == "last" || last == "create" ? chain.model : std::string{};
+  }
+  return made_by.find(".objects") == std::string::npos ? made_by : std::string{};
+}
+
+std::string resolved_callee(const Context& ctx, Node call) {
+  std::string callee = ctx.callee_name(call);
+  if (!callee.empty()) return callee;
+  Node function = call.field("function");
+  if (!function.is("attribute")) return {};
+  Node object = function.field("object");
+  std::string_view receiver = ctx.text(object);
+  if (receiver != "self" && receiver != "cls") return {};
+  std::string owner = owner_class(ctx, object);
+  return owner.empty() ? std::string{} : owner + "." + std::string(ctx.text(function.field("attribute")));
 }
 
 const LoopFrame* loop_binding(const Context& ctx, std::string_view name) {

@@ -13,7 +13,8 @@
 namespace perfscan {
 
 struct IteratedQuery {
-  std::string model;                // qualified name of the iterated model
+  std::string model;                // qualified name of the iterated model (or of the owner, below)
+  std::string via_relation;         // rows of `owner.<via_relation>.all()`: resolved at link time
   std::vector<std::string> eager;   // relations named in select_related / prefetch_related / *load
   bool everything_eager = false;    // `select_related()` without arguments
 };
@@ -21,6 +22,14 @@ struct IteratedQuery {
 // `Book.objects.select_related("author")`, `qs` bound to one, `session.query(Book)...`,
 // `session.scalars(select(Book).options(selectinload(Book.author)))`.
 std::optional<IteratedQuery> iterated_query(const Context& ctx, Node iterable);
+
+// The class of an object local reasoning can type: `self`/`cls` in a method, a parameter
+// annotated with a class (`order: Order`), a name bound to `Model(...)` or `.objects.get(...)`.
+std::string owner_class(const Context& ctx, Node expr);
+
+// What a call invokes, also for methods called on `self`/`cls` ("pkg.mod.Service.load"), so
+// that helpers on the same class are followed by the link step.
+std::string resolved_callee(const Context& ctx, Node call);
 
 // The loop (of the current frame) whose target binds `name`, or null.
 const LoopFrame* loop_binding(const Context& ctx, std::string_view name);

@@ -105,6 +105,15 @@ const ReverseRelation* ProjectIndex::reverse_relation(std::string_view model,
   return found == it->second.end() ? nullptr : &found->second;
 }
 
+std::string ProjectIndex::related_model(std::string_view model, std::string_view accessor) const {
+  const ModelInfo* info = this->model(model);
+  if (info == nullptr) return {};
+  if (const ReverseRelation* reverse = reverse_relation(model, accessor)) return reverse->source_model;
+  const FieldFact* field = info->field(accessor);
+  if (field == nullptr || field->kind == FieldKind::column || field->kind == FieldKind::generic_fk) return {};
+  return resolve_target(*info, field->target);
+}
+
 const EffectOrigin* ProjectIndex::effect_of(std::string_view function) const {
   auto it = effects_.find(std::string(function));
   return it == effects_.end() ? nullptr : &it->second;
@@ -199,6 +208,7 @@ void ProjectIndex::resolve_models() {
 }
 
 // A relation's target as written: a class, "self", "Model" or "app_label.Model" (a string).
+
 std::string ProjectIndex::resolve_target(const ModelInfo& from, const std::string& target) const {
   std::string text = target;
   if (text.size() >= 2 && (text.front() == '"' || text.front() == '\'')) text = text.substr(1, text.size() - 2);
