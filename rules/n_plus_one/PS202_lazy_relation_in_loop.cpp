@@ -78,7 +78,7 @@ class LazyRelationInLoop final : public Rule, public ProjectRule {
       std::string suggestion = fix_for(index, *model, pending);
       if (suggestion.empty()) return;
       if (!reported.emplace(file.path, pending.loop_line, pending.detail).second) return;
-      Finding finding = pending.finding;
+      Finding finding = confirmed(*this, file, pending);
       finding.suggestion = std::move(suggestion);
       findings.push_back(std::move(finding));
     });

@@ -40,12 +40,12 @@ class WriteInLoop final : public Rule, public ProjectRule {
   // `obj.save()` on an object made by `Book(...)` in the loop: a write only if Book is a model,
   // which the link step knows.
   void link(const ProjectIndex& index, std::vector<Finding>& findings) const override {
-    for_each_pending(index, info().id, [&](const FileFacts&, const PendingFinding& pending) {
+    for_each_pending(index, info().id, [&](const FileFacts& file, const PendingFinding& pending) {
       std::string model_name =
           pending.via_relation.empty() ? pending.subject : index.related_model(pending.subject, pending.via_relation);
       const ModelInfo* model = index.model(model_name);
       if (model == nullptr || model->orm != Orm::django) return;
-      Finding finding = pending.finding;
+      Finding finding = confirmed(*this, file, pending);
       CallEffect effect{EffectKind::write, Library::django, pending.detail, model_name};
       finding.suggestion = batched_form(effect);
       findings.push_back(std::move(finding));

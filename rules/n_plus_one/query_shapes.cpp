@@ -170,10 +170,18 @@ PendingFinding& report_pending(const Rule& rule, Node node, Context& ctx, Severi
   PendingFinding pending;
   pending.finding = std::move(ctx.findings().back());
   ctx.findings().pop_back();
-  pending.finding.source_line.clear();
-  pending.finding.source_line.shrink_to_fit();
+  pending.finding.source_line = {};
+  pending.finding.path = {};
+  pending.finding.rule_name = {};
   ctx.facts().database.pending.push_back(std::move(pending));
   return ctx.facts().database.pending.back();
+}
+
+Finding confirmed(const Rule& rule, const FileFacts& file, const PendingFinding& pending) {
+  Finding finding = pending.finding;
+  finding.path = file.path;
+  finding.rule_name = rule.info().name;
+  return finding;
 }
 
 }  // namespace perfscan

@@ -40,6 +40,9 @@ bool is_evaluated_in_place(const Context& ctx, Node expression);
 
 // Reports through the context (so span, scope and statement line are computed as for every
 // finding), then moves the finding into the file's pending findings for the link step.
+// Pending findings are kept for every candidate in the project until the link step, so what
+// the link step can restore (path, rule name) is not stored in each: `confirmed` puts it back.
 PendingFinding& report_pending(const Rule& rule, Node node, Context& ctx, Severity severity);
+Finding confirmed(const Rule& rule, const FileFacts& file, const PendingFinding& pending);
 
 }  // namespace perfscan

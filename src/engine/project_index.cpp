@@ -249,14 +249,16 @@ void ProjectIndex::resolve_reverse_relations() {
 // Functions that run a query directly seed a breadth-first walk over reversed call edges:
 // each caller inherits the origin of the first callee found to have one.
 void ProjectIndex::resolve_effects() {
-  std::unordered_map<std::string, std::vector<std::string>> callers;
-  std::deque<std::string> queue;
+  // Views into the facts, which outlive this walk: the call graph is the largest thing the
+  // link step builds, so its names are not copied.
   std::unordered_set<std::string_view> cached;
   for (const FileFacts* file : files_) {
     for (const FunctionEffectFact& function : file->database.functions) {
       if (function.cached) cached.insert(function.function);
     }
   }
+  std::unordered_map<std::string_view, std::vector<std::string_view>> callers;
+  std::deque<std::string_view> queue;
   for (const FileFacts* file : files_) {
     for (const FunctionEffectFact& function : file->database.functions) {
       // A cached function runs its query once, not once per call.
@@ -273,14 +275,14 @@ void ProjectIndex::resolve_effects() {
     }
   }
   while (!queue.empty()) {
-    std::string callee = std::move(queue.front());
+    std::string_view callee = queue.front();
     queue.pop_front();
     auto it = callers.find(callee);
     if (it == callers.end()) continue;
-    EffectOrigin inherited = effects_.at(callee);
-    if (inherited.via.empty()) inherited.via = callee;
-    for (const std::string& caller : it->second) {
-      if (effects_.try_emplace(caller, inherited).second) queue.push_back(caller);
+    EffectOrigin inherited = effects_.at(std::string(callee));
+    if (inherited.via.empty()) inherited.via = std::string(callee);
+    for (std::string_view caller : it->second) {
+      if (effects_.try_emplace(std::string(caller), inherited).second) queue.push_back(caller);
     }
   }
 }
