@@ -60,12 +60,15 @@ class DatabaseFactCollector final : public Rule {
   static void record_function_effect(Node call, Context& ctx) {
     const ExecutionFrame* function = ctx.function();
     if (function == nullptr || is_migration_file(ctx.path())) return;
-    CallEffect effect = classify_call(ctx, call);
+    Node target = call.field("function");
+    if (!target.is("attribute") && !target.is("identifier")) return;
+    std::string callee = ctx.callee_name(call);
+    if (callee.starts_with("builtins.")) return;
+    CallEffect effect = classify_call(ctx, call, callee);
     if (effect.any() && executes_given_statement(ctx, call, effect)) return;
-    std::string callee;
     if (!effect.any()) {
-      callee = resolved_callee(ctx, call);
-      if (callee.empty() || callee.starts_with("builtins.")) return;
+      if (callee.empty()) callee = resolved_callee(ctx, call);
+      if (callee.empty()) return;
     }
     FunctionEffectFact& fact = function_fact(ctx, *function);
     if (effect.any()) {

@@ -251,11 +251,16 @@ Node outermost_chain_call(Node call) {
 CallEffect classify_call(const Context& ctx, Node call) {
   Node function = call.field("function");
   if (!function || (!function.is("attribute") && !function.is("identifier"))) return {};
-  std::string callee = ctx.callee_name(call);
+  return classify_call(ctx, call, ctx.callee_name(call));
+}
+
+CallEffect classify_call(const Context& ctx, Node call, const std::string& callee) {
+  Node function = call.field("function");
+  if (!function || (!function.is("attribute") && !function.is("identifier"))) return {};
   if (!callee.empty()) {
     if (const KnownCall* known = find_known_call(callee)) {
-      std::string api = known->library == Library::http ? callee : std::string(ctx.text(function));
-      return effect(known->kind, known->library, std::move(api));
+      std::string known_api = known->library == Library::http ? callee : std::string(ctx.text(function));
+      return effect(known->kind, known->library, std::move(known_api));
     }
     if (ManagerChain chain = manager_chain(callee); !chain.model.empty()) {
       return classify_manager_chain(chain, django_api(chain));
@@ -269,40 +274,44 @@ CallEffect classify_call(const Context& ctx, Node call) {
     ManagerChain chain{std::string(ctx.text(receiver.field("object"))), {method}};
     return classify_manager_chain(chain, fmt::format("{}.objects.{}", chain.model, method));
   }
-  std::string api(ctx.text(function));
-  if (in_list(kSessionMethods, method) && is_session_like(ctx, receiver)) {
+  auto api = [&] { return std::string(ctx.text(function)); };
+  // `x.get(...)` is mostly dict.get: only a receiver named like a session is looked at.
+  bool session_method = in_list(kSessionMethods, method) &&
+                        (method != "get" || lower(receiver_name(ctx, receiver)).find("session") != std::string::npos);
+  if (session_method && is_session_like(ctx, receiver)) {
     // `session.get(url)` is an HTTP client session; `session.get(User, pk)` an ORM one.
     Node arguments = call.field("arguments");
     Node first = arguments ? arguments.named_child(0) : Node{};
     if (method == "get" && first && looks_like_url(ctx, first)) {
-      return effect(EffectKind::http, Library::http, std::move(api));
+      return effect(EffectKind::http, Library::http, api());
     }
     if (method == "get" && (!first || !first.is("identifier") || !std::isupper(static_cast<unsigned char>(ctx.text(first).front())))) {
       return {};
     }
-    return effect(EffectKind::read, Library::sqlalchemy, std::move(api));
+    return effect(EffectKind::read, Library::sqlalchemy, api());
   }
   if ((method == "commit" || method == "flush") && is_session_like(ctx, receiver)) {
-    return effect(EffectKind::write, Library::sqlalchemy, std::move(api));
+    return effect(EffectKind::write, Library::sqlalchemy, api());
   }
-  std::string name = lower(receiver_name(ctx, receiver));
+  bool by_receiver_name = method == "execute" || in_list(kAsyncDbMethods, method) || in_list(kRedisCommands, method);
+  std::string name = by_receiver_name ? lower(receiver_name(ctx, receiver)) : std::string{};
   if (method == "execute" && in_list(kCursorNames, name)) {
-    return effect(is_write_statement(ctx, call) ? EffectKind::write : EffectKind::read, Library::dbapi, std::move(api));
+    return effect(is_write_statement(ctx, call) ? EffectKind::write : EffectKind::read, Library::dbapi, api());
   }
   if (in_list(kAsyncDbMethods, method) && in_list(kAsyncConnectionNames, name) && is_awaited(call)) {
     return effect(is_write_statement(ctx, call) ? EffectKind::write : EffectKind::read, Library::async_db,
-                  std::move(api));
+                  api());
   }
   if (in_list(kMongoMethods, method) && is_collection_like(ctx, receiver, false)) {
     bool writes = method.starts_with("insert") || method.starts_with("update") || method.starts_with("delete") ||
                   method.starts_with("replace");
-    return effect(writes ? EffectKind::write : EffectKind::read, Library::mongo, std::move(api));
+    return effect(writes ? EffectKind::write : EffectKind::read, Library::mongo, api());
   }
   if ((method == "find" || method == "aggregate") && is_collection_like(ctx, receiver, true)) {
-    return effect(EffectKind::read, Library::mongo, std::move(api));
+    return effect(EffectKind::read, Library::mongo, api());
   }
   if (in_list(kRedisCommands, method) && in_list(kRedisNames, name)) {
-    return effect(EffectKind::redis, Library::redis, std::move(api));
+    return effect(EffectKind::redis, Library::redis, api());
   }
   return {};
 }

@@ -50,6 +50,8 @@ EffectKind find_configured_call(std::string_view qualified_name, const std::vect
 // reasoning cannot see, by the shape of the receiver (`session.query`, `cursor.execute`,
 // `db.users.find_one`, `Model.objects....`).
 CallEffect classify_call(const Context& ctx, Node call);
+// The same with the call's resolved name already at hand (`ctx.callee_name(call)`).
+CallEffect classify_call(const Context& ctx, Node call, const std::string& callee);
 
 // Django: the model and method chain of a `Model.objects....` callee ("shop.models.Book",
 // {"filter", "first"}), or an empty model when the callee is not a manager chain.
