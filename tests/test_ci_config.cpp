@@ -156,8 +156,8 @@ TEST_CASE("config: mistakes are named with file, line and key") {
         "(see --list-rules)");
   CHECK(config_error("[severity]\nPS401 = 3\n") ==
         "cfg.toml:2: key 'severity.PS401' must be a string, not an integer");
-  CHECK(config_error("[per-file-ignores]\n\"tests/*\" = [\"PS9\"]\n") ==
-        "cfg.toml:2: key 'per-file-ignores.\"tests/*\"' names no rule: 'PS9' (use an id like "
+  CHECK(config_error("[per-file-ignores]\n\"tests/*\" = [\"PS99\"]\n") ==
+        "cfg.toml:2: key 'per-file-ignores.\"tests/*\"' names no rule: 'PS99' (use an id like "
         "PS401, a prefix like PS4, a category, a rule name or ALL; see --list-rules)");
   CHECK(config_error("per-file-ignores = [\"tests\"]\n") ==
         "cfg.toml:1: key 'per-file-ignores' must be a table, not an array");
@@ -193,6 +193,26 @@ TEST_CASE("config: extra-blocking-calls reach the PS3xx rules") {
   CHECK(hits(parse_json(run_in(dir, "svc.py --format json"))) ==
         std::vector<std::string>{"PS301 svc.py:5:5", "PS308 svc.py:6:5"});
   CHECK(hits(parse_json(run_in(dir, "svc.py --format json --isolated"))).empty());
+}
+
+TEST_CASE("config: extra-query-methods and extra-http-clients reach the PS2xx rules") {
+  TempDir dir;
+  dir.write("pyproject.toml",
+            "[tool.perfscan]\nselect = [\"PS2\"]\n"
+            "extra-query-methods = [\"vendor.db.Repository.fetch\"]\n"
+            "extra-http-clients = [\"vendor.http.Client\"]\n");
+  dir.write("jobs.py",
+            "from vendor.db import Repository\nfrom vendor.http import Client\n\n"
+            "def sync(ids):\n"
+            "    repo = Repository()\n"
+            "    api = Client()\n"
+            "    for i in ids:\n"
+            "        repo.fetch(i)\n"
+            "        api.post(i)\n"
+            "        repo.other(i)\n");
+  CHECK(hits(parse_json(run_in(dir, "jobs.py --format json"))) ==
+        std::vector<std::string>{"PS201 jobs.py:8:9", "PS204 jobs.py:9:9"});
+  CHECK(hits(parse_json(run_in(dir, "jobs.py --format json --isolated --select PS2"))).empty());
 }
 
 TEST_CASE("config: a mistake stops the command line with exit 2") {

@@ -1,7 +1,10 @@
 // Runs every rule over tests/fixtures/**/*.py and checks the findings against the file's own
 // `# expect: PS101, PS401` annotations, as an exact multiset of (line, rule): a missing finding
-// and an unexpected one both fail. A fixture may set the target Python version for the whole
-// file with a line `# fixture: target-version 3.10`.
+// and an unexpected one both fail. Each file is a full scan (link step included) of its own;
+// each directory under tests/fixtures/projects/ is scanned as ONE project instead, and the
+// annotations of all its files are checked together, so cross-file findings can be pinned.
+// A fixture file may set the target Python version of its scan with a line
+// `# fixture: target-version 3.10`.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -11,8 +14,8 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 
-#include "engine/analyse.hpp"
 #include "perfscan/engine.hpp"
 #include "test_support.hpp"
 
@@ -20,6 +23,8 @@ namespace perfscan {
 namespace {
 
 using Expectation = std::multiset<std::pair<std::uint32_t, std::string>>;
+// Project fixtures: (file, line, rule).
+using ProjectExpectation = std::multiset<std::tuple<std::string, std::uint32_t, std::string>>;
 
 Expectation expected_findings(const std::string& source) {
   static const std::regex kExpect(R"(#\s*expect:\s*([A-Z0-9 ,]+))");
@@ -38,67 +43,110 @@ Expectation expected_findings(const std::string& source) {
   return expected;
 }
 
-// The file's `# fixture: target-version 3.N` setting, if any.
-RuleSettings fixture_settings(const std::string& source) {
-  static const std::regex kTarget(R"(#\s*fixture:\s*target-version\s+(\S+))");
-  RuleSettings settings;
-  std::smatch match;
-  if (std::regex_search(source, match, kTarget)) {
-    settings.target_version = parse_python_version(match[1].str());
-    REQUIRE(settings.target_version.has_value());
-  }
-  return settings;
-}
+std::filesystem::path fixtures_root() { return std::filesystem::path(PERFSCAN_SOURCE_DIR) / "tests" / "fixtures"; }
 
-std::string describe(const Expectation& items) {
-  std::string out;
-  for (const auto& [line, rule] : items) out += fmt::format("  line {}: {}\n", line, rule);
-  return out.empty() ? "  (none)\n" : out;
+bool in_project_fixture(const std::filesystem::path& path) {
+  auto relative = std::filesystem::relative(path, fixtures_root());
+  return !relative.empty() && *relative.begin() == "projects";
 }
 
 std::vector<std::filesystem::path> fixture_files() {
   std::vector<std::filesystem::path> files;
-  auto root = std::filesystem::path(PERFSCAN_SOURCE_DIR) / "tests" / "fixtures";
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".py") files.push_back(entry.path());
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(fixtures_root())) {
+    if (entry.is_regular_file() && entry.path().extension() == ".py" && !in_project_fixture(entry.path())) {
+      files.push_back(entry.path());
+    }
   }
   std::sort(files.begin(), files.end());
   return files;
 }
 
+std::vector<std::filesystem::path> project_fixtures() {
+  std::vector<std::filesystem::path> projects;
+  auto root = fixtures_root() / "projects";
+  if (!std::filesystem::is_directory(root)) return projects;
+  for (const auto& entry : std::filesystem::directory_iterator(root)) {
+    if (entry.is_directory()) projects.push_back(entry.path());
+  }
+  std::sort(projects.begin(), projects.end());
+  return projects;
+}
+
+// The file's `# fixture: target-version 3.N` setting; empty when it has none.
+std::string fixture_target_version(const std::filesystem::path& file) {
+  static const std::regex kTarget(R"(#\s*fixture:\s*target-version\s+(\S+))");
+  std::string source = testing::read_file(file);
+  std::smatch match;
+  return std::regex_search(source, match, kTarget) ? match[1].str() : std::string{};
+}
+
+// Every rule, link step included, over `path` as one project.
+Report scan_fixture(const std::string& path, const std::string& target_version = {}) {
+  ScanOptions options;
+  options.paths = {path};
+  options.jobs = 1;
+  options.target_version = target_version;
+  return scan(options);
+}
+
+// The findings of `report` as (file relative to `root`, line, rule), checked against
+// `expected` exactly: missing and unexpected findings both fail.
+void check_exactly(const ProjectExpectation& expected, const Report& report, const std::filesystem::path& root) {
+  ProjectExpectation actual;
+  std::map<std::tuple<std::string, std::uint32_t, std::string>, std::string> messages;
+  for (const Finding& finding : report.findings) {
+    std::string file = std::filesystem::relative(finding.path, root).generic_string();
+    actual.emplace(file, finding.span.line, finding.rule_id);
+    messages[{file, finding.span.line, finding.rule_id}] = finding.message;
+  }
+  ProjectExpectation missing;
+  ProjectExpectation unexpected;
+  std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(),
+                      std::inserter(missing, missing.end()));
+  std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(),
+                      std::inserter(unexpected, unexpected.end()));
+  std::string missing_detail;
+  for (const auto& [file, line, rule] : missing) missing_detail += fmt::format("  {}:{}: {}\n", file, line, rule);
+  std::string unexpected_detail;
+  for (const auto& item : unexpected) {
+    unexpected_detail += fmt::format("  {}:{}: {} {}\n", std::get<0>(item), std::get<1>(item), std::get<2>(item),
+                                     messages[item]);
+  }
+  INFO("missing (expected but not reported):\n" << (missing_detail.empty() ? "  (none)\n" : missing_detail));
+  INFO("unexpected (reported but not expected):\n" << unexpected_detail);
+  CHECK(missing.empty());
+  CHECK(unexpected.empty());
+}
+
+void add_expectations(ProjectExpectation& expected, const std::filesystem::path& file,
+                      const std::filesystem::path& root) {
+  std::string name = std::filesystem::relative(file, root).generic_string();
+  for (const auto& [line, rule] : expected_findings(testing::read_file(file))) expected.emplace(name, line, rule);
+}
+
 }  // namespace
 
 TEST_CASE("fixtures: findings match the inline expectations exactly") {
-  std::vector<const Rule*> rules = select_rules({}, {});
-  Parser parser;
   auto files = fixture_files();
   REQUIRE(!files.empty());
   for (const auto& path : files) {
     DYNAMIC_SECTION(path.filename().string()) {
-      std::string source = testing::read_file(path);
-      RuleDispatch dispatch(rules, fixture_settings(source));
-      FileResult result = analyse_text(path.string(), "fixture", false, source, parser, dispatch);
-      Expectation actual;
-      std::map<std::pair<std::uint32_t, std::string>, std::string> messages;
-      for (const Finding& finding : result.findings) {
-        actual.emplace(finding.span.line, finding.rule_id);
-        messages[{finding.span.line, finding.rule_id}] = finding.message;
+      ProjectExpectation expected;
+      add_expectations(expected, path, path.parent_path());
+      check_exactly(expected, scan_fixture(path.string(), fixture_target_version(path)),
+                    path.parent_path());
+    }
+  }
+}
+
+TEST_CASE("project fixtures: one scan per directory, expectations of all files as one set") {
+  for (const auto& project : project_fixtures()) {
+    DYNAMIC_SECTION(project.filename().string()) {
+      ProjectExpectation expected;
+      for (const auto& entry : std::filesystem::recursive_directory_iterator(project)) {
+        if (entry.is_regular_file() && entry.path().extension() == ".py") add_expectations(expected, entry.path(), project);
       }
-      Expectation expected = expected_findings(source);
-      Expectation missing;
-      Expectation unexpected;
-      std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(),
-                          std::inserter(missing, missing.end()));
-      std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(),
-                          std::inserter(unexpected, unexpected.end()));
-      std::string unexpected_detail;
-      for (const auto& item : unexpected) {
-        unexpected_detail += fmt::format("  line {}: {} {}\n", item.first, item.second, messages[item]);
-      }
-      INFO("missing (expected but not reported):\n" << describe(missing));
-      INFO("unexpected (reported but not expected):\n" << unexpected_detail);
-      CHECK(missing.empty());
-      CHECK(unexpected.empty());
+      check_exactly(expected, scan_fixture(project.string()), project);
     }
   }
 }

@@ -25,6 +25,9 @@ std::vector<const Rule*> select_rules(const std::vector<std::string>& select,
 
 // The settings rules read, from the options. Throws UsageError on an invalid target version.
 RuleSettings rule_settings(const ScanOptions& options);
+// The rules to dispatch during the walk: `selected` plus, when one of them is a ProjectRule,
+// the hidden collector of the facts the link step reads.
+std::vector<const Rule*> with_fact_collectors(std::vector<const Rule*> selected);
 
 Report scan(const ScanOptions& options);
 

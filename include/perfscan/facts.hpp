@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "perfscan/finding.hpp"
+
 namespace perfscan {
 
 struct FunctionFact {
@@ -42,6 +44,96 @@ struct Suppressions {
   [[nodiscard]] bool suppresses(std::uint32_t line, const std::string& rule_id) const;
 };
 
+// ---- database facts (PS2xx N+1 queries, PS9xx indexes) ----------------------------------------
+
+// One field (column) of a model class body: `email = models.CharField(unique=True)`,
+// `author = models.ForeignKey(Author, related_name="books")`, `id = Column(Integer, primary_key=True)`.
+enum class FieldKind : std::uint8_t { column, foreign_key, one_to_one, many_to_many, generic_fk, relationship };
+
+struct FieldFact {
+  std::string name;
+  FieldKind kind = FieldKind::column;
+  std::string target;        // related model: qualified name where resolved, else source text
+  std::string related_name;  // Django related_name / SQLAlchemy back_populates ("" when absent)
+  std::string lazy;          // SQLAlchemy relationship(lazy=...) ("" when absent)
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+  bool indexed = false;  // primary key, unique, db_index / index=True, or (Django) a foreign key
+  bool boolean = false;  // two values: an index on it alone rarely helps
+};
+
+enum class Orm : std::uint8_t { unknown, django, sqlalchemy };
+
+// A class body that declares model-like fields or a Meta/__tablename__. Whether it really is a
+// model is decided at link time, through its bases across files.
+struct ModelFact {
+  std::string qualified_name;
+  std::string name;
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+  Orm orm_hint = Orm::unknown;  // which ORM the fields look like
+  std::string table;            // Meta.db_table / __tablename__ ("" = framework default)
+  bool abstract = false;
+  std::vector<FieldFact> fields;
+  // Declared indexes, each an ordered column list: Meta.indexes, index_together,
+  // unique_together, Index(...) / UniqueConstraint in __table_args__.
+  std::vector<std::vector<std::string>> indexes;
+  std::vector<std::string> managers;  // attribute names bound to custom managers
+};
+
+// A module-level name that is an ORM root: `Base = declarative_base()`, `db = SQLAlchemy()`.
+struct OrmRootFact {
+  std::string qualified_name;
+  Orm orm = Orm::sqlalchemy;
+};
+
+// Columns a query site filters or orders by, for PS9xx: `Book.objects.filter(isbn=x)`,
+// `select(User).where(User.email == e)`, `.order_by("-created")`.
+enum class LookupKind : std::uint8_t { equality, range, order };
+
+struct QuerySiteFact {
+  std::string model;  // qualified name of the queried model as resolved in this file
+  std::vector<std::pair<std::string, LookupKind>> columns;  // in source order
+  // Where the chain starts: every call of `X.objects.filter(a=1).order_by("b")` starts there,
+  // so the link step joins them into one site (composite index).
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+};
+
+// What a function does that matters per call: it runs a query or a remote call directly (the
+// first such call is kept), and which other functions it calls, to close over at link time.
+struct FunctionEffectFact {
+  std::string function;     // qualified name
+  std::string effect;       // "`Profile.objects.get`" ("" when only callees are known)
+  std::uint32_t effect_line = 0;
+  bool effect_is_remote = false;  // HTTP/Redis rather than a database query
+  bool cached = false;  // @lru_cache / @cache / @cached...: repeated calls do not repeat the effect
+  std::vector<std::string> callees;  // qualified names of called functions (deduplicated)
+};
+
+// A finding a per-file rule could not decide alone: the link step confirms it (the callee
+// queries; the class is a model; the attribute is a lazy relation) or drops it. Carries no
+// source text: the engine reads the flagged line back for the findings that survive.
+struct PendingFinding {
+  Finding finding;
+  std::string subject;  // model or function qualified name the decision depends on
+  std::string detail;   // the accessed attribute (PS202), the called method, ...
+  std::vector<std::string> eager;  // relations loaded eagerly for the iterated query (PS202)
+  bool subject_is_collection = false;  // PS202: the access reads a to-many relation
+  std::uint32_t loop_line = 0;          // the loop the finding repeats in
+  // The rows come from a relation of `subject` (`order.lines.all()`): the model iterated is the
+  // one that relation leads to, which only the link step knows.
+  std::string via_relation;
+};
+
+struct DatabaseFacts {
+  std::vector<ModelFact> models;
+  std::vector<OrmRootFact> roots;
+  std::vector<QuerySiteFact> query_sites;
+  std::vector<FunctionEffectFact> functions;
+  std::vector<PendingFinding> pending;
+};
+
 struct FileFacts {
   std::string path;
   std::string module;  // dotted module name ("pkg.sub.mod"); "" when unknown
@@ -49,6 +141,7 @@ struct FileFacts {
   std::vector<ClassFact> classes;
   std::vector<CallFact> calls;
   Suppressions suppressions;
+  DatabaseFacts database;
 };
 
 }  // namespace perfscan

@@ -55,6 +55,10 @@ struct ScanOptions {
   // interpreter (PS803: exceptions are zero-cost since 3.11) read it through RuleSettings.
   std::string target_version;  // "3.10"; empty: not given
   KnowledgeExtensions knowledge;
+
+  // Join every file's facts after the walk and run the project rules (cross-file N+1 queries,
+  // missing indexes). Off: per-file findings only, and no facts kept.
+  bool link = true;
 };
 
 }  // namespace perfscan

@@ -34,6 +34,7 @@ struct Summary {
 struct ScanStats {
   double seconds = 0.0;
   unsigned jobs = 1;
+  double link_seconds = 0.0;  // of `seconds`, the time spent joining facts and linking
 };
 
 // What the scan was asked to do, for the headers and appendices of review reports.

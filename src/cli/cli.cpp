@@ -48,6 +48,7 @@ struct CliOptions {
   std::string diff_ref;
   std::string config_path;  // the configuration file read ("" when none)
   FindingPolicy policy;
+  bool no_link = false;
 };
 
 const std::vector<std::string> kFormats = {"text",   "json",  "sarif",      "github",   "gitlab",
@@ -126,6 +127,8 @@ void define_options(CLI::App& app, CliOptions& o) {
       ->type_name("GLOB");
   app.add_flag("--include-pyi", o.scan.include_pyi, "Also scan *.pyi stub files");
   app.add_flag("--no-gitignore", o.no_gitignore, "Scan files that .gitignore excludes");
+  app.add_flag("--no-link", o.no_link,
+               "Skip the project link step (cross-file N+1 and missing-index findings)");
   app.add_option("--stdin-filename", o.scan.stdin_filename, "Path to report for '-' (stdin)")
       ->type_name("PATH");
   app.add_flag("--list-rules", o.list_rules, "List every rule and exit");
@@ -352,6 +355,7 @@ int scan_and_report(CliOptions& o) {
   if (!o.diff_ref.empty()) changed = changed_lines_since(o.diff_ref, first_folder(o));
   std::optional<Baseline> frozen;
   if (!o.baseline.empty()) frozen = read_baseline(o.baseline);
+  o.scan.link = !o.no_link;
   Report report = scan(o.scan);
   if (int done = filter_report(report, o, frozen, changed); done >= 0) return done;
   if (o.output.empty()) {

@@ -38,6 +38,11 @@ void assign_fingerprints(std::vector<Finding>& findings) {
 
 }  // namespace
 
+void finish_findings(std::vector<Finding>& findings, const Suppressions& suppressions) {
+  drop_suppressed(findings, suppressions);
+  assign_fingerprints(findings);
+}
+
 std::string fingerprint(const Finding& finding, std::string_view folded_line, int occurrence) {
   std::string key =
       fmt::format("{}\n{}\n{}\n{}", finding.rule_id, folded_line, finding.scope, occurrence);
@@ -69,8 +74,7 @@ FileResult analyse_text(const std::string& display_path, const std::string& modu
   walker.walk(tree.root());
   result.findings = std::move(context.findings());
   result.facts = std::move(context.facts());
-  drop_suppressed(result.findings, result.facts.suppressions);
-  assign_fingerprints(result.findings);
+  finish_findings(result.findings, result.facts.suppressions);
   return result;
 }
 

@@ -38,4 +38,8 @@ FileResult analyse_text(const std::string& display_path, const std::string& modu
 // fingerprint (baselines, SARIF, GitLab) pair it with a path relative to a root they choose.
 std::string fingerprint(const Finding& finding, std::string_view folded_line, int occurrence);
 
+// The per-file finishing of findings, shared by the walk and the link step: drop those the
+// file's comments suppress, then fingerprint the rest (findings of one file and rule).
+void finish_findings(std::vector<Finding>& findings, const Suppressions& suppressions);
+
 }  // namespace perfscan

@@ -9,12 +9,16 @@
 #include <filesystem>
 #include <iostream>
 #include <iterator>
+#include <map>
+#include <unordered_map>
 #include <set>
 #include <thread>
 
 #include "discover/discover.hpp"
 #include "engine/analyse.hpp"
+#include "perfscan/project.hpp"
 #include "syntax/parser.hpp"
+#include "syntax/source.hpp"
 
 namespace perfscan {
 namespace {
@@ -91,11 +95,8 @@ std::string read_stdin() {
 // write only their own result slot, so no locks are needed and the output order is the input
 // order whatever the thread count.
 std::vector<FileResult> analyse_all(const std::vector<Input>& inputs, const RuleDispatch& dispatch,
-                                    unsigned jobs) {
+                                    unsigned jobs, const std::string& stdin_text) {
   std::vector<FileResult> results(inputs.size());
-  std::string stdin_text;
-  bool has_stdin = std::any_of(inputs.begin(), inputs.end(), [](const Input& in) { return in.from_stdin; });
-  if (has_stdin) stdin_text = read_stdin();
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     Parser parser;
@@ -161,7 +162,65 @@ ScanSetup describe_setup(const ScanOptions& options) {
   return setup;
 }
 
+std::vector<const ProjectRule*> project_rules(const std::vector<const Rule*>& rules) {
+  std::vector<const ProjectRule*> linked;
+  for (const Rule* rule : rules) {
+    if (const auto* project_rule = dynamic_cast<const ProjectRule*>(rule)) linked.push_back(project_rule);
+  }
+  return linked;
+}
+
+// The text of line `line` (1-based) of a decoded source, without its line break.
+std::string line_text(std::string_view source, std::uint32_t line) {
+  std::size_t offset = 0;
+  for (std::uint32_t current = 1; current < line; ++current) {
+    offset = source.find('\n', offset);
+    if (offset == std::string_view::npos) return {};
+    ++offset;
+  }
+  return std::string(line_containing(source, static_cast<std::uint32_t>(offset)));
+}
+
+// Link findings carry no source text (facts keep none): read back the flagged lines of the
+// few files that have one, then finish them per file exactly like per-file findings.
+void finish_link_findings(std::vector<Finding>& linked, const std::vector<Input>& inputs,
+                          const std::vector<FileFacts>& facts, const std::string& stdin_text) {
+  std::map<std::string, std::vector<Finding>> by_path;
+  for (Finding& finding : linked) by_path[finding.path].push_back(std::move(finding));
+  linked.clear();
+  std::unordered_map<std::string_view, const Input*> input_by_path;
+  for (const Input& input : inputs) input_by_path.emplace(input.file.display_path, &input);
+  std::unordered_map<std::string_view, const FileFacts*> facts_by_path;
+  for (const FileFacts& file : facts) facts_by_path.emplace(file.path, &file);
+  for (auto& [path, findings] : by_path) {
+    auto input_it = input_by_path.find(path);
+    auto facts_it = facts_by_path.find(path);
+    if (input_it == input_by_path.end() || facts_it == facts_by_path.end()) continue;
+    const Input* input = input_it->second;
+    const FileFacts* file = facts_it->second;
+    std::string bytes;
+    std::string error;
+    if (input->from_stdin) {
+      bytes = stdin_text;
+    } else if (!read_file_bytes(input->file.fs_path, bytes, error)) {
+      bytes.clear();
+    }
+    SourceText source = decode_source(std::move(bytes));
+    for (Finding& finding : findings) finding.source_line = line_text(source.text, finding.span.line);
+    std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+      return std::tie(a.span.line, a.span.column, a.rule_id) < std::tie(b.span.line, b.span.column, b.rule_id);
+    });
+    finish_findings(findings, file->suppressions);
+    for (Finding& finding : findings) linked.push_back(std::move(finding));
+  }
+}
+
 }  // namespace
+
+std::vector<const Rule*> with_fact_collectors(std::vector<const Rule*> selected) {
+  if (!project_rules(selected).empty()) selected.push_back(&database_fact_collector());
+  return selected;
+}
 
 std::string_view version() { return PERFSCAN_VERSION; }
 
@@ -199,12 +258,24 @@ Report scan(const ScanOptions& options) {
   Report report;
   report.tool_version = std::string(version());
   report.setup = describe_setup(options);
-  RuleDispatch dispatch(select_rules(options.select, options.ignore), rule_settings(options));
+  std::vector<const Rule*> selected = select_rules(options.select, options.ignore);
+  std::vector<const ProjectRule*> linkers =
+      options.link ? project_rules(selected) : std::vector<const ProjectRule*>{};
+  RuleDispatch dispatch(linkers.empty() ? selected : with_fact_collectors(selected),
+                        rule_settings(options));
   std::vector<Input> inputs = collect_inputs(options, report.errors);
   unsigned jobs = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<FileResult> results = analyse_all(inputs, dispatch, jobs);
+  std::string stdin_text;
+  if (std::any_of(inputs.begin(), inputs.end(), [](const Input& in) { return in.from_stdin; })) {
+    stdin_text = read_stdin();
+  }
+  std::vector<FileResult> results = analyse_all(inputs, dispatch, jobs, stdin_text);
 
+  // Facts outlive their file only when something will link them.
+  std::vector<FileFacts> facts;
+  if (!linkers.empty()) facts.reserve(results.size());
   for (FileResult& result : results) {
+    if (!linkers.empty() && result.scanned) facts.push_back(std::move(result.facts));
     if (result.scanned) {
       ++report.summary.files_scanned;
       report.summary.lines_scanned += result.lines;
@@ -215,6 +286,23 @@ Report scan(const ScanOptions& options) {
     }
     report.errors.insert(report.errors.end(), std::make_move_iterator(result.errors.begin()),
                          std::make_move_iterator(result.errors.end()));
+  }
+  results.clear();
+  results.shrink_to_fit();
+  if (!linkers.empty()) {
+    auto link_started = std::chrono::steady_clock::now();
+    std::vector<const FileFacts*> files;
+    files.reserve(facts.size());
+    for (const FileFacts& file : facts) files.push_back(&file);
+    ProjectIndex index(files);
+    std::vector<Finding> linked;
+    for (const ProjectRule* rule : linkers) rule->link(index, linked);
+    finish_link_findings(linked, inputs, facts, stdin_text);
+    for (Finding& finding : linked) {
+      if (at_least(finding.severity, options.min_severity)) report.findings.push_back(std::move(finding));
+    }
+    report.stats.link_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - link_started).count();
   }
   std::sort(report.findings.begin(), report.findings.end(), finding_order);
   std::stable_sort(report.errors.begin(), report.errors.end(),

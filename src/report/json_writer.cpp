@@ -78,7 +78,7 @@ Json errors_json(const Report& report) {
 double rounded_seconds(double seconds) { return std::round(seconds * 1000.0) / 1000.0; }
 
 Json stats_json(const ScanStats& stats) {
-  return Json{{"seconds", rounded_seconds(stats.seconds)}, {"jobs", stats.jobs}};
+  return Json{{"seconds", rounded_seconds(stats.seconds)}, {"link_seconds", rounded_seconds(stats.link_seconds)}, {"jobs", stats.jobs}};
 }
 
 }  // namespace

@@ -1,0 +1,99 @@
+// The project index: every file's facts joined after all files are analysed (the link step).
+// Rules that need the whole project implement ProjectRule besides their per-node checks; the
+// engine calls `link` once per scan, after the per-file walks, with the joined index.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "perfscan/facts.hpp"
+#include "perfscan/finding.hpp"
+
+namespace perfscan {
+
+class Rule;
+
+// A model class confirmed through its bases (across files) to derive from an ORM root.
+struct ModelInfo {
+  const ModelFact* fact = nullptr;
+  const FileFacts* file = nullptr;
+  Orm orm = Orm::unknown;
+  std::string table;  // declared, or the framework default
+  // Fields including those inherited from project base classes (abstract models, mixins).
+  std::vector<const FieldFact*> fields;
+  std::vector<std::vector<std::string>> indexes;
+  [[nodiscard]] const FieldFact* field(std::string_view name) const;
+};
+
+// A reverse accessor on a model: `author.book_set` / `author.books` for Book.author's FK.
+struct ReverseRelation {
+  std::string source_model;  // the model declaring the relation (Book)
+  const FieldFact* field = nullptr;
+};
+
+// Where a function's query or remote call comes from: the function itself or one it calls.
+struct EffectOrigin {
+  std::string effect;  // "`Profile.objects.get`"
+  std::string path;    // file of the function that runs it directly
+  std::uint32_t line = 0;
+  std::string via;     // qualified name of that function ("" when it is the function itself)
+  bool is_remote = false;
+};
+
+class ProjectIndex {
+ public:
+  explicit ProjectIndex(const std::vector<const FileFacts*>& files);
+
+  [[nodiscard]] const std::vector<const FileFacts*>& files() const { return files_; }
+  [[nodiscard]] const ModelInfo* model(std::string_view qualified_name) const;
+  // Models by qualified name, in a deterministic order.
+  [[nodiscard]] const std::map<std::string, ModelInfo>& models() const { return models_; }
+  // `model.accessor` as a reverse relation (related_name or `<model>_set`), or null.
+  [[nodiscard]] const ReverseRelation* reverse_relation(std::string_view model,
+                                                        std::string_view accessor) const;
+  // The model a relation accessor of `model` leads to (`Order.lines` -> OrderLine, through a
+  // reverse accessor, a forward/many-to-many field or a relationship()); "" when unknown.
+  [[nodiscard]] std::string related_model(std::string_view model, std::string_view accessor) const;
+  // Does calling this function run a query or remote call, directly or through callees?
+  [[nodiscard]] const EffectOrigin* effect_of(std::string_view function) const;
+
+ private:
+  void resolve_models();
+  void resolve_reverse_relations();
+  void resolve_effects();
+  [[nodiscard]] std::string resolve_target(const ModelInfo& from, const std::string& target) const;
+
+  std::vector<const FileFacts*> files_;
+  std::map<std::string, ModelInfo> models_;
+  std::map<std::string, std::map<std::string, ReverseRelation, std::less<>>, std::less<>> reverse_;
+  std::unordered_map<std::string, EffectOrigin> effects_;
+};
+
+// Rules that answer project-wide questions. `link` appends findings (without source_line or
+// fingerprint: the engine fills those in and applies suppressions, severity filters and order
+// exactly as for per-file findings).
+class ProjectRule {
+ public:
+  virtual ~ProjectRule() = default;
+  virtual void link(const ProjectIndex& index, std::vector<Finding>& findings) const = 0;
+};
+
+// The hidden rule that records DatabaseFacts during the walk (models, query sites, what
+// functions do). Not listed or selectable: the engine adds it when a ProjectRule is selected.
+const Rule& database_fact_collector();
+
+// The pending findings (PendingFinding) every file recorded for `rule_id`, with their file.
+template <typename Visit>
+void for_each_pending(const ProjectIndex& index, std::string_view rule_id, Visit&& visit) {
+  for (const FileFacts* file : index.files()) {
+    for (const PendingFinding& pending : file->database.pending) {
+      if (pending.finding.rule_id == rule_id) visit(*file, pending);
+    }
+  }
+}
+
+}  // namespace perfscan

@@ -1,0 +1,397 @@
+// The hidden rule that records DatabaseFacts during the walk: model class bodies (fields,
+// relations, declared indexes), ORM roots (`Base = declarative_base()`), the columns query
+// sites filter on, and what each function does (a query or remote call, and which functions
+// it calls). The link step (src/engine/project_index.cpp) joins them across files.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "knowledge.hpp"
+#include "loop_context.hpp"
+#include "orm_syntax.hpp"
+#include "query_shapes.hpp"
+#include "perfscan/context.hpp"
+#include "perfscan/project.hpp"
+#include "perfscan/rule.hpp"
+
+namespace perfscan {
+namespace {
+
+bool is_sqlalchemy_column(std::string_view short_name) {
+  return short_name == "Column" || short_name == "mapped_column";
+}
+
+// Django's lookup suffixes that compare by range or pattern rather than equality.
+bool is_range_lookup(std::string_view lookup) {
+  for (std::string_view range : {"gt", "gte", "lt", "lte", "range", "startswith", "istartswith", "year", "month",
+                                 "day", "date", "week_day", "hour"}) {
+    if (lookup == range) return true;
+  }
+  return false;
+}
+
+bool is_equality_lookup(std::string_view lookup) {
+  return lookup == "exact" || lookup == "iexact" || lookup == "in" || lookup == "isnull";
+}
+
+class DatabaseFactCollector final : public Rule {
+ public:
+  DatabaseFactCollector()
+      : Rule({"PS-facts", "database-facts", Category::database, Severity::low,
+              "Records models, query sites and function effects for the link step"}) {}
+
+  [[nodiscard]] std::vector<std::string_view> node_kinds() const override {
+    return {"class_definition", "call", "assignment"};
+  }
+
+  void check(Node node, Context& ctx) const override {
+    if (node.is("call")) {
+      record_function_effect(node, ctx);
+      record_query_site(node, ctx);
+    } else if (node.is("class_definition")) {
+      record_model(node, ctx);
+    } else if (ctx.frame().kind == FrameKind::module) {
+      record_orm_root(node, ctx);
+    }
+  }
+
+ private:
+  // ---- what functions do -------------------------------------------------------------------
+  static void record_function_effect(Node call, Context& ctx) {
+    const ExecutionFrame* function = ctx.function();
+    if (function == nullptr || is_migration_file(ctx.path())) return;
+    Node target = call.field("function");
+    if (!target.is("attribute") && !target.is("identifier")) return;
+    std::string callee = ctx.callee_name(call);
+    if (callee.starts_with("builtins.")) return;
+    CallEffect effect = classify_call(ctx, call, callee);
+    if (effect.any() && executes_given_statement(ctx, call, effect)) return;
+    if (!effect.any()) {
+      if (callee.empty()) callee = resolved_callee(ctx, call);
+      if (callee.empty()) return;
+    }
+    FunctionEffectFact& fact = function_fact(ctx, *function);
+    if (effect.any()) {
+      if (fact.effect.empty()) {
+        fact.effect = fmt::format("`{}`", effect.api);
+        fact.effect_line = call.line();
+        fact.effect_is_remote = effect.kind == EffectKind::http || effect.kind == EffectKind::redis;
+      }
+    } else if (std::find(fact.callees.begin(), fact.callees.end(), callee) == fact.callees.end()) {
+      fact.callees.push_back(std::move(callee));
+    }
+  }
+
+  static FunctionEffectFact& function_fact(Context& ctx, const ExecutionFrame& function) {
+    std::vector<FunctionEffectFact>& functions = ctx.facts().database.functions;
+    for (auto it = functions.rbegin(); it != functions.rend(); ++it) {
+      if (it->function == function.qualified_name) return *it;
+    }
+    FunctionEffectFact fact;
+    fact.function = function.qualified_name;
+    fact.cached = is_cached(ctx, function.node);
+    functions.push_back(std::move(fact));
+    return functions.back();
+  }
+
+  static bool is_cached(const Context& ctx, Node function) {
+    Node decorated = function ? function.parent() : Node{};
+    if (!decorated || !decorated.is("decorated_definition")) return false;
+    for (uint32_t i = 0, n = decorated.named_child_count(); i < n; ++i) {
+      Node decorator = decorated.named_child(i);
+      if (decorator.is("decorator") && ctx.text(decorator).find("cache") != std::string_view::npos) return true;
+    }
+    return false;
+  }
+
+  // ---- query sites (PS9xx) -------------------------------------------------------------------
+  static void record_query_site(Node call, Context& ctx) {
+    Node function = call.field("function");
+    if (!function.is("attribute")) return;
+    std::string_view method = ctx.text(function.field("attribute"));
+    bool django_method = method == "filter" || method == "exclude" || method == "get" || method == "order_by" ||
+                         method == "get_or_create";
+    bool sqlalchemy_method = method == "filter" || method == "where" || method == "filter_by" || method == "order_by";
+    if (!django_method && !sqlalchemy_method) return;
+    if (is_migration_file(ctx.path())) return;
+    QuerySiteFact site;
+    TSPoint start = call.start_point();
+    site.line = start.row + 1;
+    site.column = start.column + 1;
+    std::string callee = ctx.callee_name(call);
+    if (ManagerChain chain = manager_chain(callee); django_method && !chain.model.empty()) {
+      site.model = chain.model;
+      django_columns(ctx, call, method, site);
+    } else if (sqlalchemy_method) {
+      sqlalchemy_columns(ctx, call, method, site);
+    }
+    if (!site.model.empty() && !site.columns.empty()) ctx.facts().database.query_sites.push_back(std::move(site));
+  }
+
+  static void django_columns(const Context& ctx, Node call, std::string_view method, QuerySiteFact& site) {
+    Node arguments = call.field("arguments");
+    for (uint32_t i = 0, n = arguments ? arguments.named_child_count() : 0; i < n; ++i) {
+      Node argument = arguments.named_child(i);
+      if (method == "order_by") {
+        std::string field;
+        if (!string_literal(ctx, argument, field)) continue;
+        if (!field.empty() && field.front() == '-') field.erase(0, 1);
+        if (field.empty() || field == "?" || field.find("__") != std::string::npos) continue;
+        site.columns.emplace_back(field, LookupKind::order);
+        continue;
+      }
+      if (!argument.is("keyword_argument")) continue;
+      std::string_view key = ctx.text(argument.field("name"));
+      if (key == "defaults" || key == "create_defaults") continue;
+      auto split = key.find("__");
+      std::string_view field = key.substr(0, split);
+      LookupKind kind = LookupKind::equality;
+      if (split != std::string_view::npos) {
+        std::string_view lookup = key.substr(split + 2);
+        if (is_range_lookup(lookup)) {
+          kind = LookupKind::range;
+        } else if (!is_equality_lookup(lookup)) {
+          continue;  // a relation traversal (`author__name`) filters another table
+        }
+      }
+      site.columns.emplace_back(std::string(field), kind);
+    }
+  }
+
+  // `where(User.email == x)`, `filter(User.age > 3)`, `order_by(User.created.desc())`,
+  // `filter_by(email=x)` (model from the chain's `query(User)` / `select(User)`).
+  static void sqlalchemy_columns(const Context& ctx, Node call, std::string_view method, QuerySiteFact& site) {
+    Node arguments = call.field("arguments");
+    for (uint32_t i = 0, n = arguments ? arguments.named_child_count() : 0; i < n; ++i) {
+      Node argument = arguments.named_child(i);
+      if (method == "filter_by") {
+        if (!argument.is("keyword_argument")) continue;
+        if (site.model.empty()) site.model = chain_root_model(ctx, call);
+        site.columns.emplace_back(std::string(ctx.text(argument.field("name"))), LookupKind::equality);
+        continue;
+      }
+      LookupKind kind = method == "order_by" ? LookupKind::order : LookupKind::equality;
+      Node column = argument;
+      if (argument.is("comparison_operator")) {
+        column = argument.named_child(0);
+        std::string_view text = ctx.text(argument);
+        if (text.find('<') != std::string_view::npos || text.find('>') != std::string_view::npos) {
+          kind = LookupKind::range;
+        }
+      } else if (argument.is("call")) {
+        // `User.created.desc()`, `User.id.in_(ids)`
+        Node inner = argument.field("function");
+        column = inner.is("attribute") ? inner.field("object") : Node{};
+      }
+      if (!column || !column.is("attribute")) continue;
+      std::string model = ctx.qualified_name(column.field("object"));
+      if (model.empty() || (!site.model.empty() && site.model != model)) continue;
+      site.model = std::move(model);
+      site.columns.emplace_back(std::string(ctx.text(column.field("attribute"))), kind);
+    }
+  }
+
+  static std::string chain_root_model(const Context& ctx, Node call) {
+    Node current = call;
+    for (int guard = 0; guard < 32 && current && current.is("call"); ++guard) {
+      Node function = current.field("function");
+      std::string_view name = function.is("attribute") ? ctx.text(function.field("attribute")) : ctx.text(function);
+      if (name == "query" || name == "select") {
+        Node arguments = current.field("arguments");
+        Node first = arguments ? arguments.named_child(0) : Node{};
+        return first ? ctx.qualified_name(first) : std::string{};
+      }
+      current = function.is("attribute") ? function.field("object") : Node{};
+    }
+    return {};
+  }
+
+  // ---- models ------------------------------------------------------------------------------
+  static void record_model(Node class_node, Context& ctx) {
+    Node body = class_node.field("body");
+    if (!body || !class_node.field("superclasses")) return;
+    ModelFact model;
+    model.name = std::string(ctx.text(class_node.field("name")));
+    const std::string& outer = ctx.frame().qualified_name;
+    model.qualified_name = outer.empty() ? model.name : fmt::format("{}.{}", outer, model.name);
+    TSPoint start = class_node.start_point();
+    model.line = start.row + 1;
+    model.column = start.column + 1;
+    bool declares_model = false;
+    for (uint32_t i = 0, n = body.named_child_count(); i < n; ++i) {
+      Node statement = body.named_child(i);
+      if (statement.is("class_definition") && ctx.text(statement.field("name")) == "Meta") {
+        read_django_meta(ctx, statement, model);
+        declares_model = true;
+        continue;
+      }
+      if (!statement.is("expression_statement")) continue;
+      Node assignment = statement.named_child(0);
+      if (!assignment || !assignment.is("assignment")) continue;
+      Node target = assignment.field("left");
+      Node value = assignment.field("right");
+      if (!target || !target.is("identifier") || !value) continue;
+      std::string_view name = ctx.text(target);
+      if (name == "__tablename__") {
+        string_literal(ctx, value, model.table);
+        model.orm_hint = Orm::sqlalchemy;
+        declares_model = true;
+      } else if (name == "__table_args__") {
+        read_table_args(ctx, value, model);
+      } else if (value.is("call")) {
+        declares_model |= read_field(ctx, target, value, model);
+      }
+    }
+    if (declares_model) ctx.facts().database.models.push_back(std::move(model));
+  }
+
+  // One `name = <call>` of a class body. True when it declares a field, relation or manager.
+  static bool read_field(const Context& ctx, Node target, Node call, ModelFact& model) {
+    std::string callee = ctx.callee_name(call);
+    if (callee.empty()) return false;
+    std::string short_name = short_api(callee);
+    TSPoint start = target.start_point();
+    FieldFact field{std::string(ctx.text(target)), FieldKind::column, {}, {}, {}, start.row + 1, start.column + 1, false};
+    Node arguments = call.field("arguments");
+    Node first = arguments ? arguments.named_child(0) : Node{};
+    bool django = callee.starts_with("django.");
+    if (django && short_name.ends_with("Manager")) {
+      model.managers.push_back(field.name);
+      return true;
+    }
+    if (django && (short_name == "ForeignKey" || short_name == "OneToOneField" || short_name == "ManyToManyField")) {
+      field.kind = short_name == "ForeignKey"      ? FieldKind::foreign_key
+                   : short_name == "OneToOneField" ? FieldKind::one_to_one
+                                                   : FieldKind::many_to_many;
+      if (first && !first.is("keyword_argument")) {
+        std::string resolved = ctx.qualified_name(first);
+        field.target = resolved.empty() ? std::string(ctx.text(first)) : resolved;
+      } else if (Node to = keyword_value(ctx, call, "to")) {
+        field.target = std::string(ctx.text(to));
+      }
+      string_literal(ctx, keyword_value(ctx, call, "related_name"), field.related_name);
+      Node db_index = keyword_value(ctx, call, "db_index");
+      field.indexed = field.kind != FieldKind::many_to_many && !(db_index && ctx.text(db_index) == "False");
+    } else if (short_name == "GenericForeignKey") {
+      field.kind = FieldKind::generic_fk;
+    } else if (django && short_name.ends_with("Field")) {
+      field.boolean = short_name == "BooleanField" || short_name == "NullBooleanField";
+      field.indexed = is_true(ctx, keyword_value(ctx, call, "primary_key")) ||
+                      is_true(ctx, keyword_value(ctx, call, "unique")) ||
+                      is_true(ctx, keyword_value(ctx, call, "db_index")) || short_name == "AutoField" ||
+                      short_name == "BigAutoField" || short_name == "SmallAutoField";
+    } else if (is_sqlalchemy_column(short_name)) {
+      model.orm_hint = Orm::sqlalchemy;
+      field.boolean = first && short_api(ctx.text(first)) == "Boolean";
+      field.indexed = is_true(ctx, keyword_value(ctx, call, "primary_key")) ||
+                      is_true(ctx, keyword_value(ctx, call, "index")) ||
+                      is_true(ctx, keyword_value(ctx, call, "unique"));
+      for (uint32_t i = 0, n = arguments ? arguments.named_child_count() : 0; i < n; ++i) {
+        Node argument = arguments.named_child(i);
+        if (argument.is("call") && short_api(ctx.text(argument.field("function"))) == "ForeignKey") {
+          field.kind = FieldKind::foreign_key;
+          Node referenced = argument.field("arguments") ? argument.field("arguments").named_child(0) : Node{};
+          if (referenced) field.target = std::string(ctx.text(referenced));
+        }
+      }
+    } else if (short_name == "relationship") {
+      model.orm_hint = Orm::sqlalchemy;
+      field.kind = FieldKind::relationship;
+      if (first && !first.is("keyword_argument")) field.target = std::string(ctx.text(first));
+      Node lazy = keyword_value(ctx, call, "lazy");
+      if (lazy && !string_literal(ctx, lazy, field.lazy)) field.lazy = std::string(ctx.text(lazy));
+      string_literal(ctx, keyword_value(ctx, call, "back_populates"), field.related_name);
+    } else {
+      return false;
+    }
+    if (django) model.orm_hint = Orm::django;
+    model.fields.push_back(std::move(field));
+    return true;
+  }
+
+  static void read_django_meta(const Context& ctx, Node meta, ModelFact& model) {
+    Node body = meta.field("body");
+    for (uint32_t i = 0, n = body ? body.named_child_count() : 0; i < n; ++i) {
+      Node statement = body.named_child(i);
+      Node assignment = statement.is("expression_statement") ? statement.named_child(0) : Node{};
+      if (!assignment || !assignment.is("assignment")) continue;
+      std::string_view name = ctx.text(assignment.field("left"));
+      Node value = assignment.field("right");
+      if (!value) continue;
+      if (name == "db_table") {
+        string_literal(ctx, value, model.table);
+      } else if (name == "abstract") {
+        model.abstract = is_true(ctx, value);
+      } else if (name == "index_together" || name == "unique_together") {
+        // `[("a", "b"), ...]`, or one flat `("a", "b")`.
+        std::vector<std::string> flat = string_items(ctx, value);
+        if (!flat.empty()) {
+          model.indexes.push_back(std::move(flat));
+          continue;
+        }
+        for (uint32_t j = 0, m = value.named_child_count(); j < m; ++j) {
+          std::vector<std::string> columns = string_items(ctx, value.named_child(j));
+          if (!columns.empty()) model.indexes.push_back(std::move(columns));
+        }
+      } else if (name == "indexes" || name == "constraints") {
+        for (uint32_t j = 0, m = value.named_child_count(); j < m; ++j) {
+          Node index = value.named_child(j);
+          if (!index.is("call")) continue;
+          std::vector<std::string> columns = string_items(ctx, keyword_value(ctx, index, "fields"));
+          for (std::string& column : columns) {
+            if (!column.empty() && column.front() == '-') column.erase(0, 1);
+          }
+          if (!columns.empty()) model.indexes.push_back(std::move(columns));
+        }
+      }
+    }
+  }
+
+  // `__table_args__ = (Index("ix_user_email", "email"), UniqueConstraint("a", "b"), {...})`
+  static void read_table_args(const Context& ctx, Node value, ModelFact& model) {
+    if (value.is("parenthesized_expression")) value = value.named_child(0);
+    for (uint32_t i = 0, n = value.named_child_count(); i < n; ++i) {
+      Node item = value.named_child(i);
+      if (!item.is("call")) continue;
+      std::string short_name = short_api(ctx.text(item.field("function")));
+      if (short_name != "Index" && short_name != "UniqueConstraint" && short_name != "PrimaryKeyConstraint") continue;
+      Node arguments = item.field("arguments");
+      std::vector<std::string> columns;
+      for (uint32_t j = short_name == "Index" ? 1 : 0, m = arguments.named_child_count(); j < m; ++j) {
+        Node argument = arguments.named_child(j);
+        std::string column;
+        if (string_literal(ctx, argument, column)) {
+          columns.push_back(std::move(column));
+        } else if (argument.is("identifier") || argument.is("attribute")) {
+          columns.push_back(short_api(ctx.text(argument)));
+        }
+      }
+      if (!columns.empty()) model.indexes.push_back(std::move(columns));
+    }
+  }
+
+  // ---- ORM roots -----------------------------------------------------------------------------
+  static void record_orm_root(Node assignment, Context& ctx) {
+    Node target = assignment.field("left");
+    Node value = assignment.field("right");
+    if (!target || !target.is("identifier") || !value || !value.is("call")) return;
+    std::string callee = ctx.callee_name(value);
+    if (callee.empty()) return;
+    bool declarative = short_api(callee) == "declarative_base" || callee.ends_with(".generate_base");
+    bool flask = callee == "flask_sqlalchemy.SQLAlchemy";
+    if (!declarative && !flask) return;
+    const std::string& module = ctx.module_name();
+    std::string name(ctx.text(target));
+    ctx.facts().database.roots.push_back(
+        OrmRootFact{module.empty() ? name : fmt::format("{}.{}", module, name), Orm::sqlalchemy});
+  }
+};
+
+}  // namespace
+
+const Rule& database_fact_collector() {
+  static const DatabaseFactCollector collector;
+  return collector;
+}
+
+}  // namespace perfscan

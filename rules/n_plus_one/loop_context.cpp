@@ -1,0 +1,119 @@
+#include "loop_context.hpp"
+
+#include <fmt/format.h>
+
+#include "rule_helpers.hpp"
+
+namespace perfscan {
+namespace {
+
+bool ends_with_any(std::string_view text, std::initializer_list<std::string_view> suffixes) {
+  for (std::string_view suffix : suffixes) {
+    if (text.ends_with(suffix)) return true;
+  }
+  return false;
+}
+
+// The body's last statement leaves the loop, and nothing in it skips back to the top: the
+// loop runs its body at most once (`for x in qs: return x`).
+bool always_leaves_after_first_pass(const Context& ctx, const LoopFrame& loop) {
+  if (loop.kind != LoopKind::for_loop) return false;
+  Node body = loop.node.field("body");
+  if (!body || body.named_child_count() == 0) return false;
+  Node last = body.named_child(body.named_child_count() - 1);
+  if (!last.is("return_statement") && !last.is("break_statement") && !last.is("raise_statement")) return false;
+  return ctx.text(body).find("continue") == std::string_view::npos;
+}
+
+// `asyncio.gather(*(fetch(x) for x in xs))`: the comprehension builds awaitables that run
+// concurrently, one round trip of latency in all rather than one per item.
+bool feeds_concurrent_runner(const Context& ctx, const LoopFrame& loop) {
+  if (loop.kind != LoopKind::comprehension) return false;
+  Node current = loop.node;
+  for (int level = 0; level < 4 && current; ++level) {
+    current = current.parent();
+    if (current && current.is("call")) {
+      std::string_view function = ctx.text(current.field("function"));
+      return function.ends_with("gather") || function.ends_with("wait") || function.ends_with("as_completed") ||
+             function.ends_with(".map");
+    }
+  }
+  return false;
+}
+
+bool repeats_per_item(const Context& ctx, const LoopFrame& loop) {
+  if (loop.kind == LoopKind::while_loop) return false;
+  if (feeds_concurrent_runner(ctx, loop)) return false;
+  if (loop.iterable && is_constant_bounded(ctx, loop.iterable)) return false;
+  return !always_leaves_after_first_pass(ctx, loop);
+}
+
+bool has_parameter(const Context& ctx, Node function, std::string_view name) {
+  Node parameters = function.field("parameters");
+  for (uint32_t i = 0, n = parameters ? parameters.named_child_count() : 0; i < n && i < 3; ++i) {
+    Node parameter = parameters.named_child(i);
+    if (parameter.is("typed_parameter")) parameter = parameter.named_child(0);
+    if (parameter.is("identifier") && ctx.text(parameter) == name) return true;
+  }
+  return false;
+}
+
+bool is_request_handler(const Context& ctx) {
+  const ExecutionFrame* function = ctx.function();
+  if (function == nullptr || !function->node.is("function_definition")) return false;
+  if (has_parameter(ctx, function->node, "request")) return true;
+  Node decorated = function->node.parent();
+  if (decorated && decorated.is("decorated_definition")) {
+    for (uint32_t i = 0, n = decorated.named_child_count(); i < n; ++i) {
+      Node decorator = decorated.named_child(i);
+      if (!decorator.is("decorator")) continue;
+      std::string_view text = ctx.text(decorator);
+      for (std::string_view marker : {".route(", ".get(", ".post(", ".put(", ".patch(", ".delete(", "api_view",
+                                      "@action("}) {
+        if (text.find(marker) != std::string_view::npos) return true;
+      }
+    }
+  }
+  // Class-based views: `class BookList(View): def get(self, ...)`.
+  std::string_view qualified = function->qualified_name;
+  auto last_dot = qualified.rfind('.');
+  if (last_dot == std::string_view::npos) return false;
+  std::string_view method = qualified.substr(last_dot + 1);
+  std::string_view owner = qualified.substr(0, last_dot);
+  owner = owner.substr(owner.rfind('.') == std::string_view::npos ? 0 : owner.rfind('.') + 1);
+  bool handler_class = ends_with_any(owner, {"View", "ViewSet", "Handler", "Resource", "Endpoint"});
+  bool handler_method = method == "get" || method == "post" || method == "put" || method == "patch" ||
+                        method == "delete" || method == "list" || method == "retrieve";
+  return handler_class && handler_method;
+}
+
+}  // namespace
+
+std::string PerIteration::severity_reason() const {
+  if (loops >= 2) return " (the loop is itself nested in a loop)";
+  if (request_handler) return " (inside a request handler)";
+  return {};
+}
+
+PerIteration per_iteration(const Context& ctx) {
+  PerIteration result;
+  if (ctx.loops().empty() || is_migration_file(ctx.path())) return result;
+  for (const LoopFrame& loop : ctx.loops()) {
+    if (!repeats_per_item(ctx, loop)) continue;
+    ++result.loops;
+    result.innermost = &loop;
+  }
+  if (result.applies()) result.request_handler = is_request_handler(ctx);
+  return result;
+}
+
+std::string loop_description(const Context& ctx, const LoopFrame& loop) {
+  if (!loop.iterable) return "the loop";
+  return fmt::format("the loop over `{}`", short_text(ctx, loop.iterable));
+}
+
+bool is_migration_file(std::string_view path) {
+  return path.find("/migrations/") != std::string_view::npos || path.starts_with("migrations/");
+}
+
+}  // namespace perfscan

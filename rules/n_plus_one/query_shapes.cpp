@@ -1,0 +1,187 @@
+#include "query_shapes.hpp"
+
+#include "knowledge.hpp"
+#include "orm_syntax.hpp"
+
+namespace perfscan {
+namespace {
+
+constexpr int kMaxChain = 32;
+
+Node assigned_value_of(const Binding& binding) {
+  if (binding.kind != BindingKind::assignment || !binding.node.is("assignment")) return {};
+  Node value = binding.node;
+  while (value && value.is("assignment")) value = value.field("right");
+  return value;
+}
+
+// The relation a loader option or related-lookup names: `"author__country"` -> "author",
+// `Book.author` -> "author", `Prefetch("reviews", ...)` -> "reviews".
+std::string relation_name(const Context& ctx, Node argument) {
+  std::string text;
+  if (string_literal(ctx, argument, text)) return text.substr(0, text.find("__"));
+  if (argument.is("attribute")) return std::string(ctx.text(argument.field("attribute")));
+  if (argument.is("call")) {
+    Node arguments = argument.field("arguments");
+    Node first = arguments ? arguments.named_child(0) : Node{};
+    return first ? relation_name(ctx, first) : std::string{};
+  }
+  return {};
+}
+
+void read_eager(const Context& ctx, std::string_view method, Node call, IteratedQuery& query) {
+  Node arguments = call.field("arguments");
+  uint32_t count = arguments ? arguments.named_child_count() : 0;
+  if (method == "select_related" && count == 0) query.everything_eager = true;
+  bool loads = method == "select_related" || method == "prefetch_related" || method == "options";
+  if (!loads) return;
+  for (uint32_t i = 0; i < count; ++i) {
+    std::string name = relation_name(ctx, arguments.named_child(i));
+    if (!name.empty()) query.eager.push_back(std::move(name));
+  }
+}
+
+}  // namespace
+
+std::optional<IteratedQuery> iterated_query(const Context& ctx, Node iterable) {
+  if (iterable && iterable.is("identifier")) {
+    const Binding* binding = ctx.lookup(ctx.text(iterable));
+    iterable = binding ? assigned_value_of(*binding) : Node{};
+  }
+  IteratedQuery query;
+  Node current = iterable;
+  for (int guard = 0; guard < kMaxChain && current; ++guard) {
+    if (current.is("call")) {
+      Node function = current.field("function");
+      if (!function.is("attribute")) {
+        // `select(Book)` at the root of a statement.
+        if (ctx.text(function) == "select") {
+          Node arguments = current.field("arguments");
+          query.model = arguments && arguments.named_child(0) ? ctx.qualified_name(arguments.named_child(0)) : "";
+          return query.model.empty() ? std::nullopt : std::optional(query);
+        }
+        return std::nullopt;
+      }
+      std::string_view method = ctx.text(function.field("attribute"));
+      read_eager(ctx, method, current, query);
+      Node arguments = current.field("arguments");
+      Node first = arguments ? arguments.named_child(0) : Node{};
+      if (method == "query" || method == "select") {
+        query.model = first ? ctx.qualified_name(first) : "";
+        return query.model.empty() ? std::nullopt : std::optional(query);
+      }
+      if ((method == "scalars" || method == "execute") && first && first.is("call")) {
+        current = first;  // session.scalars(select(Book).options(...))
+        continue;
+      }
+      current = function.field("object");
+      continue;
+    }
+    if (current.is("attribute") && ctx.text(current.field("attribute")) == "objects") {
+      query.model = ctx.qualified_name(current.field("object"));
+      return query.model.empty() ? std::nullopt : std::optional(query);
+    }
+    // `order.lines.all()`: a related manager of a typed object, read through a query method.
+    if (current.is("attribute") && !(current == iterable)) {
+      query.model = owner_class(ctx, current.field("object"));
+      query.via_relation = std::string(ctx.text(current.field("attribute")));
+      return query.model.empty() ? std::nullopt : std::optional(query);
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::string owner_class(const Context& ctx, Node expr) {
+  if (!expr || !expr.is("identifier")) return {};
+  std::string_view name = ctx.text(expr);
+  const Binding* binding = ctx.lookup(name);
+  if (binding == nullptr) return {};
+  if (binding->kind == BindingKind::parameter) {
+    const ExecutionFrame* function = ctx.function();
+    if ((name == "self" || name == "cls") && function != nullptr) {
+      const std::string& method = function->qualified_name;
+      auto dot = method.rfind('.');
+      return dot == std::string::npos ? std::string{} : method.substr(0, dot);
+    }
+    Node parameter = binding->node.parent();
+    if (parameter && (parameter.is("typed_parameter") || parameter.is("typed_default_parameter"))) {
+      Node type = parameter.field("type");
+      Node annotation = type ? type.named_child(0) : Node{};
+      return annotation ? ctx.qualified_name(annotation) : std::string{};
+    }
+    return {};
+  }
+  if (binding->kind != BindingKind::assignment || binding->value.kind != ValueKind::instance) return {};
+  const std::string& made_by = binding->value.qualified_name;
+  if (ManagerChain chain = manager_chain(made_by); !chain.model.empty()) {
+    std::string_view last = chain.methods.empty() ? std::string_view{} : chain.methods.back();
+    return last == "get" || last == "first" || last == "last" || last == "create" ? chain.model : std::string{};
+  }
+  return made_by.find(".objects") == std::string::npos ? made_by : std::string{};
+}
+
+std::string resolved_callee(const Context& ctx, Node call) {
+  std::string callee = ctx.callee_name(call);
+  if (!callee.empty()) return callee;
+  Node function = call.field("function");
+  if (!function.is("attribute")) return {};
+  Node object = function.field("object");
+  std::string_view receiver = ctx.text(object);
+  if (receiver != "self" && receiver != "cls") return {};
+  std::string owner = owner_class(ctx, object);
+  return owner.empty() ? std::string{} : owner + "." + std::string(ctx.text(function.field("attribute")));
+}
+
+const LoopFrame* loop_binding(const Context& ctx, std::string_view name) {
+  const Binding* binding = ctx.lookup(name);
+  if (binding == nullptr || binding->kind != BindingKind::loop_target) return nullptr;
+  auto loops = ctx.loops();
+  for (auto it = loops.rbegin(); it != loops.rend(); ++it) {
+    if (it->target && it->target.contains(binding->node)) return &*it;
+  }
+  return nullptr;
+}
+
+bool is_evaluated_in_place(const Context& ctx, Node expression) {
+  Node parent = expression.parent();
+  if (!parent) return false;
+  std::string_view kind = parent.kind();
+  if (kind == "for_statement" || kind == "for_in_clause") return parent.field("right") == expression;
+  if (kind == "subscript") return parent.field("value") == expression;
+  if (kind == "if_statement" || kind == "elif_clause" || kind == "while_statement" || kind == "not_operator" ||
+      kind == "boolean_operator" || kind == "conditional_expression") {
+    return true;
+  }
+  if (kind == "argument_list") {
+    Node call = parent.parent();
+    std::string callee = call ? ctx.callee_name(call) : std::string{};
+    for (std::string_view consumer : {"builtins.list", "builtins.len", "builtins.tuple", "builtins.set",
+                                      "builtins.sorted", "builtins.bool", "builtins.sum", "builtins.any",
+                                      "builtins.all", "builtins.dict", "builtins.max", "builtins.min"}) {
+      if (callee == consumer) return true;
+    }
+  }
+  return false;
+}
+
+PendingFinding& report_pending(const Rule& rule, Node node, Context& ctx, Severity severity) {
+  ctx.report(rule, node, {}, {}, severity);
+  PendingFinding pending;
+  pending.finding = std::move(ctx.findings().back());
+  ctx.findings().pop_back();
+  pending.finding.source_line = {};
+  pending.finding.path = {};
+  pending.finding.rule_name = {};
+  ctx.facts().database.pending.push_back(std::move(pending));
+  return ctx.facts().database.pending.back();
+}
+
+Finding confirmed(const Rule& rule, const FileFacts& file, const PendingFinding& pending) {
+  Finding finding = pending.finding;
+  finding.path = file.path;
+  finding.rule_name = rule.info().name;
+  return finding;
+}
+
+}  // namespace perfscan

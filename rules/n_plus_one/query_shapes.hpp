@@ -1,0 +1,48 @@
+// Helpers shared by the PS2xx rules: what a loop iterates (a Django queryset or an
+// SQLAlchemy query, and what it loads eagerly), whether a lazy queryset is evaluated where it
+// stands, and turning a report into a PendingFinding for the link step.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "perfscan/context.hpp"
+#include "perfscan/rule.hpp"
+
+namespace perfscan {
+
+struct IteratedQuery {
+  std::string model;                // qualified name of the iterated model (or of the owner, below)
+  std::string via_relation;         // rows of `owner.<via_relation>.all()`: resolved at link time
+  std::vector<std::string> eager;   // relations named in select_related / prefetch_related / *load
+  bool everything_eager = false;    // `select_related()` without arguments
+};
+
+// `Book.objects.select_related("author")`, `qs` bound to one, `session.query(Book)...`,
+// `session.scalars(select(Book).options(selectinload(Book.author)))`.
+std::optional<IteratedQuery> iterated_query(const Context& ctx, Node iterable);
+
+// The class of an object local reasoning can type: `self`/`cls` in a method, a parameter
+// annotated with a class (`order: Order`), a name bound to `Model(...)` or `.objects.get(...)`.
+std::string owner_class(const Context& ctx, Node expr);
+
+// What a call invokes, also for methods called on `self`/`cls` ("pkg.mod.Service.load"), so
+// that helpers on the same class are followed by the link step.
+std::string resolved_callee(const Context& ctx, Node call);
+
+// The loop (of the current frame) whose target binds `name`, or null.
+const LoopFrame* loop_binding(const Context& ctx, std::string_view name);
+
+// A lazy query expression whose value is consumed right here: iterated, subscripted, passed
+// to list()/len()/bool()..., or tested in a condition.
+bool is_evaluated_in_place(const Context& ctx, Node expression);
+
+// Reports through the context (so span, scope and statement line are computed as for every
+// finding), then moves the finding into the file's pending findings for the link step.
+// Pending findings are kept for every candidate in the project until the link step, so what
+// the link step can restore (path, rule name) is not stored in each: `confirmed` puts it back.
+PendingFinding& report_pending(const Rule& rule, Node node, Context& ctx, Severity severity);
+Finding confirmed(const Rule& rule, const FileFacts& file, const PendingFinding& pending);
+
+}  // namespace perfscan
