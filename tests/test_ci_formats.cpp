@@ -231,6 +231,7 @@ TEST_CASE("formats: gitlab code quality") {
 TEST_CASE("formats: junit XML parses and escapes") {
   TempDir dir;
   write_sample(dir);
+  dir.write("clean.py", "def f(xs):\n    return sum(xs)\n");
   auto result = run_in(dir, ". --format junit -o report.xml");
   CHECK(result.exit_code == 1);
   // Parsed by a real XML parser (Python's expat), which rejects anything malformed.
@@ -245,7 +246,7 @@ TEST_CASE("formats: junit XML parses and escapes") {
       "cd " + q(dir.path().string()) + " && python3 parse.py report.xml > parsed.txt 2>&1";
   REQUIRE(std::system(command.c_str()) == 0);
   CHECK(read_file(dir.path() / "parsed.txt") ==
-        "testsuites 2 3\napp/views.py ['PS401']\njobs.py ['PS101', 'PS101']\n");
+        "testsuites 3 3\napp/views.py ['PS401']\nclean.py []\njobs.py ['PS101', 'PS101']\n");
 
   SECTION("hostile text") {
     perfscan::Report report;

@@ -55,6 +55,9 @@ struct Report {
   ScanSetup setup;
   std::vector<Finding> findings;  // sorted by path, line, column, rule
   std::vector<FileError> errors;  // sorted by path
+  // Display paths of every file analysed, with or without findings, sorted: formats that list
+  // each file (JUnit: one testcase per file) need the clean ones too.
+  std::vector<std::string> scanned_files;
   Summary summary;
   ScanStats stats;
 };

@@ -274,9 +274,11 @@ Report scan(const ScanOptions& options) {
   // Facts outlive their file only when something will link them.
   std::vector<FileFacts> facts;
   if (!linkers.empty()) facts.reserve(results.size());
-  for (FileResult& result : results) {
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    FileResult& result = results[i];
     if (!linkers.empty() && result.scanned) facts.push_back(std::move(result.facts));
     if (result.scanned) {
+      report.scanned_files.push_back(inputs[i].file.display_path);
       ++report.summary.files_scanned;
       report.summary.lines_scanned += result.lines;
       report.summary.bytes_scanned += result.bytes;
@@ -287,6 +289,7 @@ Report scan(const ScanOptions& options) {
     report.errors.insert(report.errors.end(), std::make_move_iterator(result.errors.begin()),
                          std::make_move_iterator(result.errors.end()));
   }
+  std::sort(report.scanned_files.begin(), report.scanned_files.end());
   results.clear();
   results.shrink_to_fit();
   if (!linkers.empty()) {

@@ -1,6 +1,6 @@
-// JUnit XML for CI systems that show test reports: each file with findings is a testcase with
-// one <failure> per finding; a file that could not be scanned is a testcase with an <error>.
-// A clean scan is one passing testcase, so the report is never an empty suite.
+// JUnit XML for CI systems that show test reports: one testcase per scanned file, with one
+// <failure> per finding (a clean file passes); a file that could not be scanned is a testcase
+// with an <error>. A scan of nothing is one passing testcase, so the suite is never empty.
 #include <fmt/format.h>
 
 #include <map>
@@ -89,6 +89,7 @@ void write_case(const std::string& path, const FileCase& file, std::ostream& out
 
 void write_junit(const Report& report, std::ostream& out) {
   std::map<std::string, FileCase> files;
+  for (const std::string& path : report.scanned_files) files[path];
   for (const Finding& finding : report.findings) files[finding.path].findings.push_back(&finding);
   for (const FileError& error : report.errors) files[error.path].errors.push_back(&error);
   std::size_t tests = std::max<std::size_t>(files.size(), 1);
