@@ -17,18 +17,6 @@ constexpr std::string_view kConcat = "s = \"\"\nfor x in xs:\n    s += x\n";
 // PS101 at 2:14.
 constexpr std::string_view kNested = "for a in xs:\n    for b in ys:\n        pass\n";
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t begin = 0;
-  while (begin < text.size()) {
-    std::size_t end = text.find('\n', begin);
-    if (end == std::string::npos) end = text.size();
-    lines.push_back(text.substr(begin, end - begin));
-    begin = end + 1;
-  }
-  return lines;
-}
-
 // The report minus its timing, which differs from run to run.
 Json without_timing(Json report) {
   report.erase("stats");
