@@ -20,13 +20,6 @@ constexpr std::string_view kConcat = "s = \"\"\nfor x in xs:\n    s += x\n";
 constexpr std::string_view kNested3 =
     "for a in xs:\n    for b in ys:\n        for c in zs:\n            pass\n";
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 // A directory with three findings in two files (one of them in a sub-folder).
 void write_sample(const TempDir& dir) {
   dir.write("app/views.py", std::string(kConcat));

@@ -46,18 +46,6 @@ std::vector<std::string> error_paths(const Json& report) {
   return paths;
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t begin = 0;
-  while (begin < text.size()) {
-    std::size_t end = text.find('\n', begin);
-    if (end == std::string::npos) end = text.size();
-    lines.push_back(text.substr(begin, end - begin));
-    begin = end + 1;
-  }
-  return lines;
-}
-
 // The text report with its "time: 0.01s" removed, so two runs can be compared.
 std::string without_time(std::string text) {
   auto at = text.find("time: ");

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "perfscan/finding.hpp"
@@ -31,10 +32,35 @@ struct Summary {
   std::vector<FileSummary> files;  // files with findings, highest score first, then path
 };
 
+// The stages of a scan, in the order they run. read, parse and analyse run per file on the
+// worker threads; the others run once on the main thread.
+enum class Stage { discover, read, parse, analyse, link, report };
+inline constexpr std::array<Stage, 6> kAllStages = {Stage::discover, Stage::read,  Stage::parse,
+                                                     Stage::analyse,  Stage::link, Stage::report};
+std::string_view stage_name(Stage stage);
+
+// Time spent in one stage: wall clock and CPU time, each summed over the threads that ran it
+// (so a per-file stage on 2 workers can show more wall time than the scan took).
+struct StageTime {
+  double wall_seconds = 0.0;
+  double cpu_seconds = 0.0;
+  StageTime& operator+=(const StageTime& other) {
+    wall_seconds += other.wall_seconds;
+    cpu_seconds += other.cpu_seconds;
+    return *this;
+  }
+};
+
 struct ScanStats {
   double seconds = 0.0;
   unsigned jobs = 1;
   double link_seconds = 0.0;  // of `seconds`, the time spent joining facts and linking
+  std::array<StageTime, kAllStages.size()> stages{};  // indexed by Stage; `report` is the CLI's
+  double workers_seconds = 0.0;  // elapsed wall time of the worker pool (read + parse + analyse)
+  StageTime& stage(Stage which) { return stages[static_cast<std::size_t>(which)]; }
+  [[nodiscard]] const StageTime& stage(Stage which) const {
+    return stages[static_cast<std::size_t>(which)];
+  }
 };
 
 // What the scan was asked to do, for the headers and appendices of review reports.

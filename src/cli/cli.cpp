@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 #include <cstdlib>
 #include <fmt/format.h>
@@ -14,6 +15,7 @@
 #include <sstream>
 
 #include "config/config.hpp"
+#include "engine/stage_clock.hpp"
 #include "gate/baseline.hpp"
 #include "gate/diff.hpp"
 #include "gate/paths.hpp"
@@ -49,6 +51,8 @@ struct CliOptions {
   std::string config_path;  // the configuration file read ("" when none)
   FindingPolicy policy;
   bool no_link = false;
+  bool stats = false;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
 const std::vector<std::string> kFormats = {"text",   "json",  "sarif",      "github",   "gitlab",
@@ -122,6 +126,9 @@ void define_options(CLI::App& app, CliOptions& o) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_flag("-q,--quiet", o.quiet, "Print findings and a one-line total only");
   app.add_flag("--statistics", o.statistics, "Add counts per rule to the summary");
+  app.add_flag("--stats", o.stats,
+               "Print time per stage, files, bytes, lines, findings per rule and peak memory "
+               "on stderr");
   app.add_option("--exclude", o.scan.excludes, "Glob of paths to skip (repeatable)")
       ->allow_extra_args(false)
       ->type_name("GLOB");
@@ -346,18 +353,19 @@ int filter_report(Report& report, const CliOptions& o, const std::optional<Basel
   return -1;
 }
 
-int scan_and_report(CliOptions& o) {
-  // The severity floor is applied after the scan, once severity overrides are known.
-  o.scan.min_severity = Severity::low;
-  o.scan.respect_gitignore = !o.no_gitignore;
-  // Read before the scan, so a bad baseline or REF fails fast.
-  std::optional<ChangedLines> changed;
-  if (!o.diff_ref.empty()) changed = changed_lines_since(o.diff_ref, first_folder(o));
-  std::optional<Baseline> frozen;
-  if (!o.baseline.empty()) frozen = read_baseline(o.baseline);
-  o.scan.link = !o.no_link;
-  Report report = scan(o.scan);
-  if (int done = filter_report(report, o, frozen, changed); done >= 0) return done;
+// `--stats`, once the report is out: the report stage runs from the end of the scan to here.
+void print_stats(Report& report, const CliOptions& o, StageClock& report_clock) {
+  if (!o.stats) return;
+  report.stats.stage(Stage::report) += report_clock.lap();
+  ProcessUsage usage;
+  usage.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - o.started).count();
+  usage.cpu_seconds = process_cpu_seconds();
+  usage.peak_rss_bytes = peak_rss_bytes();
+  write_stats(report, usage, std::cerr);
+}
+
+int write_and_check(Report& report, const CliOptions& o) {
   if (o.output.empty()) {
     write_report(report, o, std::cout);
     std::cout.flush();
@@ -384,6 +392,27 @@ int scan_and_report(CliOptions& o) {
     std::cerr << "perfscan: no Python files found\n";
   }
   return exit_code_for(report, o);
+}
+
+int scan_and_report(CliOptions& o) {
+  // The severity floor is applied after the scan, once severity overrides are known.
+  o.scan.min_severity = Severity::low;
+  o.scan.respect_gitignore = !o.no_gitignore;
+  // Read before the scan, so a bad baseline or REF fails fast.
+  std::optional<ChangedLines> changed;
+  if (!o.diff_ref.empty()) changed = changed_lines_since(o.diff_ref, first_folder(o));
+  std::optional<Baseline> frozen;
+  if (!o.baseline.empty()) frozen = read_baseline(o.baseline);
+  o.scan.link = !o.no_link;
+  Report report = scan(o.scan);
+  StageClock report_clock;
+  if (int done = filter_report(report, o, frozen, changed); done >= 0) {
+    print_stats(report, o, report_clock);
+    return done;
+  }
+  int exit_code = write_and_check(report, o);
+  print_stats(report, o, report_clock);
+  return exit_code;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <map>
 #include <tuple>
 
+#include "engine/stage_clock.hpp"
 #include "perfscan/context.hpp"
 #include "syntax/source.hpp"
 
@@ -51,11 +52,13 @@ std::string fingerprint(const Finding& finding, std::string_view folded_line, in
 
 FileResult analyse_text(const std::string& display_path, const std::string& module, bool is_package,
                         std::string bytes, Parser& parser, const RuleDispatch& dispatch) {
+  StageClock clock;
   FileResult result;
   result.bytes = bytes.size();
   SourceText source = decode_source(std::move(bytes));
   if (!source.fatal.empty()) {
     result.errors.push_back(FileError{display_path, source.fatal, false});
+    result.read_time += clock.lap();
     return result;
   }
   if (!source.warning.empty()) {
@@ -63,7 +66,9 @@ FileResult analyse_text(const std::string& display_path, const std::string& modu
   }
   result.scanned = true;
   result.lines = count_lines(source.text);
+  result.read_time += clock.lap();
   Tree tree = parser.parse(source.text);
+  result.parse_time += clock.lap();
   if (!tree.valid()) {
     result.scanned = false;
     result.errors.push_back(FileError{display_path, "the parser gave up on this file", false});
@@ -75,11 +80,13 @@ FileResult analyse_text(const std::string& display_path, const std::string& modu
   result.findings = std::move(context.findings());
   result.facts = std::move(context.facts());
   finish_findings(result.findings, result.facts.suppressions);
+  result.analyse_time += clock.lap();
   return result;
 }
 
 FileResult analyse_file(const DiscoveredFile& file, Parser& parser, const RuleDispatch& dispatch,
                         const std::string* source) {
+  StageClock clock;
   std::string bytes;
   if (source != nullptr) {
     bytes = *source;
@@ -88,11 +95,15 @@ FileResult analyse_file(const DiscoveredFile& file, Parser& parser, const RuleDi
     if (!read_file_bytes(file.fs_path, bytes, error)) {
       FileResult result;
       result.errors.push_back(FileError{file.display_path, "cannot read: " + error, false});
+      result.read_time += clock.lap();
       return result;
     }
   }
-  return analyse_text(file.display_path, file.module, file.is_package, std::move(bytes), parser,
-                      dispatch);
+  StageTime reading = clock.lap();
+  FileResult result = analyse_text(file.display_path, file.module, file.is_package,
+                                   std::move(bytes), parser, dispatch);
+  result.read_time += reading;
+  return result;
 }
 
 }  // namespace perfscan

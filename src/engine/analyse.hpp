@@ -9,6 +9,7 @@
 #include "discover/discover.hpp"
 #include "perfscan/facts.hpp"
 #include "perfscan/finding.hpp"
+#include "perfscan/report.hpp"
 #include "semantic/walker.hpp"
 #include "syntax/parser.hpp"
 
@@ -21,6 +22,8 @@ struct FileResult {
   std::vector<Finding> findings;
   std::vector<FileError> errors;
   FileFacts facts;
+  // Time this file spent in each per-file stage on its worker (read includes decoding).
+  StageTime read_time, parse_time, analyse_time;
 };
 
 // `source` is used instead of reading fs_path when `has_source` (stdin).

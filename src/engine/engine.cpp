@@ -16,6 +16,7 @@
 
 #include "discover/discover.hpp"
 #include "engine/analyse.hpp"
+#include "engine/stage_clock.hpp"
 #include "perfscan/project.hpp"
 #include "syntax/parser.hpp"
 #include "syntax/source.hpp"
@@ -263,19 +264,28 @@ Report scan(const ScanOptions& options) {
       options.link ? project_rules(selected) : std::vector<const ProjectRule*>{};
   RuleDispatch dispatch(linkers.empty() ? selected : with_fact_collectors(selected),
                         rule_settings(options));
+  StageClock clock;
   std::vector<Input> inputs = collect_inputs(options, report.errors);
+  report.stats.stage(Stage::discover) += clock.lap();
   unsigned jobs = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   std::string stdin_text;
   if (std::any_of(inputs.begin(), inputs.end(), [](const Input& in) { return in.from_stdin; })) {
     stdin_text = read_stdin();
+    report.stats.stage(Stage::read) += clock.lap();
   }
+  auto workers_started = std::chrono::steady_clock::now();
   std::vector<FileResult> results = analyse_all(inputs, dispatch, jobs, stdin_text);
+  report.stats.workers_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - workers_started).count();
 
   // Facts outlive their file only when something will link them.
   std::vector<FileFacts> facts;
   if (!linkers.empty()) facts.reserve(results.size());
   for (std::size_t i = 0; i < results.size(); ++i) {
     FileResult& result = results[i];
+    report.stats.stage(Stage::read) += result.read_time;
+    report.stats.stage(Stage::parse) += result.parse_time;
+    report.stats.stage(Stage::analyse) += result.analyse_time;
     if (!linkers.empty() && result.scanned) facts.push_back(std::move(result.facts));
     if (result.scanned) {
       report.scanned_files.push_back(inputs[i].file.display_path);
@@ -293,7 +303,7 @@ Report scan(const ScanOptions& options) {
   results.clear();
   results.shrink_to_fit();
   if (!linkers.empty()) {
-    auto link_started = std::chrono::steady_clock::now();
+    StageClock link_clock;
     std::vector<const FileFacts*> files;
     files.reserve(facts.size());
     for (const FileFacts& file : facts) files.push_back(&file);
@@ -304,8 +314,8 @@ Report scan(const ScanOptions& options) {
     for (Finding& finding : linked) {
       if (at_least(finding.severity, options.min_severity)) report.findings.push_back(std::move(finding));
     }
-    report.stats.link_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - link_started).count();
+    report.stats.stage(Stage::link) += link_clock.lap();
+    report.stats.link_seconds = report.stats.stage(Stage::link).wall_seconds;
   }
   std::sort(report.findings.begin(), report.findings.end(), finding_order);
   std::stable_sort(report.errors.begin(), report.errors.end(),

@@ -2,6 +2,7 @@
 // from `report.summary` (see summarize_findings), never recounted here.
 #pragma once
 
+#include <cstdint>
 #include <ostream>
 
 #include "perfscan/report.hpp"
@@ -24,5 +25,16 @@ void write_json(const Report& report, std::ostream& out);
 // pull-request comment), or one self-contained HTML page (inline CSS and SVG, no script).
 void write_markdown(const Report& report, std::ostream& out);
 void write_html(const Report& report, std::ostream& out);
+
+// Whole-process figures the caller measures at the end of a run, for write_stats.
+struct ProcessUsage {
+  double wall_seconds = 0.0;        // from the start of the run to the report written
+  double cpu_seconds = 0.0;         // user + system, every thread
+  std::uint64_t peak_rss_bytes = 0;  // ru_maxrss
+};
+
+// `--stats`: wall and CPU time per stage, files, bytes, lines, findings per rule and peak
+// memory, as a plain block meant for stderr (any report format on stdout is left alone).
+void write_stats(const Report& report, const ProcessUsage& usage, std::ostream& out);
 
 }  // namespace perfscan
