@@ -41,11 +41,7 @@ bool concatenates_onto(const Context& ctx, Node value, std::string_view name) {
 }
 
 Accumulation text_accumulation(const Context& ctx, Node statement) {
-  // A loop run a constant number of times (`for part in ("a", "b")`) builds a bounded string;
-  // a statement followed by `break`/`return` runs once.
-  if (ctx.loops().empty() || only_in_constant_loops(ctx) || leaves_loop_after(ctx, statement)) {
-    return {};
-  }
+  if (ctx.loops().empty()) return {};
   Node target = statement.field("left");
   if (!target || !(target.is("identifier") || target.is("attribute"))) return {};
   std::string_view name = ctx.text(target);
@@ -69,6 +65,10 @@ Accumulation text_accumulation(const Context& ctx, Node statement) {
   }
   if (kind != ValueKind::str && kind != ValueKind::bytes) kind = ctx.infer(added).kind;
   if (kind != ValueKind::str && kind != ValueKind::bytes) return {};
+  // A loop run a constant number of times (`for part in ("a", "b")`) builds a bounded string;
+  // a statement followed by `break`/`return` runs once. Asked last: walking up the tree costs
+  // more than every check above, and most assignments in loops fail one of those.
+  if (only_in_constant_loops(ctx) || leaves_loop_after(ctx, statement)) return {};
   return {kind, target};
 }
 
