@@ -225,6 +225,32 @@ std::string short_text(const Context& ctx, Node expr, std::size_t max_chars) {
   return out;
 }
 
+namespace {
+
+// A `break`, `return` or `raise` among the statements of `block` after `child`. The siblings
+// are walked with a cursor: tree-sitter 0.20's ts_node_next_named_sibling climbs to the parent
+// and scans from the first child on every call, which made this quadratic in the block length.
+bool exits_after(Node block, Node child) {
+  TSTreeCursor cursor = ts_tree_cursor_new(block.raw());
+  bool after = false;
+  bool exits = false;
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
+    do {
+      Node statement{ts_tree_cursor_current_node(&cursor)};
+      if (after && (statement.is("break_statement") || statement.is("return_statement") ||
+                    statement.is("raise_statement"))) {
+        exits = true;
+        break;
+      }
+      if (statement == child) after = true;
+    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  }
+  ts_tree_cursor_delete(&cursor);
+  return exits;
+}
+
+}  // namespace
+
 bool leaves_loop_after(const Context& ctx, Node node) {
   if (ctx.loops().empty()) return false;
   Node loop = ctx.loops().back().node;
@@ -232,13 +258,7 @@ bool leaves_loop_after(const Context& ctx, Node node) {
        child = parent, parent = parent.parent()) {
     // Part of the value a `return` or `raise` computes: the loop ends right after.
     if (parent.is("return_statement") || parent.is("raise_statement")) return true;
-    if (!parent.is("block")) continue;
-    for (Node next = child.next_named_sibling(); next; next = next.next_named_sibling()) {
-      if (next.is("break_statement") || next.is("return_statement") ||
-          next.is("raise_statement")) {
-        return true;
-      }
-    }
+    if (parent.is("block") && exits_after(parent, child)) return true;
   }
   return false;
 }
