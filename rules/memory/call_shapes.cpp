@@ -43,6 +43,14 @@ Node sole_positional_argument(Node call) {
   Node arguments = call.field("arguments");
   if (!arguments) return {};
   if (arguments.is("generator_expression")) return arguments;
+  // Most calls hold no argument or one, without comments: answered from the child count, with
+  // no cursor (this runs for every call node, for several rules).
+  if (std::uint32_t named = arguments.named_child_count(); named <= 1) {
+    Node only = named == 1 ? arguments.named_child(0) : Node{};
+    bool positional = only && !only.is("comment") && !only.is("keyword_argument") &&
+                      !only.is("list_splat") && !only.is("dictionary_splat");
+    return positional ? only : Node{};
+  }
   if (argument_count(call) != 1) return {};
   Node sole;
   for_each_named_child(arguments, [&sole](Node argument) {
