@@ -151,12 +151,12 @@ std::string project_name(const std::string& root) {
 }
 
 // Header and appendix data for review reports: where, when, which rules, which settings.
-ScanSetup describe_setup(const ScanOptions& options) {
+ScanSetup describe_setup(const ScanOptions& options, const std::vector<const Rule*>& selected) {
   ScanSetup setup;
   setup.roots = options.paths.empty() ? std::vector<std::string>{"."} : options.paths;
   setup.project = project_name(setup.roots.front());
   setup.started_at = utc_timestamp(std::chrono::system_clock::now());
-  for (const Rule* rule : select_rules(options.select, options.ignore)) {
+  for (const Rule* rule : selected) {
     setup.rule_ids.emplace_back(rule->info().id);
   }
   setup.options = options;
@@ -258,8 +258,8 @@ Report scan(const ScanOptions& options) {
   if (std::string problem = grammar_incompatibility(); !problem.empty()) throw UsageError(problem);
   Report report;
   report.tool_version = std::string(version());
-  report.setup = describe_setup(options);
   std::vector<const Rule*> selected = select_rules(options.select, options.ignore);
+  report.setup = describe_setup(options, selected);
   std::vector<const ProjectRule*> linkers =
       options.link ? project_rules(selected) : std::vector<const ProjectRule*>{};
   RuleDispatch dispatch(linkers.empty() ? selected : with_fact_collectors(selected),
