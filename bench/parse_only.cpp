@@ -41,10 +41,11 @@ int main(int argc, char** argv) {
       if (!read_file_bytes(discovered.files[i].fs_path, raw, error)) continue;
       SourceText source = decode_source(std::move(raw));
       if (!source.fatal.empty()) continue;
-      Tree tree = parser.parse(source.text);
+      TSTree* tree = parser.parse_raw(source.text);
       bytes += source.text.size();
       lines += count_lines(source.text);
-      if (tree.valid() && tree.root().has_error()) ++nodes_with_errors;
+      if (tree != nullptr && ts_node_has_error(ts_tree_root_node(tree))) ++nodes_with_errors;
+      ts_tree_delete(tree);
     }
   };
   std::vector<std::thread> pool;

@@ -227,26 +227,18 @@ std::string short_text(const Context& ctx, Node expr, std::size_t max_chars) {
 
 namespace {
 
-// A `break`, `return` or `raise` among the statements of `block` after `child`. The siblings
-// are walked with a cursor: tree-sitter 0.20's ts_node_next_named_sibling climbs to the parent
-// and scans from the first child on every call, which made this quadratic in the block length.
+// A `break`, `return` or `raise` among the statements of `block` after `child`.
 bool exits_after(Node block, Node child) {
-  TSTreeCursor cursor = ts_tree_cursor_new(block.raw());
   bool after = false;
-  bool exits = false;
-  if (ts_tree_cursor_goto_first_child(&cursor)) {
-    do {
-      Node statement{ts_tree_cursor_current_node(&cursor)};
-      if (after && (statement.is("break_statement") || statement.is("return_statement") ||
-                    statement.is("raise_statement"))) {
-        exits = true;
-        break;
-      }
-      if (statement == child) after = true;
-    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  for (uint32_t i = 0, n = block.child_count(); i < n; ++i) {
+    Node statement = block.child(i);
+    if (after && (statement.is("break_statement") || statement.is("return_statement") ||
+                  statement.is("raise_statement"))) {
+      return true;
+    }
+    if (statement == child) after = true;
   }
-  ts_tree_cursor_delete(&cursor);
-  return exits;
+  return false;
 }
 
 }  // namespace

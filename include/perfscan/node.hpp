@@ -1,11 +1,21 @@
-// A thin value wrapper over tree-sitter's TSNode. It owns nothing: a Node is valid while the
-// Tree it came from lives, which in perfscan is the duration of one file's analysis.
+// The syntax tree the analysis reads: tree-sitter's tree copied once, right after parsing, into
+// flat arrays (SyntaxTree), and Node, a small value handle into them.
+//
+// Why not tree-sitter's own TSNode: in the runtime we build against (0.20), ts_node_parent
+// descends from the root, ts_node_child_by_field_id and ts_node_named_child rescan the
+// children on every call (through hidden nodes), and each call crosses into the shared
+// library. The rules ask these questions millions of times per scan; profiles showed the node
+// API costing about as much as the rules themselves. One cursor pass copies every visible node
+// (what TSNode shows: hidden grammar nodes are flattened away, field names inherited) into
+// arrays in document order, after which each question is an index: parent, the i-th (named)
+// child, siblings, field children. The tree-sitter tree is freed as soon as it is copied.
 #pragma once
 
 #include <tree_sitter/api.h>
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace perfscan {
 
@@ -13,56 +23,141 @@ namespace perfscan {
 // tree-sitter's own by-name lookup compares the name against every field on each call.
 TSFieldId field_id(std::string_view name);
 
+// The grammar's name for a node type ("for_statement"), as ts_node_type gives it. The views
+// point into the grammar's static tables and outlive every tree.
+std::string_view symbol_name(TSSymbol symbol);
+
+// symbol_name for every symbol of the grammar's table, indexed by symbol.
+const std::vector<std::string_view>& symbol_names();
+
+inline constexpr std::uint32_t kNoNode = UINT32_MAX;
+
+// One visible node. Children of a node are listed, in order, in SyntaxTree::children_ (all)
+// and SyntaxTree::named_children_ (named ones only), from the offsets below.
+struct NodeData {
+  std::uint32_t start_byte = 0;
+  std::uint32_t end_byte = 0;
+  TSPoint start_point{};
+  TSPoint end_point{};
+  std::uint32_t parent = kNoNode;
+  std::uint32_t first_child = 0;   // offset in children_
+  std::uint32_t child_count = 0;
+  std::uint32_t first_named = 0;   // offset in named_children_
+  std::uint32_t named_child_count = 0;
+  std::uint32_t index_in_parent = 0;  // position among the parent's children
+  std::uint32_t named_index = kNoNode;  // position among the parent's named children
+  TSSymbol symbol = 0;
+  TSFieldId field = 0;  // the field the parent holds this node under (0: none)
+  std::uint8_t flags = 0;
+
+  static constexpr std::uint8_t kNamed = 1;
+  static constexpr std::uint8_t kMissing = 2;
+  static constexpr std::uint8_t kHasError = 4;
+};
+
+class Node;
+
+// A parsed file's visible nodes in document (pre-)order: index 0 is the root, and a node's
+// descendants follow it contiguously.
+class SyntaxTree {
+ public:
+  SyntaxTree() = default;
+  SyntaxTree(const SyntaxTree&) = delete;  // Nodes point at their tree
+  SyntaxTree& operator=(const SyntaxTree&) = delete;
+
+  // Copies tree-sitter's tree (iteratively: no recursion on depth).
+  void build(const TSTree* tree);
+
+  [[nodiscard]] std::size_t size() const { return nodes_.size(); }
+  [[nodiscard]] Node root() const;
+  [[nodiscard]] Node at(std::uint32_t index) const;
+  [[nodiscard]] const NodeData& data(std::uint32_t index) const { return nodes_[index]; }
+  [[nodiscard]] std::uint32_t child_id(const NodeData& node, std::uint32_t i) const {
+    return children_[node.first_child + i];
+  }
+  [[nodiscard]] std::uint32_t named_child_id(const NodeData& node, std::uint32_t i) const {
+    return named_children_[node.first_named + i];
+  }
+  [[nodiscard]] std::string_view kind_name(TSSymbol symbol) const {
+    return symbol < names_->size() ? (*names_)[symbol] : symbol_name(symbol);
+  }
+
+ private:
+  std::vector<NodeData> nodes_;
+  std::vector<std::uint32_t> children_;
+  std::vector<std::uint32_t> named_children_;
+  const std::vector<std::string_view>* names_ = &symbol_names();
+};
+
 class Node {
  public:
-  Node() : raw_{} {}
-  explicit Node(TSNode raw) : raw_(raw) {}
+  Node() = default;
+  Node(const SyntaxTree* tree, std::uint32_t index) : tree_(tree), index_(index) {}
 
-  [[nodiscard]] bool is_null() const { return ts_node_is_null(raw_); }
-  explicit operator bool() const { return !is_null(); }
-  [[nodiscard]] TSNode raw() const { return raw_; }
+  [[nodiscard]] bool is_null() const { return tree_ == nullptr; }
+  explicit operator bool() const { return tree_ != nullptr; }
+  // Position in the tree's document order: a stable key for per-node tables.
+  [[nodiscard]] std::uint32_t id() const { return index_; }
+  [[nodiscard]] const SyntaxTree* tree() const { return tree_; }
 
-  // The grammar's node type name, e.g. "for_statement". Interned by the grammar: comparing
-  // string_views is cheap, and the view outlives every tree.
+  // The grammar's node type name, e.g. "for_statement". Comparing string_views is cheap.
   [[nodiscard]] std::string_view kind() const {
-    return is_null() ? std::string_view{} : std::string_view{ts_node_type(raw_)};
+    return is_null() ? std::string_view{} : tree_->kind_name(data().symbol);
   }
   [[nodiscard]] bool is(std::string_view kind_name) const { return kind() == kind_name; }
-  [[nodiscard]] TSSymbol symbol() const { return ts_node_symbol(raw_); }
-  [[nodiscard]] bool is_named() const { return ts_node_is_named(raw_); }
-  [[nodiscard]] bool is_missing() const { return ts_node_is_missing(raw_); }
-  [[nodiscard]] bool has_error() const { return ts_node_has_error(raw_); }
+  [[nodiscard]] TSSymbol symbol() const { return is_null() ? TSSymbol{0} : data().symbol; }
+  [[nodiscard]] bool is_named() const { return flag(NodeData::kNamed); }
+  [[nodiscard]] bool is_missing() const { return flag(NodeData::kMissing); }
+  [[nodiscard]] bool has_error() const { return flag(NodeData::kHasError); }
+  // The field this node's parent holds it under (0: none).
+  [[nodiscard]] TSFieldId field_in_parent() const { return is_null() ? TSFieldId{0} : data().field; }
 
-  [[nodiscard]] Node field(std::string_view name) const {
-    TSFieldId id = field_id(name);
-    return id == 0 ? Node{} : Node{ts_node_child_by_field_id(raw_, id)};
+  // The first child held under `name` / `id`, like ts_node_child_by_field_name.
+  [[nodiscard]] Node field(std::string_view name) const { return field(field_id(name)); }
+  [[nodiscard]] Node field(TSFieldId id) const;
+  [[nodiscard]] uint32_t child_count() const { return is_null() ? 0 : data().child_count; }
+  [[nodiscard]] Node child(uint32_t index) const {
+    if (index >= child_count()) return {};
+    return Node{tree_, tree_->child_id(data(), index)};
   }
-  [[nodiscard]] uint32_t child_count() const { return ts_node_child_count(raw_); }
-  [[nodiscard]] Node child(uint32_t index) const { return Node{ts_node_child(raw_, index)}; }
-  [[nodiscard]] uint32_t named_child_count() const { return ts_node_named_child_count(raw_); }
+  [[nodiscard]] uint32_t named_child_count() const {
+    return is_null() ? 0 : data().named_child_count;
+  }
   [[nodiscard]] Node named_child(uint32_t index) const {
-    return Node{ts_node_named_child(raw_, index)};
+    if (index >= named_child_count()) return {};
+    return Node{tree_, tree_->named_child_id(data(), index)};
   }
-  // Note: tree-sitter finds the parent by descending from the root; avoid in hot loops.
-  [[nodiscard]] Node parent() const { return Node{ts_node_parent(raw_)}; }
-  [[nodiscard]] Node next_named_sibling() const { return Node{ts_node_next_named_sibling(raw_)}; }
-  [[nodiscard]] Node prev_named_sibling() const { return Node{ts_node_prev_named_sibling(raw_)}; }
+  [[nodiscard]] Node parent() const {
+    if (is_null() || data().parent == kNoNode) return {};
+    return Node{tree_, data().parent};
+  }
+  [[nodiscard]] Node next_named_sibling() const;
+  [[nodiscard]] Node prev_named_sibling() const;
+  // The root of the tree this node belongs to (the module).
+  [[nodiscard]] Node root() const { return is_null() ? Node{} : Node{tree_, 0}; }
 
-  [[nodiscard]] uint32_t start_byte() const { return ts_node_start_byte(raw_); }
-  [[nodiscard]] uint32_t end_byte() const { return ts_node_end_byte(raw_); }
+  [[nodiscard]] uint32_t start_byte() const { return is_null() ? 0 : data().start_byte; }
+  [[nodiscard]] uint32_t end_byte() const { return is_null() ? 0 : data().end_byte; }
   // 0-based rows; columns in bytes (the report converts to characters).
-  [[nodiscard]] TSPoint start_point() const { return ts_node_start_point(raw_); }
-  [[nodiscard]] TSPoint end_point() const { return ts_node_end_point(raw_); }
+  [[nodiscard]] TSPoint start_point() const { return is_null() ? TSPoint{} : data().start_point; }
+  [[nodiscard]] TSPoint end_point() const { return is_null() ? TSPoint{} : data().end_point; }
   [[nodiscard]] uint32_t line() const { return start_point().row + 1; }
 
   [[nodiscard]] bool contains(Node other) const {
     return start_byte() <= other.start_byte() && other.end_byte() <= end_byte();
   }
 
-  friend bool operator==(Node a, Node b) { return ts_node_eq(a.raw_, b.raw_); }
+  friend bool operator==(Node a, Node b) { return a.tree_ == b.tree_ && a.index_ == b.index_; }
 
  private:
-  TSNode raw_;
+  [[nodiscard]] const NodeData& data() const { return tree_->data(index_); }
+  [[nodiscard]] bool flag(std::uint8_t bit) const { return !is_null() && (data().flags & bit) != 0; }
+
+  const SyntaxTree* tree_ = nullptr;
+  std::uint32_t index_ = 0;
 };
+
+inline Node SyntaxTree::root() const { return nodes_.empty() ? Node{} : Node{this, 0}; }
+inline Node SyntaxTree::at(std::uint32_t index) const { return Node{this, index}; }
 
 }  // namespace perfscan

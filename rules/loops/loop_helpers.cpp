@@ -175,9 +175,7 @@ namespace {
 // The function (or class body) being walked, or the whole module at top level.
 Node frame_region(const Context& ctx, Node inside) {
   if (Node frame = ctx.frame().node) return frame;
-  // The module: the root of the node's own tree (no walk up, which costs depth² in
-  // tree-sitter, where parent() descends from the root).
-  return Node{ts_tree_root_node(inside.raw().tree)};
+  return inside.root();  // the module
 }
 
 }  // namespace

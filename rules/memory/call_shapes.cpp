@@ -11,18 +11,12 @@ namespace perfscan::shapes {
 
 namespace {
 
-// Calls `visit` on each named child of `node` in order until it returns false; through a cursor,
-// so a call with thousands of arguments stays linear.
+// Calls `visit` on each named child of `node` in order until it returns false.
 template <typename Visit>
 void for_each_named_child(Node node, Visit visit) {
-  TSTreeCursor cursor = ts_tree_cursor_new(node.raw());
-  if (ts_tree_cursor_goto_first_child(&cursor)) {
-    do {
-      Node child{ts_tree_cursor_current_node(&cursor)};
-      if (child.is_named() && !visit(child)) break;
-    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
+    if (!visit(node.named_child(i))) break;
   }
-  ts_tree_cursor_delete(&cursor);
 }
 
 }  // namespace
@@ -169,16 +163,7 @@ std::string loop_description(const Context& ctx, const LoopFrame& loop) {
 }
 
 void push_named_children(Node node, std::vector<Node>& out) {
-  std::size_t first = out.size();
-  TSTreeCursor cursor = ts_tree_cursor_new(node.raw());
-  if (ts_tree_cursor_goto_first_child(&cursor)) {
-    do {
-      Node child{ts_tree_cursor_current_node(&cursor)};
-      if (child.is_named()) out.push_back(child);
-    } while (ts_tree_cursor_goto_next_sibling(&cursor));
-  }
-  ts_tree_cursor_delete(&cursor);
-  std::reverse(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
+  for (uint32_t i = node.named_child_count(); i-- > 0;) out.push_back(node.named_child(i));
 }
 
 Node unparenthesised(Node expr) {

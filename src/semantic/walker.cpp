@@ -23,20 +23,13 @@ struct FieldIds {
   }
 };
 
-// Every child stored under `field` (`import a, b` has two `name` children). Read through a
-// cursor: tree-sitter 0.20's ts_node_field_name_for_child names only the first of a repeated
-// field.
+// Every child stored under `field` (`import a, b` has two `name` children).
 std::vector<Node> children_in_field(Node node, TSFieldId field) {
   std::vector<Node> children;
-  TSTreeCursor cursor = ts_tree_cursor_new(node.raw());
-  if (ts_tree_cursor_goto_first_child(&cursor)) {
-    do {
-      if (ts_tree_cursor_current_field_id(&cursor) == field) {
-        children.emplace_back(ts_tree_cursor_current_node(&cursor));
-      }
-    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  for (uint32_t i = 0, n = node.child_count(); i < n; ++i) {
+    Node child = node.child(i);
+    if (child.field_in_parent() == field) children.push_back(child);
   }
-  ts_tree_cursor_delete(&cursor);
   return children;
 }
 
@@ -73,31 +66,27 @@ RuleDispatch::RuleDispatch(const std::vector<const Rule*>& rules, RuleSettings s
 Walker::Walker(Context& context, const RuleDispatch& dispatch)
     : ctx_(context), dispatch_(dispatch) {}
 
+// The tree's nodes are stored in document order, so the walk is a loop over them: before
+// entering a node, leave every open node that is not its parent.
 void Walker::walk(Node root) {
   hoist_module_bindings(root);
-  TSTreeCursor cursor = ts_tree_cursor_new(root.raw());
-  enter(root, 0);
-  for (;;) {
-    if (ts_tree_cursor_goto_first_child(&cursor)) {
-      enter(Node{ts_tree_cursor_current_node(&cursor)}, ts_tree_cursor_current_field_id(&cursor));
-      continue;
-    }
-    bool done = false;
-    for (;;) {
-      leave(stack_.back());
-      stack_.pop_back();
-      if (ts_tree_cursor_goto_next_sibling(&cursor)) {
-        enter(Node{ts_tree_cursor_current_node(&cursor)}, ts_tree_cursor_current_field_id(&cursor));
-        break;
+  const SyntaxTree& tree = *root.tree();
+  for (std::uint32_t index = root.id(), end = static_cast<std::uint32_t>(tree.size()); index < end;
+       ++index) {
+    const NodeData& data = tree.data(index);
+    if (index != root.id()) {
+      while (!stack_.empty() && stack_.back().node.id() != data.parent) {
+        leave(stack_.back());
+        stack_.pop_back();
       }
-      if (!ts_tree_cursor_goto_parent(&cursor)) {
-        done = true;
-        break;
-      }
+      if (stack_.empty()) break;  // past the subtree of `root`
     }
-    if (done) break;
+    enter(tree.at(index), index == root.id() ? TSFieldId{0} : data.field);
   }
-  ts_tree_cursor_delete(&cursor);
+  while (!stack_.empty()) {
+    leave(stack_.back());
+    stack_.pop_back();
+  }
 }
 
 void Walker::enter(Node node, TSFieldId field) {

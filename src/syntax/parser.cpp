@@ -2,22 +2,59 @@
 
 #include <fmt/format.h>
 
-#include <unordered_map>
+#include <array>
 
 namespace perfscan {
 
-TSFieldId field_id(std::string_view name) {
-  static const std::unordered_map<std::string_view, TSFieldId> ids = [] {
-    std::unordered_map<std::string_view, TSFieldId> table;
+namespace {
+
+// The grammar's field names in an open-addressing table with a cheap hash: rules look fields
+// up by name millions of times per scan, and a general hash map spent more time hashing than
+// the lookup is worth.
+class FieldTable {
+ public:
+  FieldTable() {
     const TSLanguage* language = tree_sitter_python();
     for (TSFieldId id = 1, count = static_cast<TSFieldId>(ts_language_field_count(language));
          id <= count; ++id) {
-      table.emplace(ts_language_field_name_for_id(language, id), id);
+      std::string_view name = ts_language_field_name_for_id(language, id);
+      std::size_t slot = hash(name) & kMask;
+      while (slots_[slot].id != 0) slot = (slot + 1) & kMask;
+      slots_[slot] = Slot{name, id};
     }
-    return table;
-  }();
-  auto it = ids.find(name);
-  return it == ids.end() ? TSFieldId{0} : it->second;
+  }
+
+  [[nodiscard]] TSFieldId find(std::string_view name) const {
+    for (std::size_t slot = hash(name) & kMask;; slot = (slot + 1) & kMask) {
+      const Slot& entry = slots_[slot];
+      if (entry.id == 0) return 0;
+      if (entry.name == name) return entry.id;
+    }
+  }
+
+ private:
+  static constexpr std::size_t kSize = 256;  // a power of two, several times the ~40 fields
+  static constexpr std::size_t kMask = kSize - 1;
+  struct Slot {
+    std::string_view name;
+    TSFieldId id = 0;
+  };
+  // Length and the first and last two characters tell the grammar's field names apart almost
+  // without collision, at the cost of a few instructions.
+  static std::size_t hash(std::string_view name) {
+    if (name.size() < 2) return name.size();
+    auto at = [&](std::size_t i) { return static_cast<std::size_t>(static_cast<unsigned char>(name[i])); };
+    std::size_t n = name.size();
+    return n * 131 + at(0) * 31 + at(1) * 7 + at(n - 1) * 3 + at(n - 2);
+  }
+  std::array<Slot, kSize> slots_{};
+};
+
+}  // namespace
+
+TSFieldId field_id(std::string_view name) {
+  static const FieldTable fields;  // a function-local static: safe to call from any initialiser
+  return fields.find(name);
 }
 
 std::string grammar_incompatibility() {
@@ -34,9 +71,18 @@ std::string grammar_incompatibility() {
 
 Parser::Parser() : raw_(ts_parser_new()) { ts_parser_set_language(raw_.get(), tree_sitter_python()); }
 
+TSTree* Parser::parse_raw(std::string_view source) {
+  return ts_parser_parse_string(raw_.get(), nullptr, source.data(),
+                                static_cast<uint32_t>(source.size()));
+}
+
 Tree Parser::parse(std::string_view source) {
-  return Tree{ts_parser_parse_string(raw_.get(), nullptr, source.data(),
-                                     static_cast<uint32_t>(source.size()))};
+  TSTree* raw = parse_raw(source);
+  if (raw == nullptr) return Tree{};
+  auto nodes = std::make_unique<SyntaxTree>();
+  nodes->build(raw);
+  ts_tree_delete(raw);
+  return Tree{std::move(nodes)};
 }
 
 namespace {

@@ -11,18 +11,18 @@ extern "C" const TSLanguage* tree_sitter_python(void);
 
 namespace perfscan {
 
+// A parsed file, as the flat SyntaxTree (node.hpp); tree-sitter's own tree is already freed.
+// Held through a pointer so Nodes stay valid when the Tree is moved.
 class Tree {
  public:
   Tree() = default;
-  explicit Tree(TSTree* raw) : raw_(raw) {}
-  [[nodiscard]] bool valid() const { return raw_ != nullptr; }
-  [[nodiscard]] Node root() const { return Node{ts_tree_root_node(raw_.get())}; }
+  explicit Tree(std::unique_ptr<SyntaxTree> nodes) : nodes_(std::move(nodes)) {}
+  [[nodiscard]] bool valid() const { return nodes_ != nullptr; }
+  [[nodiscard]] Node root() const { return nodes_->root(); }
+  [[nodiscard]] std::size_t node_count() const { return nodes_->size(); }
 
  private:
-  struct Deleter {
-    void operator()(TSTree* tree) const { ts_tree_delete(tree); }
-  };
-  std::unique_ptr<TSTree, Deleter> raw_;
+  std::unique_ptr<SyntaxTree> nodes_;
 };
 
 // Why this tree-sitter runtime cannot load the grammar, or "" when it can. Checked once per
@@ -35,6 +35,8 @@ class Parser {
   Parser();
   // Returns an invalid Tree only if tree-sitter gives up (it does not for valid input sizes).
   [[nodiscard]] Tree parse(std::string_view source);
+  // tree-sitter's tree alone, not copied (the parse-only benchmark); the caller deletes it.
+  [[nodiscard]] TSTree* parse_raw(std::string_view source);
 
  private:
   struct Deleter {

@@ -1,0 +1,140 @@
+#include <algorithm>
+#include <vector>
+
+#include "perfscan/node.hpp"
+#include "syntax/parser.hpp"
+
+namespace perfscan {
+
+const std::vector<std::string_view>& symbol_names() {
+  static const std::vector<std::string_view> names = [] {
+    const TSLanguage* language = tree_sitter_python();
+    std::vector<std::string_view> table(ts_language_symbol_count(language));
+    for (std::size_t index = 0; index < table.size(); ++index) {
+      const char* name = ts_language_symbol_name(language, static_cast<TSSymbol>(index));
+      table[index] = name != nullptr ? std::string_view{name} : std::string_view{};
+    }
+    return table;
+  }();
+  return names;
+}
+
+std::string_view symbol_name(TSSymbol symbol) {
+  const std::vector<std::string_view>& names = symbol_names();
+  if (symbol < names.size()) return names[symbol];
+  // ERROR and its repeat are builtin symbols at the top of the range, outside the table.
+  const char* name = ts_language_symbol_name(tree_sitter_python(), symbol);
+  return name != nullptr ? std::string_view{name} : std::string_view{};
+}
+
+namespace {
+
+NodeData copy_node(const TSNode& raw) {
+  NodeData node;
+  node.start_byte = ts_node_start_byte(raw);
+  node.end_byte = ts_node_end_byte(raw);
+  node.start_point = ts_node_start_point(raw);
+  node.end_point = ts_node_end_point(raw);
+  node.symbol = ts_node_symbol(raw);
+  if (ts_node_is_named(raw)) node.flags |= NodeData::kNamed;
+  if (ts_node_is_missing(raw)) node.flags |= NodeData::kMissing;
+  if (ts_node_has_error(raw)) node.flags |= NodeData::kHasError;
+  return node;
+}
+
+}  // namespace
+
+// One cursor pass in document order records each node with its parent and its position among
+// the parent's children; the child lists are then laid out from those positions. The cursor
+// keeps its own path, and `path` holds only indices, so depth costs no recursion.
+void SyntaxTree::build(const TSTree* tree) {
+  nodes_.clear();
+  children_.clear();
+  named_children_.clear();
+  TSTreeCursor cursor = ts_tree_cursor_new(ts_tree_root_node(tree));
+  std::vector<std::uint32_t> path;
+  auto add = [&](std::uint32_t parent) {
+    NodeData node = copy_node(ts_tree_cursor_current_node(&cursor));
+    if (parent != kNoNode) {
+      NodeData& owner = nodes_[parent];
+      node.parent = parent;
+      node.field = ts_tree_cursor_current_field_id(&cursor);
+      node.index_in_parent = owner.child_count++;
+      if ((node.flags & NodeData::kNamed) != 0) node.named_index = owner.named_child_count++;
+    }
+    nodes_.push_back(node);
+    return static_cast<std::uint32_t>(nodes_.size() - 1);
+  };
+  std::uint32_t current = add(kNoNode);
+  for (bool done = false; !done;) {
+    if (ts_tree_cursor_goto_first_child(&cursor)) {
+      path.push_back(current);
+      current = add(current);
+      continue;
+    }
+    for (;;) {
+      if (path.empty()) {
+        done = true;
+        break;
+      }
+      if (ts_tree_cursor_goto_next_sibling(&cursor)) {
+        current = add(path.back());
+        break;
+      }
+      ts_tree_cursor_goto_parent(&cursor);
+      current = path.back();
+      path.pop_back();
+    }
+  }
+  ts_tree_cursor_delete(&cursor);
+
+  std::uint32_t all = 0;
+  std::uint32_t named = 0;
+  for (NodeData& node : nodes_) {
+    node.first_child = all;
+    node.first_named = named;
+    all += node.child_count;
+    named += node.named_child_count;
+  }
+  children_.resize(all);
+  named_children_.resize(named);
+  for (std::uint32_t index = 1; index < nodes_.size(); ++index) {
+    const NodeData& node = nodes_[index];
+    const NodeData& owner = nodes_[node.parent];
+    children_[owner.first_child + node.index_in_parent] = index;
+    if (node.named_index != kNoNode) named_children_[owner.first_named + node.named_index] = index;
+  }
+}
+
+Node Node::field(TSFieldId id) const {
+  if (is_null() || id == 0) return {};
+  const NodeData& node = data();
+  for (std::uint32_t i = 0; i < node.child_count; ++i) {
+    std::uint32_t child = tree_->child_id(node, i);
+    if (tree_->data(child).field == id) return Node{tree_, child};
+  }
+  return {};
+}
+
+// Like tree-sitter's: the nearest named node after this one among the parent's children.
+Node Node::next_named_sibling() const {
+  Node owner = parent();
+  if (!owner) return {};
+  for (std::uint32_t i = data().index_in_parent + 1, n = owner.child_count(); i < n; ++i) {
+    Node sibling = owner.child(i);
+    if (sibling.is_named()) return sibling;
+  }
+  return {};
+}
+
+Node Node::prev_named_sibling() const {
+  Node owner = parent();
+  if (!owner) return {};
+  for (std::uint32_t i = data().index_in_parent; i-- > 0;) {
+    Node sibling = owner.child(i);
+    if (sibling.is_named()) return sibling;
+  }
+  return {};
+}
+
+}  // namespace perfscan
