@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <unordered_set>
 
 namespace perfscan {
 namespace {
@@ -78,16 +79,38 @@ constexpr std::string_view kMongoMethods =
     "find_one_and_update find_one_and_replace find_one_and_delete";
 constexpr std::string_view kMongoDatabaseNames = "db database mongo client mongo_db";
 
-bool in_list(std::string_view list, std::string_view word) {
-  if (word.empty()) return false;
-  for (std::size_t start = 0; start < list.size();) {
-    std::size_t end = list.find(' ', start);
-    if (end == std::string_view::npos) end = list.size();
-    if (list.substr(start, end - start) == word) return true;
-    start = end + 1;
+// The word lists above are written as one string each for reading; membership is asked for
+// nearly every call of a scan, so each list is split once into a hash set.
+class WordSet {
+ public:
+  explicit WordSet(std::string_view words) {
+    for (std::size_t start = 0; start < words.size();) {
+      std::size_t end = std::min(words.find(' ', start), words.size());
+      if (end > start) words_.insert(words.substr(start, end - start));
+      start = end + 1;
+    }
   }
-  return false;
-}
+  [[nodiscard]] bool contains(std::string_view word) const {
+    return !word.empty() && words_.count(word) != 0;
+  }
+
+ private:
+  std::unordered_set<std::string_view> words_;
+};
+
+const WordSet kRedisCommandSet{kRedisCommands};
+const WordSet kAsyncDbMethodSet{kAsyncDbMethods};
+const WordSet kDjangoEvaluatingSet{kDjangoEvaluating};
+const WordSet kDjangoWritingSet{kDjangoWriting};
+const WordSet kDjangoLazySet{kDjangoLazy};
+const WordSet kCursorNameSet{kCursorNames};
+const WordSet kAsyncConnectionNameSet{kAsyncConnectionNames};
+const WordSet kRedisNameSet{kRedisNames};
+const WordSet kSessionMethodSet{kSessionMethods};
+const WordSet kMongoMethodSet{kMongoMethods};
+const WordSet kMongoDatabaseNameSet{kMongoDatabaseNames};
+
+bool in_list(const WordSet& words, std::string_view word) { return words.contains(word); }
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -142,7 +165,7 @@ bool is_collection_like(const Context& ctx, Node receiver, bool strict) {
   if (receiver.is("subscript")) owner = receiver.field("value");
   if (!owner) return false;
   if (!strict) return true;
-  return in_list(kMongoDatabaseNames, lower(receiver_name(ctx, owner)));
+  return in_list(kMongoDatabaseNameSet, lower(receiver_name(ctx, owner)));
 }
 
 bool looks_like_url(const Context& ctx, Node argument) {
@@ -158,15 +181,15 @@ CallEffect classify_manager_chain(const ManagerChain& chain, std::string_view ap
   // Only a queryset keeps being one: after `in_bulk(...)` or `get(...)` the chain goes on on
   // a dict or a row (`books.get(key)` is a dict look-up).
   for (std::size_t i = 0; i + 1 < chain.methods.size(); ++i) {
-    if (!in_list(kDjangoLazy, chain.methods[i])) return {};
+    if (!in_list(kDjangoLazySet, chain.methods[i])) return {};
   }
   std::string_view last = chain.methods.empty() ? std::string_view{} : chain.methods.back();
   EffectKind kind = EffectKind::none;
-  if (in_list(kDjangoWriting, last)) {
+  if (in_list(kDjangoWritingSet, last)) {
     kind = EffectKind::write;
-  } else if (in_list(kDjangoEvaluating, last)) {
+  } else if (in_list(kDjangoEvaluatingSet, last)) {
     kind = EffectKind::read;
-  } else if (in_list(kDjangoLazy, last)) {
+  } else if (in_list(kDjangoLazySet, last)) {
     kind = EffectKind::lazy_query;
   }
   return effect(kind, Library::django, std::string(api_text), chain.model);
@@ -289,7 +312,7 @@ CallEffect classify_call(const Context& ctx, Node call, const std::string& calle
   }
   auto api = [&] { return std::string(ctx.text(function)); };
   // `x.get(...)` is mostly dict.get: only a receiver named like a session is looked at.
-  bool session_method = in_list(kSessionMethods, method) &&
+  bool session_method = in_list(kSessionMethodSet, method) &&
                         (method != "get" || lower(receiver_name(ctx, receiver)).find("session") != std::string::npos);
   if (session_method && is_session_like(ctx, receiver)) {
     // `session.get(url)` is an HTTP client session; `session.get(User, pk)` an ORM one.
@@ -306,16 +329,16 @@ CallEffect classify_call(const Context& ctx, Node call, const std::string& calle
   if ((method == "commit" || method == "flush") && is_session_like(ctx, receiver)) {
     return effect(EffectKind::write, Library::sqlalchemy, api());
   }
-  bool by_receiver_name = method == "execute" || in_list(kAsyncDbMethods, method) || in_list(kRedisCommands, method);
+  bool by_receiver_name = method == "execute" || in_list(kAsyncDbMethodSet, method) || in_list(kRedisCommandSet, method);
   std::string name = by_receiver_name ? lower(receiver_name(ctx, receiver)) : std::string{};
-  if (method == "execute" && in_list(kCursorNames, name)) {
+  if (method == "execute" && in_list(kCursorNameSet, name)) {
     return effect(is_write_statement(ctx, call) ? EffectKind::write : EffectKind::read, Library::dbapi, api());
   }
-  if (in_list(kAsyncDbMethods, method) && in_list(kAsyncConnectionNames, name) && is_awaited(call)) {
+  if (in_list(kAsyncDbMethodSet, method) && in_list(kAsyncConnectionNameSet, name) && is_awaited(call)) {
     return effect(is_write_statement(ctx, call) ? EffectKind::write : EffectKind::read, Library::async_db,
                   api());
   }
-  if (in_list(kMongoMethods, method) && is_collection_like(ctx, receiver, false)) {
+  if (in_list(kMongoMethodSet, method) && is_collection_like(ctx, receiver, false)) {
     bool writes = method.starts_with("insert") || method.starts_with("update") || method.starts_with("delete") ||
                   method.starts_with("replace");
     return effect(writes ? EffectKind::write : EffectKind::read, Library::mongo, api());
@@ -323,7 +346,7 @@ CallEffect classify_call(const Context& ctx, Node call, const std::string& calle
   if ((method == "find" || method == "aggregate") && is_collection_like(ctx, receiver, true)) {
     return effect(EffectKind::read, Library::mongo, api());
   }
-  if (in_list(kRedisCommands, method) && in_list(kRedisNames, name)) {
+  if (in_list(kRedisCommandSet, method) && in_list(kRedisNameSet, name)) {
     return effect(EffectKind::redis, Library::redis, api());
   }
   return {};
