@@ -10,6 +10,7 @@
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <mutex>
 #include <unordered_map>
 #include <set>
 #include <thread>
@@ -93,25 +94,26 @@ std::string read_stdin() {
 }
 
 // Files are independent until linking: workers take the next index from a shared counter and
-// write only their own result slot, so no locks are needed and the output order is the input
-// order whatever the thread count.
-std::vector<FileResult> analyse_all(const std::vector<Input>& inputs, const RuleDispatch& dispatch,
-                                    unsigned jobs, const std::string& stdin_text) {
-  std::vector<FileResult> results(inputs.size());
+// hand each result to `sink` as soon as it is ready, so no file's results wait in memory for
+// the others. `sink` is called from the workers and must be thread-safe.
+template <typename Sink>
+void analyse_all(const std::vector<Input>& inputs, const RuleDispatch& dispatch, unsigned jobs,
+                 const std::string& stdin_text, Sink& sink) {
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     Parser parser;
     for (std::size_t i = next++; i < inputs.size(); i = next++) {
       const Input& input = inputs[i];
+      FileResult result;
       // No exception may cross the thread boundary: a failure is this file's error value.
       try {
-        results[i] = analyse_file(input.file, parser, dispatch,
-                                  input.from_stdin ? &stdin_text : nullptr);
+        result = analyse_file(input.file, parser, dispatch, input.from_stdin ? &stdin_text : nullptr);
       } catch (const std::exception& failure) {
-        results[i] = FileResult{};
-        results[i].errors.push_back(
+        result = FileResult{};
+        result.errors.push_back(
             FileError{input.file.display_path, std::string("analysis failed: ") + failure.what(), false});
       }
+      sink(i, std::move(result));
     }
   };
   unsigned threads = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(inputs.size())));
@@ -119,8 +121,84 @@ std::vector<FileResult> analyse_all(const std::vector<Input>& inputs, const Rule
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
   for (std::thread& thread : pool) thread.join();
-  return results;
 }
+
+// What the link step reads of a file's facts (classes, database facts, suppressions, names);
+// the generic call and function facts stay behind so the kept facts stay small.
+FileFacts facts_for_linking(FileFacts facts) {
+  facts.calls = {};
+  facts.functions = {};
+  return facts;
+}
+
+// Folds each file's result into the report as it arrives. Findings and errors are sorted once
+// all files are in, so arrival order does not matter; facts keep their input slot so the link
+// step sees files in a deterministic order.
+class ResultCollector {
+ public:
+  ResultCollector(Report& report, const std::vector<Input>& inputs, bool keep_facts,
+                  Severity min_severity)
+      : report_(report), inputs_(inputs), keep_facts_(keep_facts), min_severity_(min_severity) {
+    if (keep_facts_) {
+      facts_.resize(inputs.size());
+      has_facts_.resize(inputs.size(), 0);
+    }
+  }
+
+  void operator()(std::size_t index, FileResult result) {
+    if (keep_facts_ && result.scanned) {
+      facts_[index] = facts_for_linking(std::move(result.facts));
+      has_facts_[index] = 1;
+    }
+    result.facts = {};
+    std::lock_guard<std::mutex> lock(mutex_);
+    ScanStats& stats = report_.stats;
+    stats.stage(Stage::read) += result.read_time;
+    stats.stage(Stage::parse) += result.parse_time;
+    stats.stage(Stage::analyse) += result.analyse_time;
+    if (result.scanned) {
+      report_.scanned_files.push_back(inputs_[index].file.display_path);
+      ++report_.summary.files_scanned;
+      report_.summary.lines_scanned += result.lines;
+      report_.summary.bytes_scanned += result.bytes;
+    }
+    for (Finding& finding : result.findings) {
+      if (at_least(finding.severity, min_severity_)) report_.findings.push_back(std::move(finding));
+    }
+    for (FileError& error : result.errors) errors_.emplace_back(index, std::move(error));
+  }
+
+  // The facts of every scanned file, in input order (files that were not scanned are left out).
+  std::vector<FileFacts> take_facts() {
+    std::vector<FileFacts> kept;
+    kept.reserve(facts_.size());
+    for (std::size_t i = 0; i < facts_.size(); ++i) {
+      if (has_facts_[i] != 0) kept.push_back(std::move(facts_[i]));
+    }
+    facts_ = {};
+    has_facts_ = {};
+    return kept;
+  }
+
+  // Errors in input order, as the pool would have produced them one file after another.
+  void move_errors_into_report() {
+    std::stable_sort(errors_.begin(), errors_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [index, error] : errors_) report_.errors.push_back(std::move(error));
+    errors_.clear();
+  }
+
+ private:
+  Report& report_;
+  const std::vector<Input>& inputs_;
+  bool keep_facts_;
+  Severity min_severity_;
+  std::mutex mutex_;
+  // By input index, written without the lock: each worker writes only its own files' slots.
+  std::vector<FileFacts> facts_;
+  std::vector<char> has_facts_;
+  std::vector<std::pair<std::size_t, FileError>> errors_;
+};
 
 bool finding_order(const Finding& a, const Finding& b) {
   return std::tie(a.path, a.span.line, a.span.column, a.rule_id, a.span.end_line,
@@ -274,34 +352,13 @@ Report scan(const ScanOptions& options) {
     report.stats.stage(Stage::read) += clock.lap();
   }
   auto workers_started = std::chrono::steady_clock::now();
-  std::vector<FileResult> results = analyse_all(inputs, dispatch, jobs, stdin_text);
+  ResultCollector collector(report, inputs, !linkers.empty(), options.min_severity);
+  analyse_all(inputs, dispatch, jobs, stdin_text, collector);
   report.stats.workers_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - workers_started).count();
-
-  // Facts outlive their file only when something will link them.
-  std::vector<FileFacts> facts;
-  if (!linkers.empty()) facts.reserve(results.size());
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    FileResult& result = results[i];
-    report.stats.stage(Stage::read) += result.read_time;
-    report.stats.stage(Stage::parse) += result.parse_time;
-    report.stats.stage(Stage::analyse) += result.analyse_time;
-    if (!linkers.empty() && result.scanned) facts.push_back(std::move(result.facts));
-    if (result.scanned) {
-      report.scanned_files.push_back(inputs[i].file.display_path);
-      ++report.summary.files_scanned;
-      report.summary.lines_scanned += result.lines;
-      report.summary.bytes_scanned += result.bytes;
-    }
-    for (Finding& finding : result.findings) {
-      if (at_least(finding.severity, options.min_severity)) report.findings.push_back(std::move(finding));
-    }
-    report.errors.insert(report.errors.end(), std::make_move_iterator(result.errors.begin()),
-                         std::make_move_iterator(result.errors.end()));
-  }
+  collector.move_errors_into_report();
+  std::vector<FileFacts> facts = collector.take_facts();
   std::sort(report.scanned_files.begin(), report.scanned_files.end());
-  results.clear();
-  results.shrink_to_fit();
   if (!linkers.empty()) {
     StageClock link_clock;
     std::vector<const FileFacts*> files;
