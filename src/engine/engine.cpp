@@ -16,6 +16,7 @@
 
 #include "discover/discover.hpp"
 #include "engine/analyse.hpp"
+#include "engine/cached_analyse.hpp"
 #include "engine/stage_clock.hpp"
 #include "perfscan/project.hpp"
 #include "syntax/parser.hpp"
@@ -96,7 +97,8 @@ std::string read_stdin() {
 // write only their own result slot, so no locks are needed and the output order is the input
 // order whatever the thread count.
 std::vector<FileResult> analyse_all(const std::vector<Input>& inputs, const RuleDispatch& dispatch,
-                                    unsigned jobs, const std::string& stdin_text) {
+                                    unsigned jobs, const std::string& stdin_text,
+                                    ResultCache& cache) {
   std::vector<FileResult> results(inputs.size());
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
@@ -105,8 +107,8 @@ std::vector<FileResult> analyse_all(const std::vector<Input>& inputs, const Rule
       const Input& input = inputs[i];
       // No exception may cross the thread boundary: a failure is this file's error value.
       try {
-        results[i] = analyse_file(input.file, parser, dispatch,
-                                  input.from_stdin ? &stdin_text : nullptr);
+        results[i] = input.from_stdin ? analyse_file(input.file, parser, dispatch, &stdin_text)
+                                      : analyse_cached(input.file, parser, dispatch, cache);
       } catch (const std::exception& failure) {
         results[i] = FileResult{};
         results[i].errors.push_back(
@@ -262,8 +264,10 @@ Report scan(const ScanOptions& options) {
   report.setup = describe_setup(options, selected);
   std::vector<const ProjectRule*> linkers =
       options.link ? project_rules(selected) : std::vector<const ProjectRule*>{};
-  RuleDispatch dispatch(linkers.empty() ? selected : with_fact_collectors(selected),
-                        rule_settings(options));
+  std::vector<const Rule*> dispatched = linkers.empty() ? selected : with_fact_collectors(selected);
+  RuleDispatch dispatch(dispatched, rule_settings(options));
+  ResultCache cache(options.cache_dir,
+                    cache_config_hash(dispatched, dispatch.settings(), !linkers.empty()));
   StageClock clock;
   std::vector<Input> inputs = collect_inputs(options, report.errors);
   report.stats.stage(Stage::discover) += clock.lap();
@@ -274,7 +278,8 @@ Report scan(const ScanOptions& options) {
     report.stats.stage(Stage::read) += clock.lap();
   }
   auto workers_started = std::chrono::steady_clock::now();
-  std::vector<FileResult> results = analyse_all(inputs, dispatch, jobs, stdin_text);
+  std::vector<FileResult> results = analyse_all(inputs, dispatch, jobs, stdin_text, cache);
+  cache.report_to(report.stats);
   report.stats.workers_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - workers_started).count();
 
