@@ -27,7 +27,7 @@ Json without_timing(Json report) {
 std::vector<std::string> check_stats_block(const std::string& err, std::string_view files_line) {
   INFO("stderr: " << err);
   const std::vector<std::string> rows = lines_of(err);
-  REQUIRE(rows.size() >= 13);
+  REQUIRE(rows.size() >= 14);
   CHECK(rows[0] == "perfscan stats");
   CHECK(std::regex_match(rows[1], std::regex(R"(  stage +wall s +cpu s)")));
   const std::vector<std::string> stages = {"discover", "read", "parse",  "analyse",
@@ -40,11 +40,14 @@ std::vector<std::string> check_stats_block(const std::string& err, std::string_v
   CHECK(std::regex_match(
       rows[9], std::regex(R"(  read, parse and analyse are summed over 2 workers: \d+\.\d{3} s elapsed)")));
   CHECK(rows[10] == files_line);
+  // The result cache is on by default (tests/test_cli_cache.cpp checks the counts).
+  CHECK(std::regex_match(rows[11],
+                         std::regex(R"(  cache hits \d+  misses \d+  write failures 0)")));
   std::smatch memory;
-  REQUIRE(std::regex_match(rows[11], memory, std::regex(R"(  peak memory (\d+\.\d) MB \(ru_maxrss\))")));
+  REQUIRE(std::regex_match(rows[12], memory, std::regex(R"(  peak memory (\d+\.\d) MB \(ru_maxrss\))")));
   CHECK(std::stod(memory[1].str()) > 0.0);
-  CHECK(rows[12] == "  findings by rule");
-  return {rows.begin() + 13, rows.end()};
+  CHECK(rows[13] == "  findings by rule");
+  return {rows.begin() + 14, rows.end()};
 }
 
 }  // namespace

@@ -16,12 +16,16 @@ struct FunctionFact {
   std::string qualified_name;  // "pkg.mod.Class.method"
   std::uint32_t line = 0;
   bool is_async = false;
+
+  bool operator==(const FunctionFact&) const = default;
 };
 
 struct ClassFact {
   std::string qualified_name;
   std::uint32_t line = 0;
   std::vector<std::string> bases;  // resolved qualified names where known, else source text
+
+  bool operator==(const ClassFact&) const = default;
 };
 
 // A call whose target is not a builtin: the raw material for "does this loop call a project
@@ -33,6 +37,8 @@ struct CallFact {
   std::uint32_t column = 0;  // 1-based, characters
   std::uint16_t loop_depth = 0;
   bool in_async_function = false;
+
+  bool operator==(const CallFact&) const = default;
 };
 
 // `# noqa`, `# noqa: PS101,PS401`, `# perfscan: ignore[PS401]`, `# perfscan: skip-file`.
@@ -42,6 +48,8 @@ struct Suppressions {
   std::map<std::uint32_t, std::set<std::string>> by_line;
 
   [[nodiscard]] bool suppresses(std::uint32_t line, const std::string& rule_id) const;
+
+  bool operator==(const Suppressions&) const = default;
 };
 
 // ---- database facts (PS2xx N+1 queries, PS9xx indexes) ----------------------------------------
@@ -60,6 +68,8 @@ struct FieldFact {
   std::uint32_t column = 0;
   bool indexed = false;  // primary key, unique, db_index / index=True, or (Django) a foreign key
   bool boolean = false;  // two values: an index on it alone rarely helps
+
+  bool operator==(const FieldFact&) const = default;
 };
 
 enum class Orm : std::uint8_t { unknown, django, sqlalchemy };
@@ -79,12 +89,16 @@ struct ModelFact {
   // unique_together, Index(...) / UniqueConstraint in __table_args__.
   std::vector<std::vector<std::string>> indexes;
   std::vector<std::string> managers;  // attribute names bound to custom managers
+
+  bool operator==(const ModelFact&) const = default;
 };
 
 // A module-level name that is an ORM root: `Base = declarative_base()`, `db = SQLAlchemy()`.
 struct OrmRootFact {
   std::string qualified_name;
   Orm orm = Orm::sqlalchemy;
+
+  bool operator==(const OrmRootFact&) const = default;
 };
 
 // Columns a query site filters or orders by, for PS9xx: `Book.objects.filter(isbn=x)`,
@@ -98,6 +112,8 @@ struct QuerySiteFact {
   // so the link step joins them into one site (composite index).
   std::uint32_t line = 0;
   std::uint32_t column = 0;
+
+  bool operator==(const QuerySiteFact&) const = default;
 };
 
 // What a function does that matters per call: it runs a query or a remote call directly (the
@@ -109,6 +125,8 @@ struct FunctionEffectFact {
   bool effect_is_remote = false;  // HTTP/Redis rather than a database query
   bool cached = false;  // @lru_cache / @cache / @cached...: repeated calls do not repeat the effect
   std::vector<std::string> callees;  // qualified names of called functions (deduplicated)
+
+  bool operator==(const FunctionEffectFact&) const = default;
 };
 
 // A finding a per-file rule could not decide alone: the link step confirms it (the callee
@@ -124,6 +142,8 @@ struct PendingFinding {
   // The rows come from a relation of `subject` (`order.lines.all()`): the model iterated is the
   // one that relation leads to, which only the link step knows.
   std::string via_relation;
+
+  bool operator==(const PendingFinding&) const = default;
 };
 
 struct DatabaseFacts {
@@ -132,6 +152,8 @@ struct DatabaseFacts {
   std::vector<QuerySiteFact> query_sites;
   std::vector<FunctionEffectFact> functions;
   std::vector<PendingFinding> pending;
+
+  bool operator==(const DatabaseFacts&) const = default;
 };
 
 struct FileFacts {
@@ -142,6 +164,8 @@ struct FileFacts {
   std::vector<CallFact> calls;
   Suppressions suppressions;
   DatabaseFacts database;
+
+  bool operator==(const FileFacts&) const = default;
 };
 
 }  // namespace perfscan

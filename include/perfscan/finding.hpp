@@ -52,6 +52,8 @@ struct Span {
   std::uint32_t column = 0;
   std::uint32_t end_line = 0;
   std::uint32_t end_column = 0;
+
+  bool operator==(const Span&) const = default;
 };
 
 struct Finding {
@@ -70,6 +72,8 @@ struct Finding {
   std::string source_line;
   // Line of the statement that contains the flagged node: suppressions may sit there too.
   std::uint32_t statement_line = 0;
+
+  bool operator==(const Finding&) const = default;
 };
 
 // Something that stopped a file (or a path) from being scanned, in part or whole.
@@ -78,6 +82,8 @@ struct FileError {
   std::string message;
   // True when the file was still analysed (e.g. invalid UTF-8 replaced); false when skipped.
   bool analysed = false;
+
+  bool operator==(const FileError&) const = default;
 };
 
 }  // namespace perfscan

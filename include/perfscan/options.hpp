@@ -59,6 +59,10 @@ struct ScanOptions {
   // Join every file's facts after the walk and run the project rules (cross-file N+1 queries,
   // missing indexes). Off: per-file findings only, and no facts kept.
   bool link = true;
+
+  // Folder of the result cache (src/cache): files whose content, path and settings match an
+  // entry are not analysed again. Empty: no cache (the library default).
+  std::string cache_dir;
 };
 
 }  // namespace perfscan

@@ -57,6 +57,11 @@ struct ScanStats {
   double link_seconds = 0.0;  // of `seconds`, the time spent joining facts and linking
   std::array<StageTime, kAllStages.size()> stages{};  // indexed by Stage; `report` is the CLI's
   double workers_seconds = 0.0;  // elapsed wall time of the worker pool (read + parse + analyse)
+  // The result cache (ScanOptions::cache_dir): files answered from it, files analysed, and
+  // results that could not be stored; `cache_problem` is the first reason a store failed.
+  bool cache_enabled = false;
+  std::uint64_t cache_hits = 0, cache_misses = 0, cache_write_failures = 0;
+  std::string cache_problem;
   StageTime& stage(Stage which) { return stages[static_cast<std::size_t>(which)]; }
   [[nodiscard]] const StageTime& stage(Stage which) const {
     return stages[static_cast<std::size_t>(which)];

@@ -52,6 +52,8 @@ struct CliOptions {
   FindingPolicy policy;
   bool no_link = false;
   bool stats = false;
+  bool no_cache = false;
+  std::string cache_dir;  // --cache-dir ("" : .perfscan_cache in the project root)
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
@@ -136,6 +138,14 @@ void define_options(CLI::App& app, CliOptions& o) {
   app.add_flag("--no-gitignore", o.no_gitignore, "Scan files that .gitignore excludes");
   app.add_flag("--no-link", o.no_link,
                "Skip the project link step (cross-file N+1 and missing-index findings)");
+  CLI::Option* no_cache =
+      app.add_flag("--no-cache", o.no_cache,
+                   "Analyse every file again: neither read nor write the result cache");
+  app.add_option("--cache-dir", o.cache_dir,
+                 "Keep the result cache in DIR (default: .perfscan_cache in the folder of the "
+                 "configuration file, else the current folder)")
+      ->type_name("DIR")
+      ->excludes(no_cache);
   app.add_option("--stdin-filename", o.scan.stdin_filename, "Path to report for '-' (stdin)")
       ->type_name("PATH");
   app.add_flag("--list-rules", o.list_rules, "List every rule and exit");
@@ -404,7 +414,18 @@ int scan_and_report(CliOptions& o) {
   std::optional<Baseline> frozen;
   if (!o.baseline.empty()) frozen = read_baseline(o.baseline);
   o.scan.link = !o.no_link;
+  // The project root: the configuration file's folder, else the working folder.
+  if (!o.no_cache) {
+    o.scan.cache_dir =
+        o.cache_dir.empty() ? (o.policy.root / ".perfscan_cache").string() : o.cache_dir;
+  }
   Report report = scan(o.scan);
+  if (!report.stats.cache_problem.empty()) {
+    std::cerr << fmt::format("perfscan: warning: result cache not written ({} result{}): {}\n",
+                             report.stats.cache_write_failures,
+                             report.stats.cache_write_failures == 1 ? "" : "s",
+                             report.stats.cache_problem);
+  }
   StageClock report_clock;
   if (int done = filter_report(report, o, frozen, changed); done >= 0) {
     print_stats(report, o, report_clock);

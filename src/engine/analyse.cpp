@@ -50,6 +50,15 @@ std::string fingerprint(const Finding& finding, std::string_view folded_line, in
   return fmt::format("{:016x}", XXH3_64bits(key.data(), key.size()));
 }
 
+void keep_linked_facts(FileResult& result, bool linking) {
+  if (!linking) {
+    result.facts = FileFacts{};
+    return;
+  }
+  result.facts.calls = {};
+  result.facts.functions = {};
+}
+
 FileResult analyse_text(const std::string& display_path, const std::string& module, bool is_package,
                         std::string bytes, Parser& parser, const RuleDispatch& dispatch) {
   StageClock clock;

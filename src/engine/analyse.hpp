@@ -34,6 +34,12 @@ FileResult analyse_file(const DiscoveredFile& file, Parser& parser, const RuleDi
 FileResult analyse_text(const std::string& display_path, const std::string& module, bool is_package,
                         std::string bytes, Parser& parser, const RuleDispatch& dispatch);
 
+// Keeps of `result.facts` only what the link step reads (classes, database facts, suppressions,
+// names) when `linking`, and nothing otherwise: facts outlive the file's analysis (in memory
+// until the link step, and in the result cache), so the generic call and function facts the
+// rules use while walking are left behind.
+void keep_linked_facts(FileResult& result, bool linking);
+
 // Stable identity of a finding within its file across unrelated edits: rule, the flagged line's
 // text with white space folded (`folded_line`, from fold_whitespace), the enclosing scope, and
 // the occurrence number among identical ones. The path is left out on purpose: the same file

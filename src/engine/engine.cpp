@@ -17,6 +17,7 @@
 
 #include "discover/discover.hpp"
 #include "engine/analyse.hpp"
+#include "engine/cached_analyse.hpp"
 #include "engine/stage_clock.hpp"
 #include "perfscan/project.hpp"
 #include "syntax/parser.hpp"
@@ -98,7 +99,7 @@ std::string read_stdin() {
 // the others. `sink` is called from the workers and must be thread-safe.
 template <typename Sink>
 void analyse_all(const std::vector<Input>& inputs, const RuleDispatch& dispatch, unsigned jobs,
-                 const std::string& stdin_text, Sink& sink) {
+                 const std::string& stdin_text, ResultCache& cache, bool keep_facts, Sink& sink) {
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     Parser parser;
@@ -107,7 +108,12 @@ void analyse_all(const std::vector<Input>& inputs, const RuleDispatch& dispatch,
       FileResult result;
       // No exception may cross the thread boundary: a failure is this file's error value.
       try {
-        result = analyse_file(input.file, parser, dispatch, input.from_stdin ? &stdin_text : nullptr);
+        if (input.from_stdin) {
+          result = analyse_file(input.file, parser, dispatch, &stdin_text);
+          keep_linked_facts(result, keep_facts);
+        } else {
+          result = analyse_cached(input.file, parser, dispatch, cache, keep_facts);
+        }
       } catch (const std::exception& failure) {
         result = FileResult{};
         result.errors.push_back(
@@ -121,14 +127,6 @@ void analyse_all(const std::vector<Input>& inputs, const RuleDispatch& dispatch,
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
   for (std::thread& thread : pool) thread.join();
-}
-
-// What the link step reads of a file's facts (classes, database facts, suppressions, names);
-// the generic call and function facts stay behind so the kept facts stay small.
-FileFacts facts_for_linking(FileFacts facts) {
-  facts.calls = {};
-  facts.functions = {};
-  return facts;
 }
 
 // Folds each file's result into the report as it arrives. Findings and errors are sorted once
@@ -147,7 +145,7 @@ class ResultCollector {
 
   void operator()(std::size_t index, FileResult result) {
     if (keep_facts_ && result.scanned) {
-      facts_[index] = facts_for_linking(std::move(result.facts));
+      facts_[index] = std::move(result.facts);
       has_facts_[index] = 1;
     }
     result.facts = {};
@@ -340,8 +338,10 @@ Report scan(const ScanOptions& options) {
   report.setup = describe_setup(options, selected);
   std::vector<const ProjectRule*> linkers =
       options.link ? project_rules(selected) : std::vector<const ProjectRule*>{};
-  RuleDispatch dispatch(linkers.empty() ? selected : with_fact_collectors(selected),
-                        rule_settings(options));
+  std::vector<const Rule*> dispatched = linkers.empty() ? selected : with_fact_collectors(selected);
+  RuleDispatch dispatch(dispatched, rule_settings(options));
+  ResultCache cache(options.cache_dir,
+                    cache_config_hash(dispatched, dispatch.settings(), !linkers.empty()));
   StageClock clock;
   std::vector<Input> inputs = collect_inputs(options, report.errors);
   report.stats.stage(Stage::discover) += clock.lap();
@@ -353,7 +353,8 @@ Report scan(const ScanOptions& options) {
   }
   auto workers_started = std::chrono::steady_clock::now();
   ResultCollector collector(report, inputs, !linkers.empty(), options.min_severity);
-  analyse_all(inputs, dispatch, jobs, stdin_text, collector);
+  analyse_all(inputs, dispatch, jobs, stdin_text, cache, !linkers.empty(), collector);
+  cache.report_to(report.stats);
   report.stats.workers_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - workers_started).count();
   collector.move_errors_into_report();

@@ -78,7 +78,15 @@ Json errors_json(const Report& report) {
 double rounded_seconds(double seconds) { return std::round(seconds * 1000.0) / 1000.0; }
 
 Json stats_json(const ScanStats& stats) {
-  return Json{{"seconds", rounded_seconds(stats.seconds)}, {"link_seconds", rounded_seconds(stats.link_seconds)}, {"jobs", stats.jobs}};
+  Json json = Json{{"seconds", rounded_seconds(stats.seconds)},
+                   {"link_seconds", rounded_seconds(stats.link_seconds)},
+                   {"jobs", stats.jobs}};
+  // The result cache's counters: all zero when it is off.
+  json["cache"] = Json{{"enabled", stats.cache_enabled},
+                       {"hits", stats.cache_hits},
+                       {"misses", stats.cache_misses},
+                       {"write_failures", stats.cache_write_failures}};
+  return json;
 }
 
 }  // namespace

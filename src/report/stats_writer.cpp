@@ -33,6 +33,13 @@ void write_stats(const Report& report, const ProcessUsage& usage, std::ostream& 
   write_stage_table(report, usage, out);
   out << fmt::format("  files {}  bytes {}  lines {}  findings {}\n", summary.files_scanned,
                      summary.bytes_scanned, summary.lines_scanned, summary.total);
+  if (report.stats.cache_enabled) {
+    const ScanStats& stats = report.stats;
+    out << fmt::format("  cache hits {}  misses {}  write failures {}\n", stats.cache_hits,
+                       stats.cache_misses, stats.cache_write_failures);
+  } else {
+    out << "  cache off\n";
+  }
   out << fmt::format("  peak memory {:.1f} MB (ru_maxrss)\n",
                      static_cast<double>(usage.peak_rss_bytes) / kMegabyte);
   out << "  findings by rule\n";
