@@ -9,7 +9,7 @@ PERFSCAN_BUILD="${PERFSCAN_BUILD:-$PERFSCAN_ROOT/build/release}"
 
 packages=(g++ cmake ninja-build pkg-config git
           libtree-sitter-dev libcli11-dev libfmt-dev nlohmann-json3-dev catch2
-          libgit2-dev libxxhash-dev libtomlplusplus-dev python3)
+          libgit2-dev libxxhash-dev libtomlplusplus-dev libmimalloc-dev python3)
 
 missing=()
 for package in "${packages[@]}"; do

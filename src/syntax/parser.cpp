@@ -3,6 +3,12 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cstdio>
+#include <cstdlib>
+
+#ifdef PERFSCAN_USE_MIMALLOC
+#include <mimalloc.h>
+#endif
 
 namespace perfscan {
 
@@ -69,7 +75,43 @@ std::string grammar_incompatibility() {
       TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION, TREE_SITTER_LANGUAGE_VERSION, version);
 }
 
-Parser::Parser() : raw_(ts_parser_new()) { ts_parser_set_language(raw_.get(), tree_sitter_python()); }
+namespace {
+
+#ifdef PERFSCAN_USE_MIMALLOC
+// tree-sitter expects its allocator to abort rather than return null (its default does).
+[[noreturn]] void out_of_memory() {
+  std::fputs("perfscan: out of memory while parsing\n", stderr);
+  std::abort();
+}
+void* checked(void* block, bool requested) {
+  if (block == nullptr && requested) out_of_memory();
+  return block;
+}
+void* ts_mi_malloc(std::size_t size) { return checked(mi_malloc(size), size != 0); }
+void* ts_mi_calloc(std::size_t count, std::size_t size) {
+  return checked(mi_calloc(count, size), count != 0 && size != 0);
+}
+void* ts_mi_realloc(void* block, std::size_t size) { return checked(mi_realloc(block, size), size != 0); }
+#endif
+
+// Installed before the first tree-sitter object exists: memory allocated by one allocator
+// must never be freed by the other.
+bool install_tree_sitter_allocator() {
+#ifdef PERFSCAN_USE_MIMALLOC
+  ts_set_allocator(ts_mi_malloc, ts_mi_calloc, ts_mi_realloc, mi_free);
+#endif
+  return true;
+}
+
+TSParser* new_parser() {
+  static const bool installed = install_tree_sitter_allocator();
+  (void)installed;
+  return ts_parser_new();
+}
+
+}  // namespace
+
+Parser::Parser() : raw_(new_parser()) { ts_parser_set_language(raw_.get(), tree_sitter_python()); }
 
 TSTree* Parser::parse_raw(std::string_view source) {
   return ts_parser_parse_string(raw_.get(), nullptr, source.data(),
