@@ -118,13 +118,16 @@ TSTree* Parser::parse_raw(std::string_view source) {
                                 static_cast<uint32_t>(source.size()));
 }
 
-Tree Parser::parse(std::string_view source) {
-  TSTree* raw = parse_raw(source);
-  if (raw == nullptr) return Tree{};
+Tree flatten(TSTree* parsed) {
   auto nodes = std::make_unique<SyntaxTree>();
-  nodes->build(raw);
-  ts_tree_delete(raw);
+  nodes->build(parsed);
+  ts_tree_delete(parsed);
   return Tree{std::move(nodes)};
+}
+
+Tree Parser::parse(std::string_view source) {
+  TSTree* parsed = parse_raw(source);
+  return parsed == nullptr ? Tree{} : flatten(parsed);
 }
 
 namespace {

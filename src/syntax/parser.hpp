@@ -25,6 +25,9 @@ class Tree {
   std::unique_ptr<SyntaxTree> nodes_;
 };
 
+// Copies a tree-sitter tree into a Tree and deletes it (takes ownership; not null).
+Tree flatten(TSTree* parsed);
+
 // Why this tree-sitter runtime cannot load the grammar, or "" when it can. Checked once per
 // scan so a mismatched build fails with a message instead of parsing nothing.
 std::string grammar_incompatibility();
