@@ -251,10 +251,18 @@ void ProjectIndex::resolve_reverse_relations() {
 void ProjectIndex::resolve_effects() {
   // Views into the facts, which outlive this walk: the call graph is the largest thing the
   // link step builds, so its names are not copied.
-  std::unordered_set<std::string_view> cached;
+  // An effect can only travel along a call to a function that has facts of its own (it runs
+  // a query or calls something) and is not cached: edges to anything else (library calls,
+  // trivial helpers) are left out of the graph, which keeps it a fraction of all calls.
+  std::unordered_set<std::string_view> relays;
   for (const FileFacts* file : files_) {
     for (const FunctionEffectFact& function : file->database.functions) {
-      if (function.cached) cached.insert(function.function);
+      if (!function.cached) relays.insert(function.function);
+    }
+  }
+  for (const FileFacts* file : files_) {
+    for (const FunctionEffectFact& function : file->database.functions) {
+      if (function.cached) relays.erase(function.function);
     }
   }
   std::unordered_map<std::string_view, std::vector<std::string_view>> callers;
@@ -263,8 +271,8 @@ void ProjectIndex::resolve_effects() {
     for (const FunctionEffectFact& function : file->database.functions) {
       // A cached function runs its query once, not once per call.
       if (function.cached) continue;
-      for (const std::string& callee : function.callees) {
-        if (cached.count(callee) == 0) callers[callee].push_back(function.function);
+      for (std::string_view callee : function.callees) {
+        if (relays.count(callee) != 0) callers[callee].push_back(function.function);
       }
       if (function.effect.empty()) continue;
       if (effects_.try_emplace(function.function, EffectOrigin{function.effect, file->path, function.effect_line,
