@@ -77,8 +77,8 @@ class DatabaseFactCollector final : public Rule {
         fact.effect_line = call.line();
         fact.effect_is_remote = effect.kind == EffectKind::http || effect.kind == EffectKind::redis;
       }
-    } else if (std::find(fact.callees.begin(), fact.callees.end(), callee) == fact.callees.end()) {
-      fact.callees.push_back(std::move(callee));
+    } else {
+      fact.callees.add(callee);
     }
   }
 

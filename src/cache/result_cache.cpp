@@ -32,7 +32,7 @@ static_assert(sizeof(ModelFact) == 192, "ModelFact changed: update the result ca
 static_assert(sizeof(FieldFact) == 152, "FieldFact changed: update the result cache codec");
 static_assert(sizeof(OrmRootFact) == 40, "OrmRootFact changed: update the result cache codec");
 static_assert(sizeof(QuerySiteFact) == 64, "QuerySiteFact changed: update the result cache codec");
-static_assert(sizeof(FunctionEffectFact) == 96,
+static_assert(sizeof(FunctionEffectFact) == 104,
               "FunctionEffectFact changed: update the result cache codec");
 static_assert(sizeof(PendingFinding) == 416,
               "PendingFinding changed: update the result cache codec");
@@ -264,7 +264,7 @@ void database_fields(Io& io, D& db) {
     io.field(function.effect_line);
     io.field(function.effect_is_remote);
     io.field(function.cached);
-    strings_field(io, function.callees);
+    io.field(function.callees.joined());
   });
   io.list(db.pending, kFindingBytes + 21, [&](auto& pending) {
     finding_fields(io, pending.finding);

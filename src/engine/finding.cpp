@@ -2,6 +2,8 @@
 
 #include "perfscan/facts.hpp"
 
+#include <algorithm>
+
 namespace perfscan {
 namespace {
 
@@ -69,6 +71,21 @@ bool Suppressions::suppresses(std::uint32_t line, const std::string& rule_id) co
   auto it = by_line.find(line);
   if (it == by_line.end()) return false;
   return it->second.empty() || it->second.count(rule_id) > 0;
+}
+
+std::size_t NameList::size() const {
+  if (joined_.empty()) return 0;
+  return static_cast<std::size_t>(std::count(joined_.begin(), joined_.end(), '\n')) + 1;
+}
+
+bool NameList::contains(std::string_view name) const {
+  return std::find(begin(), end(), name) != end();
+}
+
+void NameList::add(std::string_view name) {
+  if (name.empty() || name.find('\n') != std::string_view::npos || contains(name)) return;
+  if (!joined_.empty()) joined_ += '\n';
+  joined_ += name;
 }
 
 }  // namespace perfscan
