@@ -1165,3 +1165,26 @@ probe(1)
 }
 
 }  // namespace perfscan
+
+namespace perfscan {
+
+TEST_CASE("facts: NameList keeps distinct qualified names in order, in one string", "[semantic]") {
+  NameList names;
+  CHECK(names.empty());
+  CHECK(names.size() == 0);
+  CHECK(names.begin() == names.end());
+  names.add("shop.models.Order.total");
+  names.add("shop.views.helper");
+  names.add("shop.models.Order.total");  // already listed
+  names.add("");                         // not a name
+  names.add("a\nb");                     // spans lines: not a qualified name
+  CHECK(names.size() == 2);
+  CHECK(names.joined() == "shop.models.Order.total\nshop.views.helper");
+  CHECK(names.contains("shop.views.helper"));
+  CHECK_FALSE(names.contains("shop.views"));
+  CHECK(std::vector<std::string_view>(names.begin(), names.end()) ==
+        std::vector<std::string_view>{"shop.models.Order.total", "shop.views.helper"});
+  CHECK(NameList{"x", "y", "x"} == NameList{"x", "y"});
+}
+
+}  // namespace perfscan
