@@ -19,7 +19,6 @@ class Tree {
   explicit Tree(std::unique_ptr<SyntaxTree> nodes) : nodes_(std::move(nodes)) {}
   [[nodiscard]] bool valid() const { return nodes_ != nullptr; }
   [[nodiscard]] Node root() const { return nodes_->root(); }
-  [[nodiscard]] std::size_t node_count() const { return nodes_->size(); }
 
  private:
   std::unique_ptr<SyntaxTree> nodes_;
