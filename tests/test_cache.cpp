@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cache/result_cache.hpp"
+#include "engine/analyse.hpp"
 #include "perfscan/engine.hpp"
 #include "syntax/parser.hpp"
 #include "test_support.hpp"
@@ -30,7 +31,7 @@ bool same_result(const FileResult& a, const FileResult& b) {
 
 std::vector<const Rule*> every_rule() { return with_fact_collectors(select_rules({}, {})); }
 
-CacheConfig default_config() { return cache_config_hash(every_rule(), RuleSettings{}, true); }
+CacheConfig default_config() { return cache_config_hash(rule_ids(every_rule()), RuleSettings{}, true); }
 
 FileResult analyse(const DiscoveredFile& file, const std::string& bytes) {
   static const RuleDispatch dispatch(every_rule());
@@ -268,28 +269,28 @@ TEST_CASE("cache: rules, target version, knowledge lists and linking each change
   };
   std::vector<const Rule*> rules = every_rule();
   std::vector<const Rule*> reversed(rules.rbegin(), rules.rend());
-  CHECK(same(cache_config_hash(reversed, RuleSettings{}, true), default_config()));
-  CHECK(same(cache_config_hash(rules, RuleSettings{}, true), default_config()));
+  CHECK(same(cache_config_hash(rule_ids(reversed), RuleSettings{}, true), default_config()));
+  CHECK(same(cache_config_hash(rule_ids(rules), RuleSettings{}, true), default_config()));
 
   std::vector<CacheConfig> variants;
   std::vector<const Rule*> fewer = rules;
   fewer.erase(fewer.begin() + 1);
-  variants.push_back(cache_config_hash(fewer, RuleSettings{}, true));
+  variants.push_back(cache_config_hash(rule_ids(fewer), RuleSettings{}, true));
   variants.push_back(
-      cache_config_hash(select_rules({}, {}), RuleSettings{}, true));   // no collector
-  variants.push_back(cache_config_hash(rules, RuleSettings{}, false));  // link off
+      cache_config_hash(rule_ids(select_rules({}, {})), RuleSettings{}, true));   // no collector
+  variants.push_back(cache_config_hash(rule_ids(rules), RuleSettings{}, false));  // link off
   RuleSettings settings;
   settings.target_version = PythonVersion{3, 10};
-  variants.push_back(cache_config_hash(rules, settings, true));
+  variants.push_back(cache_config_hash(rule_ids(rules), settings, true));
   settings.target_version = PythonVersion{3, 11};
-  variants.push_back(cache_config_hash(rules, settings, true));
+  variants.push_back(cache_config_hash(rule_ids(rules), settings, true));
   for (auto list : {&KnowledgeExtensions::blocking_calls, &KnowledgeExtensions::query_methods,
                     &KnowledgeExtensions::http_clients}) {
     RuleSettings knowing;
     (knowing.knowledge.*list).push_back("mylib.fetch");
-    variants.push_back(cache_config_hash(rules, knowing, true));
+    variants.push_back(cache_config_hash(rule_ids(rules), knowing, true));
     (knowing.knowledge.*list).push_back("mylib.get");
-    variants.push_back(cache_config_hash(rules, knowing, true));
+    variants.push_back(cache_config_hash(rule_ids(rules), knowing, true));
   }
   for (std::size_t i = 0; i < variants.size(); ++i) {
     INFO("variant " << i);

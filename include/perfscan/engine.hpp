@@ -1,27 +1,16 @@
 // The library entry point: scan paths and return the report.
 #pragma once
 
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "perfscan/errors.hpp"
 #include "perfscan/options.hpp"
 #include "perfscan/report.hpp"
 #include "perfscan/rule.hpp"
+#include "perfscan/version.hpp"
 
 namespace perfscan {
-
-// Thrown for problems that stop a scan before it starts (an unknown rule selector).
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-std::string_view version();
-
-// Resolves selectors to rules (sorted by id). Throws UsageError naming an unknown selector.
-std::vector<const Rule*> select_rules(const std::vector<std::string>& select,
-                                      const std::vector<std::string>& ignore);
 
 // The settings rules read, from the options. Throws UsageError on an invalid target version.
 RuleSettings rule_settings(const ScanOptions& options);

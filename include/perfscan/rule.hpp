@@ -3,23 +3,17 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "perfscan/finding.hpp"
+#include "perfscan/rule_info.hpp"
 #include "perfscan/node.hpp"
 
 namespace perfscan {
 
 class Context;
-
-struct RuleInfo {
-  std::string_view id;       // "PS401"
-  std::string_view name;     // "string-concat-in-loop"
-  Category category = Category::loops;
-  Severity severity = Severity::low;  // base severity; a rule may raise or lower it per finding
-  std::string_view summary;  // one line, for --list-rules
-};
 
 class Rule {
  public:
@@ -42,6 +36,13 @@ class Rule {
 // Every rule built into perfscan, sorted by id. Built once, immutable afterwards.
 const std::vector<std::unique_ptr<Rule>>& all_rules();
 const Rule* find_rule(std::string_view id);
+// Resolves selectors to rules (sorted by id): ids ("PS401"), id prefixes ("PS4"), categories
+// ("string-concat"), rule names or "ALL"; an empty `select` means every rule. Throws
+// UsageError naming an unknown selector.
+std::vector<const Rule*> select_rules(const std::vector<std::string>& select,
+                                      const std::vector<std::string>& ignore);
+// The ids of `rules`, in the same order.
+std::vector<std::string_view> rule_ids(const std::vector<const Rule*>& rules);
 // The rule's markdown documentation, embedded from rules/<category>/PSxxx.md.
 std::string_view rule_doc(std::string_view id);
 

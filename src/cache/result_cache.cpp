@@ -14,7 +14,7 @@
 #include <set>
 #include <thread>
 
-#include "perfscan/engine.hpp"
+#include "perfscan/version.hpp"
 
 namespace perfscan {
 namespace {
@@ -388,14 +388,13 @@ std::string build_identity() {
 
 }  // namespace
 
-CacheConfig cache_config_hash(const std::vector<const Rule*>& dispatched,
+CacheConfig cache_config_hash(std::vector<std::string_view> dispatched_rule_ids,
                               const RuleSettings& settings, bool keep_facts) {
   std::string text;
   Writer w(text);
   w.u32(kCacheFormatVersion);
   w.str(version());
-  std::vector<std::string> ids;
-  for (const Rule* rule : dispatched) ids.emplace_back(rule->info().id);
+  std::vector<std::string> ids(dispatched_rule_ids.begin(), dispatched_rule_ids.end());
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   w.strings(ids);

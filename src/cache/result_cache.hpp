@@ -21,10 +21,9 @@
 #include <vector>
 
 #include "discover/discover.hpp"
-#include "engine/analyse.hpp"
+#include "perfscan/file_result.hpp"
 #include "perfscan/options.hpp"
 #include "perfscan/report.hpp"
-#include "perfscan/rule.hpp"
 
 namespace perfscan {
 
@@ -39,7 +38,7 @@ struct CacheConfig {
   XXH128_hash_t key{};
   XXH128_hash_t name{};
 };
-CacheConfig cache_config_hash(const std::vector<const Rule*>& dispatched,
+CacheConfig cache_config_hash(std::vector<std::string_view> dispatched_rule_ids,
                               const RuleSettings& settings, bool keep_facts);
 
 // Serialised payload of a result (no stage times), and its strict inverse: nullopt for anything

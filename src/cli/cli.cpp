@@ -15,10 +15,10 @@
 #include <sstream>
 
 #include "config/config.hpp"
-#include "engine/stage_clock.hpp"
+#include "core/stage_clock.hpp"
 #include "gate/baseline.hpp"
 #include "gate/diff.hpp"
-#include "gate/paths.hpp"
+#include "core/paths.hpp"
 #include "gate/policy.hpp"
 #include "perfscan/engine.hpp"
 #include "report/ci_writers.hpp"

@@ -9,8 +9,8 @@
 #include <regex>
 #include <sstream>
 
-#include "gate/paths.hpp"
-#include "perfscan/engine.hpp"
+#include "core/paths.hpp"
+#include "perfscan/errors.hpp"
 #include "perfscan/rule.hpp"
 
 namespace perfscan {

@@ -7,7 +7,7 @@
 #include <map>
 #include <tuple>
 
-#include "engine/stage_clock.hpp"
+#include "core/stage_clock.hpp"
 #include "perfscan/context.hpp"
 #include "syntax/source.hpp"
 

@@ -9,22 +9,12 @@
 #include "discover/discover.hpp"
 #include "perfscan/facts.hpp"
 #include "perfscan/finding.hpp"
+#include "perfscan/file_result.hpp"
 #include "perfscan/report.hpp"
 #include "semantic/walker.hpp"
 #include "syntax/parser.hpp"
 
 namespace perfscan {
-
-struct FileResult {
-  bool scanned = false;  // false when the file could not be read or decoded at all
-  std::uint64_t lines = 0;
-  std::uint64_t bytes = 0;
-  std::vector<Finding> findings;
-  std::vector<FileError> errors;
-  FileFacts facts;
-  // Time this file spent in each per-file stage on its worker (read includes decoding).
-  StageTime read_time, parse_time, analyse_time;
-};
 
 // `source` is used instead of reading fs_path when `has_source` (stdin).
 FileResult analyse_file(const DiscoveredFile& file, Parser& parser, const RuleDispatch& dispatch,

@@ -1,6 +1,6 @@
 #include "engine/cached_analyse.hpp"
 
-#include "engine/stage_clock.hpp"
+#include "core/stage_clock.hpp"
 #include "syntax/source.hpp"
 
 namespace perfscan {

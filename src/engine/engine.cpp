@@ -18,39 +18,13 @@
 #include "discover/discover.hpp"
 #include "engine/analyse.hpp"
 #include "engine/cached_analyse.hpp"
-#include "engine/stage_clock.hpp"
+#include "core/stage_clock.hpp"
 #include "perfscan/project.hpp"
 #include "syntax/parser.hpp"
 #include "syntax/source.hpp"
 
 namespace perfscan {
 namespace {
-
-bool selector_matches(std::string_view selector, const RuleInfo& info) {
-  if (selector == "ALL") return true;
-  if (selector == info.id || selector == info.name) return true;
-  if (selector == category_id(info.category)) return true;
-  return selector.size() >= 2 && selector.substr(0, 2) == "PS" && info.id.starts_with(selector);
-}
-
-std::set<const Rule*> rules_matching(const std::vector<std::string>& selectors) {
-  std::set<const Rule*> matched;
-  for (const std::string& selector : selectors) {
-    bool any = false;
-    for (const auto& rule : all_rules()) {
-      if (selector_matches(selector, rule->info())) {
-        matched.insert(rule.get());
-        any = true;
-      }
-    }
-    if (!any) {
-      throw UsageError("unknown rule selector '" + selector +
-                       "' (use a rule id like PS401, a prefix like PS4, a category like "
-                       "string-concat, a rule name, or ALL; see --list-rules)");
-    }
-  }
-  return matched;
-}
 
 struct Input {
   DiscoveredFile file;
@@ -299,8 +273,6 @@ std::vector<const Rule*> with_fact_collectors(std::vector<const Rule*> selected)
   return selected;
 }
 
-std::string_view version() { return PERFSCAN_VERSION; }
-
 RuleSettings rule_settings(const ScanOptions& options) {
   RuleSettings settings;
   settings.knowledge = options.knowledge;
@@ -312,21 +284,6 @@ RuleSettings rule_settings(const ScanOptions& options) {
     }
   }
   return settings;
-}
-
-std::vector<const Rule*> select_rules(const std::vector<std::string>& select,
-                                      const std::vector<std::string>& ignore) {
-  std::set<const Rule*> selected;
-  if (select.empty()) {
-    for (const auto& rule : all_rules()) selected.insert(rule.get());
-  } else {
-    selected = rules_matching(select);
-  }
-  for (const Rule* rule : rules_matching(ignore)) selected.erase(rule);
-  std::vector<const Rule*> ordered(selected.begin(), selected.end());
-  std::sort(ordered.begin(), ordered.end(),
-            [](const Rule* a, const Rule* b) { return a->info().id < b->info().id; });
-  return ordered;
 }
 
 Report scan(const ScanOptions& options) {
@@ -341,7 +298,7 @@ Report scan(const ScanOptions& options) {
   std::vector<const Rule*> dispatched = linkers.empty() ? selected : with_fact_collectors(selected);
   RuleDispatch dispatch(dispatched, rule_settings(options));
   ResultCache cache(options.cache_dir,
-                    cache_config_hash(dispatched, dispatch.settings(), !linkers.empty()));
+                    cache_config_hash(rule_ids(dispatched), dispatch.settings(), !linkers.empty()));
   StageClock clock;
   std::vector<Input> inputs = collect_inputs(options, report.errors);
   report.stats.stage(Stage::discover) += clock.lap();

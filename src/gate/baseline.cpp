@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "gate/paths.hpp"
-#include "perfscan/engine.hpp"
+#include "core/paths.hpp"
+#include "perfscan/errors.hpp"
 #include "syntax/source.hpp"
 
 namespace perfscan {

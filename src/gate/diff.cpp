@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "discover/libgit2.hpp"
-#include "gate/paths.hpp"
-#include "perfscan/engine.hpp"
+#include "core/paths.hpp"
+#include "perfscan/errors.hpp"
 
 namespace perfscan {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "gate/paths.hpp"
+#include "core/paths.hpp"
 
 namespace perfscan {
 namespace {

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
-#include "gate/paths.hpp"
+#include "core/paths.hpp"
 #include "syntax/utf8.hpp"
 
 namespace perfscan {

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "gate/paths.hpp"
+#include "core/paths.hpp"
 #include "perfscan/rule.hpp"
 #include "report/ci_support.hpp"
 #include "report/ci_writers.hpp"

@@ -1,4 +1,4 @@
-#include "gate/paths.hpp"
+#include "core/paths.hpp"
 
 namespace perfscan {
 

@@ -1,4 +1,4 @@
-#include "engine/stage_clock.hpp"
+#include "core/stage_clock.hpp"
 
 #include <sys/resource.h>
 

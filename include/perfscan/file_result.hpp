@@ -1,0 +1,25 @@
+// What analysing one file yields: findings, errors, the facts the link step reads, and the
+// time each per-file stage took. Made by the engine, stored and restored by the result cache.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "perfscan/facts.hpp"
+#include "perfscan/finding.hpp"
+#include "perfscan/report.hpp"
+
+namespace perfscan {
+
+struct FileResult {
+  bool scanned = false;  // false when the file could not be read or decoded at all
+  std::uint64_t lines = 0;
+  std::uint64_t bytes = 0;
+  std::vector<Finding> findings;
+  std::vector<FileError> errors;
+  FileFacts facts;
+  // Time this file spent in each per-file stage on its worker (read includes decoding).
+  StageTime read_time, parse_time, analyse_time;
+};
+
+}  // namespace perfscan
