@@ -104,8 +104,7 @@ class Analysis {
     REQUIRE(tree.valid());
     RuleDispatch dispatch({&probe_});
     Context context("mod.py", std::move(module), is_package, source_);
-    Walker walker(context, dispatch);
-    walker.walk(tree.root());
+    walk_file(context, dispatch, tree.root(), types_);
     facts_ = std::move(context.facts());
   }
 
@@ -131,6 +130,7 @@ class Analysis {
  private:
   std::string source_;
   Probe probe_;
+  FileTypes types_;
   FileFacts facts_;
 };
 
@@ -518,7 +518,7 @@ probe(mystery.split())
   CHECK(kind(R"(probe(b"x".decode()))") == ValueKind::str);
   CHECK(kind(R"(probe("x".encode()))") == ValueKind::bytes);
   CHECK(kind(R"(probe(("a" if c else "b")))") == ValueKind::str);
-  CHECK(kind(R"(probe(("a" if c else 1)))") == ValueKind::unknown);
+  CHECK(kind(R"(probe(("a" if c else 1)))") == ValueKind::union_of);
   CHECK(kind("probe(unknown_call())") == ValueKind::unknown);
   CHECK(kind(R"(probe("a,b".split(",")))") == ValueKind::list);
   CHECK(kind(R"(probe(b"a\nb".splitlines()))") == ValueKind::list);

@@ -19,6 +19,8 @@
 namespace perfscan {
 
 class Rule;
+class FileTypes;
+class RuleDispatch;
 
 // Bindings of one scope. Keys view into the source buffer, which outlives the walk.
 struct Scope {
@@ -54,8 +56,37 @@ class Context {
   // Qualified name of what a call invokes, including methods of known instances:
   // `s.get(...)` after `s = requests.Session()` -> "requests.Session.get".
   [[nodiscard]] std::string callee_name(Node call) const;
-  // What an expression holds, as far as simple local reasoning can tell.
+  // What an expression holds: literals and displays, names through their reaching binding,
+  // annotated parameters and names, `self` and its attributes as every method of the class
+  // assigns them, what project functions and methods return, library types (pathlib, clients,
+  // files, querysets), collections' item types. Unknown when it cannot tell.
   [[nodiscard]] Value infer(Node expr) const;
+  // How many items the collection `expr` can hold: bounded by the program text (a display, a
+  // constant, range(3), an enum), sized by the data (query results, a file's lines, parsed
+  // input, a collection that grows), or unknown.
+  [[nodiscard]] CollectionSize collection_size(Node expr) const;
+  // `expr` is a list, dict or set that is appended, extended, added or inserted into somewhere
+  // (a local anywhere in its function, an attribute anywhere in the file).
+  [[nodiscard]] bool is_growing(Node expr) const;
+  // An annotation (a `type` node or any expression) read as a type in the current scope.
+  [[nodiscard]] Value annotation_type(Node annotation) const;
+  // The qualified name of the class whose method (or nested function) is being walked, or "".
+  [[nodiscard]] std::string_view enclosing_class() const;
+
+  // ---- one-time paths --------------------------------------------------------------------
+  // Why the current node runs once per process rather than per request or item, or "" when
+  // it does not look that way: "module top level", "`__init__`", "Django `AppConfig.ready()`",
+  // "start-up `setup()`", "CLI `main()`", "a management command", "a data migration", "a
+  // fixture loader". Rules lower per-iteration costs one step there and say why.
+  [[nodiscard]] std::string_view one_time_path() const;
+
+  // ---- test code -------------------------------------------------------------------------
+  // The file is a test module: test_*.py, *_test.py, conftest.py, or under a tests/, test/ or
+  // testing/ folder.
+  [[nodiscard]] bool is_test_file() const { return is_test_file_; }
+  // The current node is test code: in a test file, or in a test function (`test*`) or class
+  // (`Test*`, a TestCase subclass).
+  [[nodiscard]] bool in_test_code() const;
 
   // ---- where we are ----------------------------------------------------------------------
   [[nodiscard]] const ExecutionFrame& frame() const { return frames_.back(); }
@@ -76,17 +107,37 @@ class Context {
 
  private:
   friend class Walker;
+  friend void walk_file(Context&, const RuleDispatch&, Node, FileTypes&);
 
   Value infer_bounded(Node expr, int depth) const;
   std::string callee_bounded(Node call, int depth) const;
   Value infer_call(Node call, int depth) const;
+  Value infer_builtin_call(std::string_view builtin, Node call, int depth) const;
   Value infer_binary(Node expr, int depth) const;
+  Value infer_attribute(Node expr, int depth) const;
+  Value infer_subscript(Node expr, int depth) const;
+  Value infer_display(Node expr, ValueKind kind, int depth) const;
+  Value infer_comprehension(Node expr, int depth) const;
   Value value_of_name(std::string_view name) const;
+  // A project function's or method's result: `instance of pkg.mod.helper` becomes what
+  // helper returns, as the first walk recorded it.
+  Value resolve(Value value, int depth) const;
+  Value member_of(const Value& object, std::string_view member, int depth) const;
+  Value returns_of(const std::string& function, int depth) const;
+  Value element_of(const Value& collection) const;
+  bool is_growing_name(std::string_view name) const;
   std::string resolve_relative_import(Node relative_import) const;
 
   std::string_view source_;
   RuleSettings settings_;
   bool is_package_ = false;
+  bool is_test_file_ = false;
+  // What the first walk of this file learnt (null during the first walk itself).
+  const FileTypes* types_ = nullptr;
+  // The first walk's table of the innermost function, remembered by its node: every name
+  // lookup asks whether the name grows there.
+  mutable std::uint32_t growth_function_ = UINT32_MAX;
+  mutable const void* growth_locals_ = nullptr;
   std::vector<Scope> scopes_;
   std::vector<ExecutionFrame> frames_;
   std::vector<LoopFrame> loops_;

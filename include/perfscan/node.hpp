@@ -13,6 +13,7 @@
 
 #include <tree_sitter/api.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,21 @@ namespace perfscan {
 // The grammar's id for a field name (0 when the grammar has no such field). A hash lookup:
 // tree-sitter's own by-name lookup compares the name against every field on each call.
 TSFieldId field_id(std::string_view name);
+
+// field_id for a string literal, remembered by the literal's address: rules and the semantic
+// layer ask `node.field("function")` millions of times per scan, always with literals.
+template <std::size_t N>
+TSFieldId literal_field_id(const char (&name)[N]) {
+  struct Entry {
+    const char* name = nullptr;
+    TSFieldId id = 0;
+  };
+  constexpr std::size_t kSlots = 64;
+  thread_local Entry cache[kSlots];
+  Entry& entry = cache[(reinterpret_cast<std::uintptr_t>(name) >> 3) % kSlots];
+  if (entry.name != name) entry = Entry{name, field_id(std::string_view(name, N - 1))};
+  return entry.id;
+}
 
 // The grammar's name for a node type ("for_statement"), as ts_node_type gives it. The views
 // point into the grammar's static tables and outlive every tree.
@@ -113,6 +129,10 @@ class Node {
   [[nodiscard]] TSFieldId field_in_parent() const { return is_null() ? TSFieldId{0} : data().field; }
 
   // The first child held under `name` / `id`, like ts_node_child_by_field_name.
+  template <std::size_t N>
+  [[nodiscard]] Node field(const char (&name)[N]) const {
+    return field(literal_field_id(name));
+  }
   [[nodiscard]] Node field(std::string_view name) const { return field(field_id(name)); }
   [[nodiscard]] Node field(TSFieldId id) const;
   [[nodiscard]] uint32_t child_count() const { return is_null() ? 0 : data().child_count; }

@@ -3,7 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "perfscan/node.hpp"
 
@@ -24,20 +27,79 @@ enum class ValueKind : std::uint8_t {
   tuple,
   dict,
   set,
+  // An abstract collection whose concrete type is not known (`Sequence[str]`, `Iterable[T]`,
+  // `Collection[T]`): iterable, membership possibly linear.
+  iterable,
+  // One of several types (`Union[A, B]`, `A | B`, two returns that disagree): `members`.
+  union_of,
+};
+
+// How many items a collection can hold, for the rules whose cost grows with it (issue 14).
+enum class CollectionSize : std::uint8_t {
+  unknown,
+  bounded,  // fixed by the program text: displays, string literals, constants, range(3), enums
+  data,     // grows with the data: query results, lines of a file, parsed input, grown lists
 };
 
 struct Value {
   ValueKind kind = ValueKind::unknown;
   // symbol: its qualified name ("requests.get"); instance: the qualified name of what was
-  // called to make it ("requests.Session", "builtins.open", "pathlib.Path").
+  // called to make it ("requests.Session", "builtins.open", "pathlib.Path"), which for a
+  // project class is the class and for a project function is resolved to what it returns.
   std::string qualified_name;
+  // `Optional[T]`, `T | None`, an attribute or return that is sometimes None: the value is
+  // `kind` or None. Rules ask about the non-None part.
+  bool maybe_none = false;
+  // The collection is appended, extended, added or inserted into somewhere (a local in its
+  // function, an attribute anywhere in its class): it grows with the data.
+  bool growing = false;
+  // A one-shot iterator (iter(), map(), zip(), a generator): iterating it consumes it, so two
+  // loops over it share its items instead of pairing them.
+  bool iterator = false;
+  CollectionSize size = CollectionSize::unknown;
+  // union_of: the alternatives (never None, never nested unions). tuple: the item types by
+  // position when known (`a, b = X(), Y()`, `enumerate(paths)` -> (number, Path)).
+  std::vector<Value> members;
+  // A collection's item type (`List[Path]` -> Path, a file's lines -> str, a queryset of Book
+  // -> Book); null when unknown. Shared: values are copied into every binding.
+  std::shared_ptr<const Value> element;
+
+  Value() = default;
+  Value(ValueKind k, std::string name) : kind(k), qualified_name(std::move(name)) {}
 
   [[nodiscard]] bool is(ValueKind k) const { return kind == k; }
   [[nodiscard]] bool is_instance_of(std::string_view name) const {
     return kind == ValueKind::instance && qualified_name == name;
   }
   [[nodiscard]] bool is_text() const { return kind == ValueKind::str || kind == ValueKind::bytes; }
+  [[nodiscard]] bool is_known() const { return kind != ValueKind::unknown; }
+  [[nodiscard]] bool is_collection() const {
+    return kind == ValueKind::list || kind == ValueKind::tuple || kind == ValueKind::dict ||
+           kind == ValueKind::set || kind == ValueKind::iterable;
+  }
+  // Same type (kind, name, members and element); sizes and flags are not compared.
+  [[nodiscard]] bool same_type(const Value& other) const;
+  // The item type, or unknown.
+  [[nodiscard]] Value element_type() const { return element ? *element : Value{}; }
+  void set_element(Value item) {
+    if (item.is_known()) element = std::make_shared<const Value>(std::move(item));
+  }
+  // Calls `visit` for every non-None alternative (the value itself unless it is a union):
+  // a rule that must hold for the whole value asks it of every alternative.
+  template <typename Visit>
+  void for_each_alternative(Visit&& visit) const {
+    if (kind == ValueKind::union_of) {
+      for (const Value& member : members) visit(member);
+    } else {
+      visit(*this);
+    }
+  }
 };
+
+// The value that holds either `a` or `b` (branches, returns, attribute assignments): one type
+// when they agree, None folded into `maybe_none`, a union of at most a few alternatives, else
+// unknown.
+Value merge_values(const Value& a, const Value& b);
 
 enum class BindingKind : std::uint8_t {
   import,         // import a.b as c / from a import b
@@ -81,6 +143,7 @@ struct ExecutionFrame {
   bool is_async = false;
   std::string qualified_name;  // module-qualified: "pkg.mod.Class.method"
   std::size_t first_loop = 0;  // index into the loop stack where this frame's loops begin
+  bool is_test = false;        // a test function or class, or nested in one
 };
 
 }  // namespace perfscan

@@ -45,6 +45,20 @@ bool is_blocking_name(const Context& ctx, std::string_view qualified_name) {
              .has_value();
 }
 
+// The call that made a binding: `conn = sqlite3.connect(p)`, `with open(p) as f`.
+Node making_call(const Binding& binding) {
+  Node value;
+  if (binding.kind == BindingKind::assignment && binding.node.is("assignment")) {
+    value = binding.node;
+    while (value && value.is("assignment")) value = value.field("right");
+  } else if (binding.kind == BindingKind::with_target && binding.node.is("with_item")) {
+    Node pattern = binding.node.field("value");
+    value = pattern && pattern.is("as_pattern") ? pattern.named_child(0) : Node{};
+  }
+  while (value && value.is("parenthesized_expression")) value = value.named_child(0);
+  return value && value.is("call") ? value : Node{};
+}
+
 // A method called on a resource whose creation in this same function is reported already
 // (`f = open(p); f.read()`, `with sqlite3.connect(db) as conn: conn.commit()`,
 // `open(p).read()`): one finding per resource is enough.
@@ -55,8 +69,9 @@ bool resource_already_reported(const Context& ctx, Node function) {
   if (receiver.is("call")) return is_blocking_name(ctx, ctx.callee_name(receiver));
   if (!receiver.is("identifier")) return false;
   const Binding* binding = ctx.lookup(ctx.text(receiver));
-  if (binding == nullptr || binding->value.kind != ValueKind::instance) return false;
-  return made_in_current_function(ctx, *binding) && is_blocking_name(ctx, binding->value.qualified_name);
+  if (binding == nullptr || !made_in_current_function(ctx, *binding)) return false;
+  Node call = making_call(*binding);
+  return call && is_blocking_name(ctx, ctx.callee_name(call));
 }
 
 // `json.load(f)` / `json.dump(obj, f)` touch a file only when `f` is a sync file object. One

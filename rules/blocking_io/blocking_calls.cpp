@@ -1,5 +1,7 @@
 #include "blocking_io/blocking_calls.hpp"
 
+#include "perfscan/types.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -358,94 +360,6 @@ const std::unordered_map<std::string_view, const BlockingCall*>& blocking_index(
   return index;
 }
 
-// What a constructor or method call returns, written as the type the table uses. Several
-// spellings of one type (factories, submodules, subclasses) share one set of entries.
-const std::unordered_map<std::string_view, std::string_view>& type_aliases() {
-  static const std::unordered_map<std::string_view, std::string_view> aliases = {
-      {"requests.session", "requests.Session"},
-      {"requests.sessions.Session", "requests.Session"},
-      {"requests.sessions.session", "requests.Session"},
-      {"urllib.request.build_opener", "urllib.request.OpenerDirector"},
-      {"urllib3.poolmanager.PoolManager", "urllib3.PoolManager"},
-      {"urllib3.ProxyManager", "urllib3.PoolManager"},
-      {"urllib3.proxy_from_url", "urllib3.PoolManager"},
-      {"urllib3.HTTPSConnectionPool", "urllib3.HTTPConnectionPool"},
-      {"urllib3.connection_from_url", "urllib3.HTTPConnectionPool"},
-      {"urllib3.connectionpool.HTTPConnectionPool", "urllib3.HTTPConnectionPool"},
-      {"http.client.HTTPSConnection", "http.client.HTTPConnection"},
-      {"xmlrpc.client.Server", "xmlrpc.client.ServerProxy"},
-      {"io.open", "builtins.open"},
-      {"io.open_code", "builtins.open"},
-      {"io.FileIO", "builtins.open"},
-      {"codecs.open", "builtins.open"},
-      {"os.fdopen", "builtins.open"},
-      {"pathlib.Path.open", "builtins.open"},
-      {"tempfile.TemporaryFile", "builtins.open"},
-      {"tempfile.NamedTemporaryFile", "builtins.open"},
-      {"pathlib.PosixPath", "pathlib.Path"},
-      {"pathlib.WindowsPath", "pathlib.Path"},
-      {"pathlib.Path.cwd", "pathlib.Path"},
-      {"pathlib.Path.home", "pathlib.Path"},
-      {"pathlib.Path.resolve", "pathlib.Path"},
-      {"pathlib.Path.absolute", "pathlib.Path"},
-      {"pathlib.Path.expanduser", "pathlib.Path"},
-      {"pathlib.Path.with_name", "pathlib.Path"},
-      {"pathlib.Path.with_suffix", "pathlib.Path"},
-      {"pathlib.Path.with_stem", "pathlib.Path"},
-      {"pathlib.Path.joinpath", "pathlib.Path"},
-      {"socket.create_connection", "socket.socket"},
-      {"socket.fromfd", "socket.socket"},
-      {"socket.socket.dup", "socket.socket"},
-      {"ssl.wrap_socket", "ssl.SSLSocket"},
-      {"ssl.SSLContext.wrap_socket", "ssl.SSLSocket"},
-      {"ssl.create_default_context", "ssl.SSLContext"},
-      {"queue.LifoQueue", "queue.Queue"},
-      {"queue.PriorityQueue", "queue.Queue"},
-      {"queue.SimpleQueue", "queue.Queue"},
-      {"multiprocessing.JoinableQueue", "multiprocessing.Queue"},
-      {"multiprocessing.pool.Pool", "multiprocessing.Pool"},
-      {"multiprocessing.pool.ThreadPool", "multiprocessing.Pool"},
-      {"concurrent.futures.ThreadPoolExecutor.submit", "concurrent.futures.Future"},
-      {"concurrent.futures.ProcessPoolExecutor.submit", "concurrent.futures.Future"},
-      {"concurrent.futures.Executor.submit", "concurrent.futures.Future"},
-      {"sqlite3.connect", "sqlite3.Connection"},
-      {"sqlite3.Connection.cursor", "sqlite3.Cursor"},
-      {"sqlite3.Connection.execute", "sqlite3.Cursor"},
-      {"psycopg2.connect", "psycopg2.Connection"},
-      {"psycopg2.Connection.cursor", "psycopg2.Cursor"},
-      {"psycopg.connect", "psycopg.Connection"},
-      {"psycopg.Connection.connect", "psycopg.Connection"},
-      {"psycopg.Connection.cursor", "psycopg.Cursor"},
-      {"psycopg.Connection.execute", "psycopg.Cursor"},
-      {"pymysql.connect", "pymysql.Connection"},
-      {"pymysql.Connection.cursor", "pymysql.Cursor"},
-      {"MySQLdb.connect", "MySQLdb.Connection"},
-      {"MySQLdb.Connection.cursor", "MySQLdb.Cursor"},
-      {"mysql.connector.connect", "mysql.connector.Connection"},
-      {"mysql.connector.Connection.cursor", "mysql.connector.Cursor"},
-      {"redis.StrictRedis", "redis.Redis"},
-      {"redis.from_url", "redis.Redis"},
-      {"redis.Redis.from_url", "redis.Redis"},
-      {"redis.client.Redis", "redis.Redis"},
-      {"redis.Redis.pipeline", "redis.Pipeline"},
-      {"pymongo.mongo_client.MongoClient", "pymongo.MongoClient"},
-      {"pymongo.MongoClient.get_database", "pymongo.Database"},
-      {"pymongo.MongoClient.get_default_database", "pymongo.Database"},
-      {"pymongo.Database.get_collection", "pymongo.Collection"},
-  };
-  return aliases;
-}
-
-// `client.shop` / `client["shop"]`: attribute and subscript steps into a container type.
-const std::unordered_map<std::string_view, std::string_view>& member_types() {
-  static const std::unordered_map<std::string_view, std::string_view> members = {
-      {"pymongo.MongoClient", "pymongo.Database"},
-      {"pymongo.Database", "pymongo.Collection"},
-      {"pymongo.Collection", "pymongo.Collection"},  // sub-collections: db.users.archive
-  };
-  return members;
-}
-
 std::optional<BlockingKind> parse_blocking_kind(std::string_view name) {
   static constexpr std::pair<std::string_view, BlockingKind> kKinds[] = {
       {"http", K::http},
@@ -495,38 +409,6 @@ std::optional<BlockingCall> find_blocking_call(std::string_view canonical_name,
                         BlockingCondition::always};
   }
   return std::nullopt;
-}
-
-std::string canonical_callee(std::string_view qualified_name) {
-  const auto& aliases = type_aliases();
-  std::string current;
-  std::size_t start = 0;
-  while (start <= qualified_name.size()) {
-    std::size_t dot = qualified_name.find('.', start);
-    bool last = dot == std::string_view::npos;
-    std::string_view segment =
-        qualified_name.substr(start, last ? std::string_view::npos : dot - start);
-    if (!current.empty()) current += '.';
-    current += segment;
-    if (last) break;
-    if (auto alias = aliases.find(current); alias != aliases.end()) current = alias->second;
-    start = dot + 1;
-  }
-  return current;
-}
-
-std::string canonical_type(std::string_view type) {
-  std::string canonical = canonical_callee(type);
-  const auto& aliases = type_aliases();
-  if (auto alias = aliases.find(canonical); alias != aliases.end())
-    return std::string(alias->second);
-  return canonical;
-}
-
-std::string_view member_type(std::string_view type) {
-  const auto& members = member_types();
-  auto found = members.find(type);
-  return found == members.end() ? std::string_view{} : found->second;
 }
 
 std::optional<std::string_view> django_async_alternative(std::string_view method) {

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "perfscan/finding.hpp"
+#include "perfscan/types.hpp"
 
 namespace perfscan {
 
@@ -58,19 +59,6 @@ struct BlockingCall {
 // (the rule that reports it; default wait, PS308).
 std::optional<BlockingCall> find_blocking_call(std::string_view canonical_name,
                                                std::span<const std::string> extra_names = {});
-
-// Rewrites the receiver part of a qualified call name to the type it denotes, left to right:
-// `requests.session.get` -> `requests.Session.get`, `pathlib.Path.cwd.read_text` ->
-// `pathlib.Path.read_text`, `sqlite3.connect.cursor.execute` -> `sqlite3.Cursor.execute`.
-// The last segment (the method or function) is kept as it is.
-std::string canonical_callee(std::string_view qualified_name);
-
-// The canonical spelling of a type: `requests.session` -> `requests.Session`.
-std::string canonical_type(std::string_view type);
-
-// The type reached by one attribute or subscript step from an instance of `type`
-// (`client.shop` on a pymongo.MongoClient is a pymongo.Database), or empty.
-std::string_view member_type(std::string_view type);
 
 // Methods that run a Django ORM query when called on a manager or queryset
 // (`Book.objects.get`, `...filter(...).count()`), with the async method to use instead.

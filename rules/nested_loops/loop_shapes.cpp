@@ -1,5 +1,7 @@
 #include "loop_shapes.hpp"
 
+#include "perfscan/types.hpp"
+
 #include <algorithm>
 
 #include "rule_helpers.hpp"
@@ -192,17 +194,8 @@ bool shares_one_iterator(const Context& ctx, Node outer, Node inner) {
   if (!outer.is("identifier") || !inner.is("identifier") || ctx.text(outer) != ctx.text(inner)) {
     return false;
   }
-  const Binding* binding = ctx.lookup(ctx.text(inner));
-  if (binding == nullptr) return false;
-  const Value& value = binding->value;
-  if (value.is_instance_of("builtins.open")) return true;
-  for (std::string_view iterator : {"builtins.iter", "builtins.map", "builtins.filter",
-                                    "builtins.zip", "builtins.enumerate", "builtins.reversed"}) {
-    if (value.is_instance_of(iterator)) return true;
-  }
-  if (binding->kind != BindingKind::assignment || !binding->node.is("assignment")) return false;
-  Node assigned = binding->node.field("right");
-  return assigned && assigned.is("generator_expression");
+  Value value = ctx.infer(inner);
+  return value.iterator || is_file_object(value);
 }
 
 // A plain name or attribute chain (`xs`, `self.items`): something two loops can share.

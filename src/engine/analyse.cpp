@@ -86,9 +86,11 @@ FileResult analyse_text(const std::string& display_path, const std::string& modu
   // Copying tree-sitter's tree into the flat one (and freeing it) is perfscan's own work, so it
   // counts as analysis: the parse stage stays comparable with the parse-only benchmark.
   Tree tree = flatten(parsed);
+  // Two walks: the first learns what the file's classes and functions are, the second (the
+  // one rules see) answers with it (semantic/walker.hpp).
+  FileTypes types;
   Context context(display_path, module, is_package, source.text, dispatch.settings());
-  Walker walker(context, dispatch);
-  walker.walk(tree.root());
+  walk_file(context, dispatch, tree.root(), types);
   result.findings = std::move(context.findings());
   result.facts = std::move(context.facts());
   finish_findings(result.findings, result.facts.suppressions);

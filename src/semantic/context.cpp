@@ -4,9 +4,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <vector>
 
 #include "perfscan/rule.hpp"
+#include "perfscan/types.hpp"
+#include "semantic/annotations.hpp"
+#include "semantic/file_types.hpp"
 #include "semantic/kinds.hpp"
 #include "syntax/source.hpp"
 
@@ -58,6 +62,70 @@ bool is_text_returning_method(std::string_view method) {
                             "removesuffix", "translate"});
 }
 
+// Project functions returning project functions' results nest; resolution gives up past this.
+constexpr int kMaxResolveDepth = 8;
+
+// Names a test module goes by (pytest's and unittest's discovery conventions).
+bool is_test_path(std::string_view path) {
+  std::string_view name = path.substr(path.find_last_of('/') + 1);
+  if (name.starts_with("test_") || name.ends_with("_test.py") || name == "conftest.py" || name == "tests.py") {
+    return true;
+  }
+  for (std::string_view folder : {"tests/", "test/", "testing/"}) {
+    for (std::size_t at = path.find(folder); at != std::string_view::npos; at = path.find(folder, at + 1)) {
+      if (at == 0 || path[at - 1] == '/') return true;
+    }
+  }
+  return false;
+}
+
+// `MAX_ITEMS`, `RETRIES`: a module constant by the naming convention.
+bool is_constant_name(std::string_view name) {
+  bool letter = false;
+  for (char c : name) {
+    if (std::islower(static_cast<unsigned char>(c))) return false;
+    letter = letter || std::isupper(static_cast<unsigned char>(c));
+  }
+  return letter;
+}
+
+Value with_size(Value value, CollectionSize size) {
+  value.size = size;
+  return value;
+}
+
+Value sized_like(Value value, const Value& source) {
+  value.size = source.size;
+  value.growing = false;
+  return value;
+}
+
+// A tuple of item types (`enumerate(xs)` -> (number, X)).
+Value tuple_of(std::vector<Value> items) {
+  Value value{ValueKind::tuple, {}};
+  value.members = std::move(items);
+  return value;
+}
+
+// `x[:10]`, `x[2:]`: a slice whose bounds are literals holds at most that many items when the
+// upper bound is given.
+bool is_literal_bounded_slice(Node slice) {
+  if (!slice || !slice.is("slice")) return false;
+  bool has_stop = false;
+  bool seen_colon = false;
+  for (uint32_t i = 0, n = slice.child_count(); i < n; ++i) {
+    Node part = slice.child(i);
+    if (!part.is_named()) {
+      if (seen_colon) break;  // a second colon: the step follows
+      seen_colon = true;
+      continue;
+    }
+    if (!part.is("integer") && !(part.is("unary_operator") && part.named_child(0).is("integer"))) return false;
+    if (seen_colon) has_stop = true;
+  }
+  return has_stop;
+}
+
 }  // namespace
 
 Context::Context(std::string path, std::string module, bool is_package, std::string_view source,
@@ -65,8 +133,9 @@ Context::Context(std::string path, std::string module, bool is_package, std::str
     : source_(source), settings_(std::move(settings)), is_package_(is_package) {
   facts_.path = std::move(path);
   facts_.module = std::move(module);
+  is_test_file_ = is_test_path(facts_.path);
   scopes_.push_back(Scope{FrameKind::module, {}});
-  frames_.push_back(ExecutionFrame{FrameKind::module, Node{}, false, facts_.module, 0});
+  frames_.push_back(ExecutionFrame{FrameKind::module, Node{}, false, facts_.module, 0, false});
 }
 
 std::string_view Context::text(Node node) const {
@@ -134,37 +203,343 @@ std::string Context::callee_bounded(Node call, int depth) const {
 
 Value Context::infer(Node expr) const { return infer_bounded(expr, 0); }
 
+CollectionSize Context::collection_size(Node expr) const {
+  while (expr && expr.is("parenthesized_expression")) expr = expr.named_child(0);
+  if (!expr) return CollectionSize::unknown;
+  Value value = infer(expr);
+  if (value.growing) return CollectionSize::data;
+  if (value.size != CollectionSize::unknown) return value.size;
+  // Iterating an enum class visits its members: a handful fixed by the program.
+  if (value.kind == ValueKind::symbol && types_ != nullptr) {
+    if (const ClassTypes* cls = types_->find_class(value.qualified_name); cls != nullptr && cls->is_enum) {
+      return CollectionSize::bounded;
+    }
+  }
+  return CollectionSize::unknown;
+}
+
+bool Context::is_growing(Node expr) const { return infer(expr).growing; }
+
+std::string_view Context::enclosing_class() const {
+  for (std::size_t i = frames_.size(); i-- > 1;) {
+    if (frames_[i].kind == FrameKind::class_body) return frames_[i].qualified_name;
+    if (frames_[i - 1].kind == FrameKind::class_body) return frames_[i - 1].qualified_name;
+  }
+  return {};
+}
+
+bool Context::in_test_code() const { return is_test_file_ || frames_.back().is_test; }
+
+std::string_view Context::one_time_path() const {
+  std::string_view path = facts_.path;
+  if (path.find("/migrations/") != std::string_view::npos || path.starts_with("migrations/")) {
+    return "a data migration";
+  }
+  if (path.find("/management/commands/") != std::string_view::npos) return "a management command";
+  // The outermost function decides: a helper nested in `main` runs when main runs.
+  const ExecutionFrame* outermost = nullptr;
+  const ExecutionFrame* owner_class = nullptr;
+  for (std::size_t i = 1; i < frames_.size(); ++i) {
+    if (frames_[i].kind == FrameKind::function || frames_[i].kind == FrameKind::lambda) {
+      outermost = &frames_[i];
+      owner_class = frames_[i - 1].kind == FrameKind::class_body ? &frames_[i - 1] : nullptr;
+      break;
+    }
+  }
+  if (outermost == nullptr) {
+    return frames_.back().kind == FrameKind::module ? "module top level" : std::string_view{};
+  }
+  std::string_view name = outermost->qualified_name.substr(outermost->qualified_name.rfind('.') + 1);
+  if (name == "__init__" || name == "__init_subclass__" || name == "__set_name__") return "`__init__`";
+  if (owner_class != nullptr && name == "ready") {
+    std::string_view cls = owner_class->qualified_name.substr(owner_class->qualified_name.rfind('.') + 1);
+    if (cls.ends_with("Config")) return "Django `AppConfig.ready()`";
+  }
+  if (name == "setup" || name == "setUp" || name == "setUpClass" || name == "configure" || name == "setup_module") {
+    return "start-up `setup()`";
+  }
+  if (owner_class == nullptr && (name == "main" || name == "cli" || name == "run_cli")) return "CLI `main()`";
+  for (std::string_view loader : {"load_fixtures", "load_fixture", "load_demo", "load_demo_data", "load_sample_data",
+                                  "create_demo_data", "populate", "seed", "seed_data", "bootstrap"}) {
+    if (name == loader) return "a fixture loader";
+  }
+  return {};
+}
+
+Value Context::annotation_type(Node annotation) const {
+  if (!annotation) return {};
+  if (annotation.is("type") && annotation.named_child_count() == 1) annotation = annotation.named_child(0);
+  AnnotationNames names;
+  names.qualify = [this](std::string_view name) -> std::string {
+    const Binding* binding = lookup(name);
+    if (binding == nullptr) return {};
+    return binding->value.kind == ValueKind::symbol ? binding->value.qualified_name : std::string{};
+  };
+  names.alias_text = [this](std::string_view name) -> std::string_view {
+    // `Rows = list[Row]`, `MaybePath = Optional[Path]`: a module-level alias of a type.
+    const Binding* binding = lookup(name);
+    if (binding == nullptr || binding->kind != BindingKind::assignment || !binding->node.is("assignment")) return {};
+    Node value = binding->node.field("right");
+    if (!value || (!value.is("subscript") && !value.is("binary_operator") && !value.is("generic_type"))) return {};
+    return text(value);
+  };
+  return annotation_value(text(annotation), names);
+}
+
 Value Context::value_of_name(std::string_view name) const {
-  if (const Binding* binding = lookup(name)) return binding->value;
+  if (const Binding* binding = lookup(name)) {
+    if (!is_growing_name(name)) return binding->value;
+    Value value = binding->value;
+    value.growing = true;
+    // A parameter that grows is the caller's data; a local that grows is unknown and growing.
+    value.size = binding->kind == BindingKind::parameter ? CollectionSize::data : CollectionSize::unknown;
+    return value;
+  }
   if (is_python_builtin(name)) return Value{ValueKind::symbol, fmt::format("builtins.{}", name)};
   return {};
+}
+
+bool Context::is_growing_name(std::string_view name) const {
+  if (types_ == nullptr) return false;
+  const ExecutionFrame* current = function();
+  if (current != nullptr && current->kind == FrameKind::function) {
+    if (growth_function_ != current->node.id()) {
+      growth_function_ = current->node.id();
+      const FunctionTypes* types = types_->find_function(current->qualified_name);
+      growth_locals_ = types != nullptr && !types->growing_locals.empty() ? &types->growing_locals : nullptr;
+    }
+    if (growth_locals_ != nullptr &&
+        static_cast<const decltype(FunctionTypes::growing_locals)*>(growth_locals_)->count(name) != 0) {
+      return true;
+    }
+  }
+  // A module-level name: grows if appended to anywhere in the module's own code.
+  if (types_->growing_globals.empty() || types_->growing_globals.count(name) == 0) return false;
+  const Scope& module = scopes_.front();
+  auto global = module.bindings.find(name);
+  return global != module.bindings.end() && lookup(name) == &global->second;
 }
 
 Value Context::infer_bounded(Node expr, int depth) const {
   if (!expr || depth > kMaxInferDepth) return {};
   std::string_view kind = expr.kind();
-  if (kind == "string") return Value{string_kind(expr, source_), {}};
-  if (kind == "concatenated_string") return Value{string_kind(expr.named_child(0), source_), {}};
+  if (kind == "identifier") return value_of_name(text(expr));
+  if (kind == "attribute") return infer_attribute(expr, depth);
+  if (kind == "call") return infer_call(expr, depth);
+  if (kind == "string") return with_size(Value{string_kind(expr, source_), {}}, CollectionSize::bounded);
+  if (kind == "concatenated_string") {
+    return with_size(Value{string_kind(expr.named_child(0), source_), {}}, CollectionSize::bounded);
+  }
   if (kind == "integer" || kind == "float") return Value{ValueKind::number, {}};
   if (kind == "true" || kind == "false") return Value{ValueKind::boolean, {}};
   if (kind == "none") return Value{ValueKind::none, {}};
-  if (kind == "list" || kind == "list_comprehension") return Value{ValueKind::list, {}};
-  if (kind == "tuple") return Value{ValueKind::tuple, {}};
-  if (kind == "dictionary" || kind == "dictionary_comprehension") return Value{ValueKind::dict, {}};
-  if (kind == "set" || kind == "set_comprehension") return Value{ValueKind::set, {}};
-  if (kind == "parenthesized_expression") return infer_bounded(expr.named_child(0), depth + 1);
-  if (kind == "identifier") return value_of_name(text(expr));
-  if (kind == "attribute") {
-    std::string name = qualified_name(expr);
-    return name.empty() ? Value{} : Value{ValueKind::symbol, std::move(name)};
+  if (kind == "list") return infer_display(expr, ValueKind::list, depth);
+  if (kind == "tuple") return infer_display(expr, ValueKind::tuple, depth);
+  if (kind == "set") return infer_display(expr, ValueKind::set, depth);
+  if (kind == "dictionary") return with_size(Value{ValueKind::dict, {}}, CollectionSize::bounded);
+  if (kind == "list_comprehension" || kind == "set_comprehension" || kind == "dictionary_comprehension" ||
+      kind == "generator_expression") {
+    return infer_comprehension(expr, depth);
   }
-  if (kind == "call") return infer_call(expr, depth);
+  if (kind == "parenthesized_expression" || kind == "await") return infer_bounded(expr.named_child(0), depth + 1);
+  if (kind == "subscript") return infer_subscript(expr, depth);
   if (kind == "binary_operator") return infer_binary(expr, depth);
+  if (kind == "named_expression") return infer_bounded(expr.field("value"), depth + 1);
   if (kind == "conditional_expression") {
-    Value first = infer_bounded(expr.named_child(0), depth + 1);
-    Value second = infer_bounded(expr.named_child(2), depth + 1);
-    return first.kind == second.kind && first.qualified_name == second.qualified_name ? first
-                                                                                      : Value{};
+    return merge_values(infer_bounded(expr.named_child(0), depth + 1), infer_bounded(expr.named_child(2), depth + 1));
+  }
+  if (kind == "boolean_operator" && text(expr.field("operator")) == "or") {
+    // `items = given or []`: either side.
+    return merge_values(infer_bounded(expr.field("left"), depth + 1), infer_bounded(expr.field("right"), depth + 1));
+  }
+  return {};
+}
+
+Value Context::infer_display(Node expr, ValueKind kind, int depth) const {
+  Value value{kind, {}};
+  value.size = CollectionSize::bounded;
+  // A display's items, for their types: `(a, b)` keeps each by position, a list or set the
+  // type they share. Large literal tables are not worth walking item by item.
+  constexpr uint32_t kMaxItems = 8;
+  uint32_t count = expr.named_child_count();
+  if (count == 0 || count > kMaxItems) return value;
+  std::vector<Value> items;
+  for (uint32_t i = 0; i < count; ++i) {
+    Node item = expr.named_child(i);
+    if (item.is("list_splat") || item.is("parenthesized_list_splat") || item.is("comment")) {
+      value.size = CollectionSize::unknown;  // `[*xs]`: as large as xs
+      return value;
+    }
+    items.push_back(infer_bounded(item, depth + 1));
+  }
+  if (kind == ValueKind::tuple) {
+    value.members = std::move(items);
+    return value;
+  }
+  Value shared = items.front();
+  for (std::size_t i = 1; i < items.size() && shared.is_known(); ++i) {
+    shared = shared.same_type(items[i]) ? shared : Value{};
+  }
+  value.set_element(std::move(shared));
+  return value;
+}
+
+// A comprehension holds one item per item of its first iterable (give or take its filters).
+Value Context::infer_comprehension(Node expr, int depth) const {
+  std::string_view kind = expr.kind();
+  Value value{kind == "list_comprehension"         ? ValueKind::list
+              : kind == "set_comprehension"        ? ValueKind::set
+              : kind == "dictionary_comprehension" ? ValueKind::dict
+                                                   : ValueKind::iterable,
+              {}};
+  for (uint32_t i = 0, n = expr.named_child_count(); i < n; ++i) {
+    Node clause = expr.named_child(i);
+    if (!clause.is("for_in_clause")) continue;
+    CollectionSize size = collection_size(clause.field("right"));
+    value.size = size;
+    break;
+  }
+  value.iterator = kind == "generator_expression";
+  (void)depth;
+  return value;
+}
+
+Value Context::infer_subscript(Node expr, int depth) const {
+  Value collection = infer_bounded(expr.field("value"), depth + 1);
+  Node index = expr.field("subscript");
+  if (index && index.is("slice")) {
+    // A slice is a collection of the same type (a queryset slice is still a queryset).
+    Value slice = collection;
+    slice.growing = false;
+    if (is_literal_bounded_slice(index) || collection.size == CollectionSize::bounded) {
+      slice.size = CollectionSize::bounded;
+    }
+    return slice;
+  }
+  if (collection.kind == ValueKind::dict) {
+    return collection.members.size() == 2 ? collection.members[1] : Value{};
+  }
+  if (collection.kind == ValueKind::tuple && index && index.is("integer")) {
+    std::size_t position = 0;
+    for (char c : text(index)) position = position * 10 + static_cast<std::size_t>(c - '0');
+    if (position < collection.members.size()) return collection.members[position];
+  }
+  if (collection.kind == ValueKind::instance) {
+    // `client["shop"]` on a pymongo client is a database.
+    std::string_view member = member_type(collection.qualified_name);
+    if (!member.empty()) return Value{ValueKind::instance, std::string(member)};
+  }
+  return collection.element_type();
+}
+
+Value Context::infer_attribute(Node expr, int depth) const {
+  std::string name = qualified_name(expr);
+  if (!name.empty()) {
+    // `cls.registry` / `Config.items`: a class attribute of a class in this file has a type.
+    auto dot = name.rfind('.');
+    if (types_ != nullptr && dot != std::string::npos) {
+      FileTypes::Member member = types_->find_member(std::string_view(name).substr(0, dot), name.substr(dot + 1));
+      if (member.attribute != nullptr) {
+        Value value = member.attribute->value;
+        if (member.attribute->growing) {
+          value.growing = true;
+          value.size = CollectionSize::data;
+        }
+        return value;
+      }
+    }
+    return Value{ValueKind::symbol, std::move(name)};
+  }
+  std::string_view attribute = text(expr.field("attribute"));
+  // The class hierarchy of one object: a handful of classes, never the data.
+  if (attribute == "__mro__" || attribute == "__bases__") {
+    return with_size(Value{ValueKind::tuple, {}}, CollectionSize::bounded);
+  }
+  Value object = infer_bounded(expr.field("object"), depth + 1);
+  if (object.kind == ValueKind::union_of) {
+    Value merged;
+    bool first = true;
+    for (const Value& alternative : object.members) {
+      Value member = member_of(alternative, attribute, depth + 1);
+      merged = first ? member : merge_values(merged, member);
+      first = false;
+    }
+    return merged;
+  }
+  return member_of(object, attribute, depth + 1);
+}
+
+// An attribute of a value: an instance attribute, property or bound method of a project class,
+// or what the library tables know.
+Value Context::member_of(const Value& object, std::string_view member, int depth) const {
+  if (object.kind != ValueKind::instance || depth > kMaxInferDepth) return {};
+  if (types_ != nullptr && types_->find_class(object.qualified_name) != nullptr) {
+    FileTypes::Member found = types_->find_member(object.qualified_name, member);
+    if (found.attribute != nullptr) {
+      Value value = resolve(found.attribute->value, depth + 1);
+      if (found.attribute->growing) {
+        value.growing = true;
+        value.size = CollectionSize::data;
+      }
+      return value;
+    }
+    if (found.method != nullptr) {
+      std::string method = fmt::format("{}.{}", found.owner->qualified_name, member);
+      if (*found.method == MethodKind::property) return returns_of(method, depth + 1);
+      return Value{ValueKind::symbol, std::move(method)};
+    }
+    return {};
+  }
+  return library_attribute(object, member);
+}
+
+Value Context::returns_of(const std::string& function, int depth) const {
+  if (types_ == nullptr || depth > kMaxResolveDepth) return {};
+  const FunctionTypes* types = types_->find_function(function);
+  if (types == nullptr) return {};
+  if (types->generator) {
+    Value generator{ValueKind::iterable, {}};
+    generator.iterator = true;
+    return generator;
+  }
+  return resolve(types->returns, depth + 1);
+}
+
+Value Context::resolve(Value value, int depth) const {
+  if (types_ == nullptr || depth > kMaxResolveDepth) return value;
+  if (value.kind == ValueKind::union_of) {
+    Value merged;
+    for (std::size_t i = 0; i < value.members.size(); ++i) {
+      Value member = resolve(value.members[i], depth + 1);
+      merged = i == 0 ? member : merge_values(merged, member);
+    }
+    if (merged.is_known()) merged.maybe_none = merged.maybe_none || value.maybe_none;
+    return merged;
+  }
+  if (value.kind != ValueKind::instance) return value;
+  const std::string& name = value.qualified_name;
+  if (types_->find_function(name) != nullptr) {
+    Value returned = returns_of(name, depth + 1);
+    if (returned.is_known()) returned.maybe_none = returned.maybe_none || value.maybe_none;
+    return returned;
+  }
+  // `instance of pkg.mod.Service.load`: a method of a class in this file (or its bases).
+  auto dot = name.rfind('.');
+  if (dot == std::string::npos || types_->find_class(name) != nullptr) return value;
+  std::string_view owner = std::string_view(name).substr(0, dot);
+  if (types_->find_class(owner) == nullptr) return value;
+  FileTypes::Member member = types_->find_member(owner, std::string_view(name).substr(dot + 1));
+  if (member.method == nullptr) return value;
+  return returns_of(fmt::format("{}.{}", member.owner->qualified_name, name.substr(dot + 1)), depth + 1);
+}
+
+// What iterating a collection gives: its item type, the lines of a file, the rows of a queryset.
+Value Context::element_of(const Value& collection) const {
+  if (collection.element) return *collection.element;
+  if (is_file_object(collection)) return Value{ValueKind::str, {}};
+  if (collection.kind == ValueKind::instance) {
+    std::string model = django_queryset_model(collection.qualified_name);
+    if (!model.empty()) return Value{ValueKind::instance, std::move(model)};
   }
   return {};
 }
@@ -172,17 +547,29 @@ Value Context::infer_bounded(Node expr, int depth) const {
 Value Context::infer_call(Node call, int depth) const {
   Node function = call.field("function");
   std::string callee = qualified_name(function);
+  Value receiver;
   if (callee.empty() && function.is("attribute")) {
     // A method call on a computed receiver: infer the receiver once (chains are long).
     std::string_view method = text(function.field("attribute"));
-    Value receiver = infer_bounded(function.field("object"), depth + 1);
+    receiver = infer_bounded(function.field("object"), depth + 1);
     if (receiver.is_text() && is_text_returning_method(method)) return Value{receiver.kind, {}};
     if (receiver.kind == ValueKind::bytes && method == "decode") return Value{ValueKind::str, {}};
     if (receiver.kind == ValueKind::str && method == "encode") return Value{ValueKind::bytes, {}};
-    // str.split() and friends return a list: rules asking "is this a list?" can see it.
+    // str.split() and friends return a list of pieces: as many as the text has.
     if (receiver.is_text() && is_one_of(method, {"split", "rsplit", "splitlines"})) {
-      return Value{ValueKind::list, {}};
+      Value pieces{ValueKind::list, {}};
+      pieces.set_element(Value{receiver.kind, {}});
+      pieces.size = receiver.size == CollectionSize::bounded ? CollectionSize::bounded : CollectionSize::data;
+      return pieces;
     }
+    if (receiver.kind == ValueKind::dict && is_one_of(method, {"keys", "values", "items"})) {
+      Value view{ValueKind::iterable, {}};
+      if (method == "keys") view.set_element(receiver.element_type());
+      if (method == "values" && receiver.members.size() == 2) view.set_element(receiver.members[1]);
+      if (method == "items" && receiver.members.size() == 2) view.set_element(tuple_of(receiver.members));
+      return sized_like(view, receiver);
+    }
+    if ((receiver.kind == ValueKind::list || receiver.kind == ValueKind::tuple) && method == "copy") return receiver;
     if (receiver.kind == ValueKind::instance) {
       callee = fmt::format("{}.{}", receiver.qualified_name, method);
     }
@@ -190,10 +577,97 @@ Value Context::infer_call(Node call, int depth) const {
   if (callee.empty()) return {};
   constexpr std::string_view kBuiltinPrefix = "builtins.";
   if (callee.starts_with(kBuiltinPrefix)) {
-    ValueKind kind = builtin_result_kind(std::string_view(callee).substr(kBuiltinPrefix.size()));
-    if (kind != ValueKind::unknown) return Value{kind, {}};
+    Value builtin = infer_builtin_call(std::string_view(callee).substr(kBuiltinPrefix.size()), call, depth);
+    if (builtin.is_known() || builtin.size != CollectionSize::unknown) return builtin;
   }
-  return Value{ValueKind::instance, std::move(callee)};
+  if (types_ != nullptr) {
+    if (types_->find_class(callee) != nullptr) return Value{ValueKind::instance, std::move(callee)};
+    Value project = resolve(Value{ValueKind::instance, callee}, depth + 1);
+    if (!project.is_instance_of(callee)) return project;
+  }
+  std::string canonical = canonical_callee(callee);
+  Value known = library_call_result(canonical);
+  if (known.is_known() || known.size != CollectionSize::unknown) return known;
+  return Value{ValueKind::instance, canonical_type(canonical)};
+}
+
+Value Context::infer_builtin_call(std::string_view builtin, Node call, int depth) const {
+  Node arguments = call.field("arguments");
+  Node first = arguments && arguments.named_child_count() > 0 ? arguments.named_child(0) : Node{};
+  if (first && (first.is("keyword_argument") || first.is("comment"))) first = Node{};
+  auto argument = [&] { return first ? infer_bounded(first, depth + 1) : Value{}; };
+  if (builtin == "map" || builtin == "filter") {
+    Value value{ValueKind::iterable, {}};
+    value.iterator = true;
+    Node iterable = arguments && arguments.named_child_count() > 1 ? arguments.named_child(1) : Node{};
+    value.size = iterable ? collection_size(iterable) : CollectionSize::unknown;
+    return value;
+  }
+  if (is_one_of(builtin, {"list", "sorted", "tuple", "set", "frozenset", "reversed", "iter"})) {
+    Value of = argument();
+    Value value{builtin == "list" || builtin == "sorted" ? ValueKind::list
+                : builtin == "tuple"                     ? ValueKind::tuple
+                : builtin == "set" || builtin == "frozenset" ? ValueKind::set
+                                                             : ValueKind::iterable,
+                {}};
+    value.set_element(element_of(of));
+    value.size = first ? collection_size(first) : CollectionSize::bounded;
+    value.iterator = builtin == "reversed" || builtin == "iter";
+    return value;
+  }
+  if (builtin == "dict") return Value{ValueKind::dict, {}};
+  if (builtin == "range") {
+    // range(3), range(N) with N a constant: bounded; range(len(xs)): as large as xs.
+    Value value{ValueKind::iterable, {}};
+    value.set_element(Value{ValueKind::number, {}});
+    value.size = CollectionSize::bounded;
+    for (uint32_t i = 0, n = arguments ? arguments.named_child_count() : 0; i < n; ++i) {
+      Node bound = arguments.named_child(i);
+      if (bound.is("integer") || (bound.is("unary_operator") && bound.named_child(0).is("integer"))) continue;
+      if (bound.is("identifier") && is_constant_name(text(bound))) continue;
+      Node inner = bound.is("call") ? bound.field("arguments") : Node{};
+      if (bound.is("call") && qualified_name(bound.field("function")) == "builtins.len" && inner &&
+          inner.named_child_count() == 1) {
+        CollectionSize size = collection_size(inner.named_child(0));
+        if (size == CollectionSize::bounded) continue;
+        value.size = size;
+      } else {
+        value.size = CollectionSize::unknown;
+      }
+      break;
+    }
+    return value;
+  }
+  if (builtin == "enumerate") {
+    Value of = argument();
+    Value value{ValueKind::iterable, {}};
+    value.set_element(tuple_of({Value{ValueKind::number, {}}, element_of(of)}));
+    value.size = first ? collection_size(first) : CollectionSize::unknown;
+    value.iterator = true;
+    return value;
+  }
+  if (builtin == "zip") {
+    // As long as the shortest: bounded when any side is.
+    Value value{ValueKind::iterable, {}};
+    std::vector<Value> items;
+    bool any_bounded = false;
+    bool all_data = true;
+    for (uint32_t i = 0, n = arguments ? arguments.named_child_count() : 0; i < n; ++i) {
+      Node side = arguments.named_child(i);
+      if (side.is("keyword_argument") || side.is("comment")) continue;
+      items.push_back(element_of(infer_bounded(side, depth + 1)));
+      CollectionSize size = collection_size(side);
+      any_bounded = any_bounded || size == CollectionSize::bounded;
+      all_data = all_data && size == CollectionSize::data;
+    }
+    value.set_element(tuple_of(std::move(items)));
+    value.iterator = true;
+    value.size = any_bounded ? CollectionSize::bounded : all_data && first ? CollectionSize::data : CollectionSize::unknown;
+    return value;
+  }
+  if (builtin == "open") return Value{ValueKind::instance, "builtins.open"};
+  ValueKind kind = builtin_result_kind(builtin);
+  return kind == ValueKind::unknown ? Value{} : Value{kind, {}};
 }
 
 // `+`, `%` and `*` chains are left-nested (`a + b + c` is `(a + b) + c`), so the left spine is

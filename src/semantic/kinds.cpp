@@ -37,7 +37,8 @@ SemKind classify(std::string_view name) {
       {"comment", SemKind::comment},
       {"call", SemKind::call},
       {"expression_statement", SemKind::statement},
-      {"return_statement", SemKind::statement},
+      {"return_statement", SemKind::return_statement},
+      {"yield", SemKind::yield},
       {"delete_statement", SemKind::statement},
       {"raise_statement", SemKind::statement},
       {"pass_statement", SemKind::statement},
@@ -88,6 +89,7 @@ bool is_statement_kind(SemKind kind) {
     case SemKind::global_statement:
     case SemKind::nonlocal_statement:
     case SemKind::statement:
+    case SemKind::return_statement:
       return true;
     default:
       return false;

@@ -33,6 +33,8 @@ enum class SemKind : std::uint8_t {
   nonlocal_statement,
   comment,
   call,
+  return_statement,
+  yield,
   error,
   statement,  // any other simple or compound statement (suppressions may sit on its line)
 };

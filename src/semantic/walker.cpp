@@ -39,8 +39,66 @@ bool starts_with_keyword(Node node, std::string_view keyword) {
 }
 
 std::string join_name(std::string_view prefix, std::string_view name) {
-  if (prefix.empty()) return std::string(name);
-  return fmt::format("{}.{}", prefix, name);
+  std::string joined;
+  joined.reserve(prefix.size() + 1 + name.size());
+  joined += prefix;
+  if (!prefix.empty()) joined += '.';
+  joined += name;
+  return joined;
+}
+
+// The decorators of a definition, as source text without the `@` (`functools.lru_cache(maxsize=8)`).
+std::vector<std::string_view> decorators_of(Node definition, std::string_view source) {
+  std::vector<std::string_view> texts;
+  Node decorated = definition.parent();
+  if (!decorated || !decorated.is("decorated_definition")) return texts;
+  for (uint32_t i = 0, n = decorated.named_child_count(); i < n; ++i) {
+    Node decorator = decorated.named_child(i);
+    if (!decorator.is("decorator")) continue;
+    Node expression = decorator.named_child(0);
+    if (!expression) continue;
+    texts.push_back(source.substr(expression.start_byte(), expression.end_byte() - expression.start_byte()));
+  }
+  return texts;
+}
+
+// The decorator's callable without its arguments or module: `functools.lru_cache(8)` -> "lru_cache".
+std::string_view decorator_name(std::string_view decorator) {
+  decorator = decorator.substr(0, decorator.find('('));
+  auto dot = decorator.rfind('.');
+  return dot == std::string_view::npos ? decorator : decorator.substr(dot + 1);
+}
+
+bool is_cache_decorator(std::string_view name) {
+  return name == "cache" || name == "lru_cache" || name == "cached_property" || name == "cached" ||
+         name == "memoize" || name == "memoized";
+}
+
+// A function the test runner calls: pytest's `test*` functions and `Test*` classes, and
+// unittest.TestCase subclasses.
+bool is_test_definition(Node node, std::string_view name, std::string_view source) {
+  if (node.is("function_definition")) return name.starts_with("test");
+  if (!node.is("class_definition")) return false;
+  if (name.starts_with("Test")) return true;
+  Node bases = node.field("superclasses");
+  if (!bases) return false;
+  std::string_view text = source.substr(bases.start_byte(), bases.end_byte() - bases.start_byte());
+  return text.find("TestCase") != std::string_view::npos;
+}
+
+// Methods that make a collection grow (list, deque, dict, set).
+bool is_growing_method(std::string_view method) {
+  for (std::string_view grows : {"append", "extend", "insert", "add", "update", "appendleft", "extendleft",
+                                 "setdefault"}) {
+    if (method == grows) return true;
+  }
+  return false;
+}
+
+bool is_enum_base(std::string_view base) {
+  auto dot = base.rfind('.');
+  std::string_view name = dot == std::string_view::npos ? base : base.substr(dot + 1);
+  return name == "Enum" || name == "IntEnum" || name == "StrEnum" || name == "Flag" || name == "IntFlag";
 }
 
 }  // namespace
@@ -63,8 +121,10 @@ RuleDispatch::RuleDispatch(const std::vector<const Rule*>& rules, RuleSettings s
   }
 }
 
-Walker::Walker(Context& context, const RuleDispatch& dispatch)
-    : ctx_(context), dispatch_(dispatch) {}
+Walker::Walker(Context& context, const RuleDispatch& dispatch, WalkMode mode, FileTypes* types)
+    : ctx_(context), dispatch_(dispatch), mode_(mode), types_(types) {
+  ctx_.types_ = types;
+}
 
 // The tree's nodes are stored in document order, so the walk is a loop over them: before
 // entering a node, leave every open node that is not its parent.
@@ -99,11 +159,13 @@ void Walker::enter(Node node, TSFieldId field) {
   entry.kind = semantic_kind(node.symbol());
   if (!stack_.empty()) enter_child_region(stack_.back(), node, field, entry);
   apply_node_effects(entry);
-  if (is_statement_kind(entry.kind)) {
-    ctx_.statements_.emplace_back(node, node.line());
-    entry.statement_pushed = true;
+  if (mode_ == WalkMode::check) {
+    if (is_statement_kind(entry.kind)) {
+      ctx_.statements_.emplace_back(node, node.line());
+      entry.statement_pushed = true;
+    }
+    for (const Rule* rule : dispatch_.rules_for(node.symbol())) rule->check(node, ctx_);
   }
-  for (const Rule* rule : dispatch_.rules_for(node.symbol())) rule->check(node, ctx_);
   stack_.push_back(entry);
 }
 
@@ -114,6 +176,12 @@ void Walker::leave(const Entry& entry) {
     case SemKind::named_expression:
       bind(ctx_.text(entry.node.field("name")),
            Binding{BindingKind::assignment, ctx_.infer(entry.node.field("value")), entry.node});
+      break;
+    case SemKind::return_statement:
+      if (mode_ == WalkMode::collect_types) record_return(entry.node);
+      break;
+    case SemKind::function_definition:
+      if (mode_ == WalkMode::collect_types) finish_function(entry.node);
       break;
     default: break;
   }
@@ -133,7 +201,8 @@ void Walker::enter_child_region(const Entry& parent, Node child, TSFieldId field
   switch (parent.kind) {
     case SemKind::for_statement:
       if (field == fields.body) {
-        bind_pattern(p.field("left"), BindingKind::loop_target);
+        bind_pattern_value(p.field("left"), ctx_.element_of(ctx_.infer(p.field("right"))), BindingKind::loop_target,
+                           p.field("left"));
         push_loop(LoopFrame{p, LoopKind::for_loop, starts_with_keyword(p, "async"), p.field("left"),
                             p.field("right")},
                   entry);
@@ -160,8 +229,12 @@ void Walker::enter_child_region(const Entry& parent, Node child, TSFieldId field
       for (uint32_t i = 0, n = p.named_child_count(); i < n; ++i) {
         Node clause = p.named_child(i);
         if (!clause.is("for_in_clause")) continue;
-        bind_pattern(clause.field("left"), BindingKind::loop_target);
-        if (!is_body && clause.start_byte() >= child.start_byte()) continue;
+        if (!is_body && clause.start_byte() >= child.start_byte()) {
+          // A later clause's iterable may name earlier clauses' targets only.
+          continue;
+        }
+        bind_pattern_value(clause.field("left"), ctx_.element_of(ctx_.infer(clause.field("right"))),
+                           BindingKind::loop_target, clause.field("left"));
         push_loop(LoopFrame{p, LoopKind::comprehension, starts_with_keyword(clause, "async"),
                             clause.field("left"), clause.field("right")},
                   entry);
@@ -170,17 +243,25 @@ void Walker::enter_child_region(const Entry& parent, Node child, TSFieldId field
     }
     case SemKind::function_definition:
       if (field == fields.body) {
+        hoist_enclosing_function();
         push_scope(FrameKind::function, entry);
-        push_frame(FrameKind::function, p, starts_with_keyword(p, "async"),
-                   ctx_.text(p.field("name")), entry);
-        bind_parameters(p.field("parameters"));
+        bool is_async = starts_with_keyword(p, "async");
+        // Generator-based coroutines (`@asyncio.coroutine`, `@types.coroutine`) run on the
+        // event loop like `async def`.
+        for (std::string_view decorator : decorators_of(p, ctx_.source())) {
+          is_async = is_async || decorator == "asyncio.coroutine" || decorator == "types.coroutine" ||
+                     decorator == "coroutine";
+        }
+        push_frame(FrameKind::function, p, is_async, ctx_.text(p.field("name")), entry);
+        bind_parameters(p, p.field("parameters"));
       }
       break;
     case SemKind::lambda:
       if (field == fields.body) {
+        hoist_enclosing_function();
         push_scope(FrameKind::lambda, entry);
         push_frame(FrameKind::lambda, p, false, "<lambda>", entry);
-        bind_parameters(p.field("parameters"));
+        bind_parameters(p, p.field("parameters"));
       }
       break;
     case SemKind::class_definition:
@@ -221,13 +302,21 @@ void Walker::apply_node_effects(Entry& entry) {
   switch (entry.kind) {
     case SemKind::function_definition: {
       bind_definition(node, BindingKind::function);
-      ctx_.facts_.functions.push_back(FunctionFact{
-          join_name(ctx_.frame().qualified_name, ctx_.text(node.field("name"))), node.line(),
-          starts_with_keyword(node, "async")});
+      if (mode_ == WalkMode::collect_types) {
+        record_function(node);
+      } else {
+        ctx_.facts_.functions.push_back(FunctionFact{
+            join_name(ctx_.frame().qualified_name, ctx_.text(node.field("name"))), node.line(),
+            starts_with_keyword(node, "async")});
+      }
       break;
     }
     case SemKind::class_definition: {
       bind_definition(node, BindingKind::class_def);
+      if (mode_ == WalkMode::collect_types) {
+        record_class(node);
+        break;
+      }
       ClassFact fact{join_name(ctx_.frame().qualified_name, ctx_.text(node.field("name"))),
                      node.line(), {}};
       if (Node bases = node.field("superclasses")) {
@@ -256,8 +345,21 @@ void Walker::apply_node_effects(Entry& entry) {
       }
       break;
     }
-    case SemKind::comment: record_suppression(node); break;
-    case SemKind::call: record_call_fact(node); break;
+    case SemKind::comment:
+      if (mode_ == WalkMode::check) record_suppression(node);
+      break;
+    case SemKind::call:
+      if (mode_ == WalkMode::check) {
+        record_call_fact(node);
+      } else {
+        record_growth_by_call(node);
+      }
+      break;
+    case SemKind::yield:
+      if (mode_ == WalkMode::collect_types) {
+        if (FunctionTypes* function = current_function_types()) function->generator = true;
+      }
+      break;
     default: break;
   }
 }
@@ -265,13 +367,21 @@ void Walker::apply_node_effects(Entry& entry) {
 // Module-level imports, definitions and simple assignments are visible to every function body,
 // even one written above them: bind them before the walk. Looks into top-level if/try/with
 // blocks (conditional imports) but not into functions.
-void Walker::hoist_module_bindings(Node module) {
-  std::vector<std::pair<Node, int>> pending{{module, 0}};
+void Walker::hoist_module_bindings(Node module) { hoist_bindings(module, false); }
+
+// Binds what `container`'s statements bind (imports, definitions, simple assignments), looking
+// into compound statements but not into nested functions or classes. `only_unbound` keeps the
+// bindings already made.
+void Walker::hoist_bindings(Node container, bool only_unbound) {
+  constexpr int kMaxHoistDepth = 6;
+  std::vector<std::pair<Node, int>> pending{{container, 0}};
+  const Scope& scope = ctx_.scopes_.back();
+  auto unbound = [&](Node name_node) { return !only_unbound || scope.bindings.count(ctx_.text(name_node)) == 0; };
   while (!pending.empty()) {
-    auto [container, depth] = pending.back();
+    auto [block, depth] = pending.back();
     pending.pop_back();
-    for (uint32_t i = 0, n = container.named_child_count(); i < n; ++i) {
-      Node statement = container.named_child(i);
+    for (uint32_t i = 0, n = block.named_child_count(); i < n; ++i) {
+      Node statement = block.named_child(i);
       std::string_view kind = statement.kind();
       if (kind == "decorated_definition") statement = statement.field("definition");
       kind = statement.kind();
@@ -280,19 +390,34 @@ void Walker::hoist_module_bindings(Node module) {
       } else if (kind == "import_from_statement") {
         bind_import_from(statement);
       } else if (kind == "function_definition") {
-        bind_definition(statement, BindingKind::function);
+        if (unbound(statement.field("name"))) bind_definition(statement, BindingKind::function);
       } else if (kind == "class_definition") {
-        bind_definition(statement, BindingKind::class_def);
+        if (unbound(statement.field("name"))) bind_definition(statement, BindingKind::class_def);
       } else if (kind == "expression_statement" && statement.named_child(0).is("assignment")) {
-        bind_assignment(statement.named_child(0));
-      } else if (depth < 4 && (kind == "if_statement" || kind == "try_statement" ||
-                               kind == "with_statement" || kind == "block" ||
-                               kind == "else_clause" || kind == "elif_clause" ||
-                               kind == "except_clause" || kind == "finally_clause")) {
+        Node assignment = statement.named_child(0);
+        Node target = assignment.field("left");
+        if (!only_unbound || (target && target.is("identifier") && unbound(target))) bind_assignment(assignment);
+      } else if (depth < kMaxHoistDepth &&
+                 (kind == "if_statement" || kind == "try_statement" || kind == "with_statement" ||
+                  kind == "block" || kind == "else_clause" || kind == "elif_clause" ||
+                  kind == "except_clause" || kind == "finally_clause" ||
+                  (only_unbound && (kind == "for_statement" || kind == "while_statement")))) {
         pending.emplace_back(statement, depth + 1);
       }
     }
   }
+}
+
+// Late binding: a function nested in another sees the enclosing function's names as they are
+// when it is called, including those bound after its `def`. The enclosing function's own
+// bindings are hoisted once, when the first nested function or lambda is entered.
+void Walker::hoist_enclosing_function() {
+  const ExecutionFrame& enclosing = ctx_.frame();
+  if (enclosing.kind != FrameKind::function || ctx_.scopes_.back().kind != FrameKind::function) return;
+  std::uint32_t id = enclosing.node.id();
+  if (std::find(hoisted_functions_.begin(), hoisted_functions_.end(), id) != hoisted_functions_.end()) return;
+  hoisted_functions_.push_back(id);
+  if (Node body = enclosing.node.field("body")) hoist_bindings(body, true);
 }
 
 void Walker::push_scope(FrameKind kind, Entry& entry) {
@@ -305,10 +430,12 @@ void Walker::push_frame(FrameKind kind, Node node, bool is_async, std::string_vi
   // Hostile input nests thousands of lambdas; past a sane depth the name stops growing so
   // memory stays linear in the nesting.
   constexpr std::size_t kMaxQualifiedName = 512;
-  const std::string& outer = ctx_.frame().qualified_name;
-  std::string qualified = outer.size() > kMaxQualifiedName ? outer : join_name(outer, name);
+  const ExecutionFrame& outer = ctx_.frame();
+  std::string qualified = outer.qualified_name.size() > kMaxQualifiedName ? outer.qualified_name
+                                                                          : join_name(outer.qualified_name, name);
+  bool is_test = outer.is_test || (kind != FrameKind::lambda && is_test_definition(node, name, ctx_.source()));
   ctx_.frames_.push_back(
-      ExecutionFrame{kind, node, is_async, std::move(qualified), ctx_.loops_.size()});
+      ExecutionFrame{kind, node, is_async, std::move(qualified), ctx_.loops_.size(), is_test});
   entry.frame_pushed = true;
 }
 
@@ -339,17 +466,100 @@ void Walker::bind_pattern(Node pattern, BindingKind kind) {
   }
 }
 
-void Walker::bind_parameters(Node parameters) {
+void Walker::bind_pattern_value(Node pattern, const Value& value, BindingKind kind, Node made_by) {
+  struct Item {
+    Node pattern;
+    Value value;
+  };
+  std::vector<Item> pending{{pattern, value}};
+  // Patterns nest without bound in hostile input: bounded like everything else.
+  for (int steps = 0; !pending.empty() && steps < 4096; ++steps) {
+    Item item = std::move(pending.back());
+    pending.pop_back();
+    Node node = item.pattern;
+    if (!node) continue;
+    if (node.is("identifier")) {
+      bind(ctx_.text(node), Binding{kind, std::move(item.value), made_by});
+      continue;
+    }
+    if (node.is("attribute") || node.is("subscript")) continue;
+    if (node.is("parenthesized_expression")) {
+      pending.push_back({node.named_child(0), std::move(item.value)});
+      continue;
+    }
+    if (node.is("list_splat_pattern") || node.is("list_splat")) {
+      bind_pattern(node, kind);
+      continue;
+    }
+    bool sequence = node.is("pattern_list") || node.is("tuple_pattern") || node.is("list_pattern") ||
+                    node.is("tuple") || node.is("list") || node.is("expression_list");
+    if (!sequence) {
+      bind_pattern(node, kind);
+      continue;
+    }
+    std::vector<Node> parts;
+    bool has_splat = false;
+    for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
+      Node part = node.named_child(i);
+      if (part.is("comment")) continue;
+      has_splat = has_splat || part.is("list_splat_pattern") || part.is("list_splat");
+      parts.push_back(part);
+    }
+    const Value& whole = item.value;
+    bool positional = whole.kind == ValueKind::tuple && whole.members.size() == parts.size() && !has_splat;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      Value part_value = positional ? whole.members[i] : whole.members.empty() ? whole.element_type() : Value{};
+      pending.push_back({parts[i], std::move(part_value)});
+    }
+  }
+}
+
+void Walker::bind_parameters(Node function, Node parameters) {
   if (!parameters) return;
+  // The first parameter of a method is the instance (the class for a classmethod); a
+  // staticmethod has none. Only a def directly in a class body is a method.
+  bool is_method = function.is("function_definition") && ctx_.frames_.size() >= 2 &&
+                   ctx_.frames_[ctx_.frames_.size() - 2].kind == FrameKind::class_body;
+  MethodKind method = MethodKind::instance;
+  if (is_method) {
+    for (std::string_view decorator : decorators_of(function, ctx_.source())) {
+      std::string_view name = decorator_name(decorator);
+      if (name == "staticmethod") method = MethodKind::static_method;
+      if (name == "classmethod") method = MethodKind::class_method;
+    }
+  }
+  const std::string& owner = is_method ? ctx_.frames_[ctx_.frames_.size() - 2].qualified_name : std::string{};
+  bool first = true;
   for (uint32_t i = 0, n = parameters.named_child_count(); i < n; ++i) {
     Node parameter = parameters.named_child(i);
     Node name = parameter;
+    Node type;
+    Node default_value;
     if (parameter.is("default_parameter") || parameter.is("typed_default_parameter")) {
       name = parameter.field("name");
+      type = parameter.field("type");
+      default_value = parameter.field("value");
     } else if (parameter.is("typed_parameter")) {
       name = parameter.named_child(0);
+      type = parameter.field("type");
     }
-    bind_pattern(name, BindingKind::parameter);
+    if (!name || parameter.is("comment") || parameter.is("keyword_separator") ||
+        parameter.is("positional_separator")) {
+      continue;
+    }
+    Value value;
+    if (first && is_method && method != MethodKind::static_method && name.is("identifier") && !type) {
+      value = method == MethodKind::class_method ? Value{ValueKind::symbol, owner} : Value{ValueKind::instance, owner};
+    } else if (type && name.is("identifier")) {
+      value = ctx_.annotation_type(type);
+      if (value.is_known() && default_value && default_value.is("none")) value.maybe_none = true;
+    }
+    first = false;
+    if (name.is("identifier")) {
+      bind(ctx_.text(name), Binding{BindingKind::parameter, std::move(value), name});
+    } else {
+      bind_pattern(name, BindingKind::parameter);
+    }
   }
 }
 
@@ -386,17 +596,28 @@ void Walker::bind_assignment(Node assignment) {
   // `a = b = value` nests as assignment(a, assignment(b, value)).
   Node value = assignment;
   std::vector<Node> targets;
+  Node annotation;
   while (value && value.is("assignment")) {
     targets.push_back(value.field("left"));
+    if (!annotation) annotation = value.field("type");
     value = value.field("right");
   }
-  if (!value) return;  // a bare annotation `x: int` binds nothing
-  Value inferred = ctx_.infer(value);
+  // `x: T = v` / `x: T`: the annotation is the name's type; without one, what is assigned.
+  Value inferred = annotation ? ctx_.annotation_type(annotation) : Value{};
+  bool annotated = inferred.is_known();
+  if (!annotated && value) inferred = ctx_.infer(value);
+  if (!value && !annotated) return;  // `x: SomethingUnread`: binds nothing we can use
+  bool class_body = ctx_.frame().kind == FrameKind::class_body && ctx_.scopes_.back().kind == FrameKind::class_body;
   for (Node target : targets) {
+    if (mode_ == WalkMode::collect_types) {
+      if (target.is("attribute")) record_attribute_assignment(target, inferred, annotated);
+      if (class_body && target.is("identifier")) record_class_level_assignment(target, inferred, annotated);
+      if (target.is("subscript")) record_growth(target.field("value"));
+    }
     if (target.is("identifier")) {
       bind(ctx_.text(target), Binding{BindingKind::assignment, inferred, assignment});
-    } else {
-      bind_pattern(target, BindingKind::other);
+    } else if (value) {
+      bind_pattern_value(target, inferred, BindingKind::other, assignment);
     }
   }
 }
@@ -405,6 +626,10 @@ void Walker::bind_assignment(Node assignment) {
 // keeps its kind when the operation cannot change it (str += anything is str or an error).
 void Walker::bind_augmented_assignment(Node assignment) {
   Node target = assignment.field("left");
+  if (mode_ == WalkMode::collect_types) {
+    std::string_view op = ctx_.text(assignment.field("operator"));
+    if (op == "+=" || op == "|=") record_growth(target);
+  }
   if (!target.is("identifier")) return;
   std::string_view name = ctx_.text(target);
   if (ctx_.scopes_.back().bindings.count(name) > 0) return;
@@ -460,6 +685,170 @@ void Walker::record_suppression(Node comment) {
     return;
   }
   parse_suppression_comment(text, comment.line(), ctx_.facts_.suppressions);
+}
+
+// ---- the first walk ----------------------------------------------------------------------------
+
+void Walker::record_class(Node class_definition) {
+  std::string name = join_name(ctx_.frame().qualified_name, ctx_.text(class_definition.field("name")));
+  ClassTypes& types = types_->class_types(name);
+  types.qualified_name = name;
+  types.node = class_definition;
+  if (Node bases = class_definition.field("superclasses")) {
+    for (uint32_t i = 0, n = bases.named_child_count(); i < n; ++i) {
+      Node base = bases.named_child(i);
+      if (base.is("keyword_argument") || base.is("comment")) continue;
+      std::string resolved = ctx_.qualified_name(base);
+      if (resolved.empty()) resolved = std::string(ctx_.text(base));
+      types.is_enum = types.is_enum || is_enum_base(resolved);
+      if (const ClassTypes* parent = types_->find_class(resolved); parent != nullptr && parent->is_enum) {
+        types.is_enum = true;
+      }
+      types.bases.push_back(std::move(resolved));
+    }
+  }
+}
+
+void Walker::record_function(Node function_definition) {
+  std::string_view short_name = ctx_.text(function_definition.field("name"));
+  std::string name = join_name(ctx_.frame().qualified_name, short_name);
+  bool method = ctx_.frame().kind == FrameKind::class_body;
+  MethodKind kind = MethodKind::instance;
+  bool cached = false;
+  bool accessor_or_stub = false;
+  for (std::string_view decorator : decorators_of(function_definition, ctx_.source())) {
+    std::string_view decorator_short = decorator_name(decorator);
+    if (decorator_short == "staticmethod") kind = MethodKind::static_method;
+    if (decorator_short == "classmethod") kind = MethodKind::class_method;
+    if (decorator_short == "property" || decorator_short == "cached_property") kind = MethodKind::property;
+    cached = cached || is_cache_decorator(decorator_short);
+    // A property's setter and deleter, and typing overloads, share the name of the function
+    // whose result matters: they must not merge their returns into it.
+    accessor_or_stub = accessor_or_stub || decorator_short == "setter" || decorator_short == "deleter" ||
+                       decorator_short == "overload";
+  }
+  if (method) {
+    ClassTypes& owner = types_->class_types(ctx_.frame().qualified_name);
+    auto [it, added] = owner.methods.try_emplace(std::string(short_name), kind);
+    if (!added && it->second == MethodKind::property) kind = MethodKind::property;
+    it->second = kind;
+  }
+  if (accessor_or_stub) return;
+  FunctionTypes& types = types_->function_types(name);
+  types.node = function_definition;
+  types.is_async = starts_with_keyword(function_definition, "async");
+  types.method = kind;
+  types.cached = types.cached || cached;
+  if (Node annotation = function_definition.field("return_type")) {
+    Value returns = ctx_.annotation_type(annotation);
+    if (returns.is_known()) {
+      types.returns = std::move(returns);
+      types.annotated = true;
+    }
+  }
+}
+
+FunctionTypes* Walker::current_function_types() {
+  const ExecutionFrame* function = ctx_.function();
+  if (function == nullptr || function->kind != FrameKind::function) return nullptr;
+  const FunctionTypes* found = types_->find_function(function->qualified_name);
+  if (found == nullptr || !(found->node == function->node)) return nullptr;
+  return &types_->function_types(function->qualified_name);
+}
+
+void Walker::record_return(Node return_statement) {
+  FunctionTypes* function = current_function_types();
+  if (function == nullptr || function->annotated) return;
+  Node expression = return_statement.named_child(0);
+  Value value = expression ? ctx_.infer(expression) : Value{ValueKind::none, {}};
+  function->returns = function->returns_value ? merge_values(function->returns, value) : value;
+  function->returns_value = true;
+}
+
+void Walker::finish_function(Node function_definition) {
+  const ExecutionFrame& frame = ctx_.frame();
+  std::string name = join_name(frame.qualified_name, ctx_.text(function_definition.field("name")));
+  const FunctionTypes* found = types_->find_function(name);
+  if (found == nullptr || !(found->node == function_definition)) return;
+  FunctionTypes& function = types_->function_types(name);
+  if (!function.annotated && !function.returns_value && !function.generator) {
+    function.returns = Value{ValueKind::none, {}};
+  }
+}
+
+// `self.x = v` (or `obj.x = v` on any instance of a class of this file) in any method: the
+// attribute's type is what all such assignments agree on.
+void Walker::record_attribute_assignment(Node target, const Value& value, bool annotated) {
+  Value object = ctx_.infer(target.field("object"));
+  if (object.kind != ValueKind::instance) return;
+  if (types_->find_class(object.qualified_name) == nullptr) return;
+  ClassTypes& owner = types_->class_types(object.qualified_name);
+  AttributeType& attribute = owner.attributes[std::string(ctx_.text(target.field("attribute")))];
+  if (attribute.annotated) return;
+  if (annotated) {
+    attribute.value = value;
+    attribute.annotated = true;
+  } else {
+    attribute.value = attribute.assigned ? merge_values(attribute.value, value) : value;
+    attribute.assigned = true;
+  }
+}
+
+// `x: T`, `x: T = field(...)`, `x = []` in a class body: class attributes and dataclass fields.
+void Walker::record_class_level_assignment(Node target, const Value& value, bool annotated) {
+  const std::string& owner_name = ctx_.frame().qualified_name;
+  if (types_->find_class(owner_name) == nullptr) return;
+  ClassTypes& owner = types_->class_types(owner_name);
+  AttributeType& attribute = owner.attributes[std::string(ctx_.text(target))];
+  if (attribute.annotated) return;
+  if (annotated) {
+    attribute.value = value;
+    attribute.annotated = true;
+  } else {
+    attribute.value = attribute.assigned ? merge_values(attribute.value, value) : value;
+    attribute.assigned = true;
+  }
+}
+
+// `items.append(x)`, `self.queue.extend(xs)`, `seen.add(k)`, `index[k] = v`: the collection
+// grows with the data that flows through it.
+void Walker::record_growth(Node collection) {
+  while (collection && collection.is("parenthesized_expression")) collection = collection.named_child(0);
+  if (!collection) return;
+  if (collection.is("identifier")) {
+    std::string_view name = ctx_.text(collection);
+    const Binding* binding = ctx_.lookup(name);
+    const Scope& module = ctx_.scopes_.front();
+    auto global = module.bindings.find(name);
+    if (binding != nullptr && global != module.bindings.end() && binding == &global->second) {
+      types_->growing_globals.emplace(name);
+    } else if (FunctionTypes* function = current_function_types()) {
+      function->growing_locals.emplace(name);
+    }
+    return;
+  }
+  if (!collection.is("attribute")) return;
+  Value object = ctx_.infer(collection.field("object"));
+  std::string owner;
+  if (object.kind == ValueKind::instance) owner = object.qualified_name;
+  if (object.kind == ValueKind::symbol) owner = object.qualified_name;  // `cls.registry.append(x)`
+  if (owner.empty() || types_->find_class(owner) == nullptr) return;
+  types_->class_types(owner).attributes[std::string(ctx_.text(collection.field("attribute")))].growing = true;
+}
+
+void Walker::record_growth_by_call(Node call) {
+  Node function = call.field("function");
+  if (!function || !function.is("attribute")) return;
+  if (!is_growing_method(ctx_.text(function.field("attribute")))) return;
+  record_growth(function.field("object"));
+}
+
+void walk_file(Context& context, const RuleDispatch& dispatch, Node root, FileTypes& types) {
+  {
+    Context first(context.path(), context.module_name(), context.is_package_, context.source(), context.settings());
+    Walker(first, dispatch, WalkMode::collect_types, &types).walk(root);
+  }
+  Walker(context, dispatch, WalkMode::check, &types).walk(root);
 }
 
 }  // namespace perfscan

@@ -8,6 +8,7 @@
 
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
+#include "semantic/file_types.hpp"
 #include "semantic/kinds.hpp"
 #include "semantic/suppressions.hpp"
 
@@ -31,9 +32,18 @@ class RuleDispatch {
   RuleSettings settings_;
 };
 
+// A file is walked twice. The first walk (collect_types) dispatches no rule and records what the
+// file's classes and functions are (FileTypes): attribute types agreed across all methods,
+// return types, growing collections. The second walk (check) answers every rule's questions
+// with that knowledge, so a use sees what code written further down the file establishes.
+enum class WalkMode : std::uint8_t { collect_types, check };
+
 class Walker {
  public:
-  Walker(Context& context, const RuleDispatch& dispatch);
+  // collect_types: records into `types` (which must outlive the walk). check: reads `types`
+  // (may be null: then only local reasoning answers) and calls the rules.
+  Walker(Context& context, const RuleDispatch& dispatch, WalkMode mode = WalkMode::check,
+         FileTypes* types = nullptr);
   // Walks the whole tree without recursion: depth is bounded only by memory.
   void walk(Node root);
 
@@ -62,7 +72,12 @@ class Walker {
 
   void bind(std::string_view name, Binding binding);
   void bind_pattern(Node pattern, BindingKind kind);
-  void bind_parameters(Node parameters);
+  // Binds the names of `pattern` to the parts of `value`: `a, b = X(), Y()`, `for i, p in
+  // enumerate(paths)`, `for k, (a, b) in ...`.
+  void bind_pattern_value(Node pattern, const Value& value, BindingKind kind, Node made_by);
+  void bind_parameters(Node function, Node parameters);
+  void hoist_bindings(Node container, bool only_unbound);
+  void hoist_enclosing_function();
   void bind_import(Node statement);
   void bind_import_from(Node statement);
   void bind_assignment(Node assignment);
@@ -72,9 +87,28 @@ class Walker {
   void record_call_fact(Node call);
   void record_suppression(Node comment);
 
+  // ---- the first walk: what the file's classes and functions are ---------------------------
+  void record_class(Node class_definition);
+  void record_function(Node function_definition);
+  void record_return(Node return_statement);
+  void record_attribute_assignment(Node target, const Value& value, bool annotated);
+  void record_class_level_assignment(Node target, const Value& value, bool annotated);
+  void record_growth(Node collection);
+  void record_growth_by_call(Node call);
+  void finish_function(Node function_definition);
+  FunctionTypes* current_function_types();
+
   Context& ctx_;
   const RuleDispatch& dispatch_;
+  WalkMode mode_;
+  FileTypes* types_ = nullptr;  // written in collect_types
   std::vector<Entry> stack_;
+  // Functions whose own bindings were hoisted for the functions nested in them (late binding).
+  std::vector<std::uint32_t> hoisted_functions_;
 };
+
+// Walks a file the way a scan does: a first walk that records `types` (which must outlive
+// `context`), then `context`'s own walk, which dispatches the rules and answers them with it.
+void walk_file(Context& context, const RuleDispatch& dispatch, Node root, FileTypes& types);
 
 }  // namespace perfscan

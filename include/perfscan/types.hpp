@@ -1,0 +1,47 @@
+// Library knowledge of types, shared by the semantic layer and every rule: how the many
+// spellings of one library type are written canonically, what attributes and methods of
+// library types hold, and the predicates rules ask of a value ("is this a file?"). Project
+// types (classes, functions, attributes) are the semantic layer's own: see Context::infer.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "perfscan/semantic.hpp"
+
+namespace perfscan {
+
+// Rewrites the receiver part of a qualified call name to the type it denotes, left to right:
+// `requests.session.get` -> `requests.Session.get`, `pathlib.Path.cwd.read_text` ->
+// `pathlib.Path.read_text`, `sqlite3.connect.cursor.execute` -> `sqlite3.Cursor.execute`.
+// The last segment (the method or function) is kept as it is.
+std::string canonical_callee(std::string_view qualified_name);
+
+// The canonical spelling of a type, or of what calling `type` returns: `requests.session` ->
+// `requests.Session`, `sqlite3.connect` -> `sqlite3.Connection`, `io.open` -> `builtins.open`.
+std::string canonical_type(std::string_view type);
+
+// The type reached by one attribute or subscript step from an instance of `type`
+// (`client.shop` on a pymongo.MongoClient is a pymongo.Database), or empty.
+std::string_view member_type(std::string_view type);
+
+// An attribute of a library instance that the tables know (`path.parent` is a Path,
+// `path.parents` an iterable of Paths, `path.name` a str), or unknown.
+Value library_attribute(const Value& object, std::string_view attribute);
+
+// What calling a library function or method returns beyond "an instance of its canonical type"
+// (`path.glob(...)` -> Paths, sized by the data; `f.readlines()` -> a list of str read from
+// the file; `json.load(f)` -> parsed data), or unknown. `callee` is canonical.
+Value library_call_result(std::string_view callee);
+
+// Django: the model whose rows iterating `instance of <name>` gives, for a queryset made by a
+// manager chain of lazy methods (`shop.models.Book.objects.filter` -> "shop.models.Book");
+// "" for anything else (a manager itself, `values()`, `get()`).
+std::string django_queryset_model(std::string_view name);
+
+// A file object as open() returns it (also `typing.IO`, `TextIOWrapper` ... annotations).
+bool is_file_object(const Value& value);
+// An in-memory stream: io.StringIO / io.BytesIO. Reading or writing it never blocks.
+bool is_in_memory_stream(const Value& value);
+
+}  // namespace perfscan

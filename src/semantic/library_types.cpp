@@ -1,0 +1,248 @@
+#include "perfscan/types.hpp"
+
+#include <array>
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+namespace perfscan {
+namespace {
+
+// What a constructor or method call returns, written as the type the knowledge tables use. Several
+// spellings of one type (factories, submodules, subclasses) share one set of entries.
+const std::unordered_map<std::string_view, std::string_view>& type_aliases() {
+  static const std::unordered_map<std::string_view, std::string_view> aliases = {
+      {"requests.session", "requests.Session"},
+      {"requests.sessions.Session", "requests.Session"},
+      {"requests.sessions.session", "requests.Session"},
+      {"urllib.request.build_opener", "urllib.request.OpenerDirector"},
+      {"urllib3.poolmanager.PoolManager", "urllib3.PoolManager"},
+      {"urllib3.ProxyManager", "urllib3.PoolManager"},
+      {"urllib3.proxy_from_url", "urllib3.PoolManager"},
+      {"urllib3.HTTPSConnectionPool", "urllib3.HTTPConnectionPool"},
+      {"urllib3.connection_from_url", "urllib3.HTTPConnectionPool"},
+      {"urllib3.connectionpool.HTTPConnectionPool", "urllib3.HTTPConnectionPool"},
+      {"http.client.HTTPSConnection", "http.client.HTTPConnection"},
+      {"xmlrpc.client.Server", "xmlrpc.client.ServerProxy"},
+      {"io.open", "builtins.open"},
+      {"io.open_code", "builtins.open"},
+      {"io.FileIO", "builtins.open"},
+      {"codecs.open", "builtins.open"},
+      {"os.fdopen", "builtins.open"},
+      {"pathlib.Path.open", "builtins.open"},
+      {"tempfile.TemporaryFile", "builtins.open"},
+      {"tempfile.NamedTemporaryFile", "builtins.open"},
+      {"pathlib.PosixPath", "pathlib.Path"},
+      {"pathlib.WindowsPath", "pathlib.Path"},
+      {"pathlib.Path.cwd", "pathlib.Path"},
+      {"pathlib.Path.home", "pathlib.Path"},
+      {"pathlib.Path.resolve", "pathlib.Path"},
+      {"pathlib.Path.absolute", "pathlib.Path"},
+      {"pathlib.Path.expanduser", "pathlib.Path"},
+      {"pathlib.Path.with_name", "pathlib.Path"},
+      {"pathlib.Path.with_suffix", "pathlib.Path"},
+      {"pathlib.Path.with_stem", "pathlib.Path"},
+      {"pathlib.Path.joinpath", "pathlib.Path"},
+      {"socket.create_connection", "socket.socket"},
+      {"socket.fromfd", "socket.socket"},
+      {"socket.socket.dup", "socket.socket"},
+      {"ssl.wrap_socket", "ssl.SSLSocket"},
+      {"ssl.SSLContext.wrap_socket", "ssl.SSLSocket"},
+      {"ssl.create_default_context", "ssl.SSLContext"},
+      {"queue.LifoQueue", "queue.Queue"},
+      {"queue.PriorityQueue", "queue.Queue"},
+      {"queue.SimpleQueue", "queue.Queue"},
+      {"multiprocessing.JoinableQueue", "multiprocessing.Queue"},
+      {"multiprocessing.pool.Pool", "multiprocessing.Pool"},
+      {"multiprocessing.pool.ThreadPool", "multiprocessing.Pool"},
+      {"concurrent.futures.ThreadPoolExecutor.submit", "concurrent.futures.Future"},
+      {"concurrent.futures.ProcessPoolExecutor.submit", "concurrent.futures.Future"},
+      {"concurrent.futures.Executor.submit", "concurrent.futures.Future"},
+      {"sqlite3.connect", "sqlite3.Connection"},
+      {"sqlite3.Connection.cursor", "sqlite3.Cursor"},
+      {"sqlite3.Connection.execute", "sqlite3.Cursor"},
+      {"psycopg2.connect", "psycopg2.Connection"},
+      {"psycopg2.Connection.cursor", "psycopg2.Cursor"},
+      {"psycopg.connect", "psycopg.Connection"},
+      {"psycopg.Connection.connect", "psycopg.Connection"},
+      {"psycopg.Connection.cursor", "psycopg.Cursor"},
+      {"psycopg.Connection.execute", "psycopg.Cursor"},
+      {"pymysql.connect", "pymysql.Connection"},
+      {"pymysql.Connection.cursor", "pymysql.Cursor"},
+      {"MySQLdb.connect", "MySQLdb.Connection"},
+      {"MySQLdb.Connection.cursor", "MySQLdb.Cursor"},
+      {"mysql.connector.connect", "mysql.connector.Connection"},
+      {"mysql.connector.Connection.cursor", "mysql.connector.Cursor"},
+      {"redis.StrictRedis", "redis.Redis"},
+      {"redis.from_url", "redis.Redis"},
+      {"redis.Redis.from_url", "redis.Redis"},
+      {"redis.client.Redis", "redis.Redis"},
+      {"redis.Redis.pipeline", "redis.Pipeline"},
+      {"pymongo.mongo_client.MongoClient", "pymongo.MongoClient"},
+      {"pymongo.MongoClient.get_database", "pymongo.Database"},
+      {"pymongo.MongoClient.get_default_database", "pymongo.Database"},
+      {"pymongo.Database.get_collection", "pymongo.Collection"},
+  };
+  return aliases;
+}
+
+// `client.shop` / `client["shop"]`: attribute and subscript steps into a container type.
+const std::unordered_map<std::string_view, std::string_view>& member_types() {
+  static const std::unordered_map<std::string_view, std::string_view> members = {
+      {"pymongo.MongoClient", "pymongo.Database"},
+      {"pymongo.Database", "pymongo.Collection"},
+      {"pymongo.Collection", "pymongo.Collection"},  // sub-collections: db.users.archive
+  };
+  return members;
+}
+
+// Attributes of library instances that are instances themselves.
+struct KnownAttribute {
+  std::string_view type;
+  std::string_view attribute;
+  ValueKind kind;
+  std::string_view result;   // instance type, for kind == instance
+  std::string_view element;  // item type of a collection result
+};
+
+constexpr std::array kKnownAttributes = {
+    KnownAttribute{"pathlib.Path", "parent", ValueKind::instance, "pathlib.Path", ""},
+    KnownAttribute{"pathlib.Path", "parents", ValueKind::iterable, "", "pathlib.Path"},
+    KnownAttribute{"pathlib.Path", "name", ValueKind::str, "", ""},
+    KnownAttribute{"pathlib.Path", "stem", ValueKind::str, "", ""},
+    KnownAttribute{"pathlib.Path", "suffix", ValueKind::str, "", ""},
+    KnownAttribute{"pathlib.Path", "suffixes", ValueKind::list, "", ""},
+    KnownAttribute{"pathlib.Path", "parts", ValueKind::tuple, "", ""},
+    KnownAttribute{"requests.Response", "text", ValueKind::str, "", ""},
+    KnownAttribute{"requests.Response", "content", ValueKind::bytes, "", ""},
+};
+
+// Calls whose result is a collection read from outside the program: sized by the data.
+struct KnownResult {
+  std::string_view callee;
+  ValueKind kind;
+  std::string_view element;  // instance type of the items, when they are instances
+  ValueKind element_kind = ValueKind::unknown;
+};
+
+constexpr std::array kKnownResults = {
+    KnownResult{"pathlib.Path.glob", ValueKind::iterable, "pathlib.Path"},
+    KnownResult{"pathlib.Path.rglob", ValueKind::iterable, "pathlib.Path"},
+    KnownResult{"pathlib.Path.iterdir", ValueKind::iterable, "pathlib.Path"},
+    KnownResult{"pathlib.Path.read_text", ValueKind::str, ""},
+    KnownResult{"pathlib.Path.read_bytes", ValueKind::bytes, ""},
+    KnownResult{"builtins.open.read", ValueKind::unknown, ""},
+    KnownResult{"builtins.open.readlines", ValueKind::list, "", ValueKind::str},
+    KnownResult{"os.listdir", ValueKind::list, "", ValueKind::str},
+    KnownResult{"os.scandir", ValueKind::iterable, ""},
+    KnownResult{"os.walk", ValueKind::iterable, ""},
+    KnownResult{"glob.glob", ValueKind::list, "", ValueKind::str},
+    KnownResult{"glob.iglob", ValueKind::iterable, "", ValueKind::str},
+    KnownResult{"json.load", ValueKind::unknown, ""},
+    KnownResult{"json.loads", ValueKind::unknown, ""},
+    KnownResult{"csv.reader", ValueKind::iterable, "", ValueKind::list},
+    KnownResult{"csv.DictReader", ValueKind::iterable, "", ValueKind::dict},
+    KnownResult{"pickle.load", ValueKind::unknown, ""},
+    KnownResult{"yaml.safe_load", ValueKind::unknown, ""},
+    KnownResult{"yaml.load", ValueKind::unknown, ""},
+};
+
+}  // namespace
+
+std::string canonical_callee(std::string_view qualified_name) {
+  const auto& aliases = type_aliases();
+  std::string current;
+  std::size_t start = 0;
+  while (start <= qualified_name.size()) {
+    std::size_t dot = qualified_name.find('.', start);
+    bool last = dot == std::string_view::npos;
+    std::string_view segment =
+        qualified_name.substr(start, last ? std::string_view::npos : dot - start);
+    if (!current.empty()) current += '.';
+    current += segment;
+    if (last) break;
+    if (auto alias = aliases.find(current); alias != aliases.end()) current = alias->second;
+    start = dot + 1;
+  }
+  return current;
+}
+
+std::string canonical_type(std::string_view type) {
+  std::string canonical = canonical_callee(type);
+  const auto& aliases = type_aliases();
+  if (auto alias = aliases.find(canonical); alias != aliases.end())
+    return std::string(alias->second);
+  return canonical;
+}
+
+std::string_view member_type(std::string_view type) {
+  const auto& members = member_types();
+  auto found = members.find(type);
+  return found == members.end() ? std::string_view{} : found->second;
+}
+
+
+Value library_attribute(const Value& object, std::string_view attribute) {
+  if (object.kind != ValueKind::instance) return {};
+  for (const KnownAttribute& known : kKnownAttributes) {
+    if (known.type != object.qualified_name || known.attribute != attribute) continue;
+    Value value{known.kind, std::string(known.result)};
+    if (!known.element.empty()) value.set_element(Value{ValueKind::instance, std::string(known.element)});
+    return value;
+  }
+  if (std::string_view member = member_type(object.qualified_name); !member.empty()) {
+    return Value{ValueKind::instance, std::string(member)};
+  }
+  return {};
+}
+
+Value library_call_result(std::string_view callee) {
+  for (const KnownResult& known : kKnownResults) {
+    if (known.callee != callee) continue;
+    Value value{known.kind, {}};
+    value.size = CollectionSize::data;
+    if (!known.element.empty()) {
+      value.set_element(Value{ValueKind::instance, std::string(known.element)});
+    } else if (known.element_kind != ValueKind::unknown) {
+      value.set_element(Value{known.element_kind, {}});
+    }
+    return value;
+  }
+  return {};
+}
+
+std::string django_queryset_model(std::string_view name) {
+  constexpr std::string_view kManager = ".objects.";
+  auto at = name.find(kManager);
+  if (at == std::string_view::npos || at == 0) return {};
+  std::string_view model = name.substr(0, at);
+  std::string_view last = model.substr(model.rfind('.') + 1);
+  if (last.empty() || !std::isupper(static_cast<unsigned char>(last.front()))) return {};
+  std::string_view methods = name.substr(at + kManager.size());
+  for (std::size_t start = 0; start <= methods.size();) {
+    std::size_t end = std::min(methods.find('.', start), methods.size());
+    std::string_view method = methods.substr(start, end - start);
+    bool lazy = false;
+    for (std::string_view keeps_rows : {"all", "filter", "exclude", "order_by", "select_related", "prefetch_related",
+                                        "annotate", "distinct", "only", "defer", "using", "reverse", "none", "alias",
+                                        "select_for_update"}) {
+      lazy = lazy || method == keeps_rows;
+    }
+    if (!lazy) return {};
+    start = end + 1;
+  }
+  return std::string(model);
+}
+
+bool is_file_object(const Value& value) {
+  return value.kind == ValueKind::instance && value.qualified_name == "builtins.open";
+}
+
+bool is_in_memory_stream(const Value& value) {
+  return value.kind == ValueKind::instance &&
+         (value.qualified_name == "io.StringIO" || value.qualified_name == "io.BytesIO");
+}
+
+}  // namespace perfscan
