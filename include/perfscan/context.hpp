@@ -70,6 +70,11 @@ class Context {
   [[nodiscard]] bool is_growing(Node expr) const;
   // An annotation (a `type` node or any expression) read as a type in the current scope.
   [[nodiscard]] Value annotation_type(Node annotation) const;
+  // The name a receiver goes by, for the few questions only naming conventions answer when
+  // its type is unknown: the last identifier of `self._redis` / `conn` / `db.session`,
+  // lowercase, leading underscores dropped ("redis", "conn", "session"); "" for anything else
+  // (a call, a subscript). Ask infer() first: a known type beats a name.
+  [[nodiscard]] std::string receiver_name(Node receiver) const;
   // The qualified name of the class whose method (or nested function) is being walked, or "".
   [[nodiscard]] std::string_view enclosing_class() const;
 

@@ -60,19 +60,14 @@ class TaskReferenceDropped final : public Rule {
                : std::string{};
   }
 
-  // `loop`, `self._loop`, `asyncio.get_running_loop()`, or a name bound to one of the
-  // asyncio loop getters.
+  // An event loop: typed as one (`asyncio.get_running_loop()`, a parameter annotated
+  // `AbstractEventLoop`, an attribute assigned one), or, when its type is unknown, named
+  // `loop` / `self._loop` / `event_loop`.
   static bool is_event_loop(const Context& ctx, Node receiver) {
     Value value = ctx.infer(receiver);
-    if (value.kind == ValueKind::instance) {
-      const std::string& made_by = value.qualified_name;
-      return made_by == "asyncio.get_running_loop" || made_by == "asyncio.get_event_loop" ||
-             made_by == "asyncio.new_event_loop";
-    }
-    std::string_view name =
-        receiver.is("attribute") ? ctx.text(receiver.field("attribute")) : ctx.text(receiver);
-    if (!receiver.is("attribute") && !receiver.is("identifier")) return false;
-    return name == "loop" || name == "_loop" || name == "event_loop" || name == "_event_loop";
+    if (value.is_known()) return value.is_instance_of("asyncio.AbstractEventLoop");
+    std::string name = ctx.receiver_name(receiver);
+    return name == "loop" || name == "event_loop";
   }
 };
 

@@ -220,6 +220,17 @@ CollectionSize Context::collection_size(Node expr) const {
 
 bool Context::is_growing(Node expr) const { return infer(expr).growing; }
 
+std::string Context::receiver_name(Node receiver) const {
+  while (receiver && receiver.is("parenthesized_expression")) receiver = receiver.named_child(0);
+  std::string_view name;
+  if (receiver.is("identifier")) name = text(receiver);
+  if (receiver.is("attribute")) name = text(receiver.field("attribute"));
+  while (name.starts_with('_')) name.remove_prefix(1);
+  std::string lowered(name);
+  for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lowered;
+}
+
 std::string_view Context::enclosing_class() const {
   for (std::size_t i = frames_.size(); i-- > 1;) {
     if (frames_[i].kind == FrameKind::class_body) return frames_[i].qualified_name;

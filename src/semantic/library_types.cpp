@@ -84,6 +84,19 @@ const std::unordered_map<std::string_view, std::string_view>& type_aliases() {
       {"pymongo.MongoClient.get_database", "pymongo.Database"},
       {"pymongo.MongoClient.get_default_database", "pymongo.Database"},
       {"pymongo.Database.get_collection", "pymongo.Collection"},
+      {"asyncio.get_running_loop", "asyncio.AbstractEventLoop"},
+      {"asyncio.get_event_loop", "asyncio.AbstractEventLoop"},
+      {"asyncio.new_event_loop", "asyncio.AbstractEventLoop"},
+      {"asyncio.events.get_running_loop", "asyncio.AbstractEventLoop"},
+      {"asyncio.events.get_event_loop", "asyncio.AbstractEventLoop"},
+      {"asyncio.events.new_event_loop", "asyncio.AbstractEventLoop"},
+      {"asyncio.events.AbstractEventLoop", "asyncio.AbstractEventLoop"},
+      {"asyncio.BaseEventLoop", "asyncio.AbstractEventLoop"},
+      {"asyncio.base_events.BaseEventLoop", "asyncio.AbstractEventLoop"},
+      {"asyncio.SelectorEventLoop", "asyncio.AbstractEventLoop"},
+      {"asyncio.ProactorEventLoop", "asyncio.AbstractEventLoop"},
+      {"uvloop.Loop", "asyncio.AbstractEventLoop"},
+      {"uvloop.new_event_loop", "asyncio.AbstractEventLoop"},
   };
   return aliases;
 }
