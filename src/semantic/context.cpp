@@ -345,7 +345,7 @@ Value Context::infer_bounded(Node expr, int depth) const {
   if (kind == "true" || kind == "false") return Value{ValueKind::boolean, {}};
   if (kind == "none") return Value{ValueKind::none, {}};
   if (kind == "list") return infer_display(expr, ValueKind::list, depth);
-  if (kind == "tuple") return infer_display(expr, ValueKind::tuple, depth);
+  if (kind == "tuple" || kind == "expression_list") return infer_display(expr, ValueKind::tuple, depth);
   if (kind == "set") return infer_display(expr, ValueKind::set, depth);
   if (kind == "dictionary") return with_size(Value{ValueKind::dict, {}}, CollectionSize::bounded);
   if (kind == "list_comprehension" || kind == "set_comprehension" || kind == "dictionary_comprehension" ||

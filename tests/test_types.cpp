@@ -1,0 +1,494 @@
+// The semantic layer's type answers (issue 13): annotations, instance attributes, flow-sensitive
+// locals, return types, late binding, collection sizes. Each test walks a snippet the way a scan
+// does (both walks) with a probe rule that records, at every `probe(x)` call, what the Context
+// infers for `x`.
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "perfscan/context.hpp"
+#include "perfscan/rule.hpp"
+#include "perfscan/types.hpp"
+#include "semantic/annotations.hpp"
+#include "semantic/file_types.hpp"
+#include "semantic/walker.hpp"
+#include "syntax/parser.hpp"
+
+namespace perfscan {
+namespace {
+
+struct Seen {
+  Value value;
+  CollectionSize size = CollectionSize::unknown;
+  bool growing = false;
+  std::string callee;  // callee_name of the argument when it is a call
+  bool in_test = false;
+  std::string one_time;
+};
+
+class TypeProbe final : public Rule {
+ public:
+  TypeProbe() : Rule(RuleInfo{"PS998", "type-probe", Category::loops, Severity::low, "tests only"}) {}
+  [[nodiscard]] std::vector<std::string_view> node_kinds() const override { return {"call"}; }
+  void check(Node call, Context& ctx) const override {
+    Node function = call.field("function");
+    if (!function.is("identifier") || ctx.text(function) != "probe") return;
+    Node arguments = call.field("arguments");
+    Node argument = arguments && arguments.named_child_count() > 0 ? arguments.named_child(0) : Node{};
+    if (!argument) return;
+    Seen seen;
+    seen.value = ctx.infer(argument);
+    seen.size = ctx.collection_size(argument);
+    seen.growing = ctx.is_growing(argument);
+    if (argument.is("call")) seen.callee = ctx.callee_name(argument);
+    seen.in_test = ctx.in_test_code();
+    seen.one_time = std::string(ctx.one_time_path());
+    seen_[std::string(ctx.text(argument))].push_back(std::move(seen));
+  }
+  mutable std::map<std::string, std::vector<Seen>> seen_;
+};
+
+class Types {
+ public:
+  explicit Types(std::string source, std::string path = "mod.py") : source_(std::move(source)) {
+    Parser parser;
+    Tree tree = parser.parse(source_);
+    REQUIRE(tree.valid());
+    RuleDispatch dispatch({&probe_});
+    Context context(path, "mod", false, source_);
+    FileTypes types;
+    walk_file(context, dispatch, tree.root(), types);
+  }
+  // What `probe(<argument>)` saw; the n-th occurrence when the text repeats.
+  [[nodiscard]] const Seen& at(const std::string& argument, std::size_t n = 0) const {
+    auto it = probe_.seen_.find(argument);
+    INFO("probe(" << argument << ")");
+    REQUIRE(it != probe_.seen_.end());
+    REQUIRE(n < it->second.size());
+    return it->second[n];
+  }
+  [[nodiscard]] const Value& value(const std::string& argument, std::size_t n = 0) const {
+    return at(argument, n).value;
+  }
+  [[nodiscard]] std::string instance(const std::string& argument, std::size_t n = 0) const {
+    const Value& v = value(argument, n);
+    return v.kind == ValueKind::instance ? v.qualified_name : fmt::format("<kind {}>", static_cast<int>(v.kind));
+  }
+
+ private:
+  std::string source_;
+  TypeProbe probe_;
+};
+
+Value annotation(std::string_view text) {
+  AnnotationNames names;
+  names.qualify = [](std::string_view name) -> std::string {
+    if (name == "Path") return "pathlib.Path";
+    if (name == "Optional" || name == "Union" || name == "List" || name == "Dict" || name == "Sequence" ||
+        name == "TextIO" || name == "Tuple" || name == "Callable" || name == "Any") {
+      return "typing." + std::string(name);
+    }
+    if (name == "typing" || name == "requests" || name == "io" || name == "collections") return std::string(name);
+    return {};
+  };
+  names.alias_text = [](std::string_view name) -> std::string_view {
+    return name == "Paths" ? std::string_view("list[Path]") : std::string_view{};
+  };
+  return annotation_value(text, names);
+}
+
+}  // namespace
+
+TEST_CASE("types: annotations read as values", "[types]") {
+  CHECK(annotation("Path").is_instance_of("pathlib.Path"));
+  CHECK(annotation("requests.Session").is_instance_of("requests.Session"));
+  Value optional = annotation("Optional[Path]");
+  CHECK(optional.is_instance_of("pathlib.Path"));
+  CHECK(optional.maybe_none);
+  Value pipe = annotation("Path | None");
+  CHECK(pipe.is_instance_of("pathlib.Path"));
+  CHECK(pipe.maybe_none);
+  Value forward = annotation("\"Path | None\"");
+  CHECK(forward.is_instance_of("pathlib.Path"));
+  CHECK(forward.maybe_none);
+  Value either = annotation("Union[Path, requests.Session]");
+  REQUIRE(either.kind == ValueKind::union_of);
+  CHECK(either.members.size() == 2);
+  Value with_none = annotation("Union[Path, None]");
+  CHECK(with_none.is_instance_of("pathlib.Path"));
+  CHECK(with_none.maybe_none);
+  Value list = annotation("List[Path]");
+  CHECK(list.kind == ValueKind::list);
+  CHECK(list.element_type().is_instance_of("pathlib.Path"));
+  Value builtin_list = annotation("list[str]");
+  CHECK(builtin_list.kind == ValueKind::list);
+  CHECK(builtin_list.element_type().kind == ValueKind::str);
+  CHECK(annotation("Sequence[str]").kind == ValueKind::iterable);
+  Value mapping = annotation("Dict[str, Path]");
+  CHECK(mapping.kind == ValueKind::dict);
+  REQUIRE(mapping.members.size() == 2);
+  CHECK(mapping.members[1].is_instance_of("pathlib.Path"));
+  CHECK(annotation("TextIO").is_instance_of("builtins.open"));
+  CHECK(annotation("io.TextIOWrapper").is_instance_of("builtins.open"));
+  CHECK(annotation("typing.BinaryIO").is_instance_of("builtins.open"));
+  CHECK(annotation("Paths").kind == ValueKind::list);  // a module-level alias
+  Value tuple = annotation("Tuple[str, Path]");
+  CHECK(tuple.kind == ValueKind::tuple);
+  CHECK(tuple.members.size() == 2);
+  // What it cannot read is unknown, never an error.
+  CHECK(!annotation("Callable[[int], str]").is_known());
+  CHECK(!annotation("Any").is_known());
+  CHECK(!annotation("Unknown").is_known());
+  CHECK(!annotation("List[").is_known());
+  CHECK(!annotation("\"unterminated").is_known());
+  CHECK(!annotation(std::string(5000, '[')).is_known());
+  CHECK(!annotation(std::string(300, '[') + "Path" + std::string(300, ']')).is_known());
+}
+
+TEST_CASE("types: annotated parameters, locals and globals", "[types]") {
+  Types t(R"py(
+from pathlib import Path
+from typing import Optional, Union, IO
+import requests
+import httpx
+
+LIMIT: int = 3
+GLOBAL_SESSION: requests.Session = make()
+
+def f(p: Path, q: Optional[Path] = None, r: "requests.Session" = None, io: IO[str] = None,
+      either: Union[requests.Session, httpx.Client] = None, n: int = 0, *args: str, **kw: Path):
+    probe(p)
+    probe(q)
+    probe(r)
+    probe(io)
+    probe(either)
+    probe(args)
+    x: Path = unknown()
+    probe(x)
+    probe(GLOBAL_SESSION)
+)py");
+  CHECK(t.instance("p") == "pathlib.Path");
+  CHECK(t.instance("q") == "pathlib.Path");
+  CHECK(t.value("q").maybe_none);
+  CHECK(t.instance("r") == "requests.Session");
+  CHECK(t.instance("io") == "builtins.open");
+  CHECK(t.value("either").kind == ValueKind::union_of);
+  CHECK(t.instance("x") == "pathlib.Path");
+  CHECK(t.instance("GLOBAL_SESSION") == "requests.Session");
+}
+
+TEST_CASE("types: instance attributes agreed across methods", "[types]") {
+  Types t(R"py(
+import requests
+import aiohttp
+from dataclasses import dataclass, field
+
+class Base:
+    def __init__(self):
+        self.session = requests.Session()
+        self.cache = None
+
+class Client(Base):
+    timeout: float
+    def __init__(self, http: aiohttp.ClientSession):
+        super().__init__()
+        self.http = http
+        self.queue = []
+        self.text = ""
+        self.mixed = 1
+        self.maybe = None
+
+    def start(self):
+        self.mixed = "now a string"
+        self.maybe = requests.Session()
+        self.queue.append(1)
+        q = self.queue
+        probe(q)
+
+    async def run(self):
+        probe(self.session)
+        probe(self.http)
+        probe(self.queue)
+        probe(self.text)
+        probe(self.mixed)
+        probe(self.maybe)
+        probe(self.timeout)
+        probe(self.nothing)
+
+@dataclass
+class Settings:
+    paths: list[str] = field(default_factory=list)
+    def use(self):
+        probe(self.paths)
+)py");
+  CHECK(t.instance("self.session") == "requests.Session");  // from the base class
+  CHECK(t.instance("self.http") == "aiohttp.ClientSession");  // from the annotated parameter
+  CHECK(t.value("self.queue").kind == ValueKind::list);
+  CHECK(t.at("self.queue").growing);
+  CHECK(t.at("self.queue").size == CollectionSize::data);
+  CHECK(t.value("q").kind == ValueKind::list);  // an alias keeps the type...
+  CHECK(t.at("q").growing);                    // ...and the growth
+  CHECK(t.value("self.text").kind == ValueKind::str);
+  CHECK(t.value("self.mixed").kind == ValueKind::union_of);  // disagreeing assignments
+  CHECK(t.instance("self.maybe") == "requests.Session");
+  CHECK(t.value("self.maybe").maybe_none);  // a None initialiser merges as Optional
+  CHECK(t.value("self.timeout").kind == ValueKind::number);  // class-level annotation
+  CHECK(!t.value("self.nothing").is_known());
+  CHECK(t.value("self.paths").kind == ValueKind::list);  // dataclass field
+}
+
+TEST_CASE("types: flow-sensitive locals see the reaching binding", "[types]") {
+  Types t(R"py(
+import requests
+from pathlib import Path
+
+def f(books, flag):
+    s = None
+    probe(s)
+    s = requests.Session()
+    probe(s)
+    p = Path("a") if flag else Path("b")
+    probe(p)
+    a, b = requests.Session(), Path("x")
+    probe(a)
+    probe(b)
+    for i, path in enumerate([Path("x"), Path("y")]):
+        probe(path)
+    if (w := requests.Session()):
+        probe(w)
+    t = "x"
+    t += "y"
+    probe(t)
+    for line in open("f"):
+        probe(line)
+)py");
+  CHECK(t.value("s", 0).kind == ValueKind::none);
+  CHECK(t.instance("s", 1) == "requests.Session");
+  CHECK(t.instance("p") == "pathlib.Path");
+  CHECK(t.instance("a") == "requests.Session");
+  CHECK(t.instance("b") == "pathlib.Path");
+  CHECK(t.instance("path") == "pathlib.Path");
+  CHECK(t.instance("w") == "requests.Session");
+  CHECK(t.value("t").kind == ValueKind::str);
+  CHECK(t.value("line").kind == ValueKind::str);
+}
+
+TEST_CASE("types: return types of project functions, methods and properties", "[types]") {
+  Types t(R"py(
+import requests
+from pathlib import Path
+from functools import cached_property
+
+def make_session():
+    return requests.Session()
+
+def annotated() -> Path:
+    return unknown()
+
+def maybe(flag):
+    if flag:
+        return None
+    return Path("x")
+
+class Store:
+    def open(self):
+        return self._connect()
+
+    def _connect(self):
+        return requests.Session()
+
+    @property
+    def root(self):
+        return Path("/srv")
+
+    @cached_property
+    def http(self):
+        return make_session()
+
+    def use(self):
+        probe(self.open())
+        probe(self.root)
+        probe(self.http)
+        probe(later())
+
+def later():
+    return Path("late")
+
+probe(make_session())
+probe(annotated())
+probe(maybe(1))
+s = make_session()
+probe(s.get("u"))
+)py");
+  CHECK(t.instance("make_session()") == "requests.Session");
+  CHECK(t.instance("annotated()") == "pathlib.Path");
+  CHECK(t.instance("maybe(1)") == "pathlib.Path");
+  CHECK(t.value("maybe(1)").maybe_none);
+  CHECK(t.instance("self.open()") == "requests.Session");  // through a later method
+  CHECK(t.instance("self.root") == "pathlib.Path");
+  CHECK(t.instance("self.http") == "requests.Session");
+  CHECK(t.instance("later()") == "pathlib.Path");  // defined further down
+  CHECK(t.at("s.get(\"u\")").callee == "requests.Session.get");
+}
+
+TEST_CASE("types: library knowledge", "[types]") {
+  Types t(R"py(
+import sqlite3, aiohttp, requests, asyncio
+from pathlib import Path
+
+def f(p: Path):
+    probe(p.parent)
+    probe(p.parents[0])
+    probe(p.with_suffix(".txt"))
+    probe(p / "x")
+    probe(sqlite3.connect("db").cursor())
+    probe(aiohttp.ClientSession())
+    probe(requests.session())
+    probe(open("f"))
+    probe(asyncio.get_running_loop())
+    probe(p.glob("*"))
+)py");
+  CHECK(t.instance("p.parent") == "pathlib.Path");
+  CHECK(t.instance("p.parents[0]") == "pathlib.Path");
+  CHECK(t.instance("p.with_suffix(\".txt\")") == "pathlib.Path");
+  CHECK(t.instance("p / \"x\"") == "pathlib.Path");
+  CHECK(t.instance("sqlite3.connect(\"db\").cursor()") == "sqlite3.Cursor");
+  CHECK(t.instance("aiohttp.ClientSession()") == "aiohttp.ClientSession");
+  CHECK(t.instance("requests.session()") == "requests.Session");
+  CHECK(t.instance("open(\"f\")") == "builtins.open");
+  CHECK(t.instance("asyncio.get_running_loop()") == "asyncio.AbstractEventLoop");
+  CHECK(t.at("p.glob(\"*\")").size == CollectionSize::data);
+}
+
+TEST_CASE("types: late binding sees names bound after a nested def", "[types]") {
+  Types t(R"py(
+def outer():
+    def inner():
+        probe(session)
+        probe(re)
+    session = make()
+    import re
+    return inner
+
+def make():
+    import requests
+    return requests.Session()
+)py");
+  CHECK(t.instance("session") == "requests.Session");
+  CHECK(t.value("re").kind == ValueKind::symbol);
+  CHECK(t.value("re").qualified_name == "re");
+}
+
+TEST_CASE("types: collection sizes", "[types]") {
+  Types t(R"py(
+import enum
+NAMES = ("a", "b", "c")
+
+class Color(enum.Enum):
+    RED = 1
+    BLUE = 2
+
+def f(rows, items: list, path):
+    probe([1, 2, 3])
+    probe("abc")
+    probe(NAMES)
+    probe(NAMES[:2])
+    probe(range(3))
+    probe(range(len(NAMES)))
+    probe(enumerate(NAMES))
+    probe(Color)
+    probe(type(rows).__mro__)
+    probe(open(path).readlines())
+    probe(path.read_text().split())
+    probe(rows)
+    out = []
+    for r in rows:
+        out.append(r)
+    probe(out)
+    items.append(1)
+    probe(items)
+    probe(rows[:10])
+    probe([x for x in NAMES])
+)py");
+  CHECK(t.at("[1, 2, 3]").size == CollectionSize::bounded);
+  CHECK(t.at("\"abc\"").size == CollectionSize::bounded);
+  CHECK(t.at("NAMES").size == CollectionSize::bounded);
+  CHECK(t.at("NAMES[:2]").size == CollectionSize::bounded);
+  CHECK(t.at("range(3)").size == CollectionSize::bounded);
+  CHECK(t.at("range(len(NAMES))").size == CollectionSize::bounded);
+  CHECK(t.at("enumerate(NAMES)").size == CollectionSize::bounded);
+  CHECK(t.at("Color").size == CollectionSize::bounded);
+  CHECK(t.at("type(rows).__mro__").size == CollectionSize::bounded);
+  CHECK(t.at("open(path).readlines()").size == CollectionSize::data);
+  CHECK(t.at("rows").size == CollectionSize::unknown);
+  CHECK(t.at("out").growing);
+  CHECK(t.at("out").size == CollectionSize::data);
+  CHECK(t.at("items").growing);
+  CHECK(t.at("items").size == CollectionSize::data);  // a parameter that grows
+  CHECK(t.at("rows[:10]").size == CollectionSize::bounded);
+  CHECK(t.at("[x for x in NAMES]").size == CollectionSize::bounded);
+}
+
+TEST_CASE("types: test code and one-time paths", "[types]") {
+  Types tests(R"py(
+def helper():
+    probe(1)
+)py",
+              "tests/test_x.py");
+  CHECK(tests.at("1").in_test);
+  Types t(R"py(
+probe(0)
+
+def test_thing():
+    probe(1)
+
+class TestCase:
+    def check(self):
+        probe(2)
+
+class Service:
+    def __init__(self):
+        probe(3)
+    def handle(self):
+        probe(4)
+
+class ShopConfig(AppConfig):
+    def ready(self):
+        probe(5)
+
+def main():
+    def nested():
+        probe(6)
+)py",
+          "app/service.py");
+  CHECK(!t.at("0").in_test);
+  CHECK(t.at("0").one_time == "module top level");
+  CHECK(t.at("1").in_test);
+  CHECK(t.at("2").in_test);
+  CHECK(!t.at("4").in_test);
+  CHECK(t.at("3").one_time == "`__init__`");
+  CHECK(t.at("4").one_time.empty());
+  CHECK(t.at("5").one_time == "Django `AppConfig.ready()`");
+  CHECK(t.at("6").one_time == "CLI `main()`");
+}
+
+TEST_CASE("types: merging values", "[types]") {
+  Value session{ValueKind::instance, "requests.Session"};
+  Value none{ValueKind::none, {}};
+  Value path{ValueKind::instance, "pathlib.Path"};
+  Value merged = merge_values(session, none);
+  CHECK(merged.is_instance_of("requests.Session"));
+  CHECK(merged.maybe_none);
+  CHECK(merge_values(session, session).is_instance_of("requests.Session"));
+  CHECK(merge_values(session, path).kind == ValueKind::union_of);
+  CHECK(!merge_values(session, Value{}).is_known());
+  // Too many alternatives say nothing.
+  Value wide = session;
+  for (const char* name : {"a.A", "b.B", "c.C", "d.D"}) wide = merge_values(wide, Value{ValueKind::instance, name});
+  CHECK(!wide.is_known());
+}
+
+}  // namespace perfscan
