@@ -56,6 +56,11 @@ class Context {
   // Qualified name of what a call invokes, including methods of known instances:
   // `s.get(...)` after `s = requests.Session()` -> "requests.Session.get".
   [[nodiscard]] std::string callee_name(Node call) const;
+  // For a method call on a receiver of several possible types (`Union[A, B]`, an attribute
+  // assigned two kinds of client), the callee for each non-None alternative, in order
+  // ("requests.Session.get", "httpx.Client.get"); empty when the receiver is not such a union.
+  // A rule fires on a union only when every alternative qualifies.
+  [[nodiscard]] std::vector<std::string> callee_alternatives(Node call) const;
   // What an expression holds: literals and displays, names through their reaching binding,
   // annotated parameters and names, `self` and its attributes as every method of the class
   // assigns them, what project functions and methods return, library types (pathlib, clients,

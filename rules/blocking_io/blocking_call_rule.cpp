@@ -139,28 +139,6 @@ bool is_numeric_only_lookup(const Context& ctx, Node call, const BlockingCall& e
          ctx.text(call.field("arguments")).find("NUMERIC") != std::string_view::npos;
 }
 
-// `client.shop.users.find_one(...)`: walk down to the instance at the bottom of the chain,
-// then back up through the member types the table knows (MongoClient -> Database ->
-// Collection). Empty unless every step is known.
-std::string member_chain_callee(const Context& ctx, Node function) {
-  Node node = function.field("object");
-  int steps = 0;
-  while (node && (node.is("attribute") || node.is("subscript")) && steps < kMaxChainSteps) {
-    node = node.is("attribute") ? node.field("object") : node.field("value");
-    ++steps;
-  }
-  if (steps == 0 || !node || !node.is("identifier")) return {};
-  Value root = ctx.infer(node);
-  if (root.kind != ValueKind::instance) return {};
-  std::string type = canonical_type(root.qualified_name);
-  for (int i = 0; i < steps; ++i) {
-    std::string_view member = member_type(type);
-    if (member.empty()) return {};
-    type = std::string(member);
-  }
-  return fmt::format("{}.{}", type, ctx.text(function.field("attribute")));
-}
-
 // A Django model class, as far as names tell: defined in this file on a `...Model` base, or
 // imported from a `models` module (`shop.models.Book`).
 bool is_django_model(const Context& ctx, std::string_view qualified_name) {
@@ -247,14 +225,29 @@ std::optional<BlockingMatch> match_django_query(const Context& ctx, Node functio
   return match;
 }
 
+// A receiver that may be one of several types (`Union[requests.Session, httpx.Client]`): the
+// call blocks only if it blocks, the same way, for every alternative.
+std::optional<BlockingMatch> match_every_alternative(const Context& ctx, Node call) {
+  std::optional<BlockingMatch> first;
+  for (const std::string& callee : ctx.callee_alternatives(call)) {
+    std::optional<BlockingCall> entry =
+        find_blocking_call(canonical_callee(callee), ctx.settings().knowledge.blocking_calls);
+    if (!entry || !condition_holds(ctx, call, entry->condition)) return std::nullopt;
+    if (first && first->entry.kind != entry->kind) return std::nullopt;
+    if (!first) first = BlockingMatch{std::move(*entry), canonical_callee(callee), {}};
+  }
+  return first;
+}
+
 }  // namespace
 
 std::optional<BlockingMatch> match_blocking_call(const Context& ctx, Node call) {
   Node function = call.field("function");
   if (!function) return std::nullopt;
   std::string callee = ctx.callee_name(call);
-  if (callee.empty() && function.is("attribute")) callee = member_chain_callee(ctx, function);
-  if (!callee.empty()) {
+  if (callee.empty()) {
+    if (auto every = match_every_alternative(ctx, call)) return every;
+  } else {
     std::optional<BlockingCall> entry =
         find_blocking_call(canonical_callee(callee), ctx.settings().knowledge.blocking_calls);
     if (entry) {

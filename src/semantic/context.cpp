@@ -201,6 +201,20 @@ std::string Context::callee_bounded(Node call, int depth) const {
   return fmt::format("{}.{}", receiver.qualified_name, text(function.field("attribute")));
 }
 
+std::vector<std::string> Context::callee_alternatives(Node call) const {
+  Node function = call.field("function");
+  if (!function || !function.is("attribute")) return {};
+  Value receiver = infer(function.field("object"));
+  if (receiver.kind != ValueKind::union_of) return {};
+  std::vector<std::string> callees;
+  std::string_view method = text(function.field("attribute"));
+  for (const Value& alternative : receiver.members) {
+    if (alternative.kind != ValueKind::instance) return {};  // `str | Path`: not every one has it
+    callees.push_back(fmt::format("{}.{}", alternative.qualified_name, method));
+  }
+  return callees;
+}
+
 Value Context::infer(Node expr) const { return infer_bounded(expr, 0); }
 
 CollectionSize Context::collection_size(Node expr) const {
