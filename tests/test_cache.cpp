@@ -99,7 +99,8 @@ FileResult every_field_set() {
   facts.database.roots = {OrmRootFact{"a.b.Base", Orm::sqlalchemy}};
   facts.database.query_sites = {QuerySiteFact{"a.b.Book", {{"isbn", LookupKind::order}}, 20, 9}};
   facts.database.functions = {
-      FunctionEffectFact{"a.b.f", "`Book.objects.get`", 21, true, true, {"a.b.g", "a.c.h"}}};
+      FunctionEffectFact{"a.b.f", "`Book.objects.get`", 21, true, true, true, 4, "builtins.open", 22,
+                         "re.compile", 23, {"a.b.g", "a.c.h"}}};
   facts.database.pending = {
       PendingFinding{finding, "a.b.Book", "author", {"author"}, true, 30, "lines"}};
   return result;

@@ -187,6 +187,18 @@ struct FunctionEffectFact {
   std::uint32_t effect_line = 0;
   bool effect_is_remote = false;  // HTTP/Redis rather than a database query
   bool cached = false;  // @lru_cache / @cache / @cached...: repeated calls do not repeat the effect
+  bool is_async = false;  // `async def`: its blocking calls are its own PS3xx findings
+  // The first call it makes that blocks the calling thread, for PS309 (blocking through a
+  // helper called from async code): 1 + the BlockingKind (rules/blocking_io), 0 for none; the
+  // call's canonical name; its line.
+  std::uint16_t blocking_kind = 0;
+  std::string blocking_call;
+  std::uint32_t blocking_line = 0;
+  // Work the same on every call that a loop calling the function repeats for nothing
+  // (PS701/PS702 through helpers): "re.compile" of a constant pattern, "json.loads" of a
+  // constant; "" for none.
+  std::string constant_work;
+  std::uint32_t constant_work_line = 0;
   NameList callees;  // qualified names of called functions (deduplicated)
 
   bool operator==(const FunctionEffectFact&) const = default;

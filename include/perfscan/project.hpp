@@ -44,6 +44,16 @@ struct EffectOrigin {
   bool is_remote = false;
 };
 
+// Where a function's blocking call comes from (PS309), or its constant work (PS701/PS702): the
+// call, the file and line that make it, and the next function on the way there.
+struct CallOrigin {
+  std::uint16_t kind = 0;  // blocking: 1 + BlockingKind (rules/blocking_io); constant work: 0
+  std::string call;        // "builtins.open", "re.compile"
+  std::string path;        // file of the function that makes the call
+  std::uint32_t line = 0;
+  std::string next;        // the callee it is reached through ("" when the function makes it)
+};
+
 class ProjectIndex {
  public:
   explicit ProjectIndex(const std::vector<const FileFacts*>& files);
@@ -60,17 +70,38 @@ class ProjectIndex {
   [[nodiscard]] std::string related_model(std::string_view model, std::string_view accessor) const;
   // Does calling this function run a query or remote call, directly or through callees?
   [[nodiscard]] const EffectOrigin* effect_of(std::string_view function) const;
+  // Does calling this sync function block the calling thread, directly or through the sync,
+  // uncached functions it calls (PS309)? Async functions and cached ones relay nothing.
+  [[nodiscard]] const CallOrigin* blocking_of(std::string_view function) const;
+  // Does calling this function redo constant work (PS701/PS702), directly or through callees?
+  [[nodiscard]] const CallOrigin* constant_work_of(std::string_view function) const;
+  // A method name as the caller resolved it (`pkg.views.Sub.load`) mapped to the function that
+  // defines it, through project base classes in any file (`pkg.base.Base.load`); the name
+  // itself when no class says otherwise.
+  [[nodiscard]] std::string defining_function(std::string_view qualified_name) const;
+  // Is this the qualified name of a function the project defines (and summarised)?
+  [[nodiscard]] bool is_project_function(std::string_view qualified_name) const;
 
  private:
   void resolve_models();
   void resolve_reverse_relations();
   void resolve_effects();
+  void index_functions();
+  void resolve_call_origins();
+  template <typename Seed, typename Relays>
+  void close_over_callers(std::unordered_map<std::string_view, CallOrigin>& origins, Seed&& seed,
+                          Relays&& relays) const;
   [[nodiscard]] std::string resolve_target(const ModelInfo& from, const std::string& target) const;
 
   std::vector<const FileFacts*> files_;
   std::map<std::string, ModelInfo> models_;
   std::map<std::string, std::map<std::string, ReverseRelation, std::less<>>, std::less<>> reverse_;
   std::unordered_map<std::string, EffectOrigin> effects_;
+  // Function summaries by name, and class bases by class name (views into the facts).
+  std::unordered_map<std::string_view, const FunctionEffectFact*> functions_;
+  std::unordered_map<std::string_view, const ClassFact*> classes_;
+  std::unordered_map<std::string_view, CallOrigin> blocking_;
+  std::unordered_map<std::string_view, CallOrigin> constant_work_;
 };
 
 // Rules that answer project-wide questions. `link` appends findings (without source_line or

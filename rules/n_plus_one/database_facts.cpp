@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "function_effects.hpp"
 #include "knowledge.hpp"
 #include "loop_context.hpp"
 #include "orm_syntax.hpp"
@@ -83,25 +84,7 @@ class DatabaseFactCollector final : public Rule {
   }
 
   static FunctionEffectFact& function_fact(Context& ctx, const ExecutionFrame& function) {
-    std::vector<FunctionEffectFact>& functions = ctx.facts().database.functions;
-    for (auto it = functions.rbegin(); it != functions.rend(); ++it) {
-      if (it->function == function.qualified_name) return *it;
-    }
-    FunctionEffectFact fact;
-    fact.function = function.qualified_name;
-    fact.cached = is_cached(ctx, function.node);
-    functions.push_back(std::move(fact));
-    return functions.back();
-  }
-
-  static bool is_cached(const Context& ctx, Node function) {
-    Node decorated = function ? function.parent() : Node{};
-    if (!decorated || !decorated.is("decorated_definition")) return false;
-    for (uint32_t i = 0, n = decorated.named_child_count(); i < n; ++i) {
-      Node decorator = decorated.named_child(i);
-      if (decorator.is("decorator") && ctx.text(decorator).find("cache") != std::string_view::npos) return true;
-    }
-    return false;
+    return function_effect_fact(ctx, function);
   }
 
   // ---- query sites (PS9xx) -------------------------------------------------------------------

@@ -32,7 +32,7 @@ static_assert(sizeof(ModelFact) == 192, "ModelFact changed: update the result ca
 static_assert(sizeof(FieldFact) == 152, "FieldFact changed: update the result cache codec");
 static_assert(sizeof(OrmRootFact) == 40, "OrmRootFact changed: update the result cache codec");
 static_assert(sizeof(QuerySiteFact) == 64, "QuerySiteFact changed: update the result cache codec");
-static_assert(sizeof(FunctionEffectFact) == 104,
+static_assert(sizeof(FunctionEffectFact) == 192,
               "FunctionEffectFact changed: update the result cache codec");
 static_assert(sizeof(PendingFinding) == 416,
               "PendingFinding changed: update the result cache codec");
@@ -258,12 +258,18 @@ void database_fields(Io& io, D& db) {
     io.field(site.line);
     io.field(site.column);
   });
-  io.list(db.functions, 18, [&](auto& function) {
+  io.list(db.functions, 37, [&](auto& function) {
     io.field(function.function);
     io.field(function.effect);
     io.field(function.effect_line);
     io.field(function.effect_is_remote);
     io.field(function.cached);
+    io.field(function.is_async);
+    io.field(function.blocking_kind);
+    io.field(function.blocking_call);
+    io.field(function.blocking_line);
+    io.field(function.constant_work);
+    io.field(function.constant_work_line);
     io.field(function.callees.joined());
   });
   io.list(db.pending, kFindingBytes + 21, [&](auto& pending) {

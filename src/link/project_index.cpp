@@ -90,6 +90,8 @@ ProjectIndex::ProjectIndex(const std::vector<const FileFacts*>& files) : files_(
   resolve_models();
   resolve_reverse_relations();
   resolve_effects();
+  index_functions();
+  resolve_call_origins();
 }
 
 const ModelInfo* ProjectIndex::model(std::string_view qualified_name) const {

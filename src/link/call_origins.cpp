@@ -1,0 +1,131 @@
+// The link step's closure of per-function summaries over the project's call graph, for the
+// effects that hide one or more calls away: blocking calls reached from async code (PS309) and
+// constant work repeated by a loop (PS701/PS702). Each function that makes such a call directly
+// seeds a breadth-first walk over reversed call edges; a caller inherits the origin of the
+// first callee found to have one and remembers that callee, so the whole chain can be printed.
+#include <deque>
+#include <unordered_map>
+#include <vector>
+#include <string>
+#include <unordered_set>
+
+#include "perfscan/project.hpp"
+
+namespace perfscan {
+namespace {
+
+// Base chains longer than this are not followed (a cycle through broken imports must end).
+constexpr int kMaxBaseDepth = 16;
+
+std::string_view module_of(std::string_view qualified_name) {
+  auto dot = qualified_name.rfind('.');
+  return dot == std::string_view::npos ? std::string_view{} : qualified_name.substr(0, dot);
+}
+
+}  // namespace
+
+// Seeds are the functions `seed` gives an origin (it fills the call and line); `relays` says
+// whether a function passes an origin on to its callers (and may be a seed at all).
+template <typename Seed, typename Relays>
+void ProjectIndex::close_over_callers(std::unordered_map<std::string_view, CallOrigin>& origins, Seed&& seed,
+                                      Relays&& relays) const {
+  // Reversed call edges, from the function that defines a callee to its callers. Keys and
+  // values view into the facts, which outlive the index.
+  std::unordered_map<std::string_view, std::vector<std::string_view>> callers;
+  std::deque<std::string_view> queue;
+  for (const FileFacts* file : files_) {
+    for (const FunctionEffectFact& function : file->database.functions) {
+      if (!relays(function)) continue;
+      if (CallOrigin origin; seed(function, origin)) {
+        origin.path = file->path;
+        if (origins.try_emplace(function.function, std::move(origin)).second) queue.push_back(function.function);
+      }
+      for (std::string_view callee : function.callees) {
+        auto defining = functions_.find(defining_function(callee));
+        if (defining == functions_.end() || defining->first == function.function) continue;
+        callers[defining->first].push_back(function.function);
+      }
+    }
+  }
+  while (!queue.empty()) {
+    std::string_view callee = queue.front();
+    queue.pop_front();
+    auto it = callers.find(callee);
+    if (it == callers.end()) continue;
+    CallOrigin inherited = origins.at(callee);
+    inherited.next = std::string(callee);
+    for (std::string_view caller : it->second) {
+      if (origins.try_emplace(caller, inherited).second) queue.push_back(caller);
+    }
+  }
+}
+
+void ProjectIndex::resolve_call_origins() {
+  close_over_callers(
+      blocking_,
+      [](const FunctionEffectFact& function, CallOrigin& origin) {
+        if (function.blocking_kind == 0) return false;
+        origin = CallOrigin{function.blocking_kind, function.blocking_call, {}, function.blocking_line, {}};
+        return true;
+      },
+      [](const FunctionEffectFact& function) { return !function.is_async && !function.cached; });
+  close_over_callers(
+      constant_work_,
+      [](const FunctionEffectFact& function, CallOrigin& origin) {
+        if (function.constant_work.empty()) return false;
+        origin = CallOrigin{0, function.constant_work, {}, function.constant_work_line, {}};
+        return true;
+      },
+      [](const FunctionEffectFact& function) { return !function.cached; });
+}
+
+void ProjectIndex::index_functions() {
+  for (const FileFacts* file : files_) {
+    for (const FunctionEffectFact& function : file->database.functions) functions_.try_emplace(function.function, &function);
+    for (const ClassFact& cls : file->classes) classes_.try_emplace(cls.qualified_name, &cls);
+  }
+}
+
+bool ProjectIndex::is_project_function(std::string_view qualified_name) const {
+  return functions_.count(qualified_name) != 0;
+}
+
+std::string ProjectIndex::defining_function(std::string_view qualified_name) const {
+  if (functions_.count(qualified_name) != 0) return std::string(qualified_name);
+  auto dot = qualified_name.rfind('.');
+  if (dot == std::string_view::npos) return std::string(qualified_name);
+  std::string_view method = qualified_name.substr(dot + 1);
+  std::vector<std::pair<std::string, int>> pending{{std::string(qualified_name.substr(0, dot)), 0}};
+  std::unordered_set<std::string> seen;
+  while (!pending.empty()) {
+    auto [cls_name, depth] = std::move(pending.back());
+    pending.pop_back();
+    if (depth > kMaxBaseDepth || !seen.insert(cls_name).second) continue;
+    std::string candidate = cls_name + "." + std::string(method);
+    if (functions_.count(candidate) != 0) return candidate;
+    auto cls = classes_.find(cls_name);
+    if (cls == classes_.end()) continue;
+    for (auto base = cls->second->bases.rbegin(); base != cls->second->bases.rend(); ++base) {
+      // A base the defining file could not resolve is looked up in that file's module.
+      if (classes_.count(*base) != 0) {
+        pending.emplace_back(*base, depth + 1);
+      } else {
+        std::string local = std::string(module_of(cls_name)) + "." + *base;
+        pending.emplace_back(classes_.count(local) != 0 ? local : *base, depth + 1);
+      }
+    }
+  }
+  return std::string(qualified_name);
+}
+
+const CallOrigin* ProjectIndex::blocking_of(std::string_view function) const {
+  auto it = blocking_.find(function);
+  return it == blocking_.end() ? nullptr : &it->second;
+}
+
+const CallOrigin* ProjectIndex::constant_work_of(std::string_view function) const {
+  auto it = constant_work_.find(function);
+  return it == constant_work_.end() ? nullptr : &it->second;
+}
+
+}  // namespace perfscan
