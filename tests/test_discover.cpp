@@ -443,14 +443,26 @@ TEST_CASE("discover: module_name_for follows __init__.py folders") {
     CHECK(module_name_for("mod.py", &is_package) == "pkg.sub.mod");
     CHECK(module_name_for("./../sub/mod.py", &is_package) == "pkg.sub.mod");
   }
+  SECTION("inside a root, folders without __init__.py still name the module") {
+    std::string root = dir.path().string();
+    CHECK(module_name_for(sub(dir, "pkg/loose/thing.py"), nullptr, root) == "pkg.loose.thing");
+    CHECK(module_name_for(sub(dir, "script.py"), nullptr, root) == "script");
+    CHECK(module_name_for(sub(dir, "pkg/sub/mod.py"), nullptr, root) == "pkg.sub.mod");
+    // A package above the root still names itself: `pkg` holds an __init__.py.
+    CHECK(module_name_for(sub(dir, "pkg/loose/thing.py"), nullptr, sub(dir, "pkg")) == "pkg.loose.thing");
+    // The root itself is not part of the name, and a folder outside it stops the climb.
+    CHECK(module_name_for(sub(dir, "pkg/loose/thing.py"), nullptr, sub(dir, "pkg/loose")) == "thing");
+  }
   SECTION("discover fills module and is_package") {
     auto result = discover_in(dir);
     std::vector<std::pair<std::string, bool>> modules;
     for (const auto& file : result.files) modules.emplace_back(file.module, file.is_package);
+    // Walked from the temporary folder: `pkg/loose` has no __init__.py but lies inside the
+    // walked root, so it names the module (a PEP 420 namespace package).
     CHECK(modules == std::vector<std::pair<std::string, bool>>{{"", true},
                                                                {"inner", false},
                                                                {"pkg", true},
-                                                               {"thing", false},
+                                                               {"pkg.loose.thing", false},
                                                                {"pkg.sub", true},
                                                                {"pkg.sub.mod", false},
                                                                {"script", false}});

@@ -60,6 +60,13 @@ struct ScanOptions {
   // missing indexes). Off: per-file findings only, and no facts kept.
   bool link = true;
 
+  // The project's root folder (the configuration file's folder, else the repository root;
+  // "" when unknown). When files are named rather than folders (pre-commit, an editor), the
+  // other modules under it are analysed for their facts (from the cache when it has them) so
+  // that cross-file findings in the named files stay right; only the named files are reported.
+  std::string project_root;
+  bool project_context = true;  // --no-project-context turns it off
+
   // Folder of the result cache (src/cache): files whose content, path and settings match an
   // entry are not analysed again. Empty: no cache (the library default).
   std::string cache_dir;

@@ -79,6 +79,12 @@ class ProjectIndex {
   // defines it, through project base classes in any file (`pkg.base.Base.load`); the name
   // itself when no class says otherwise.
   [[nodiscard]] std::string defining_function(std::string_view qualified_name) const;
+  // A qualified name as an import spelled it, mapped onto the scanned modules when they are
+  // named differently: scanning `app/` without __init__.py names its modules `models`, `views`
+  // while the code imports `app.models`; a module found by a unique dotted suffix either way
+  // gives the name its scanned spelling. The name itself when nothing (or more than one
+  // module) matches.
+  [[nodiscard]] std::string scanned_name(std::string_view qualified_name) const;
   // Is this the qualified name of a function the project defines (and summarised)?
   [[nodiscard]] bool is_project_function(std::string_view qualified_name) const;
 
@@ -100,6 +106,8 @@ class ProjectIndex {
   // Function summaries by name, and class bases by class name (views into the facts).
   std::unordered_map<std::string_view, const FunctionEffectFact*> functions_;
   std::unordered_map<std::string_view, const ClassFact*> classes_;
+  // Scanned module names by their last segment, for scanned_name.
+  std::unordered_map<std::string_view, std::vector<std::string_view>> modules_by_last_segment_;
   std::unordered_map<std::string_view, CallOrigin> blocking_;
   std::unordered_map<std::string_view, CallOrigin> constant_work_;
 };

@@ -62,6 +62,9 @@ struct ScanStats {
   bool cache_enabled = false;
   std::uint64_t cache_hits = 0, cache_misses = 0, cache_write_failures = 0;
   std::string cache_problem;
+  // Files of the project analysed only for their facts, because files were named (see
+  // ScanOptions::project_root); not counted in files_scanned.
+  std::uint64_t context_files = 0;
   StageTime& stage(Stage which) { return stages[static_cast<std::size_t>(which)]; }
   [[nodiscard]] const StageTime& stage(Stage which) const {
     return stages[static_cast<std::size_t>(which)];

@@ -51,6 +51,7 @@ struct CliOptions {
   std::string config_path;  // the configuration file read ("" when none)
   FindingPolicy policy;
   bool no_link = false;
+  bool no_project_context = false;
   bool stats = false;
   bool no_cache = false;
   std::string cache_dir;  // --cache-dir ("" : .perfscan_cache in the project root)
@@ -138,6 +139,8 @@ void define_options(CLI::App& app, CliOptions& o) {
   app.add_flag("--no-gitignore", o.no_gitignore, "Scan files that .gitignore excludes");
   app.add_flag("--no-link", o.no_link,
                "Skip the project link step (cross-file N+1 and missing-index findings)");
+  app.add_flag("--no-project-context", o.no_project_context,
+               "When files are named, do not read the rest of the project for cross-file findings");
   CLI::Option* no_cache =
       app.add_flag("--no-cache", o.no_cache,
                    "Analyse every file again: neither read nor write the result cache");
@@ -414,6 +417,16 @@ int scan_and_report(CliOptions& o) {
   std::optional<Baseline> frozen;
   if (!o.baseline.empty()) frozen = read_baseline(o.baseline);
   o.scan.link = !o.no_link;
+  // Files named rather than folders (pre-commit, an editor): the rest of the project, under
+  // the configuration file's folder or else the repository root, is read for its facts.
+  o.scan.project_context = !o.no_project_context;
+  if (o.scan.project_context) {
+    if (!o.config_path.empty()) {
+      o.scan.project_root = o.policy.root.string();
+    } else if (auto repository = repository_root(first_folder(o))) {
+      o.scan.project_root = repository->string();
+    }
+  }
   // The project root: the configuration file's folder, else the working folder.
   if (!o.no_cache) {
     o.scan.cache_dir =

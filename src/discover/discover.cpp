@@ -165,8 +165,13 @@ std::string_view strip_extension(std::string_view name) {
   return dot == std::string_view::npos || dot == 0 ? name : name.substr(0, dot);
 }
 
+// The dotted module name of `fs_path`: its stem, under the folders that are packages (hold an
+// __init__.py). Folders without one (PEP 420 namespace packages, loose script folders) still
+// name the module up to `root`, the folder the scan started from or the project root: so
+// `app/models.py` under a root without any __init__.py is `app.models`, and `from .core import x`
+// inside `app/views.py` means `app.core.x`, exactly as with packages.
 std::string module_name_with(const std::string& fs_path, bool* is_package, InitCache& cache,
-                             std::string_view cwd) {
+                             std::string_view cwd, std::string_view root = {}) {
   std::string path = absolute_normal(fs_path, cwd);
   auto slash = path.rfind('/');
   std::string_view file_name = std::string_view(path).substr(slash + 1);
@@ -175,10 +180,15 @@ std::string module_name_with(const std::string& fs_path, bool* is_package, InitC
   bool package = stem == "__init__";
   if (is_package != nullptr) *is_package = package;
 
+  auto inside_root = [&](const std::string& candidate) {
+    return !root.empty() && candidate.size() > root.size() && candidate.starts_with(root) &&
+           (root == "/" || candidate[root.size()] == '/');
+  };
   std::vector<std::string> parts;  // innermost first
   if (!package) parts.emplace_back(stem);
-  // Climb while the folder is an importable package; a loop, not recursion, on depth.
-  while (folder != "/" && cache.has_init(folder)) {
+  // Climb while the folder is an importable package, or a namespace folder inside the root;
+  // a loop, not recursion, on depth.
+  while (folder != "/" && (cache.has_init(folder) || inside_root(folder))) {
     auto cut = folder.rfind('/');
     std::string name = folder.substr(cut + 1);
     if (!is_identifier(name)) break;
@@ -350,6 +360,7 @@ struct DirTask {
   std::string path;       // display path, also the path to open
   std::string relative;   // relative to the walked root ("" for the root itself)
   std::string canonical;  // resolved path: files below are deduplicated by it
+  std::string root;       // absolute path of the walked root: modules are named up to it
   IgnoreScope ignore;
   std::size_t parent = kNoParent;  // index into Walker::chain_
   bool via_symlink = false;        // this folder or one above it was reached through a symlink
@@ -375,7 +386,9 @@ using DirHandle = std::unique_ptr<DIR, DirCloser>;
 class Walker {
  public:
   explicit Walker(const DiscoverOptions& options)
-      : options_(options), excludes_(options.excludes), cwd_(current_directory()) {}
+      : options_(options), excludes_(options.excludes), cwd_(current_directory()) {
+    if (!options.project_root.empty()) named_root_ = absolute_normal(options.project_root, cwd_);
+  }
 
   void add_path(const std::string& path) {
     if (path == "-") return;  // stdin is the engine's business
@@ -389,7 +402,7 @@ class Walker {
       drain_stack();
     } else {
       // Named explicitly: kept whatever its extension, excludes or .gitignore say.
-      add_file(path, real_path(path).value_or(absolute_normal(path, cwd_)), false);
+      add_file(path, real_path(path).value_or(absolute_normal(path, cwd_)), false, named_root_);
     }
   }
 
@@ -438,14 +451,14 @@ class Walker {
   // The same file reached twice (named and walked, or through a symlink) is scanned once. The
   // first route wins (paths in the order given, real folders before symlinked ones, names in
   // sorted order), except that a real path replaces an alias reached through a symlink.
-  void add_file(const std::string& path, const std::string& canonical, bool alias) {
+  void add_file(const std::string& path, const std::string& canonical, bool alias, std::string_view root) {
     auto [seen, inserted] =
         seen_files_.try_emplace(canonical, SeenFile{result_.files.size(), alias});
     if (!inserted && !(seen->second.alias && !alias)) return;
     DiscoveredFile file;
     file.display_path = path;
     file.fs_path = path;
-    file.module = module_name_with(path, &file.is_package, init_cache_, cwd_);
+    file.module = module_name_with(path, &file.is_package, init_cache_, cwd_, root);
     if (inserted) {
       result_.files.push_back(std::move(file));
     } else {
@@ -458,6 +471,7 @@ class Walker {
     DirTask root;
     root.path = normalise_root(user_path);
     root.canonical = real_path(root.path).value_or(absolute_normal(root.path, cwd_));
+    root.root = absolute_normal(root.path, cwd_);
     if (options_.respect_gitignore) {
       std::string problem;
       root.ignore = ignore_rules_.scope_for_root(root.canonical, problem);
@@ -595,7 +609,7 @@ class Walker {
     std::string path = join_path(task.path, name);
     if (excluded(name, relative, path, false)) return;
     if (IgnoreRules::is_ignored(scope, scope.prefix + name, false)) return;
-    add_file(path, canonical_of(task, name, via_symlink), task.via_symlink || via_symlink);
+    add_file(path, canonical_of(task, name, via_symlink), task.via_symlink || via_symlink, task.root);
   }
 
   void consider_dir(const DirTask& task, std::size_t node, const IgnoreScope& scope,
@@ -609,6 +623,7 @@ class Walker {
     sub.path = std::move(path);
     sub.relative = std::move(relative);
     sub.canonical = canonical_of(task, name, via_symlink);
+    sub.root = task.root;
     if (scope.repo != nullptr) sub.ignore = IgnoreScope{scope.repo, scope.prefix + name + "/"};
     sub.parent = node;
     sub.via_symlink = task.via_symlink || via_symlink;
@@ -618,6 +633,7 @@ class Walker {
   const DiscoverOptions& options_;
   ExcludeMatcher excludes_;
   std::string cwd_;
+  std::string named_root_;  // files named explicitly are named up to the project root, if known
   std::vector<DirTask> stack_;
   std::vector<DirTask> deferred_;  // folders reached through a symlink, walked after the rest
   std::vector<ChainNode> chain_;   // every folder read, linked to the folder it was reached from
@@ -640,9 +656,10 @@ DiscoverResult discover(const DiscoverOptions& options) {
   return std::move(walker).finish();
 }
 
-std::string module_name_for(const std::string& fs_path, bool* is_package) {
+std::string module_name_for(const std::string& fs_path, bool* is_package, const std::string& root) {
   InitCache cache;  // fresh per call: a standalone caller may have changed the tree since
-  return module_name_with(fs_path, is_package, cache, current_directory());
+  std::string cwd = current_directory();
+  return module_name_with(fs_path, is_package, cache, cwd, root.empty() ? std::string{} : absolute_normal(root, cwd));
 }
 
 }  // namespace perfscan

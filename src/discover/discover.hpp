@@ -20,6 +20,9 @@ struct DiscoverOptions {
   std::vector<std::string> excludes;  // glob patterns matched against names and relative paths
   bool include_pyi = false;
   bool respect_gitignore = true;
+  // The project's root folder, when known: files named explicitly get module names up to it
+  // through folders without __init__.py, as files found under a walked folder do.
+  std::string project_root;
 };
 
 struct DiscoverResult {
@@ -29,7 +32,8 @@ struct DiscoverResult {
 
 DiscoverResult discover(const DiscoverOptions& options);
 
-// Dotted module name of a Python file, from the chain of folders holding an __init__.py.
-std::string module_name_for(const std::string& fs_path, bool* is_package);
+// Dotted module name of a Python file, from the chain of folders holding an __init__.py and,
+// inside `root` (when given), of the folders up to it.
+std::string module_name_for(const std::string& fs_path, bool* is_package, const std::string& root = {});
 
 }  // namespace perfscan

@@ -31,11 +31,26 @@ struct Input {
   bool from_stdin = false;
 };
 
-std::vector<Input> collect_inputs(const ScanOptions& options, std::vector<FileError>& errors) {
+bool names_files(const ScanOptions& options) {
+  for (const std::string& path : options.paths) {
+    std::error_code error;
+    if (path == "-" ? !options.stdin_filename.empty() : std::filesystem::is_regular_file(path, error)) return true;
+  }
+  return false;
+}
+
+// Whether this scan reads the rest of the project for context: files are named, the link step
+// runs, and a project root is known.
+bool wants_project_context(const ScanOptions& options, bool linking) {
+  return linking && options.project_context && !options.project_root.empty() && names_files(options);
+}
+
+std::vector<Input> collect_inputs(const ScanOptions& options, std::vector<FileError>& errors, bool in_project) {
   DiscoverOptions discover_options;
   discover_options.excludes = options.excludes;
   discover_options.include_pyi = options.include_pyi;
   discover_options.respect_gitignore = options.respect_gitignore;
+  if (in_project) discover_options.project_root = options.project_root;
   bool wants_stdin = false;
   for (const std::string& path : options.paths) {
     if (path == "-") {
@@ -57,12 +72,61 @@ std::vector<Input> collect_inputs(const ScanOptions& options, std::vector<FileEr
     input.from_stdin = true;
     input.file.display_path = options.stdin_filename.empty() ? "-" : options.stdin_filename;
     if (!options.stdin_filename.empty()) {
-      input.file.module = module_name_for(options.stdin_filename, &input.file.is_package);
+      input.file.module = module_name_for(options.stdin_filename, &input.file.is_package,
+                                          in_project ? options.project_root : std::string{});
     }
     inputs.push_back(std::move(input));
   }
   return inputs;
 }
+
+// The project's other Python files, for their facts: everything under the project root that
+// the same excludes and .gitignore keep, except the files being scanned (and the file standing
+// for stdin). Discovery problems in the context are not the user's files' errors: dropped.
+std::vector<Input> collect_project_context(const ScanOptions& options, const std::vector<Input>& scanned) {
+  auto canonical = [](const std::string& path) {
+    std::error_code error;
+    std::filesystem::path resolved = std::filesystem::weakly_canonical(path, error);
+    return error ? std::filesystem::absolute(path).lexically_normal().string() : resolved.string();
+  };
+  std::set<std::string> named;
+  for (const Input& input : scanned) {
+    named.insert(canonical(input.from_stdin ? options.stdin_filename : input.file.fs_path));
+  }
+  DiscoverOptions discover_options;
+  discover_options.paths = {options.project_root};
+  discover_options.excludes = options.excludes;
+  discover_options.include_pyi = options.include_pyi;
+  discover_options.respect_gitignore = options.respect_gitignore;
+  discover_options.project_root = options.project_root;
+  std::vector<Input> context;
+  for (DiscoveredFile& file : discover(discover_options).files) {
+    if (named.count(canonical(file.fs_path)) != 0) continue;
+    context.push_back(Input{std::move(file), false});
+  }
+  return context;
+}
+
+// Keeps only the facts of the files it is handed: the project context's findings and errors are
+// not the scan's.
+class ContextCollector {
+ public:
+  explicit ContextCollector(std::size_t files) : facts_(files), has_facts_(files, 0) {}
+  void operator()(std::size_t index, FileResult result) {
+    if (!result.scanned) return;
+    facts_[index] = std::move(result.facts);
+    has_facts_[index] = 1;
+  }
+  void append_to(std::vector<FileFacts>& facts) {
+    for (std::size_t i = 0; i < facts_.size(); ++i) {
+      if (has_facts_[i] != 0) facts.push_back(std::move(facts_[i]));
+    }
+  }
+
+ private:
+  std::vector<FileFacts> facts_;
+  std::vector<char> has_facts_;
+};
 
 std::string read_stdin() {
   return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
@@ -300,7 +364,9 @@ Report scan(const ScanOptions& options) {
   ResultCache cache(options.cache_dir,
                     cache_config_hash(rule_ids(dispatched), dispatch.settings(), !linkers.empty()));
   StageClock clock;
-  std::vector<Input> inputs = collect_inputs(options, report.errors);
+  bool in_project = wants_project_context(options, !linkers.empty());
+  std::vector<Input> inputs = collect_inputs(options, report.errors, in_project);
+  std::vector<Input> context = in_project ? collect_project_context(options, inputs) : std::vector<Input>{};
   report.stats.stage(Stage::discover) += clock.lap();
   unsigned jobs = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   std::string stdin_text;
@@ -316,6 +382,16 @@ Report scan(const ScanOptions& options) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - workers_started).count();
   collector.move_errors_into_report();
   std::vector<FileFacts> facts = collector.take_facts();
+  if (!context.empty()) {
+    // The rest of the project, for the link step only (cache hits make this cheap after the
+    // first run). Its own findings are not reported: finish_link_findings keeps only findings
+    // in the scanned files.
+    ContextCollector context_facts(context.size());
+    analyse_all(context, dispatch, jobs, stdin_text, cache, true, context_facts);
+    context_facts.append_to(facts);
+    report.stats.context_files = context.size();
+    cache.report_to(report.stats);
+  }
   std::sort(report.scanned_files.begin(), report.scanned_files.end());
   if (!linkers.empty()) {
     StageClock link_clock;

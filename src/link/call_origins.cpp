@@ -81,6 +81,11 @@ void ProjectIndex::resolve_call_origins() {
 
 void ProjectIndex::index_functions() {
   for (const FileFacts* file : files_) {
+    if (!file->module.empty()) {
+      std::string_view module = file->module;
+      auto dot = module.rfind('.');
+      modules_by_last_segment_[dot == std::string_view::npos ? module : module.substr(dot + 1)].push_back(module);
+    }
     for (const FunctionEffectFact& function : file->database.functions) functions_.try_emplace(function.function, &function);
     for (const ClassFact& cls : file->classes) classes_.try_emplace(cls.qualified_name, &cls);
   }
@@ -90,8 +95,39 @@ bool ProjectIndex::is_project_function(std::string_view qualified_name) const {
   return functions_.count(qualified_name) != 0;
 }
 
-std::string ProjectIndex::defining_function(std::string_view qualified_name) const {
-  if (functions_.count(qualified_name) != 0) return std::string(qualified_name);
+std::string ProjectIndex::scanned_name(std::string_view qualified_name) const {
+  // Longest module part first: `a.b.c.f` tries module `a.b.c`, then `a.b`, then `a`.
+  for (auto cut = qualified_name.rfind('.'); cut != std::string_view::npos && cut > 0;
+       cut = qualified_name.rfind('.', cut - 1)) {
+    std::string_view written = qualified_name.substr(0, cut);
+    std::string_view rest = qualified_name.substr(cut);
+    auto last_dot = written.rfind('.');
+    auto found = modules_by_last_segment_.find(last_dot == std::string_view::npos ? written : written.substr(last_dot + 1));
+    if (found != modules_by_last_segment_.end()) {
+      std::string_view match;
+      bool ambiguous = false;
+      for (std::string_view module : found->second) {
+        if (module == written) return std::string(qualified_name);  // already the scanned name
+        bool suffix = (written.size() > module.size() && written.ends_with(module) &&
+                       written[written.size() - module.size() - 1] == '.') ||
+                      (module.size() > written.size() && module.ends_with(written) &&
+                       module[module.size() - written.size() - 1] == '.');
+        if (!suffix) continue;
+        ambiguous = ambiguous || (!match.empty() && match != module);
+        match = module;
+      }
+      if (!match.empty() && !ambiguous) return std::string(match) + std::string(rest);
+    }
+    if (cut == 0) break;
+  }
+  return std::string(qualified_name);
+}
+
+std::string ProjectIndex::defining_function(std::string_view spelled) const {
+  if (functions_.count(spelled) != 0) return std::string(spelled);
+  std::string scanned = scanned_name(spelled);
+  std::string_view qualified_name = scanned;
+  if (functions_.count(qualified_name) != 0) return scanned;
   auto dot = qualified_name.rfind('.');
   if (dot == std::string_view::npos) return std::string(qualified_name);
   std::string_view method = qualified_name.substr(dot + 1);

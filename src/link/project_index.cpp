@@ -87,15 +87,16 @@ const FieldFact* ModelInfo::field(std::string_view name) const {
 }
 
 ProjectIndex::ProjectIndex(const std::vector<const FileFacts*>& files) : files_(files) {
+  index_functions();
   resolve_models();
   resolve_reverse_relations();
   resolve_effects();
-  index_functions();
   resolve_call_origins();
 }
 
 const ModelInfo* ProjectIndex::model(std::string_view qualified_name) const {
   auto it = models_.find(std::string(qualified_name));
+  if (it == models_.end() && !modules_by_last_segment_.empty()) it = models_.find(scanned_name(qualified_name));
   return it == models_.end() ? nullptr : &it->second;
 }
 
@@ -118,6 +119,7 @@ std::string ProjectIndex::related_model(std::string_view model, std::string_view
 
 const EffectOrigin* ProjectIndex::effect_of(std::string_view function) const {
   auto it = effects_.find(std::string(function));
+  if (it == effects_.end()) it = effects_.find(defining_function(function));
   return it == effects_.end() ? nullptr : &it->second;
 }
 
