@@ -80,6 +80,7 @@ FileResult every_field_set() {
   facts.module = "a.b";
   facts.functions = {FunctionFact{"a.b.f", 3, true}};
   facts.classes = {ClassFact{"a.b.C", 9, {"django.db.models.Model", "Mixin"}}};
+  facts.types = {TypeFact{"a.b.make", "requests.Session"}, TypeFact{"a.b.C#http", "a.b.make"}};
   facts.calls = {CallFact{"a.c.g", "a.b.f", 4, 5, 65535, true}};
   facts.suppressions.skip_file = true;
   facts.suppressions.by_line = {{3, {}}, {8, {"PS101", "PS401"}}};
@@ -102,7 +103,7 @@ FileResult every_field_set() {
       FunctionEffectFact{"a.b.f", "`Book.objects.get`", 21, true, true, true, 4, "builtins.open", 22,
                          "re.compile", 23, {"a.b.g", "a.c.h"}}};
   facts.database.pending = {
-      PendingFinding{finding, "a.b.Book", "author", {"author"}, true, 30, "lines"}};
+      PendingFinding{finding, "a.b.Book", "author", {"author"}, true, 30, "lines", "url", true}};
   return result;
 }
 

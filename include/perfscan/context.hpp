@@ -61,6 +61,14 @@ class Context {
   // ("requests.Session.get", "httpx.Client.get"); empty when the receiver is not such a union.
   // A rule fires on a union only when every alternative qualifies.
   [[nodiscard]] std::vector<std::string> callee_alternatives(Node call) const;
+  // The callee of `call` as an expression the link step can finish typing when this file alone
+  // cannot: `pkg.util.make_session.get` (a method of what an imported function returns),
+  // `pkg.views.Sub#session.get` (a method of an attribute a base class in another module
+  // assigns). The plain callee_name when it is known; "" when there is nothing to resolve.
+  [[nodiscard]] std::string deferred_callee(Node call) const;
+  // What this file's functions return and its classes' attributes hold, for the link step
+  // (FileFacts::types). Called once the walk is done.
+  void export_types(std::vector<TypeFact>& out) const;
   // What an expression holds: literals and displays, names through their reaching binding,
   // annotated parameters and names, `self` and its attributes as every method of the class
   // assigns them, what project functions and methods return, library types (pathlib, clients,

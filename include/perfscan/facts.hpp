@@ -217,6 +217,10 @@ struct PendingFinding {
   // The rows come from a relation of `subject` (`order.lines.all()`): the model iterated is the
   // one that relation leads to, which only the link step knows.
   std::string via_relation;
+  // A call whose target only the link step can name (PS3xx through types from other modules):
+  // its first argument as written, and whether it has none, for the blocking table's conditions.
+  std::string first_argument;
+  bool no_arguments = false;
 
   bool operator==(const PendingFinding&) const = default;
 };
@@ -231,11 +235,26 @@ struct DatabaseFacts {
   bool operator==(const DatabaseFacts&) const = default;
 };
 
+// What a project function returns, or what an attribute of a project class holds, for the
+// link step to type receivers that one file alone cannot: `s = make_session()` with
+// make_session in another module, `self.session` assigned in a base class elsewhere.
+struct TypeFact {
+  // "pkg.mod.make_session" (what calling it returns), "pkg.mod.Client.fetch" (a method's
+  // result), "pkg.mod.Client#session" (an attribute or property of the class's instances).
+  std::string name;
+  // A canonical library or project type ("requests.Session", "pkg.mod.Store"), or an
+  // expression of other names to resolve in turn ("pkg.other.factory", "pkg.mod.Base#http").
+  std::string type;
+
+  bool operator==(const TypeFact&) const = default;
+};
+
 struct FileFacts {
   std::string path;
   std::string module;  // dotted module name ("pkg.sub.mod"); "" when unknown
   std::vector<FunctionFact> functions;
   std::vector<ClassFact> classes;
+  std::vector<TypeFact> types;
   std::vector<CallFact> calls;
   Suppressions suppressions;
   DatabaseFacts database;

@@ -12,6 +12,7 @@
 
 #include "perfscan/facts.hpp"
 #include "perfscan/finding.hpp"
+#include "perfscan/options.hpp"
 
 namespace perfscan {
 
@@ -56,7 +57,10 @@ struct CallOrigin {
 
 class ProjectIndex {
  public:
-  explicit ProjectIndex(const std::vector<const FileFacts*>& files);
+  explicit ProjectIndex(const std::vector<const FileFacts*>& files, RuleSettings settings = {});
+
+  // The settings rules read (configuration's extra-* knowledge), as in the walk.
+  [[nodiscard]] const RuleSettings& settings() const { return settings_; }
 
   [[nodiscard]] const std::vector<const FileFacts*>& files() const { return files_; }
   [[nodiscard]] const ModelInfo* model(std::string_view qualified_name) const;
@@ -85,6 +89,12 @@ class ProjectIndex {
   // gives the name its scanned spelling. The name itself when nothing (or more than one
   // module) matches.
   [[nodiscard]] std::string scanned_name(std::string_view qualified_name) const;
+  // A receiver-and-method expression as a file left it for the link step
+  // (Context::deferred_callee: `pkg.util.make_session.get`, `pkg.views.Sub#session.get`), with
+  // its project-defined part replaced by the type the project gives it (`requests.Session.get`),
+  // through function returns, class attributes and base classes in any module (TypeFact). The
+  // expression unchanged when nothing in it is the project's.
+  [[nodiscard]] std::string resolve_type_expression(std::string_view expression) const;
   // Is this the qualified name of a function the project defines (and summarised)?
   [[nodiscard]] bool is_project_function(std::string_view qualified_name) const;
 
@@ -100,6 +110,7 @@ class ProjectIndex {
   [[nodiscard]] std::string resolve_target(const ModelInfo& from, const std::string& target) const;
 
   std::vector<const FileFacts*> files_;
+  RuleSettings settings_;
   std::map<std::string, ModelInfo> models_;
   std::map<std::string, std::map<std::string, ReverseRelation, std::less<>>, std::less<>> reverse_;
   std::unordered_map<std::string, EffectOrigin> effects_;
@@ -108,6 +119,8 @@ class ProjectIndex {
   std::unordered_map<std::string_view, const ClassFact*> classes_;
   // Scanned module names by their last segment, for scanned_name.
   std::unordered_map<std::string_view, std::vector<std::string_view>> modules_by_last_segment_;
+  std::unordered_map<std::string_view, std::string_view> types_;  // TypeFact name -> type
+  [[nodiscard]] std::string_view type_of(std::string_view name, int depth) const;
   std::unordered_map<std::string_view, CallOrigin> blocking_;
   std::unordered_map<std::string_view, CallOrigin> constant_work_;
 };
@@ -124,6 +137,12 @@ class ProjectRule {
 // The hidden rule that records DatabaseFacts during the walk (models, query sites, what
 // functions do). Not listed or selectable: the engine adds it when a ProjectRule is selected.
 const Rule& database_fact_collector();
+
+// The hidden rule that records the calls async functions make directly (pending records under
+// kAsyncCallSite) for PS309 and PS301–PS308 to decide at link time. Added with the collector
+// above.
+inline constexpr std::string_view kAsyncCallSite = "PS-async-calls";
+const Rule& async_call_site_collector();
 
 // The pending findings (PendingFinding) every file recorded for `rule_id`, with their file.
 template <typename Visit>

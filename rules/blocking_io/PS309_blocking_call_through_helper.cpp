@@ -3,9 +3,9 @@
 // Documentation: PS309.md beside this file.
 //
 // During the walk every sync function records the first blocking call it makes (its summary,
-// FunctionEffectFact::blocking_*), and every unawaited call made directly by an async function
-// becomes a pending finding. The link step closes the summaries over the project's call graph
-// (ProjectIndex::blocking_of) and keeps the pending findings whose callee blocks.
+// FunctionEffectFact::blocking_*); the hidden async call-site collector records every unawaited
+// call made directly by an async function. The link step closes the summaries over the
+// project's call graph (ProjectIndex::blocking_of) and keeps the call sites whose callee blocks.
 #include <fmt/format.h>
 
 #include "async/async_helpers.hpp"
@@ -20,12 +20,6 @@ namespace {
 
 // Chains longer than this are shortened in the message (they do not occur in real code).
 constexpr int kMaxChainShown = 8;
-
-bool is_awaited(Node call) {
-  Node parent = call.parent();
-  while (parent && parent.is("parenthesized_expression")) parent = parent.parent();
-  return parent && parent.is("await");
-}
 
 std::string_view last_segment(std::string_view name) {
   auto dot = name.rfind('.');
@@ -74,21 +68,21 @@ class BlockingCallThroughHelper final : public Rule, public ProjectRule {
 
   void check(Node call, Context& ctx) const override {
     const ExecutionFrame* function = ctx.function();
-    if (function == nullptr || function->kind != FrameKind::function) return;
-    if (function->is_async) {
-      record_call_from_async(call, ctx);
-    } else {
-      summarise_blocking(call, ctx, *function);
-    }
+    if (function == nullptr || function->kind != FrameKind::function || function->is_async) return;
+    summarise_blocking(call, ctx, *function);
   }
 
   void link(const ProjectIndex& index, std::vector<Finding>& findings) const override {
-    for_each_pending(index, info().id, [&](const FileFacts& file, const PendingFinding& pending) {
-      std::string callee = index.defining_function(pending.subject);
+    // The calls async functions make, recorded once for PS309 and PS301–PS308
+    // (async_call_sites.cpp).
+    for_each_pending(index, kAsyncCallSite, [&](const FileFacts& file, const PendingFinding& pending) {
+      std::string callee = index.defining_function(index.resolve_type_expression(pending.subject));
       const CallOrigin* origin = index.blocking_of(callee);
       if (origin == nullptr) return;
       auto kind = static_cast<BlockingKind>(origin->kind - 1);
       Finding finding = confirmed(*this, file, pending);
+      finding.rule_id = std::string(info().id);
+      finding.category = info().category;
       finding.severity = severity_of(kind, pending.loop_line != 0);
       KindText text = kind_text(kind);
       std::string_view async_function = last_segment(pending.finding.scope);
@@ -114,22 +108,6 @@ class BlockingCallThroughHelper final : public Rule, public ProjectRule {
     fact.blocking_kind = static_cast<std::uint16_t>(static_cast<int>(match->entry.kind) + 1);
     fact.blocking_call = match->callee;
     fact.blocking_line = call.line();
-  }
-
-  // A call made directly by an async function, neither awaited (an async API) nor a known
-  // blocking call (a PS3xx finding of its own): the link step decides whether it blocks.
-  void record_call_from_async(Node call, Context& ctx) const {
-    if (is_awaited(call)) return;
-    Node target = call.field("function");
-    if (!target.is("identifier") && !target.is("attribute")) return;
-    std::string callee = ctx.callee_name(call);
-    if (callee.empty() || callee.starts_with("builtins.")) return;
-    if (match_blocking_call(ctx, call)) return;
-    bool in_loop = !ctx.loops().empty();
-    PendingFinding& pending = report_pending(*this, call, ctx, Severity::high);
-    pending.subject = std::move(callee);
-    pending.detail = short_text(ctx, target, 40);
-    pending.loop_line = in_loop ? ctx.loops().back().node.line() : 0;
   }
 
   // "`refresh()` → `_load()`": the project functions from the called one to the one that makes

@@ -292,19 +292,58 @@ void BlockingCallRule::check(Node node, Context& ctx) const {
   if (match && match->entry.kind == kind_) report(ctx, node, *match);
 }
 
+Severity raised_in_loop(Severity severity, bool in_loop) {
+  if (!in_loop) return severity;
+  return severity == Severity::medium ? Severity::high : Severity::critical;
+}
+
+std::string BlockingCallRule::message(std::string_view callee, const BlockingCall& entry, std::string_view function,
+                                      bool in_loop) const {
+  return fmt::format("`{}` {} inside async function `{}`: the event loop stalls, and every other task waits, "
+                     "until it returns{}",
+                     callee, entry.what, function, in_loop ? " — once per loop iteration" : "");
+}
+
 void BlockingCallRule::report(Context& ctx, Node node, const BlockingMatch& match) const {
   bool in_loop = !ctx.loops().empty();
-  Severity severity = match.entry.severity;
-  if (in_loop) severity = severity == Severity::medium ? Severity::high : Severity::critical;
-  std::string_view function_name = enclosing_function_name(ctx);
   std::string_view alternative =
       match.alternative.empty() ? match.entry.alternative : match.alternative;
-  ctx.report(*this, node,
-             fmt::format("`{}` {} inside async function `{}`: the event loop stalls, and every "
-                         "other task waits, until it returns{}",
-                         match.callee, match.entry.what, function_name,
-                         in_loop ? " — once per loop iteration" : ""),
-             fmt::format("use {}", alternative), severity);
+  ctx.report(*this, node, message(match.callee, match.entry, enclosing_function_name(ctx), in_loop),
+             fmt::format("use {}", alternative), raised_in_loop(match.entry.severity, in_loop));
+}
+
+// A call whose receiver's type comes from another module: the same table, once the project's
+// types name the receiver. The conditions that need the call itself read what the collector
+// kept of its arguments.
+void BlockingCallRule::link(const ProjectIndex& index, std::vector<Finding>& findings) const {
+  for_each_pending(index, kAsyncCallSite, [&](const FileFacts& file, const PendingFinding& pending) {
+    std::string resolved = index.resolve_type_expression(pending.subject);
+    if (resolved == pending.subject) return;
+    std::string callee = canonical_callee(resolved);
+    std::optional<BlockingCall> entry = find_blocking_call(callee, index.settings().knowledge.blocking_calls);
+    if (!entry || entry->kind != kind_) return;
+    if (entry->condition == BlockingCondition::no_arguments && !pending.no_arguments) return;
+    if (entry->condition == BlockingCondition::nonzero_argument &&
+        (pending.first_argument == "0" || pending.first_argument == "0.0")) {
+      return;
+    }
+    if (entry->condition == BlockingCondition::file_argument) return;  // needs the argument's type
+    bool in_loop = pending.loop_line != 0;
+    Finding finding = pending.finding;
+    finding.path = file.path;
+    finding.rule_id = std::string(info().id);
+    finding.rule_name = std::string(info().name);
+    finding.category = info().category;
+    finding.severity = raised_in_loop(entry->severity, in_loop);
+    std::string_view function = pending.finding.scope;
+    function = function.substr(function.rfind('.') + 1);
+    std::string_view receiver = std::string_view(pending.detail).substr(0, pending.detail.rfind('.'));
+    finding.message = message(fmt::format("{}()", pending.detail), *entry, function, in_loop) +
+                      fmt::format(" (`{}` is a `{}`, typed in another module)", receiver,
+                                  std::string_view(callee).substr(0, callee.rfind('.')));
+    finding.suggestion = fmt::format("use {}", entry->alternative);
+    findings.push_back(std::move(finding));
+  });
 }
 
 }  // namespace perfscan

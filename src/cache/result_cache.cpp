@@ -24,8 +24,9 @@ namespace {
 // are the tripwire (x86-64, libstdc++): update them together with encode/decode.
 static_assert(sizeof(Finding) == 288, "Finding changed: update the result cache codec");
 static_assert(sizeof(FileError) == 72, "FileError changed: update the result cache codec");
-static_assert(sizeof(FileFacts) == 312, "FileFacts changed: update the result cache codec");
+static_assert(sizeof(FileFacts) == 336, "FileFacts changed: update the result cache codec");
 static_assert(sizeof(FunctionFact) == 40, "FunctionFact changed: update the result cache codec");
+static_assert(sizeof(TypeFact) == 64, "TypeFact changed: update the result cache codec");
 static_assert(sizeof(ClassFact) == 64, "ClassFact changed: update the result cache codec");
 static_assert(sizeof(CallFact) == 80, "CallFact changed: update the result cache codec");
 static_assert(sizeof(ModelFact) == 192, "ModelFact changed: update the result cache codec");
@@ -34,7 +35,7 @@ static_assert(sizeof(OrmRootFact) == 40, "OrmRootFact changed: update the result
 static_assert(sizeof(QuerySiteFact) == 64, "QuerySiteFact changed: update the result cache codec");
 static_assert(sizeof(FunctionEffectFact) == 192,
               "FunctionEffectFact changed: update the result cache codec");
-static_assert(sizeof(PendingFinding) == 416,
+static_assert(sizeof(PendingFinding) == 456,
               "PendingFinding changed: update the result cache codec");
 static_assert(sizeof(Suppressions) == 56, "Suppressions changed: update the result cache codec");
 static_assert(sizeof(DatabaseFacts) == 120, "DatabaseFacts changed: update the result cache codec");
@@ -272,7 +273,7 @@ void database_fields(Io& io, D& db) {
     io.field(function.constant_work_line);
     io.field(function.callees.joined());
   });
-  io.list(db.pending, kFindingBytes + 21, [&](auto& pending) {
+  io.list(db.pending, kFindingBytes + 26, [&](auto& pending) {
     finding_fields(io, pending.finding);
     io.field(pending.subject);
     io.field(pending.detail);
@@ -280,6 +281,8 @@ void database_fields(Io& io, D& db) {
     io.field(pending.subject_is_collection);
     io.field(pending.loop_line);
     io.field(pending.via_relation);
+    io.field(pending.first_argument);
+    io.field(pending.no_arguments);
   });
 }
 
@@ -296,6 +299,10 @@ void facts_fields(Io& io, F& facts) {
     io.field(klass.qualified_name);
     io.field(klass.line);
     strings_field(io, klass.bases);
+  });
+  io.list(facts.types, 8, [&](auto& type) {
+    io.field(type.name);
+    io.field(type.type);
   });
   io.list(facts.calls, 19, [&](auto& call) {
     io.field(call.callee);

@@ -333,7 +333,10 @@ void finish_link_findings(std::vector<Finding>& linked, const std::vector<Input>
 }  // namespace
 
 std::vector<const Rule*> with_fact_collectors(std::vector<const Rule*> selected) {
-  if (!project_rules(selected).empty()) selected.push_back(&database_fact_collector());
+  if (!project_rules(selected).empty()) {
+    selected.push_back(&database_fact_collector());
+    selected.push_back(&async_call_site_collector());
+  }
   return selected;
 }
 
@@ -398,7 +401,7 @@ Report scan(const ScanOptions& options) {
     std::vector<const FileFacts*> files;
     files.reserve(facts.size());
     for (const FileFacts& file : facts) files.push_back(&file);
-    ProjectIndex index(files);
+    ProjectIndex index(files, dispatch.settings());
     std::vector<Finding> linked;
     for (const ProjectRule* rule : linkers) rule->link(index, linked);
     finish_link_findings(linked, inputs, facts, stdin_text);

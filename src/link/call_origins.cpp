@@ -88,6 +88,7 @@ void ProjectIndex::index_functions() {
     }
     for (const FunctionEffectFact& function : file->database.functions) functions_.try_emplace(function.function, &function);
     for (const ClassFact& cls : file->classes) classes_.try_emplace(cls.qualified_name, &cls);
+    for (const TypeFact& type : file->types) types_.try_emplace(type.name, type.type);
   }
 }
 
@@ -162,6 +163,54 @@ const CallOrigin* ProjectIndex::blocking_of(std::string_view function) const {
 const CallOrigin* ProjectIndex::constant_work_of(std::string_view function) const {
   auto it = constant_work_.find(function);
   return it == constant_work_.end() ? nullptr : &it->second;
+}
+
+// The type a TypeFact name stands for: a function's result or an attribute, looked up under
+// its scanned spelling and, for `Class#attribute`, through the class's bases in any module.
+std::string_view ProjectIndex::type_of(std::string_view name, int depth) const {
+  if (depth > kMaxBaseDepth) return {};
+  if (auto found = types_.find(name); found != types_.end()) return found->second;
+  auto hash = name.find('#');
+  if (hash == std::string_view::npos) {
+    std::string scanned = defining_function(name);
+    auto found = types_.find(scanned);
+    return found == types_.end() ? std::string_view{} : found->second;
+  }
+  std::string owner = scanned_name(name.substr(0, hash));
+  std::string_view member = name.substr(hash + 1);
+  if (auto found = types_.find(owner + "#" + std::string(member)); found != types_.end()) return found->second;
+  auto cls = classes_.find(owner);
+  if (cls == classes_.end()) return {};
+  for (const std::string& base : cls->second->bases) {
+    std::string resolved = classes_.count(base) != 0 ? base : std::string(module_of(owner)) + "." + base;
+    if (classes_.count(resolved) == 0) resolved = scanned_name(base);
+    std::string_view found = type_of(resolved + "#" + std::string(member), depth + 1);
+    if (!found.empty()) return found;
+  }
+  return {};
+}
+
+std::string ProjectIndex::resolve_type_expression(std::string_view expression) const {
+  std::string current(expression);
+  // Each round replaces the longest prefix that names a project type; a type can itself be an
+  // expression of other names, so a few rounds may be needed (bounded: cycles must end). The
+  // last segment is the method called and is never replaced: `pkg.f` calls f, it is not what f
+  // returns.
+  for (int round = 0; round < 8; ++round) {
+    bool replaced = false;
+    std::size_t last = current.find_last_of(".#");
+    if (last == std::string::npos) break;
+    for (std::size_t cut = last; cut > 0; --cut) {
+      if (current[cut] != '.' && current[cut] != '#') continue;
+      std::string_view type = type_of(std::string_view(current).substr(0, cut), 0);
+      if (type.empty() || type == std::string_view(current).substr(0, cut)) continue;
+      current = std::string(type) + current.substr(cut);
+      replaced = true;
+      break;
+    }
+    if (!replaced) break;
+  }
+  return current;
 }
 
 }  // namespace perfscan

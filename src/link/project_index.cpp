@@ -86,7 +86,8 @@ const FieldFact* ModelInfo::field(std::string_view name) const {
   return nullptr;
 }
 
-ProjectIndex::ProjectIndex(const std::vector<const FileFacts*>& files) : files_(files) {
+ProjectIndex::ProjectIndex(const std::vector<const FileFacts*>& files, RuleSettings settings)
+    : files_(files), settings_(std::move(settings)) {
   index_functions();
   resolve_models();
   resolve_reverse_relations();

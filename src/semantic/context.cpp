@@ -215,6 +215,42 @@ std::vector<std::string> Context::callee_alternatives(Node call) const {
   return callees;
 }
 
+std::string Context::deferred_callee(Node call) const {
+  std::string callee = callee_name(call);
+  if (!callee.empty()) return callee;
+  Node function = call.field("function");
+  if (!function || !function.is("attribute")) return {};
+  Value receiver = infer(function.field("object"));
+  if (receiver.kind != ValueKind::unknown || receiver.qualified_name.empty()) return {};
+  return fmt::format("{}.{}", receiver.qualified_name, text(function.field("attribute")));
+}
+
+void Context::export_types(std::vector<TypeFact>& out) const {
+  if (types_ == nullptr) return;
+  auto exported = [](const Value& value) {
+    return (value.kind == ValueKind::instance || (value.kind == ValueKind::unknown && !value.qualified_name.empty())) &&
+           !value.qualified_name.starts_with("builtins.");
+  };
+  types_->for_each_function([&](const std::string& name, const FunctionTypes& function) {
+    if (function.generator) return;
+    Value returned = resolve(function.returns, 0);
+    if (exported(returned)) out.push_back(TypeFact{name, returned.qualified_name});
+  });
+  types_->for_each_class([&](const std::string& name, const ClassTypes& cls) {
+    for (const auto& [attribute, type] : cls.attributes) {
+      Value value = resolve(type.value, 0);
+      if (exported(value)) out.push_back(TypeFact{fmt::format("{}#{}", name, attribute), value.qualified_name});
+    }
+    for (const auto& [method, kind] : cls.methods) {
+      if (kind != MethodKind::property) continue;
+      Value value = returns_of(fmt::format("{}.{}", name, method), 0);
+      if (exported(value)) out.push_back(TypeFact{fmt::format("{}#{}", name, method), value.qualified_name});
+    }
+  });
+  // Hash-map order is not the file's: the facts (and the cache) must not depend on it.
+  std::sort(out.begin(), out.end(), [](const TypeFact& a, const TypeFact& b) { return a.name < b.name; });
+}
+
 Value Context::infer(Node expr) const { return infer_bounded(expr, 0); }
 
 CollectionSize Context::collection_size(Node expr) const {
@@ -497,7 +533,16 @@ Value Context::infer_attribute(Node expr, int depth) const {
 // An attribute of a value: an instance attribute, property or bound method of a project class,
 // or what the library tables know.
 Value Context::member_of(const Value& object, std::string_view member, int depth) const {
-  if (object.kind != ValueKind::instance || depth > kMaxInferDepth) return {};
+  if (depth > kMaxInferDepth) return {};
+  // A member of something only the link step can type: still unknown here, but named so that
+  // a call on it can be resolved there (`pkg.views.Sub#session.get`).
+  auto deferred = [&](std::string_view owner, char separator) {
+    Value value;
+    value.qualified_name = fmt::format("{}{}{}", owner, separator, member);
+    return value;
+  };
+  if (object.kind == ValueKind::unknown && !object.qualified_name.empty()) return deferred(object.qualified_name, '#');
+  if (object.kind != ValueKind::instance) return {};
   if (types_ != nullptr && types_->find_class(object.qualified_name) != nullptr) {
     FileTypes::Member found = types_->find_member(object.qualified_name, member);
     if (found.attribute != nullptr) {
@@ -513,9 +558,13 @@ Value Context::member_of(const Value& object, std::string_view member, int depth
       if (*found.method == MethodKind::property) return returns_of(method, depth + 1);
       return Value{ValueKind::symbol, std::move(method)};
     }
-    return {};
+    // Not assigned in this file: a base class in another module may assign it.
+    return types_->has_foreign_base(object.qualified_name) ? deferred(object.qualified_name, '#') : Value{};
   }
-  return library_attribute(object, member);
+  Value known = library_attribute(object, member);
+  if (known.is_known()) return known;
+  // An instance of a class from another module (or of what an imported function returns).
+  return deferred(object.qualified_name, '#');
 }
 
 Value Context::returns_of(const std::string& function, int depth) const {
@@ -597,6 +646,11 @@ Value Context::infer_call(Node call, int depth) const {
     if ((receiver.kind == ValueKind::list || receiver.kind == ValueKind::tuple) && method == "copy") return receiver;
     if (receiver.kind == ValueKind::instance) {
       callee = fmt::format("{}.{}", receiver.qualified_name, method);
+    } else if (receiver.kind == ValueKind::unknown && !receiver.qualified_name.empty()) {
+      // What a method of a not-yet-typed receiver returns: named for the link step.
+      Value deferred;
+      deferred.qualified_name = fmt::format("{}.{}", receiver.qualified_name, method);
+      return deferred;
     }
   }
   if (callee.empty()) return {};

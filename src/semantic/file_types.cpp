@@ -39,4 +39,20 @@ FileTypes::Member FileTypes::find_member(std::string_view class_name, std::strin
   return {};
 }
 
+bool FileTypes::has_foreign_base(std::string_view class_name) const {
+  std::vector<std::pair<const ClassTypes*, int>> pending;
+  if (const ClassTypes* start = find_class(class_name)) pending.emplace_back(start, 0);
+  while (!pending.empty()) {
+    auto [current, depth] = pending.back();
+    pending.pop_back();
+    for (const std::string& base : current->bases) {
+      if (base == "builtins.object" || base == "object") continue;
+      const ClassTypes* local = find_class(base);
+      if (local == nullptr) return true;
+      if (depth < kMaxBaseDepth) pending.emplace_back(local, depth + 1);
+    }
+  }
+  return false;
+}
+
 }  // namespace perfscan

@@ -74,6 +74,19 @@ class FileTypes {
   };
   [[nodiscard]] Member find_member(std::string_view class_name, std::string_view member) const;
 
+  // Does the class, or one of its bases in this file, derive from a class defined elsewhere
+  // (whose attributes only the link step knows)?
+  [[nodiscard]] bool has_foreign_base(std::string_view class_name) const;
+
+  template <typename Visit>
+  void for_each_function(Visit&& visit) const {
+    for (const auto& [name, function] : functions_) visit(name, function);
+  }
+  template <typename Visit>
+  void for_each_class(Visit&& visit) const {
+    for (const auto& [name, cls] : classes_) visit(name, cls);
+  }
+
   // Names in the module scope that are appended to (the module's growing globals).
   std::unordered_set<std::string, NameHash, std::equal_to<>> growing_globals;
 

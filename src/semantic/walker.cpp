@@ -849,6 +849,7 @@ void walk_file(Context& context, const RuleDispatch& dispatch, Node root, FileTy
     Walker(first, dispatch, WalkMode::collect_types, &types).walk(root);
   }
   Walker(context, dispatch, WalkMode::check, &types).walk(root);
+  context.export_types(context.facts_.types);
 }
 
 }  // namespace perfscan
