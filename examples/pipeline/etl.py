@@ -104,9 +104,9 @@ def invalid_rows(records: list[dict]) -> list[tuple[int, list[str]]]:
     return problems
 
 
-def extract_order_refs(notes: list[str]) -> list[str]:
+def extract_order_refs(notes_text: str) -> list[str]:
     refs = []
-    for note in notes:
+    for note in notes_text.splitlines():
         pattern = re.compile(r"ORD-(\d{8})")
         refs.extend(pattern.findall(note))
     return refs
