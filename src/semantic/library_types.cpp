@@ -26,6 +26,8 @@ const std::unordered_map<std::string_view, std::string_view>& type_aliases() {
       {"urllib3.connectionpool.HTTPConnectionPool", "urllib3.HTTPConnectionPool"},
       {"http.client.HTTPSConnection", "http.client.HTTPConnection"},
       {"xmlrpc.client.Server", "xmlrpc.client.ServerProxy"},
+      // httpx2 is a fork that keeps httpx's API: one set of entries covers both.
+      {"httpx2", "httpx"},
       {"io.open", "builtins.open"},
       {"io.open_code", "builtins.open"},
       {"io.FileIO", "builtins.open"},
