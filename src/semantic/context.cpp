@@ -239,6 +239,21 @@ std::string_view Context::enclosing_class() const {
   return {};
 }
 
+bool Context::is_enum_class(std::string_view class_name) const {
+  if (types_ == nullptr) return false;
+  const ClassTypes* found = types_->find_class(class_name);
+  return found != nullptr && found->is_enum;
+}
+
+bool Context::hashes_by_value(std::string_view class_name) const {
+  if (types_ == nullptr) return false;
+  const ClassTypes* found = types_->find_class(class_name);
+  if (found == nullptr) return false;
+  if (found->value_type) return true;
+  FileTypes::Member hash = types_->find_member(class_name, "__hash__");
+  return hash.method != nullptr;
+}
+
 bool Context::in_test_code() const { return is_test_file_ || frames_.back().is_test; }
 
 std::string_view Context::one_time_path() const {

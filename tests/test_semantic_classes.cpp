@@ -1,0 +1,139 @@
+// Semantic layer: what the Context knows about the classes of a file, asked from inside each
+// class body (Context::is_enum_class, Context::hashes_by_value).
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <string>
+
+#include "perfscan/context.hpp"
+#include "perfscan/rule.hpp"
+#include "semantic/walker.hpp"
+#include "syntax/parser.hpp"
+
+namespace perfscan {
+namespace {
+
+struct ClassSeen {
+  bool is_enum = false;
+  bool hashes_by_value = false;
+};
+
+// Records, for every `def` directly in a class body, what the Context says about that class.
+class ClassProbe final : public Rule {
+ public:
+  ClassProbe()
+      : Rule(RuleInfo{"PS998", "class-probe", Category::memory, Severity::low,
+                      "Records what the semantic context says about classes (tests only)"}) {}
+
+  [[nodiscard]] std::vector<std::string_view> node_kinds() const override {
+    return {"function_definition"};
+  }
+
+  void check(Node, Context& ctx) const override {
+    if (ctx.frame().kind != FrameKind::class_body) return;
+    std::string name(ctx.enclosing_class());
+    seen_[name] = ClassSeen{ctx.is_enum_class(name), ctx.hashes_by_value(name)};
+  }
+
+  mutable std::map<std::string, ClassSeen> seen_;
+};
+
+std::map<std::string, ClassSeen> classes_of(const std::string& source) {
+  Parser parser;
+  Tree tree = parser.parse(source);
+  REQUIRE(tree.valid());
+  ClassProbe probe;
+  RuleDispatch dispatch({&probe});
+  Context context("mod.py", "mod", false, source);
+  FileTypes types;
+  walk_file(context, dispatch, tree.root(), types);
+  return probe.seen_;
+}
+
+}  // namespace
+
+TEST_CASE("semantic: enum classes, directly and through a base in the file", "[semantic]") {
+  auto seen = classes_of(R"(
+import enum
+from enum import Enum, IntFlag
+
+class Colour(Enum):
+    RED = 1
+    def rgb(self): ...
+
+class Shade(Colour):
+    def darker(self): ...
+
+class Level(enum.IntEnum):
+    def describe(self): ...
+
+class Bits(IntFlag):
+    def names(self): ...
+
+class Plain:
+    def f(self): ...
+)");
+  CHECK(seen.at("mod.Colour").is_enum);
+  CHECK(seen.at("mod.Shade").is_enum);
+  CHECK(seen.at("mod.Level").is_enum);
+  CHECK(seen.at("mod.Bits").is_enum);
+  CHECK_FALSE(seen.at("mod.Plain").is_enum);
+}
+
+TEST_CASE("semantic: classes that hash by value", "[semantic]") {
+  auto seen = classes_of(R"(
+import collections
+import dataclasses
+from dataclasses import dataclass
+from typing import NamedTuple
+import attr
+
+class Address:
+    def __eq__(self, other): ...
+    def __hash__(self): ...
+
+class V4(Address):
+    def reverse(self): ...
+
+@dataclass(frozen=True)
+class Money:
+    def formatted(self): ...
+
+@dataclasses.dataclass(eq=True, unsafe_hash=True)
+class Tag:
+    def slug(self): ...
+
+@attr.s(frozen=True)
+class Frozen:
+    def f(self): ...
+
+class Pair(NamedTuple):
+    def total(self): ...
+
+class Point(collections.namedtuple("Point", "x y")):
+    def norm(self): ...
+
+@dataclass
+class Mutable:
+    def f(self): ...
+
+class Unhashable:
+    __hash__ = None
+    def f(self): ...
+
+class Identity:
+    def f(self): ...
+)");
+  CHECK(seen.at("mod.Address").hashes_by_value);
+  CHECK(seen.at("mod.V4").hashes_by_value);
+  CHECK(seen.at("mod.Money").hashes_by_value);
+  CHECK(seen.at("mod.Tag").hashes_by_value);
+  CHECK(seen.at("mod.Frozen").hashes_by_value);
+  CHECK(seen.at("mod.Pair").hashes_by_value);
+  CHECK(seen.at("mod.Point").hashes_by_value);
+  CHECK_FALSE(seen.at("mod.Mutable").hashes_by_value);
+  CHECK_FALSE(seen.at("mod.Unhashable").hashes_by_value);
+  CHECK_FALSE(seen.at("mod.Identity").hashes_by_value);
+}
+
+}  // namespace perfscan
