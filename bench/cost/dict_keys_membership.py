@@ -13,11 +13,12 @@ Usage: python3 bench/cost/dict_keys_membership.py [--number N]
 """
 import argparse
 import sys
+import time
 import timeit
 
 
 def per_call_ns(statement, namespace, number):
-    return min(timeit.repeat(statement, number=number, repeat=7, globals=namespace)) / number * 1e9
+    return min(timeit.repeat(statement, number=number, repeat=7, timer=time.process_time, globals=namespace)) / number * 1e9
 
 
 def main():
