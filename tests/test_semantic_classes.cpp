@@ -7,6 +7,7 @@
 
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
+#include "perfscan/types.hpp"
 #include "semantic/walker.hpp"
 #include "syntax/parser.hpp"
 
@@ -134,6 +135,17 @@ class Identity:
   CHECK_FALSE(seen.at("mod.Mutable").hashes_by_value);
   CHECK_FALSE(seen.at("mod.Unhashable").hashes_by_value);
   CHECK_FALSE(seen.at("mod.Identity").hashes_by_value);
+}
+
+TEST_CASE("library types: mappings with dict views", "[semantic]") {
+  CHECK(is_mapping(Value{ValueKind::dict, {}}));
+  CHECK(is_mapping(Value{ValueKind::instance, "collections.OrderedDict"}));
+  CHECK(is_mapping(Value{ValueKind::instance, "collections.defaultdict"}));
+  CHECK(is_mapping(Value{ValueKind::instance, "collections.Counter"}));
+  CHECK_FALSE(is_mapping(Value{ValueKind::instance, "pandas.DataFrame"}));
+  CHECK_FALSE(is_mapping(Value{ValueKind::instance, "configparser.ConfigParser"}));
+  CHECK_FALSE(is_mapping(Value{ValueKind::list, {}}));
+  CHECK_FALSE(is_mapping(Value{}));
 }
 
 }  // namespace perfscan

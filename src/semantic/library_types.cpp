@@ -255,6 +255,16 @@ bool is_file_object(const Value& value) {
   return value.kind == ValueKind::instance && value.qualified_name == "builtins.open";
 }
 
+bool is_mapping(const Value& value) {
+  if (value.kind == ValueKind::dict) return true;
+  if (value.kind != ValueKind::instance) return false;
+  for (std::string_view type : {"collections.OrderedDict", "collections.defaultdict", "collections.Counter",
+                                "collections.ChainMap", "types.MappingProxyType", "builtins.dict"}) {
+    if (value.qualified_name == type) return true;
+  }
+  return false;
+}
+
 bool is_in_memory_stream(const Value& value) {
   return value.kind == ValueKind::instance &&
          (value.qualified_name == "io.StringIO" || value.qualified_name == "io.BytesIO");
