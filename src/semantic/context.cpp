@@ -166,11 +166,16 @@ const Binding* Context::lookup(std::string_view name) const {
 
 std::string Context::qualified_name(Node expr) const {
   // Walk down the attribute chain iteratively: `a.b.c` is attribute(attribute(a, b), c).
+  // Parentheses change nothing: `(list)(x)`, `(os.path).join`.
+  auto unparenthesised = [](Node node) {
+    while (node && node.is("parenthesized_expression")) node = node.named_child(0);
+    return node;
+  };
   std::vector<std::string_view> attributes;
-  Node base = expr;
+  Node base = unparenthesised(expr);
   while (base && base.is("attribute")) {
     attributes.push_back(text(base.field("attribute")));
-    base = base.field("object");
+    base = unparenthesised(base.field("object"));
   }
   if (!base || !base.is("identifier")) return {};
   std::string name;
@@ -194,6 +199,7 @@ std::string Context::callee_name(Node call) const { return callee_bounded(call, 
 
 std::string Context::callee_bounded(Node call, int depth) const {
   Node function = call.field("function");
+  while (function && function.is("parenthesized_expression")) function = function.named_child(0);
   std::string name = qualified_name(function);
   if (!name.empty() || !function.is("attribute")) return name;
   Value receiver = infer_bounded(function.field("object"), depth + 1);
@@ -572,6 +578,7 @@ Value Context::element_of(const Value& collection) const {
 
 Value Context::infer_call(Node call, int depth) const {
   Node function = call.field("function");
+  while (function && function.is("parenthesized_expression")) function = function.named_child(0);
   std::string callee = qualified_name(function);
   Value receiver;
   if (callee.empty() && function.is("attribute")) {

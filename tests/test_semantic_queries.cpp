@@ -1,5 +1,6 @@
-// Semantic layer: what the Context knows about the classes of a file, asked from inside each
-// class body (Context::is_enum_class, Context::hashes_by_value).
+// Semantic layer: questions added for the memory, loops, caching and async rules: what the
+// Context knows about the classes of a file (Context::is_enum_class, Context::hashes_by_value,
+// asked from inside each class body), callees written in parentheses, library predicates.
 #include <catch2/catch.hpp>
 
 #include <map>
@@ -38,6 +39,34 @@ class ClassProbe final : public Rule {
 
   mutable std::map<std::string, ClassSeen> seen_;
 };
+
+// Records the callee of every call.
+class CalleeProbe final : public Rule {
+ public:
+  CalleeProbe()
+      : Rule(RuleInfo{"PS997", "callee-probe", Category::memory, Severity::low,
+                      "Records callees (tests only)"}) {}
+
+  [[nodiscard]] std::vector<std::string_view> node_kinds() const override { return {"call"}; }
+
+  void check(Node call, Context& ctx) const override {
+    callees_[std::string(ctx.text(call))] = ctx.callee_name(call);
+  }
+
+  mutable std::map<std::string, std::string> callees_;
+};
+
+std::map<std::string, std::string> callees_of(const std::string& source) {
+  Parser parser;
+  Tree tree = parser.parse(source);
+  REQUIRE(tree.valid());
+  CalleeProbe probe;
+  RuleDispatch dispatch({&probe});
+  Context context("mod.py", "mod", false, source);
+  FileTypes types;
+  walk_file(context, dispatch, tree.root(), types);
+  return probe.callees_;
+}
 
 std::map<std::string, ClassSeen> classes_of(const std::string& source) {
   Parser parser;
@@ -135,6 +164,22 @@ class Identity:
   CHECK_FALSE(seen.at("mod.Mutable").hashes_by_value);
   CHECK_FALSE(seen.at("mod.Unhashable").hashes_by_value);
   CHECK_FALSE(seen.at("mod.Identity").hashes_by_value);
+}
+
+TEST_CASE("semantic: parentheses around a callee change nothing", "[semantic]") {
+  auto callees = callees_of(R"(
+import os
+import requests
+(list)(x)
+(os.path).join(a, b)
+((os).path.exists)(p)
+s = requests.Session()
+(s).get(url)
+)");
+  CHECK(callees.at("(list)(x)") == "builtins.list");
+  CHECK(callees.at("(os.path).join(a, b)") == "os.path.join");
+  CHECK(callees.at("((os).path.exists)(p)") == "os.path.exists");
+  CHECK(callees.at("(s).get(url)") == "requests.Session.get");
 }
 
 TEST_CASE("library types: mappings with dict views", "[semantic]") {
