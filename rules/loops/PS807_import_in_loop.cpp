@@ -2,6 +2,7 @@
 // Documentation: PS807.md beside this file.
 #include <fmt/format.h>
 
+#include "loop_helpers.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
 #include "rule_helpers.hpp"
@@ -27,7 +28,7 @@ class ImportInLoop final : public Rule {
     }
     // A few iterations fixed by the program text (`for sig in [0.1, 0.5, 1.0]`): a few
     // sys.modules lookups, nothing worth a finding.
-    if (runs_a_fixed_number_of_times(ctx)) return;
+    if (loops::runs_fixed_number_of_times(ctx)) return;
     ctx.report(*this, statement,
                fmt::format("`{}` runs on every iteration: after the first time each run still "
                            "looks the module up in sys.modules and rebinds the names",
@@ -36,16 +37,6 @@ class ImportInLoop final : public Rule {
   }
 
  private:
-  static bool runs_a_fixed_number_of_times(const Context& ctx) {
-    for (const LoopFrame& loop : ctx.loops()) {
-      if (loop.kind == LoopKind::while_loop ||
-          ctx.collection_size(loop.iterable) != CollectionSize::bounded) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   // An import in an `except` handler runs only when something failed (`import traceback`),
   // and one under an `if` that loads a diagnostics module (`import warnings` before a
   // deprecation warning) only on the rare path it guards: that laziness is deliberate, costs

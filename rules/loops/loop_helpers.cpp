@@ -359,6 +359,18 @@ bool can_become_comprehension(const Context& ctx, Node loop, std::string_view ou
 
 bool contains_call(Node expr) { return contains_kind(expr, "call"); }
 
+bool runs_fixed_number_of_times(const Context& ctx) {
+  auto loops = ctx.loops();
+  if (loops.empty()) return false;
+  for (const LoopFrame& loop : loops) {
+    if (loop.kind == LoopKind::while_loop ||
+        ctx.collection_size(loop.iterable) != CollectionSize::bounded) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool loop_over_data(const Context& ctx, Node loop) {
   if (loop.child(0).is("async")) return true;
   return ctx.collection_size(loop.field("right")) == CollectionSize::data;

@@ -87,6 +87,10 @@ Node comprehension_shaped_body(Node loop, Node& condition);
 // items arrive from I/O. Rules whose cost is a constant per item fire only there.
 bool loop_over_data(const Context& ctx, Node loop);
 
+// Every loop enclosing the current node (in its frame) walks a collection the program text
+// fixes (ctx.collection_size is bounded): the code runs a fixed, small number of times.
+bool runs_fixed_number_of_times(const Context& ctx);
+
 // True when the expression makes a call somewhere (lambdas aside), or is too large to tell.
 bool contains_call(Node expr);
 
