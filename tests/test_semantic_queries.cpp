@@ -56,6 +56,36 @@ class CalleeProbe final : public Rule {
   mutable std::map<std::string, std::string> callees_;
 };
 
+// Records ctx.collection_size of the argument of every `probe(...)` call.
+class SizeProbe final : public Rule {
+ public:
+  SizeProbe()
+      : Rule(RuleInfo{"PS996", "size-probe", Category::memory, Severity::low,
+                      "Records collection sizes (tests only)"}) {}
+
+  [[nodiscard]] std::vector<std::string_view> node_kinds() const override { return {"call"}; }
+
+  void check(Node call, Context& ctx) const override {
+    if (ctx.text(call.field("function")) != "probe") return;
+    Node argument = call.field("arguments").named_child(0);
+    sizes_[std::string(ctx.text(argument))] = ctx.collection_size(argument);
+  }
+
+  mutable std::map<std::string, CollectionSize> sizes_;
+};
+
+std::map<std::string, CollectionSize> sizes_of(const std::string& source) {
+  Parser parser;
+  Tree tree = parser.parse(source);
+  REQUIRE(tree.valid());
+  SizeProbe probe;
+  RuleDispatch dispatch({&probe});
+  Context context("mod.py", "mod", false, source);
+  FileTypes types;
+  walk_file(context, dispatch, tree.root(), types);
+  return probe.sizes_;
+}
+
 std::map<std::string, std::string> callees_of(const std::string& source) {
   Parser parser;
   Tree tree = parser.parse(source);
@@ -180,6 +210,28 @@ s = requests.Session()
   CHECK(callees.at("(os.path).join(a, b)") == "os.path.join");
   CHECK(callees.at("((os).path.exists)(p)") == "os.path.exists");
   CHECK(callees.at("(s).get(url)") == "requests.Session.get");
+}
+
+TEST_CASE("semantic: a file's lines and a queryset's rows are sized by the data", "[semantic]") {
+  auto sizes = sizes_of(R"(
+from shop.models import Book
+
+def f(path):
+    with open(path) as handle:
+        probe(handle)
+    probe(open(path))
+    probe(Book.objects.filter(active=True))
+    books = Book.objects.all()
+    probe(books)
+    probe(Book.objects.get(id=1))
+    probe(("a", "b"))
+)");
+  CHECK(sizes.at("handle") == CollectionSize::data);
+  CHECK(sizes.at("open(path)") == CollectionSize::data);
+  CHECK(sizes.at("Book.objects.filter(active=True)") == CollectionSize::data);
+  CHECK(sizes.at("books") == CollectionSize::data);
+  CHECK(sizes.at("Book.objects.get(id=1)") == CollectionSize::unknown);
+  CHECK(sizes.at("(\"a\", \"b\")") == CollectionSize::bounded);
 }
 
 TEST_CASE("library types: mappings with dict views", "[semantic]") {

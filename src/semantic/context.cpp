@@ -215,6 +215,11 @@ CollectionSize Context::collection_size(Node expr) const {
   Value value = infer(expr);
   if (value.growing) return CollectionSize::data;
   if (value.size != CollectionSize::unknown) return value.size;
+  // A file's lines and a queryset's rows are as many as the data holds.
+  if (is_file_object(value)) return CollectionSize::data;
+  if (value.kind == ValueKind::instance && !django_queryset_model(value.qualified_name).empty()) {
+    return CollectionSize::data;
+  }
   // Iterating an enum class visits its members: a handful fixed by the program.
   if (value.kind == ValueKind::symbol && types_ != nullptr) {
     if (const ClassTypes* cls = types_->find_class(value.qualified_name); cls != nullptr && cls->is_enum) {
