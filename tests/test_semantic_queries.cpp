@@ -212,8 +212,10 @@ s = requests.Session()
   CHECK(callees.at("(s).get(url)") == "requests.Session.get");
 }
 
-TEST_CASE("semantic: a file's lines and a queryset's rows are sized by the data", "[semantic]") {
+TEST_CASE("semantic: a file's lines, a queryset's rows and a parsed mapping's views are sized by the data",
+          "[semantic]") {
   auto sizes = sizes_of(R"(
+import json
 from shop.models import Book
 
 def f(path):
@@ -225,6 +227,10 @@ def f(path):
     probe(books)
     probe(Book.objects.get(id=1))
     probe(("a", "b"))
+    with open(path) as f:
+        summary = json.load(f)
+    probe(summary.keys())
+    probe(summary.items())
 )");
   CHECK(sizes.at("handle") == CollectionSize::data);
   CHECK(sizes.at("open(path)") == CollectionSize::data);
@@ -232,6 +238,9 @@ def f(path):
   CHECK(sizes.at("books") == CollectionSize::data);
   CHECK(sizes.at("Book.objects.get(id=1)") == CollectionSize::unknown);
   CHECK(sizes.at("(\"a\", \"b\")") == CollectionSize::bounded);
+  // Views of a mapping of unknown type are as large as the mapping.
+  CHECK(sizes.at("summary.keys()") == CollectionSize::data);
+  CHECK(sizes.at("summary.items()") == CollectionSize::data);
 }
 
 TEST_CASE("library types: mappings with dict views", "[semantic]") {

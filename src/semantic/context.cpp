@@ -607,6 +607,12 @@ Value Context::infer_call(Node call, int depth) const {
       if (method == "items" && receiver.members.size() == 2) view.set_element(tuple_of(receiver.members));
       return sized_like(view, receiver);
     }
+    // A mapping whose type is unknown but whose size is (`json.load(f).keys()`, a growing
+    // parameter's `.values()`) has views as large as itself.
+    if (!receiver.is_known() && receiver.size != CollectionSize::unknown &&
+        is_one_of(method, {"keys", "values", "items"})) {
+      return sized_like(Value{ValueKind::iterable, {}}, receiver);
+    }
     if ((receiver.kind == ValueKind::list || receiver.kind == ValueKind::tuple) && method == "copy") return receiver;
     if (receiver.kind == ValueKind::instance) {
       callee = fmt::format("{}.{}", receiver.qualified_name, method);
