@@ -141,7 +141,7 @@ class ListComprehensionInCall final : public Rule {
       Node node = pending.back();
       pending.pop_back();
       if (node.is("call") && !ctx.callee_name(node).starts_with("builtins.") &&
-          !is_immutable_value_method(ctx, node)) {
+          !is_immutable_value_method(ctx, node, comprehension)) {
         return true;
       }
       shapes::push_named_children(node, pending);
@@ -151,11 +151,28 @@ class ListComprehensionInCall final : public Rule {
 
   // `w.isdigit()`, `s.lower()`: a method of a str, bytes, number or tuple, which has no side
   // effect to preserve.
-  static bool is_immutable_value_method(const Context& ctx, Node call) {
+  static bool is_immutable_value_method(const Context& ctx, Node call, Node comprehension) {
     Node function = call.field("function");
     if (!function.is("attribute")) return false;
-    Value receiver = ctx.infer(function.field("object"));
+    Value receiver = value_in(ctx, function.field("object"), comprehension);
     return receiver.is_text() || receiver.is(ValueKind::number) || receiver.is(ValueKind::tuple);
+  }
+
+  // What `expr` holds inside the comprehension. The walk stands on the call outside it, where
+  // the comprehension's own variables are not bound: `w` of `for w in words` is an item of
+  // `words`.
+  static Value value_in(const Context& ctx, Node expr, Node comprehension) {
+    if (expr.is("identifier")) {
+      for (uint32_t i = 0, n = comprehension.named_child_count(); i < n; ++i) {
+        Node clause = comprehension.named_child(i);
+        if (!clause.is("for_in_clause")) continue;
+        Node target = clause.field("left");
+        if (target && target.is("identifier") && ctx.text(target) == ctx.text(expr)) {
+          return ctx.infer(clause.field("right")).element_type();
+        }
+      }
+    }
+    return ctx.infer(expr);
   }
 
   // `min([...], key=f)`: the first argument, when it is positional and all others are keywords.
