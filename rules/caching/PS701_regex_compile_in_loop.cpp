@@ -101,10 +101,21 @@ bool is_built_string(const Context& ctx, Node expr) {
   return callee == "re.escape" || callee == "regex.escape";
 }
 
-// Whether the loop binds (as its target or in its body) a name `expr` reads.
+// `number = r"-?\d+"` in the loop body: rebound on every iteration, to the same text.
+bool bound_to_literal(const Context& ctx, std::string_view name) {
+  const Binding* binding = ctx.lookup(name);
+  if (binding == nullptr || binding->kind != BindingKind::assignment || !binding->node ||
+      !binding->node.is("assignment")) {
+    return false;
+  }
+  return shapes::is_literal_string(binding->node.field("right"));
+}
+
+// Whether the loop binds (as its target or in its body) a name `expr` reads, to a value that
+// may differ between iterations.
 bool reads_loop_bound_name(const Context& ctx, Node expr, const LoopFrame& loop) {
   for (std::string_view name : identifiers_in(ctx, expr)) {
-    if (loops::is_rebound(ctx, loop.node, name)) return true;
+    if (loops::is_rebound(ctx, loop.node, name) && !bound_to_literal(ctx, name)) return true;
   }
   return false;
 }
