@@ -39,6 +39,8 @@ class UnneededMaterialisation final : public Rule {
     if (!iterable || !iterable.is("call") || ctx.callee_name(iterable) != "builtins.list") return;
     Node inner = shapes::sole_positional_argument(iterable);
     if (!inner || !inner.is("call")) return;
+    // `list(range(3))`: a copy of a few items fixed by the program text costs nothing.
+    if (ctx.collection_size(inner) == CollectionSize::bounded) return;
     std::string inner_callee = ctx.callee_name(inner);
     if (inner_callee == "builtins.range") {
       ctx.report(*this, iterable,
