@@ -21,6 +21,9 @@ TEST_CASE("blocking calls: receivers are rewritten to the type they denote", "[b
   CHECK(canonical_callee("open") == "open");
   CHECK(canonical_callee("") == "");
   CHECK(canonical_type("redis.StrictRedis") == "redis.Redis");
+  // httpx2 keeps httpx's API.
+  CHECK(canonical_callee("httpx2.get") == "httpx.get");
+  CHECK(canonical_callee("httpx2.Client.get") == "httpx.Client.get");
 }
 
 TEST_CASE("blocking calls: one lookup answers kind, alternative and conditions", "[blocking]") {
@@ -46,6 +49,17 @@ TEST_CASE("blocking calls: one lookup answers kind, alternative and conditions",
   CHECK_FALSE(find_blocking_call("asyncio.sleep"));
   CHECK_FALSE(find_blocking_call("aiofiles.open"));
   CHECK_FALSE(find_blocking_call("os.path.join"));
+  CHECK_FALSE(find_blocking_call("os.path.normpath"));
+  CHECK(find_blocking_call("os.path.realpath")->kind == BlockingKind::fs_metadata);
+  CHECK(find_blocking_call("httpx.Client.close")->kind == BlockingKind::http);
+  // Calls that make file objects block only when they touch a file.
+  for (const char* name : {"builtins.open", "os.fdopen", "zipfile.ZipFile", "tarfile.open",
+                           "gzip.GzipFile", "shutil.copyfileobj"}) {
+    auto entry = find_blocking_call(name);
+    REQUIRE(entry);
+    CHECK(entry->kind == BlockingKind::file_io);
+    CHECK(entry->condition == BlockingCondition::touches_file);
+  }
   CHECK_FALSE(find_blocking_call("*"));
 }
 

@@ -1,22 +1,28 @@
 """Nightly stocktake for the warehouse: loop-efficiency patterns (perfscan PS8xx).
 
-Each slow function sits next to a version that does the same job the idiomatic way.
+Each slow function sits next to a version that does the same job the idiomatic way. The data
+comes from the night's JSON export (`export.read_text()`), as large as the warehouse: the
+per-item savings these rules point at grow with it.
 Scan with `perfscan examples/inventory --target-version 3.10` to include PS803.
 """
+import json
 import math
 import os.path
+from pathlib import Path
 
 
-def shelf_labels(shelves):
+def shelf_labels(export: Path):
     # PS801: `sorted()` already returns a new list; `list()` copies it again.
+    shelves = json.loads(export.read_text())
     labels = []
     for shelf in list(sorted(shelves)):
-        labels.append(f"{shelf.aisle}-{shelf.code}")  # PS804 as well
+        labels.append(f"{shelf['aisle']}-{shelf['code']}")  # PS804 as well
     return labels
 
 
-def shelf_labels_fast(shelves):
-    return [f"{shelf.aisle}-{shelf.code}" for shelf in sorted(shelves)]
+def shelf_labels_fast(export: Path):
+    shelves = json.loads(export.read_text())
+    return [f"{shelf['aisle']}-{shelf['code']}" for shelf in sorted(shelves)]
 
 
 def drop_empty_bins(bins):
@@ -26,8 +32,9 @@ def drop_empty_bins(bins):
             del bins[code]
 
 
-def low_stock_skus(levels, threshold):
+def low_stock_skus(export: Path, threshold):
     # PS802: the value is never used... and PS804: a comprehension builds this.
+    levels = json.loads(export.read_text())
     skus = []
     for sku, count in levels.items():
         if sku.startswith("X"):
@@ -35,7 +42,8 @@ def low_stock_skus(levels, threshold):
     return skus
 
 
-def low_stock_skus_fast(levels):
+def low_stock_skus_fast(export: Path):
+    levels = json.loads(export.read_text())
     return [sku for sku in levels if sku.startswith("X")]
 
 
@@ -62,16 +70,18 @@ def parse_counts_lenient(lines):
     return counts
 
 
-def index_by_sku(items):
+def index_by_sku(export: Path):
     # PS806: a dict comprehension builds this.
+    items = json.loads(export.read_text())
     by_sku = {}
     for item in items:
-        by_sku[item.sku] = item
+        by_sku[item["sku"]] = item
     return by_sku
 
 
-def copy_pending(pending):
+def copy_pending(export: Path):
     # PS805: `list(pending)` copies in C.
+    pending = export.read_text().split()
     queue = []
     for entry in pending:
         queue.append(entry)
@@ -103,9 +113,10 @@ def weighted_total_fast(weights):
     return sum(w * 0.5 for w in weights)
 
 
-def smooth(weights):
+def smooth(export: Path):
     # PS809 stays quiet: the index also reaches the neighbour, weights[i - 1]. (The append
     # loop itself is still PS804.)
+    weights = [float(w) for w in export.read_text().split()]
     out = []
     for i in range(1, len(weights)):
         out.append((weights[i] + weights[i - 1]) / 2)

@@ -5,6 +5,7 @@ Usage: python -m pipeline.archive LOG_DIR
 
 import functools
 import heapq
+import json
 import os
 import re
 import sys
@@ -60,20 +61,27 @@ def first_error(path: Path) -> str | None:
 # --- summaries ---------------------------------------------------------------------------
 
 
-def noisiest_partners(errors_by_partner: dict[str, int]) -> list[str]:
+def noisiest_partners(summary_path: Path) -> list[str]:
+    """The five partners with most errors, from the nightly summary (errors per partner)."""
+    with open(summary_path, encoding="utf-8") as f:
+        errors_by_partner = json.load(f)
     ranked = sorted(errors_by_partner, key=errors_by_partner.get, reverse=True)[:5]
     return ranked
 
 
-def noisiest_partners_heap(errors_by_partner: dict[str, int]) -> list[str]:
+def noisiest_partners_heap(summary_path: Path) -> list[str]:
+    with open(summary_path, encoding="utf-8") as f:
+        errors_by_partner = json.load(f)
     return heapq.nlargest(5, errors_by_partner, key=errors_by_partner.get)
 
 
-def oldest_log(log_paths: list[Path]) -> Path:
-    return sorted(log_paths, key=lambda p: p.stat().st_mtime)[0]
+def oldest_log(log_dir: Path) -> Path:
+    return sorted(log_dir.glob("*.log"), key=lambda p: p.stat().st_mtime)[0]
 
 
-def sample_partner(errors_by_partner: dict[str, int]) -> str:
+def sample_partner(summary_path: Path) -> str:
+    with open(summary_path, encoding="utf-8") as f:
+        errors_by_partner = json.load(f)
     return list(errors_by_partner.keys())[0]
 
 
@@ -81,8 +89,10 @@ def known_severity(level: str) -> bool:
     return level in SEVERITY_ORDER.keys()
 
 
-def partners_with_errors(records: list[dict]) -> set[str]:
-    return set([r["partner"] for r in records if r["errors"]])
+def partners_with_errors(feed_path: Path) -> set[str]:
+    """Partners with at least one error line in a `partner;status;...` feed."""
+    with open(feed_path, encoding="utf-8") as f:
+        return set([line.split(";")[0] for line in f if ";ERROR;" in line])
 
 
 # --- rotation ----------------------------------------------------------------------------

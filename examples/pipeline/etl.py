@@ -104,9 +104,9 @@ def invalid_rows(records: list[dict]) -> list[tuple[int, list[str]]]:
     return problems
 
 
-def extract_order_refs(notes: list[str]) -> list[str]:
+def extract_order_refs(notes_text: str) -> list[str]:
     refs = []
-    for note in notes:
+    for note in notes_text.splitlines():
         pattern = re.compile(r"ORD-(\d{8})")
         refs.extend(pattern.findall(note))
     return refs
@@ -128,7 +128,8 @@ def total_units(records: list[dict]) -> int:
     return units
 
 
-def feed_stats(records: list[dict]) -> dict:
+def feed_stats(feed_path: Path) -> dict:
+    records = json.loads(feed_path.read_text())
     units = sum([int(r["quantity"]) for r in records])
     has_refunds = any([r["amount"] < 0 for r in records])
     skus = []
@@ -210,7 +211,8 @@ def main(argv: list[str]) -> int:
     matrix = regional_matrix_single_pass(regions["regions"], records)
     write_batches(records, feed_dir / "out")
     (feed_dir / "out" / "summary.txt").write_text(render_text_report(matrix))
-    logger.info("processed %s", feed_stats(records))
+    for feed in sorted(feed_dir.glob("*.jsonl")):
+        logger.info("%s: %s", feed.name, feed_stats(feed))
     return 0
 
 

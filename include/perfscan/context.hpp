@@ -90,6 +90,14 @@ class Context {
   [[nodiscard]] std::string receiver_name(Node receiver) const;
   // The qualified name of the class whose method (or nested function) is being walked, or "".
   [[nodiscard]] std::string_view enclosing_class() const;
+  // `class_name` is a class of this file whose instances are its enum members (an Enum,
+  // IntEnum, StrEnum, Flag or IntFlag subclass, directly or through a base in the file): made
+  // once, alive as long as the class.
+  [[nodiscard]] bool is_enum_class(std::string_view class_name) const;
+  // Instances of `class_name`, a class of this file, compare and hash by value: it (or a base in
+  // the file) defines `__hash__`, or it is a frozen / unsafe_hash dataclass, a frozen attrs
+  // class or a NamedTuple. False for classes the file does not define.
+  [[nodiscard]] bool hashes_by_value(std::string_view class_name) const;
 
   // ---- one-time paths --------------------------------------------------------------------
   // Why the current node runs once per process rather than per request or item, or "" when

@@ -43,5 +43,10 @@ std::string django_queryset_model(std::string_view name);
 bool is_file_object(const Value& value);
 // An in-memory stream: io.StringIO / io.BytesIO. Reading or writing it never blocks.
 bool is_in_memory_stream(const Value& value);
+// A mapping with dict's views: a dict (display, comprehension, `dict()`, a `Mapping` /
+// `Dict` annotation) or an instance of the standard library's dict types (OrderedDict,
+// defaultdict, Counter, ChainMap, MappingProxyType). `items()` / `keys()` / `values()` on it
+// are the dict views; on anything else (a DataFrame, a ConfigParser) they may not be.
+bool is_mapping(const Value& value);
 
 }  // namespace perfscan

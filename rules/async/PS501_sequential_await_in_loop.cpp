@@ -14,10 +14,31 @@
 namespace perfscan {
 namespace {
 
+// A database connection or cursor, which runs one query at a time: typed as one (asyncpg,
+// aiosqlite, psycopg, aiomysql, databases), or, when its type is unknown, named like one
+// (`conn`, `self._db`, `cursor`, `tx`).
+bool is_database_handle(const Context& ctx, Node receiver) {
+  if (!receiver) return false;
+  Value value = ctx.infer(receiver);
+  if (value.kind == ValueKind::instance) {
+    for (std::string_view driver : {"asyncpg.", "aiosqlite.", "psycopg.", "aiomysql.", "databases.",
+                                    "aiopg.", "asyncmy."}) {
+      if (value.qualified_name.starts_with(driver)) return true;
+    }
+    return false;
+  }
+  if (value.is_known()) return false;
+  std::string name = ctx.receiver_name(receiver);
+  for (std::string_view hint : {"conn", "db", "cur", "tx", "transaction"}) {
+    if (name.find(hint) != std::string::npos) return true;
+  }
+  return false;
+}
+
 // Awaited methods that are sequential by nature: locks, queues, streams, database
 // connections (one connection runs one query at a time) and sleeps. Matched on the method
 // name, which is all that is known of most receivers.
-bool is_inherently_sequential_method(std::string_view method, std::string_view receiver) {
+bool is_inherently_sequential_method(const Context& ctx, std::string_view method, Node receiver) {
   static constexpr std::string_view kPrefixes[] = {"read", "write", "send", "recv", "receive"};
   for (std::string_view prefix : kPrefixes) {
     if (method.starts_with(prefix)) return true;
@@ -30,12 +51,15 @@ bool is_inherently_sequential_method(std::string_view method, std::string_view r
     return true;
   }
   // asyncpg's `conn.fetch(...)` is a query on one connection; `client.fetch(url)` is not.
-  if (method == "fetch") {
-    for (std::string_view hint : {"conn", "db", "cur", "tx", "transaction"}) {
-      if (receiver.find(hint) != std::string_view::npos) return true;
-    }
-  }
-  return false;
+  return method == "fetch" && is_database_handle(ctx, receiver);
+}
+
+// `asyncio.gather(...)` / `asyncio.wait(...)`: the coroutines handed to it run concurrently;
+// awaiting one such batch per item is bounded concurrency on purpose.
+bool runs_concurrently(const Context& ctx, Node call) {
+  std::string callee = ctx.callee_name(call);
+  return callee == "asyncio.gather" || callee == "asyncio.wait" ||
+         callee == "asyncio.tasks.gather" || callee == "asyncio.tasks.wait";
 }
 
 class SequentialAwaitInLoop final : public Rule {
@@ -51,7 +75,7 @@ class SequentialAwaitInLoop final : public Rule {
   void check(Node loop, Context& ctx) const override {
     if (!ctx.in_async_function() || is_async_loop(loop)) return;
     // A handful of fixed items (`for family, addr in ((0, a), (1, b))`): little to gain.
-    if (is_constant_bounded(ctx, loop.field("right"))) return;
+    if (ctx.collection_size(loop.field("right")) == CollectionSize::bounded) return;
     Node body = loop.field("body");
     std::vector<std::string_view> targets = identifiers_in(ctx, loop.field("left"));
     if (!body || targets.empty()) return;
@@ -110,13 +134,13 @@ class SequentialAwaitInLoop final : public Rule {
   static bool is_independent_per_item(const Context& ctx, Node call,
                                       const std::vector<std::string_view>& targets,
                                       const std::vector<std::string_view>& assigned) {
-    if (is_async_sleep_call(ctx, call)) return false;
+    if (is_async_sleep_call(ctx, call) || runs_concurrently(ctx, call)) return false;
     // Methods and plain callables alike: an ASGI app's `send(...)` writes to one stream.
     Node function = call.field("function");
     bool sequential = function.is("attribute")
-                          ? is_inherently_sequential_method(ctx.text(function.field("attribute")),
-                                                            ctx.text(function.field("object")))
-                          : is_inherently_sequential_method(ctx.text(function), {});
+                          ? is_inherently_sequential_method(
+                                ctx, ctx.text(function.field("attribute")), function.field("object"))
+                          : is_inherently_sequential_method(ctx, ctx.text(function), Node{});
     if (sequential) return false;
     // Independent of earlier iterations: the arguments use the loop item and nothing the
     // loop body rebinds.

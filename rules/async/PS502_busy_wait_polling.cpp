@@ -29,29 +29,66 @@ class BusyWaitPolling final : public Rule {
     Node body = loop.field("body");
     if (!condition || !body || contains_await(condition)) return;
     Shape shape = body_shape(ctx, body, identifiers_in(ctx, condition));
-    if (!shape.only_polls || shape.sleeps == 0) return;
+    // One wait, and nothing else done per turn: a poll. Two sleeps pace a sequence of steps.
+    if (!shape.only_polls || shape.waits != 1) return;
     // `while True:` must have a way out that checks the state.
     bool constant_condition = condition.is("true") || condition.is("integer");
     if (constant_condition && shape.exits == 0) return;
-    std::string polled = constant_condition ? short_text(ctx, shape.last_exit_condition)
-                                            : short_text(ctx, condition);
+    Node polled = constant_condition ? shape.last_exit_condition : condition;
+    // The clock (`time.monotonic() < deadline`) or the outside world (`os.path.exists(p)`):
+    // nothing in the program sets it, so there is no event to wait on instead.
+    if (reads_outside_world(ctx, polled)) return;
+    std::string what = short_text(ctx, polled);
     ctx.report(*this, loop,
-               fmt::format("This loop wakes up on a timer to re-check `{}`: it burns wake-ups "
-                           "while nothing changes, and reacts only at the next tick when "
-                           "something does",
-                           polled),
+               shape.spins
+                   ? fmt::format("This loop yields and re-checks `{}` on every turn of the event "
+                                 "loop: it keeps a core busy while nothing changes",
+                                 what)
+                   : fmt::format("This loop wakes up on a timer to re-check `{}`: it burns "
+                                 "wake-ups while nothing changes, and reacts only at the next "
+                                 "tick when something does",
+                                 what),
                "wait for the change instead: an `asyncio.Event` (`await event.wait()`) or "
-               "`asyncio.Condition` set by the code that changes the state, or await the "
-               "task/future itself");
+               "`asyncio.Condition` set by the code that changes the state (a `trio.Event` / "
+               "`anyio.Event` there), or await the task/future itself");
   }
 
  private:
   struct Shape {
     bool only_polls = true;
-    int sleeps = 0;
+    int waits = 0;       // sleeps and checkpoints
+    bool spins = false;  // the wait is `sleep(0)` or a checkpoint: no timer at all
     int exits = 0;
     Node last_exit_condition;
   };
+
+  // A call in the condition to a module-level function other than a builtin: the clock, the
+  // file system, another process. (Methods of objects, `task.done()`, `event.is_set()`, read
+  // state the program itself changes.)
+  static bool reads_outside_world(const Context& ctx, Node condition) {
+    for (Node node : nodes_in_same_frame(condition, 512)) {
+      if (!node.is("call")) continue;
+      std::string name = ctx.qualified_name(node.field("function"));
+      if (!name.empty() && !name.starts_with("builtins.")) return true;
+    }
+    return false;
+  }
+
+  // `await asyncio.sleep(...)` (also anyio/trio), or `await trio.lowlevel.checkpoint()` /
+  // `anyio.lowlevel.checkpoint()`, which yield without a timer. Sets `spins` for the latter and
+  // for `sleep(0)`.
+  static bool is_wait(const Context& ctx, Node expr, bool& spins) {
+    if (!expr || !expr.is("await")) return false;
+    Node call = awaited_call(expr);
+    if (is_async_sleep_call(ctx, call)) {
+      std::string_view seconds = ctx.text(first_argument(call));
+      spins = seconds == "0" || seconds == "0.0";
+      return true;
+    }
+    std::string callee = call ? ctx.callee_name(call) : std::string{};
+    spins = callee == "trio.lowlevel.checkpoint" || callee == "anyio.lowlevel.checkpoint";
+    return spins;
+  }
 
   static bool contains_await(Node expr) {
     for (Node node : nodes_in_same_frame(expr, 512)) {
@@ -87,9 +124,11 @@ class BusyWaitPolling final : public Rule {
       if (statement.is("expression_statement")) {
         Node expr = statement.named_child(0);
         if (refreshes_polled_state(ctx, expr, polled_names)) continue;
-        bool is_sleep = expr && expr.is("await") && is_async_sleep_call(ctx, awaited_call(expr));
-        shape.only_polls = is_sleep && statement.named_child_count() == 1;
-        shape.sleeps += is_sleep ? 1 : 0;
+        bool spins = false;
+        bool waits = is_wait(ctx, expr, spins);
+        shape.only_polls = waits && statement.named_child_count() == 1;
+        shape.waits += waits ? 1 : 0;
+        shape.spins = shape.spins || spins;
         continue;
       }
       if (statement.is("if_statement") && is_exit_check(statement)) {

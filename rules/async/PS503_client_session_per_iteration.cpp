@@ -7,6 +7,7 @@
 #include "async/async_helpers.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
+#include "perfscan/types.hpp"
 #include "rule_helpers.hpp"
 
 namespace perfscan {
@@ -38,9 +39,13 @@ class ClientSessionPerIteration final : public Rule {
                        "PoolManager", "TCPConnector"})) {
       return;
     }
+    // Canonical: `httpx2.Client` is `httpx.Client`, `requests.sessions.Session` is
+    // `requests.Session`.
     std::string callee = ctx.callee_name(call);
-    if (callee.empty() || std::find(std::begin(kPooledClients), std::end(kPooledClients), callee) ==
-                              std::end(kPooledClients)) {
+    if (callee.empty()) return;
+    callee = canonical_type(callee);
+    if (std::find(std::begin(kPooledClients), std::end(kPooledClients), callee) ==
+        std::end(kPooledClients)) {
       return;
     }
     ctx.report(*this, call,
@@ -55,9 +60,12 @@ class ClientSessionPerIteration final : public Rule {
  private:
   // A `for` loop or comprehension over a collection. A `while` loop is left alone: a
   // reconnect-forever loop that makes a fresh session per attempt is a deliberate choice.
+  // A few items fixed by the program text (two hosts) make a few pools, each reused for its
+  // item: not worth a finding.
   static const LoopFrame* innermost_collection_loop(const Context& ctx) {
     auto loops = ctx.loops();
     if (loops.empty() || loops.back().kind == LoopKind::while_loop) return nullptr;
+    if (ctx.collection_size(loops.back().iterable) == CollectionSize::bounded) return nullptr;
     return &loops.back();
   }
 };

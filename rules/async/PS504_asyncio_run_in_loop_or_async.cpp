@@ -46,7 +46,11 @@ class AsyncioRunInLoopOrAsync final : public Rule {
     // Re-running an existing loop per iteration is cheap; asyncio.run() builds and tears
     // down a whole event loop (and its executor) each time.
     if (run_until_complete || ctx.loops().empty()) return;
-    if (is_constant_bounded(ctx, ctx.loops().back().iterable)) return;
+    const LoopFrame& loop = ctx.loops().back();
+    if (loop.kind != LoopKind::while_loop &&
+        ctx.collection_size(loop.iterable) == CollectionSize::bounded) {
+      return;
+    }
     ctx.report(*this, call,
                fmt::format("`{}` creates and closes a new event loop on every iteration of the "
                            "loop over `{}`, and the iterations cannot overlap",

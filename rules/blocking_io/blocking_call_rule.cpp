@@ -92,6 +92,41 @@ bool uses_file_opened_elsewhere(const Context& ctx, Node call) {
   return false;
 }
 
+// The file arguments of a call that makes or copies file objects: the positional ones and the
+// keywords that name a file.
+bool is_file_keyword(std::string_view name) {
+  return name == "fileobj" || name == "file" || name == "filename" || name == "fsrc" ||
+         name == "fdst";
+}
+
+// BlockingCondition::touches_file: false for `zipfile.ZipFile(io.BytesIO(data))`,
+// `tarfile.open(fileobj=buffer)`, `shutil.copyfileobj(io.BytesIO(b), buffer)` (in-memory streams
+// and no file object among the file arguments) and for `trio.wrap_file(open(p))` /
+// `anyio.wrap_file(open(p))`, the sanctioned async form.
+bool touches_file(const Context& ctx, Node call) {
+  Node list = call.parent();
+  if (list && list.is("argument_list") && list.parent() && list.parent().is("call")) {
+    std::string wrapper = ctx.callee_name(list.parent());
+    if (wrapper == "trio.wrap_file" || wrapper == "anyio.wrap_file") return false;
+  }
+  Node arguments = call.field("arguments");
+  bool in_memory = false;
+  for (uint32_t i = 0, n = arguments ? arguments.named_child_count() : 0; i < n; ++i) {
+    Node argument = arguments.named_child(i);
+    if (argument.is("keyword_argument")) {
+      if (!is_file_keyword(ctx.text(argument.field("name")))) continue;
+      argument = argument.field("value");
+    } else if (argument.is("comment") || argument.is("list_splat") ||
+               argument.is("dictionary_splat")) {
+      continue;
+    }
+    Value value = ctx.infer(argument);
+    if (is_file_object(value)) return true;
+    in_memory = in_memory || is_in_memory_stream(value);
+  }
+  return !in_memory;
+}
+
 bool condition_holds(const Context& ctx, Node call, BlockingCondition condition) {
   switch (condition) {
     case BlockingCondition::always:
@@ -106,6 +141,8 @@ bool condition_holds(const Context& ctx, Node call, BlockingCondition condition)
       std::string_view seconds = ctx.text(first_argument(call));
       return seconds != "0" && seconds != "0.0";
     }
+    case BlockingCondition::touches_file:
+      return touches_file(ctx, call);
   }
   return true;
 }

@@ -98,6 +98,8 @@ const std::vector<BlockingCall>& blocking_table() {
          "httpx.Client.stream"},
         K::http, "makes a blocking HTTP request (httpx's sync API)",
         "`httpx.AsyncClient` (`async with httpx.AsyncClient() as client: await client.get(...)`)");
+    add("httpx.Client.close", K::http, "closes the sync client's connections with blocking calls",
+        "`httpx.AsyncClient` and `await client.aclose()`");
     add("xmlrpc.client.ServerProxy.*", K::http, "makes a blocking XML-RPC call", kHttpAlt);
 
     // PS302 sleep
@@ -140,10 +142,13 @@ const std::vector<BlockingCall>& blocking_table() {
             "`asyncio.create_subprocess_exec(...)`");
 
     // PS304 file I/O
-    add_all({"builtins.open",
-             "io.open",
-             "io.open_code",
-             "codecs.open",
+    // Calls that make a file object: over an in-memory stream, or wrapped for async use,
+    // they block on nothing.
+    add_all({"builtins.open", "io.open", "codecs.open", "os.fdopen", "gzip.open", "bz2.open",
+             "lzma.open", "gzip.GzipFile", "bz2.BZ2File", "lzma.LZMAFile", "tarfile.open",
+             "tarfile.TarFile", "tarfile.TarFile.open", "zipfile.ZipFile"},
+            K::file_io, "does blocking file I/O", kFileAlt, Severity::high, C::touches_file);
+    add_all({"io.open_code",
              "os.open",
              "os.read",
              "os.write",
@@ -161,21 +166,17 @@ const std::vector<BlockingCall>& blocking_table() {
              "pathlib.Path.read_bytes",
              "pathlib.Path.write_text",
              "pathlib.Path.write_bytes",
-             "pathlib.Path.touch",
-             "gzip.open",
-             "bz2.open",
-             "lzma.open",
-             "tarfile.open",
-             "zipfile.ZipFile"},
+             "pathlib.Path.touch"},
             K::file_io, "does blocking file I/O", kFileAlt);
     add_all({"builtins.open.read", "builtins.open.readline", "builtins.open.readlines",
              "builtins.open.write", "builtins.open.writelines", "builtins.open.flush",
              "builtins.open.truncate"},
             K::file_io, "reads or writes a sync file object", kFileAlt);
-    add_all(
-        {"shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copyfileobj", "shutil.copytree",
-         "shutil.rmtree", "shutil.move", "shutil.make_archive", "shutil.unpack_archive"},
-        K::file_io, "copies, moves or deletes files synchronously", kFileAlt);
+    add_all({"shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree", "shutil.rmtree",
+             "shutil.move", "shutil.make_archive", "shutil.unpack_archive"},
+            K::file_io, "copies, moves or deletes files synchronously", kFileAlt);
+    add("shutil.copyfileobj", K::file_io, "copies between file objects synchronously", kFileAlt,
+        Severity::high, C::touches_file);
     add_all({"tempfile.TemporaryFile", "tempfile.NamedTemporaryFile", "tempfile.mkstemp",
              "tempfile.mkdtemp", "tempfile.TemporaryDirectory"},
             K::file_io, "creates a temporary file or directory synchronously", kFileAlt);
@@ -196,6 +197,8 @@ const std::vector<BlockingCall>& blocking_table() {
              "os.path.getatime",
              "os.path.getctime",
              "os.path.samefile",
+             "os.path.sameopenfile",
+             "os.path.realpath",
              "os.stat",
              "os.lstat",
              "os.listdir",

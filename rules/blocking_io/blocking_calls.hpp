@@ -38,6 +38,13 @@ enum class BlockingCondition : std::uint8_t {
   file_argument,
   // Not when the only argument is the literal 0 (`time.sleep(0)` just yields).
   nonzero_argument,
+  // Only when the call touches a file: not when its file arguments (the positional ones and
+  // `fileobj=`, `file=`, `filename=`, `fsrc=`, `fdst=`) include an in-memory stream
+  // (`io.BytesIO`, `io.StringIO`) and no file object (`zipfile.ZipFile(io.BytesIO(data))`,
+  // `tarfile.open(fileobj=buffer)`, `shutil.copyfileobj(io.BytesIO(b), buffer)`), and not when
+  // the file object it makes goes straight into `trio.wrap_file` / `anyio.wrap_file` (the
+  // sanctioned async form).
+  touches_file,
 };
 
 struct BlockingCall {

@@ -6,6 +6,7 @@
 
 #include <array>
 
+#include "loops/loop_helpers.hpp"
 #include "memory/call_shapes.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
@@ -61,7 +62,8 @@ class InvariantExpensiveCallInLoop final : public Rule {
 
   void check(Node call, Context& ctx) const override {
     auto loops = ctx.loops();
-    if (loops.empty()) return;
+    // A few iterations fixed by the program text parse it a few times: not worth a finding.
+    if (loops.empty() || loops::runs_fixed_number_of_times(ctx)) return;
     Node text = first_argument(call);
     if (!text || !shapes::is_constant_string(ctx, text, loops.back().node)) return;
     std::string callee = ctx.callee_name(call);

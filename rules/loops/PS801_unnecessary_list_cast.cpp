@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "loop_helpers.hpp"
+#include "memory/call_shapes.hpp"
+#include "perfscan/types.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
 #include "rule_helpers.hpp"
@@ -21,11 +23,13 @@ class UnnecessaryListCast final : public Rule {
   }
 
   void check(Node loop, Context& ctx) const override {
-    Node cast = loop.field("right");
+    Node cast = shapes::unparenthesised(loop.field("right"));
     if (!cast || !cast.is("call") || ctx.callee_name(cast) != "builtins.list") return;
-    Node arguments = cast.field("arguments");
-    Node copied = first_argument(cast);
-    if (!copied || arguments.named_child_count() != 1) return;
+    // `list(x)`, comments inside the call allowed.
+    Node copied = shapes::sole_positional_argument(cast);
+    if (!copied || copied.is("generator_expression")) return;
+    // A handful of fixed items: nothing worth a finding.
+    if (ctx.collection_size(copied) == CollectionSize::bounded) return;
     if (!is_fresh_value(ctx, copied) && !is_unchanged_collection(ctx, loop, copied)) return;
     ctx.report(*this, cast,
                fmt::format("`list()` copies `{}` only to iterate over it: an extra O(n) "
@@ -38,6 +42,7 @@ class UnnecessaryListCast final : public Rule {
   // A value nothing else refers to: a display, a string, a comprehension, or a call that
   // already returns a new list. Copying it again protects nothing.
   static bool is_fresh_value(const Context& ctx, Node value) {
+    value = shapes::unparenthesised(value);
     std::string_view kind = value.kind();
     if (kind == "list" || kind == "tuple" || kind == "set" || kind == "string" ||
         kind == "list_comprehension" || kind == "set_comprehension") {
@@ -48,32 +53,51 @@ class UnnecessaryListCast final : public Rule {
     return callee == "builtins.sorted" || callee == "builtins.list";
   }
 
-  // A local list, tuple, set, dict or str the loop body never changes. `for k in list(d)`
-  // while the body adds to or deletes from `d` needs the copy (a dict or set changed during
-  // iteration raises RuntimeError; a list skips or repeats items), so that stays quiet.
+  // What a binding made in this function (or this module's top level) holds, when the
+  // assignment built it afresh: a display, a comprehension, or a call to a collection
+  // constructor. Anything else (`pending = self.pending`, `rows = load()`) may be shared with
+  // code the loop body calls.
+  static bool made_fresh(const Context& ctx, const Binding& binding) {
+    if (binding.kind != BindingKind::assignment || !binding.node || !binding.node.is("assignment")) {
+      return false;
+    }
+    Node frame = ctx.frame().node;
+    if (frame && !frame.contains(binding.node)) return false;
+    Node value = binding.node;
+    while (value && value.is("assignment")) value = value.field("right");
+    value = shapes::unparenthesised(value);
+    if (!value) return false;
+    std::string_view kind = value.kind();
+    if (kind == "list" || kind == "tuple" || kind == "set" || kind == "dictionary" ||
+        kind == "string" || kind == "list_comprehension" || kind == "set_comprehension" ||
+        kind == "dictionary_comprehension") {
+      return true;
+    }
+    if (kind != "call") return false;
+    std::string callee = ctx.callee_name(value);
+    for (std::string_view constructor :
+         {"builtins.list", "builtins.tuple", "builtins.set", "builtins.frozenset", "builtins.dict",
+          "builtins.sorted", "collections.deque", "collections.OrderedDict",
+          "collections.defaultdict", "collections.Counter"}) {
+      if (callee == constructor) return true;
+    }
+    return false;
+  }
+
+  // A local collection of any kind, made afresh in this function, that the loop body never
+  // changes. `for k in list(d)` while the body adds to or deletes from `d` needs the copy (a
+  // dict or set changed during iteration raises RuntimeError; a list skips or repeats items),
+  // so that stays quiet.
   static bool is_unchanged_collection(const Context& ctx, Node loop, Node copied) {
     if (!copied.is("identifier")) return false;
     std::string_view name = ctx.text(copied);
     const Binding* binding = ctx.lookup(name);
-    if (binding == nullptr || binding->kind != BindingKind::assignment || !binding->node) {
-      return false;
-    }
-    // Bound in this function (or this module's top level): a call elsewhere cannot reach it
-    // through a global.
-    Node frame = ctx.frame().node;
-    if (frame && !frame.contains(binding->node)) return false;
-    switch (binding->value.kind) {
-      case ValueKind::tuple:
-      case ValueKind::str:
-      case ValueKind::bytes:
-        return true;  // immutable: only a rebinding could differ, and that cannot reach the loop
-      case ValueKind::list:
-      case ValueKind::set:
-      case ValueKind::dict:
-        return !loops::may_change(ctx, loop.field("body"), name);
-      default:
-        return false;
-    }
+    if (binding == nullptr || !made_fresh(ctx, *binding)) return false;
+    Value value = ctx.infer(copied);
+    if (value.is(ValueKind::tuple) || value.is_text()) return true;  // immutable
+    bool collection = value.is_collection() || is_mapping(value) ||
+                      value.is_instance_of("collections.deque");
+    return collection && !loops::may_change(ctx, loop.field("body"), name);
   }
 };
 

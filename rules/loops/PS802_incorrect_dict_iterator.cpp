@@ -1,10 +1,14 @@
-// PS802 incorrect-dict-iterator: `for k, v in d.items()` where only the keys or only the
-// values are used. Documentation: PS802.md beside this file.
+// PS802 incorrect-dict-iterator: `for k, v in d.items()` where only the keys, only the values,
+// or neither are used (each side may be a nested pattern: `for k, (_, _) in d.items()`).
+// Documentation: PS802.md beside this file.
 #include <fmt/format.h>
+
+#include <optional>
 
 #include "loop_helpers.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
+#include "perfscan/types.hpp"
 #include "rule_helpers.hpp"
 
 namespace perfscan {
@@ -24,16 +28,32 @@ class IncorrectDictIterator final : public Rule {
     Node iterable = loop.field("right");
     Node target = loop.field("left");
     if (!iterable || !target || !is_items_call(ctx, iterable)) return;
+    while (target.is("parenthesized_expression")) target = target.named_child(0);
     if (!target.is("pattern_list") && !target.is("tuple_pattern")) return;
     if (target.named_child_count() != 2) return;
+    Node mapping = iterable.field("function").field("object");
+    // Only a mapping's items() has keys() and values() beside it (a DataFrame's `values` is
+    // an array), and a handful of fixed items is not worth a finding.
+    Value receiver = ctx.infer(mapping);
+    if ((receiver.is_known() && !is_mapping(receiver)) ||
+        ctx.collection_size(mapping) == CollectionSize::bounded) {
+      return;
+    }
     Node key = target.named_child(0);
     Node value = target.named_child(1);
-    if (!key.is("identifier") || !value.is("identifier")) return;
-    bool key_used = is_used(ctx, loop, ctx.text(key));
-    bool value_used = is_used(ctx, loop, ctx.text(value));
-    if (key_used == value_used) return;  // both needed, or neither (a counting loop)
-    std::string mapping = short_text(ctx, iterable.field("function").field("object"));
-    if (key_used) {
+    std::optional<bool> key_used = any_used(ctx, loop, key);
+    std::optional<bool> value_used = any_used(ctx, loop, value);
+    if (!key_used || !value_used || (*key_used && *value_used)) return;
+    std::string dict = short_text(ctx, mapping);
+    if (!*key_used && !*value_used) {
+      ctx.report(*this, iterable,
+                 fmt::format("Neither `{}` nor `{}` is used: `.items()` hands the loop a "
+                             "(key, value) pair per item that it never reads",
+                             ctx.text(key), ctx.text(value)),
+                 fmt::format("iterate the dict itself, `for _ in {0}:`, or use `len({0})` if "
+                             "the loop only counts",
+                             dict));
+    } else if (*key_used) {
       ctx.report(*this, iterable,
                  fmt::format("`{}` is never used: `.items()` builds a (key, value) tuple per "
                              "item only to drop the value",
@@ -42,14 +62,14 @@ class IncorrectDictIterator final : public Rule {
                  // Element, for one, yields its children rather than its attribute names.
                  fmt::format("iterate the keys: `for {0} in {1}.keys():` (or `for {0} in {1}:` "
                              "when it is a dict)",
-                             ctx.text(key), mapping));
+                             ctx.text(key), dict));
     } else {
       ctx.report(*this, iterable,
                  fmt::format("`{}` is never used: `.items()` builds a (key, value) tuple per "
                              "item only to drop the key",
                              ctx.text(key)),
                  fmt::format("iterate the values: `for {} in {}.values():`", ctx.text(value),
-                             mapping));
+                             dict));
     }
   }
 
@@ -61,10 +81,28 @@ class IncorrectDictIterator final : public Rule {
     Node function = iterable.field("function");
     Node arguments = iterable.field("arguments");
     return function.is("attribute") && ctx.text(function.field("attribute")) == "items" &&
-           arguments && arguments.is("argument_list") && arguments.named_child_count() == 0;
+           arguments && arguments.is("argument_list") && has_no_arguments(arguments);
   }
 
-  // Used in the body or the else clause, or after the loop (the name keeps its last value).
+  static bool has_no_arguments(Node arguments) {
+    for (uint32_t i = 0, n = arguments.named_child_count(); i < n; ++i) {
+      if (!arguments.named_child(i).is("comment")) return false;
+    }
+    return true;
+  }
+
+  // Whether any name the pattern binds is used (in the body, the else clause, or after the
+  // loop: the name keeps its last value); nullopt for patterns that bind other things
+  // (attributes, subscripts, starred names).
+  static std::optional<bool> any_used(const Context& ctx, Node loop, Node pattern) {
+    std::vector<std::string_view> names = loops::target_names(ctx, pattern);
+    if (names.empty()) return std::nullopt;
+    for (std::string_view name : names) {
+      if (is_used(ctx, loop, name)) return true;
+    }
+    return false;
+  }
+
   static bool is_used(const Context& ctx, Node loop, std::string_view name) {
     if (loops::mentions(ctx, loop.field("body"), name)) return true;
     Node alternative = loop.field("alternative");

@@ -2,6 +2,7 @@
 // Documentation: PS804.md beside this file.
 #include <fmt/format.h>
 
+#include "async/async_helpers.hpp"
 #include "loop_helpers.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
@@ -28,16 +29,17 @@ class ManualListComprehension final : public Rule {
     // Appending the loop variable itself, unfiltered, is a copy: PS805's case.
     if (!condition && element.is("identifier") && ctx.text(element) == ctx.text(target)) return;
     std::string_view out = ctx.text(receiver);
-    if (!loops::bound_empty_right_before(ctx, loop, out, loops::EmptyKind::list)) return;
+    if (!loops::loop_over_data(ctx, loop)) return;
+    if (!loops::bound_empty_before(ctx, loop, out, loops::EmptyKind::list)) return;
     if (!loops::can_become_comprehension(ctx, loop, out, {element, condition})) return;
     std::string clause = condition ? fmt::format(" if {}", short_text(ctx, condition, 30)) : "";
     ctx.report(*this, statement,
-               fmt::format("`{}` is built by appending in a for loop: a list comprehension "
-                           "builds it without the per-item `append` method call",
-                           out),
-               fmt::format("`{} = [{} for {} in {}{}]`", out, short_text(ctx, element, 30),
-                           short_text(ctx, target, 20), short_text(ctx, loop.field("right"), 30),
-                           clause));
+               fmt::format("`{}` is built by appending in a for loop over {}: a list "
+                           "comprehension builds it without the per-item `append` method call",
+                           out, short_text(ctx, loop.field("right"), 30)),
+               fmt::format("`{} = [{} {}for {} in {}{}]`", out, short_text(ctx, element, 30),
+                           is_async_loop(loop) ? "async " : "", short_text(ctx, target, 20),
+                           short_text(ctx, loop.field("right"), 30), clause));
   }
 };
 

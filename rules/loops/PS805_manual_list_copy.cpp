@@ -2,6 +2,7 @@
 // Documentation: PS805.md beside this file.
 #include <fmt/format.h>
 
+#include "async/async_helpers.hpp"
 #include "loop_helpers.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
@@ -22,7 +23,10 @@ class ManualListCopy final : public Rule {
 
   void check(Node loop, Context& ctx) const override {
     std::optional<loops::AppendLoop> found = loops::append_loop(ctx, loop);
-    if (!found || found->condition) return;
+    // `async for`: there is no `list()` of an async iterator to suggest.
+    if (!found || found->condition || is_async_loop(loop) || !loops::loop_over_data(ctx, loop)) {
+      return;
+    }
     auto [statement, condition, receiver, element] = *found;
     Node target = loop.field("left");
     if (!target.is("identifier") || !element.is("identifier") ||
@@ -35,7 +39,7 @@ class ManualListCopy final : public Rule {
     if (binding == nullptr || binding->value.kind != ValueKind::list) return;
     if (!loops::can_become_comprehension(ctx, loop, out, {})) return;
     std::string source = short_text(ctx, loop.field("right"));
-    bool fresh = loops::bound_empty_right_before(ctx, loop, out, loops::EmptyKind::list);
+    bool fresh = loops::bound_empty_before(ctx, loop, out, loops::EmptyKind::list);
     ctx.report(*this, statement,
                fmt::format("`{}` receives every item of `{}` through one `append` call per "
                            "item: a copy done in Python instead of C",

@@ -2,6 +2,7 @@
 // Documentation: PS806.md beside this file.
 #include <fmt/format.h>
 
+#include "async/async_helpers.hpp"
 #include "loop_helpers.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
@@ -38,15 +39,17 @@ class ManualDictComprehension final : public Rule {
     // on both sides (`d[random()] = random()`) the rewrite would reorder side effects.
     if (loops::contains_call(key) && loops::contains_call(value)) return;
     std::string_view out = ctx.text(receiver);
-    if (!loops::bound_empty_right_before(ctx, loop, out, loops::EmptyKind::dict)) return;
+    if (!loops::loop_over_data(ctx, loop)) return;
+    if (!loops::bound_empty_before(ctx, loop, out, loops::EmptyKind::dict)) return;
     if (!loops::can_become_comprehension(ctx, loop, out, {key, value, condition})) return;
     std::string clause = condition ? fmt::format(" if {}", short_text(ctx, condition, 30)) : "";
     ctx.report(*this, statement,
                fmt::format("`{}` is filled item by item in a for loop: a dict comprehension "
                            "builds it in one expression, without the per-item store statement",
                            out),
-               fmt::format("`{} = {{{}: {} for {} in {}{}}}`", out, short_text(ctx, key, 25),
-                           short_text(ctx, value, 25), short_text(ctx, loop.field("left"), 20),
+               fmt::format("`{} = {{{}: {} {}for {} in {}{}}}`", out, short_text(ctx, key, 25),
+                           short_text(ctx, value, 25), is_async_loop(loop) ? "async " : "",
+                           short_text(ctx, loop.field("left"), 20),
                            short_text(ctx, loop.field("right"), 30), clause));
   }
 };

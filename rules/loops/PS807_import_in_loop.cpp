@@ -2,6 +2,7 @@
 // Documentation: PS807.md beside this file.
 #include <fmt/format.h>
 
+#include "loop_helpers.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
 #include "rule_helpers.hpp"
@@ -25,6 +26,9 @@ class ImportInLoop final : public Rule {
     if (ctx.loops().empty() || is_deliberately_lazy(ctx, statement, ctx.loops().back().node)) {
       return;
     }
+    // A few iterations fixed by the program text (`for sig in [0.1, 0.5, 1.0]`): a few
+    // sys.modules lookups, nothing worth a finding.
+    if (loops::runs_fixed_number_of_times(ctx)) return;
     ctx.report(*this, statement,
                fmt::format("`{}` runs on every iteration: after the first time each run still "
                            "looks the module up in sys.modules and rebinds the names",

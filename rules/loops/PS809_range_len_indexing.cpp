@@ -27,8 +27,15 @@ class RangeLenIndexing final : public Rule {
     std::string_view index = ctx.text(target);
     std::string_view items = ctx.text(sequence);
     // `for i in range(len(self)): yield self[i]` is how __iter__ is written: `for item in
-    // self` there would recurse.
-    if (items == "self" || ctx.infer(sequence).kind == ValueKind::dict) return;
+    // self` there would recurse, and elsewhere in the class iterating an instance runs that
+    // very indexing. A dict is indexed by key, not position; a few items fixed by the program
+    // text are not worth a finding.
+    Value value = ctx.infer(sequence);
+    std::string_view owner = ctx.enclosing_class();
+    if ((!owner.empty() && value.is_instance_of(owner)) || value.is(ValueKind::dict) ||
+        ctx.collection_size(sequence) == CollectionSize::bounded) {
+      return;
+    }
     Node body = loop.field("body");
     if (!only_reads_items(ctx, body, index, items)) return;
     if (loops::may_change(ctx, body, items) || loops::mentioned_after(ctx, loop, index)) return;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "memory/call_shapes.hpp"
 #include "rule_helpers.hpp"
 
 namespace perfscan::loops {
@@ -192,7 +193,10 @@ bool mentioned_after(const Context& ctx, Node statement, std::string_view name) 
     }
   }
   for (const Occurrence& at : found.items) {
-    if (at.in_store || at.node.start_byte() < statement.end_byte()) continue;
+    // `del name` reads the binding too: without it the statement raises NameError.
+    bool deleted = at.parent.is("delete_statement") ||
+                   (at.parent.is("expression_list") && at.grandparent.is("delete_statement"));
+    if ((at.in_store && !deleted) || at.node.start_byte() < statement.end_byte()) continue;
     bool rebound = std::any_of(rebinding_loops.begin(), rebinding_loops.end(),
                                [&](Node loop) { return loop.contains(at.node); });
     // A read after the statement (in its block, an enclosing block, or an except handler
@@ -221,21 +225,74 @@ std::vector<std::string_view> target_names(const Context& ctx, Node target) {
   return names;
 }
 
-bool bound_empty_right_before(const Context& ctx, Node loop, std::string_view name, EmptyKind kind) {
-  Node previous = loop.prev_named_sibling();
-  while (previous && previous.is("comment")) previous = previous.prev_named_sibling();
-  if (!previous || !previous.is("expression_statement")) return false;
-  Node assignment = previous.named_child(0);
-  if (!assignment || !assignment.is("assignment") || previous.named_child_count() != 1) return false;
+namespace {
+
+// No named child but comments: `[]`, `[  # filled below\n]`, `()` of a call.
+bool only_comments(Node node) {
+  for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
+    if (!node.named_child(i).is("comment")) return false;
+  }
+  return true;
+}
+
+// `name = []` / `name = list()` (or `{}` / `dict()`), possibly annotated, comments allowed
+// inside the display or the call.
+bool binds_empty(const Context& ctx, Node statement, std::string_view name, EmptyKind kind) {
+  if (!statement.is("expression_statement") || statement.named_child_count() != 1) return false;
+  Node assignment = statement.named_child(0);
+  if (!assignment || !assignment.is("assignment")) return false;
   Node left = assignment.field("left");
-  Node value = assignment.field("right");
+  Node value = shapes::unparenthesised(assignment.field("right"));
   if (!left || !left.is("identifier") || ctx.text(left) != name || !value) return false;
   std::string_view display = kind == EmptyKind::list ? "list" : "dictionary";
-  if (value.is(display)) return value.named_child_count() == 0;
+  if (value.is(display)) return only_comments(value);
   if (!value.is("call")) return false;
   Node arguments = value.field("arguments");
-  if (!arguments || arguments.named_child_count() != 0) return false;
+  if (!arguments || !arguments.is("argument_list") || !only_comments(arguments)) return false;
   return ctx.callee_name(value) == (kind == EmptyKind::list ? "builtins.list" : "builtins.dict");
+}
+
+// The parts of a compound statement that run before the block `body` of it does: the
+// condition of an `if` (and of the `elif`s before the branch), the items of a `with`.
+bool header_mentions(const Context& ctx, Node compound, Node body, std::string_view name) {
+  for (uint32_t i = 0, n = compound.named_child_count(); i < n; ++i) {
+    Node part = compound.named_child(i);
+    if (part == body || part.contains(body)) {
+      // An `elif` branch runs after its own condition.
+      return part.is("elif_clause") && mentions(ctx, part.field("condition"), name);
+    }
+    if (part.is("block") || part.is("else_clause") || part.is("comment")) continue;
+    Node tested = part.is("elif_clause") ? part.field("condition") : part;
+    if (mentions(ctx, tested, name)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool bound_empty_before(const Context& ctx, Node loop, std::string_view name, EmptyKind kind) {
+  constexpr int kMaxLevels = 16;
+  Node statement = loop;
+  for (int level = 0; level < kMaxLevels; ++level) {
+    for (Node previous = statement.prev_named_sibling(); previous;
+         previous = previous.prev_named_sibling()) {
+      if (previous.is("comment")) continue;
+      if (binds_empty(ctx, previous, name, kind)) return true;
+      if (mentions(ctx, previous, name)) return false;
+    }
+    // Up one block: through the branches of an `if` and the body of a `with`, never across
+    // a loop (which would fill the list once per iteration), a `try` (whose handlers may see
+    // a half-filled list), a def, a class or the module.
+    Node block = statement.parent();
+    Node owner = block ? block.parent() : Node{};
+    if (!block || !block.is("block") || !owner) return false;
+    Node compound = owner;
+    if (owner.is("else_clause") || owner.is("elif_clause")) compound = owner.parent();
+    if (!compound || !(compound.is("if_statement") || compound.is("with_statement"))) return false;
+    if (header_mentions(ctx, compound, owner == compound ? block : owner, name)) return false;
+    statement = compound;
+  }
+  return false;
 }
 
 std::optional<AppendLoop> append_loop(const Context& ctx, Node loop) {
@@ -251,11 +308,8 @@ std::optional<AppendLoop> append_loop(const Context& ctx, Node loop) {
   if (!function.is("attribute") || ctx.text(function.field("attribute")) != "append") {
     return std::nullopt;
   }
-  Node arguments = call.field("arguments");
-  if (!arguments || !arguments.is("argument_list") || arguments.named_child_count() != 1) {
-    return std::nullopt;
-  }
-  found.element = first_argument(call);
+  // One element: `out.append(x)` (comments around it allowed) or `out.append(c for c in x)`.
+  found.element = shapes::sole_positional_argument(call);
   found.receiver = function.field("object");
   if (!found.element || found.element.is("list_splat") || !found.receiver.is("identifier")) {
     return std::nullopt;
@@ -305,9 +359,26 @@ bool can_become_comprehension(const Context& ctx, Node loop, std::string_view ou
 
 bool contains_call(Node expr) { return contains_kind(expr, "call"); }
 
+bool runs_fixed_number_of_times(const Context& ctx) {
+  auto loops = ctx.loops();
+  if (loops.empty()) return false;
+  for (const LoopFrame& loop : loops) {
+    if (loop.kind == LoopKind::while_loop ||
+        ctx.collection_size(loop.iterable) != CollectionSize::bounded) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool loop_over_data(const Context& ctx, Node loop) {
+  if (loop.child(0).is("async")) return true;
+  return ctx.collection_size(loop.field("right")) == CollectionSize::data;
+}
+
 Node comprehension_shaped_body(Node loop, Node& condition) {
   condition = Node{};
-  if (loop.field("alternative") || loop.child(0).is("async")) return {};
+  if (loop.field("alternative")) return {};
   Node statement = only_statement(loop.field("body"));
   if (statement && statement.is("if_statement")) {
     if (statement.field("alternative")) return {};

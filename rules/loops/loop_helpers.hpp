@@ -59,9 +59,13 @@ std::vector<std::string_view> target_names(const Context& ctx, Node target);
 
 enum class EmptyKind { list, dict };
 
-// True when the statement right before `loop` is `name = []` / `name = list()` (or `{}` /
-// `dict()` for EmptyKind::dict), possibly annotated: the loop is the only thing filling it.
-bool bound_empty_right_before(const Context& ctx, Node loop, std::string_view name, EmptyKind kind);
+// True when `name = []` / `name = list()` (or `{}` / `dict()` for EmptyKind::dict), possibly
+// annotated, with comments allowed inside, is the last binding of `name` before `loop` and
+// nothing between them mentions it: earlier in the loop's block, or in an enclosing block
+// reached through `if`/`elif`/`else` branches and `with` bodies (whose conditions and items
+// must not mention it either), never across another loop, a `try`, a def or a class. The loop
+// is then the only thing filling it.
+bool bound_empty_before(const Context& ctx, Node loop, std::string_view name, EmptyKind kind);
 
 // A comprehension-shaped loop (see comprehension_shaped_body) whose one statement is
 // `out.append(element)` on a plain name `out`.
@@ -73,10 +77,19 @@ struct AppendLoop {
 };
 std::optional<AppendLoop> append_loop(const Context& ctx, Node loop);
 
-// The one statement a `for` loop runs per item, looking through a lone `if` without elif or
-// else (whose test goes to `condition`): the shape a comprehension can express. Null when the
-// loop has an else clause, is async, or its body is anything else.
+// The one statement a `for` (or `async for`) loop runs per item, looking through a lone `if`
+// without elif or else (whose test goes to `condition`): the shape a comprehension can
+// express. Null when the loop has an else clause or its body is anything else.
 Node comprehension_shaped_body(Node loop, Node& condition);
+
+// The loop walks a collection sized by the data (query results, a file's lines, split or
+// parsed text, a collection the code grows: ctx.collection_size), or is an `async for`, whose
+// items arrive from I/O. Rules whose cost is a constant per item fire only there.
+bool loop_over_data(const Context& ctx, Node loop);
+
+// Every loop enclosing the current node (in its frame) walks a collection the program text
+// fixes (ctx.collection_size is bounded): the code runs a fixed, small number of times.
+bool runs_fixed_number_of_times(const Context& ctx);
 
 // True when the expression makes a call somewhere (lambdas aside), or is too large to tell.
 bool contains_call(Node expr);

@@ -7,6 +7,7 @@
 #include "memory/call_shapes.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
+#include "perfscan/types.hpp"
 #include "rule_helpers.hpp"
 
 namespace perfscan {
@@ -30,7 +31,7 @@ class ReadlinesToIterate final : public Rule {
     Node iterable = shapes::unparenthesised(node.field("right"));
     if (!iterable) return;
     if (Node file = shapes::whole_file_lines_receiver(ctx, iterable)) {
-      report_iteration(ctx, iterable, file);
+      if (!is_in_memory_stream(ctx.infer(file))) report_iteration(ctx, iterable, file);
       return;
     }
     if (iterable.is("identifier") && node.is("for_statement")) check_lines_variable(ctx, iterable);
@@ -61,17 +62,40 @@ class ReadlinesToIterate final : public Rule {
     }
     Node value = assignment.field("right");
     Node file = shapes::whole_file_lines_receiver(ctx, value);
-    if (!file) return;
+    // An in-memory stream holds every line already: the list costs no read.
+    if (!file || is_in_memory_stream(ctx.infer(file))) return;
     for (const LoopFrame& loop : ctx.loops()) {
       if (loop.node.contains(assignment)) return;
     }
     if (!shapes::only_iterated_once(ctx, function->node, ctx.text(name))) return;
+    if (used_again_before_loop_ends(ctx, file, value, name)) return;
     ctx.report(*this, name,
                fmt::format("`{}` holds every line of the file (`{}`) only to be iterated once",
                            ctx.text(name), short_text(ctx, value)),
                fmt::format("iterate the file object itself, `for line in {}:`, which reads one "
                            "line at a time",
                            short_text(ctx, file)));
+  }
+
+  // `reader = make_reader(target)` between the read and the end of the loop: another reader
+  // shares the file's position, so iterating the file itself would move it under that reader.
+  static bool used_again_before_loop_ends(const Context& ctx, Node file, Node read, Node name) {
+    if (!file.is("identifier")) return false;
+    Node statement = name;
+    while (statement && !statement.is("for_statement")) statement = statement.parent();
+    const ExecutionFrame* function = ctx.function();
+    if (!statement || function == nullptr) return false;
+    std::string_view file_name = ctx.text(file);
+    std::vector<Node> pending{function->node};
+    constexpr int kMaxNodes = 50000;
+    for (int visited = 0; !pending.empty() && visited < kMaxNodes; ++visited) {
+      Node node = pending.back();
+      pending.pop_back();
+      if (node.end_byte() <= read.end_byte() || node.start_byte() >= statement.end_byte()) continue;
+      if (node.is("identifier") && ctx.text(node) == file_name && !read.contains(node)) return true;
+      shapes::push_named_children(node, pending);
+    }
+    return false;
   }
 
   void check_list_of_open(Node call, Context& ctx) const {

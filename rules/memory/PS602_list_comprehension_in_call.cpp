@@ -20,7 +20,9 @@ struct Consumer {
 };
 
 // Not here on purpose: `''.join([...])` (join builds a list from a generator anyway, so the
-// list comprehension is faster) and `tuple([...])` (measured faster than a generator too).
+// list comprehension is faster), `tuple([...])` and `sorted([...])` (sorted() builds its own
+// list from any iterable; copying a list into it is faster than draining a generator: see
+// bench/cost/comprehension_consumers.py).
 constexpr std::array kConsumers = {
     Consumer{"builtins.any", "builds every element before `any` looks at the first one, so it "
                              "cannot stop early",
@@ -37,8 +39,6 @@ constexpr std::array kConsumers = {
     Consumer{"builtins.max", "holds every element in memory at once although `max` needs one at a "
                              "time",
              "drop the square brackets: `max(... for ...)` keeps memory constant"},
-    Consumer{"builtins.sorted", "is copied again by `sorted`", "drop the square brackets: `sorted(... for ...)` builds one "
-                                                               "list instead of two"},
     Consumer{"builtins.set", "is built only to be copied into a set",
              "a set comprehension `{... for ...}` builds the set directly"},
     Consumer{"builtins.frozenset", "is built only to be copied into a frozenset",
@@ -63,7 +63,10 @@ class ListComprehensionInCall final : public Rule {
       argument = first_positional_before_keywords(call);
       takes_extra_keywords = true;
     }
-    if (!argument || !argument.is("list_comprehension") || is_async(ctx, argument)) return;
+    if (!argument || !(argument.is("list_comprehension") || argument.is("set_comprehension"))) {
+      return;
+    }
+    if (is_async(ctx, argument) || !over_data(ctx, argument)) return;
     std::string callee = ctx.callee_name(call);
     for (const Consumer& consumer : kConsumers) {
       if (callee != consumer.callee) continue;
@@ -75,9 +78,14 @@ class ListComprehensionInCall final : public Rule {
       // formsets validate every form): a generator would stop at the first failure.
       bool short_circuits = consumer.callee == "builtins.any" || consumer.callee == "builtins.all";
       if (short_circuits && calls_beyond_builtins(ctx, argument)) return;
+      // A set comprehension is the right form for set(); in any()/all() it still builds (and
+      // hashes) every element first.
+      bool is_set = argument.is("set_comprehension");
+      if (is_set && !short_circuits) return;
       std::string_view name = consumer.callee.substr(consumer.callee.find('.') + 1);
       ctx.report(*this, argument,
-                 fmt::format("List comprehension passed to `{}()`: the list {}", name,
+                 fmt::format("{} comprehension passed to `{}()`: the {} {}",
+                             is_set ? "Set" : "List", name, is_set ? "set" : "list",
                              consumer.why),
                  std::string(consumer.instead));
       return;
@@ -85,11 +93,40 @@ class ListComprehensionInCall final : public Rule {
   }
 
  private:
-  // `[x async for x in xs]`: a generator would be an async generator, which sum() cannot take.
+  // `[x async for x in xs]`, `[await f(x) for x in xs]`, `[x for x in xs if await p(x)]`: as a
+  // generator it would be an async generator, which sum() and any() cannot take. An `await`
+  // anywhere but in the first iterable (evaluated outside the generator) makes it one; nested
+  // functions and lambdas have their own frames.
   static bool is_async(const Context& ctx, Node comprehension) {
+    Node first_iterable;
     for (uint32_t i = 0, n = comprehension.named_child_count(); i < n; ++i) {
       Node clause = comprehension.named_child(i);
-      if (clause.is("for_in_clause") && ctx.text(clause).starts_with("async")) return true;
+      if (!clause.is("for_in_clause")) continue;
+      if (ctx.text(clause).starts_with("async")) return true;
+      if (!first_iterable) first_iterable = clause.field("right");
+    }
+    constexpr int kMaxNodes = 4096;
+    std::vector<Node> pending{comprehension};
+    for (int visited = 0; !pending.empty(); ++visited) {
+      if (visited > kMaxNodes) return true;
+      Node node = pending.back();
+      pending.pop_back();
+      if (node == first_iterable || node.is("lambda") || node.is("function_definition")) continue;
+      if (node.is("await")) return true;
+      shapes::push_named_children(node, pending);
+    }
+    return false;
+  }
+
+  // The list's cost grows with the collection the comprehension walks: only a data-sized one
+  // (or one the code grows) makes it worth a finding. Below some thousands of items the list
+  // is as fast as a generator or faster (bench/cost/comprehension_consumers.py).
+  static bool over_data(const Context& ctx, Node comprehension) {
+    for (uint32_t i = 0, n = comprehension.named_child_count(); i < n; ++i) {
+      Node clause = comprehension.named_child(i);
+      if (clause.is("for_in_clause")) {
+        return ctx.collection_size(clause.field("right")) == CollectionSize::data;
+      }
     }
     return false;
   }
@@ -103,10 +140,39 @@ class ListComprehensionInCall final : public Rule {
       if (visited > kMaxNodes) return true;
       Node node = pending.back();
       pending.pop_back();
-      if (node.is("call") && !ctx.callee_name(node).starts_with("builtins.")) return true;
+      if (node.is("call") && !ctx.callee_name(node).starts_with("builtins.") &&
+          !is_immutable_value_method(ctx, node, comprehension)) {
+        return true;
+      }
       shapes::push_named_children(node, pending);
     }
     return false;
+  }
+
+  // `w.isdigit()`, `s.lower()`: a method of a str, bytes, number or tuple, which has no side
+  // effect to preserve.
+  static bool is_immutable_value_method(const Context& ctx, Node call, Node comprehension) {
+    Node function = call.field("function");
+    if (!function.is("attribute")) return false;
+    Value receiver = value_in(ctx, function.field("object"), comprehension);
+    return receiver.is_text() || receiver.is(ValueKind::number) || receiver.is(ValueKind::tuple);
+  }
+
+  // What `expr` holds inside the comprehension. The walk stands on the call outside it, where
+  // the comprehension's own variables are not bound: `w` of `for w in words` is an item of
+  // `words`.
+  static Value value_in(const Context& ctx, Node expr, Node comprehension) {
+    if (expr.is("identifier")) {
+      for (uint32_t i = 0, n = comprehension.named_child_count(); i < n; ++i) {
+        Node clause = comprehension.named_child(i);
+        if (!clause.is("for_in_clause")) continue;
+        Node target = clause.field("left");
+        if (target && target.is("identifier") && ctx.text(target) == ctx.text(expr)) {
+          return ctx.infer(clause.field("right")).element_type();
+        }
+      }
+    }
+    return ctx.infer(expr);
   }
 
   // `min([...], key=f)`: the first argument, when it is positional and all others are keywords.

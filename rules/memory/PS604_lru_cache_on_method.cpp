@@ -48,6 +48,7 @@ class LruCacheOnMethod final : public Rule {
       }
     }
     if (cache == CacheKind::none) return;
+    if (retains_nothing_extra(ctx, cache)) return;
     std::string method(ctx.text(definition.field("name")));
     // Implicit static and class methods: their first parameter is the class, not an instance.
     if (method == "__new__" || method == "__init_subclass__" || method == "__class_getitem__") {
@@ -68,6 +69,15 @@ class LruCacheOnMethod final : public Rule {
   }
 
  private:
+  // The instances the cache holds would be alive anyway, or few and small: enum members are
+  // made once with their class; instances that hash by value share one entry per value, and a
+  // bounded cache keeps at most `maxsize` of them.
+  static bool retains_nothing_extra(const Context& ctx, CacheKind cache) {
+    std::string_view owner = ctx.enclosing_class();
+    if (ctx.is_enum_class(owner)) return true;
+    return cache == CacheKind::bounded && ctx.hashes_by_value(owner);
+  }
+
   static CacheKind cache_kind(const Context& ctx, const std::string& name, Node expr) {
     if (name == "functools.cache") return CacheKind::unbounded;
     if (name != "functools.lru_cache") return CacheKind::none;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "rule_helpers.hpp"
@@ -160,6 +161,69 @@ bool only_iterated_once(const Context& ctx, Node root, std::string_view name) {
 std::string loop_description(const Context& ctx, const LoopFrame& loop) {
   if (loop.kind == LoopKind::while_loop) return "the `while` loop";
   return fmt::format("the loop over `{}`", short_text(ctx, loop.iterable));
+}
+
+namespace {
+
+// `len(<collection>) <op> <integer>` (either side), as seen from the branch taken: the test
+// holds (`holds`) or fails. True when it caps the collection's length.
+bool caps_length(const Context& ctx, Node test, std::string_view collection, bool holds) {
+  test = unparenthesised(test);
+  if (!test) return false;
+  if (test.is("boolean_operator")) {
+    // In the branch where `a and b` holds, both hold; where `a or b` fails, both fail.
+    std::string_view op = ctx.text(test.field("operator"));
+    if ((op == "and") != holds) return false;
+    return caps_length(ctx, test.field("left"), collection, holds) ||
+           caps_length(ctx, test.field("right"), collection, holds);
+  }
+  if (test.is("not_operator")) return caps_length(ctx, test.field("argument"), collection, !holds);
+  if (!test.is("comparison_operator") || test.named_child_count() != 2) return false;
+  Node left = unparenthesised(test.named_child(0));
+  Node right = unparenthesised(test.named_child(1));
+  std::string_view op;
+  for (uint32_t i = 0, n = test.child_count(); i < n; ++i) {
+    if (!test.child(i).is_named()) op = ctx.text(test.child(i));
+  }
+  auto is_length_call = [&](Node side) {
+    return side && side.is("call") && ctx.callee_name(side) == "builtins.len" &&
+           ctx.text(sole_positional_argument(side)) == collection;
+  };
+  bool flipped = false;
+  if (!is_length_call(left)) {
+    std::swap(left, right);
+    flipped = true;
+  }
+  if (!is_length_call(left) || !right || !right.is("integer")) return false;
+  // `len(x) <op> k` with the operator read from len's side.
+  if (flipped) {
+    op = op == "<" ? ">" : op == ">" ? "<" : op == "<=" ? ">=" : op == ">=" ? "<=" : op;
+  }
+  if (holds) return op == "==" || op == "<" || op == "<=";
+  return op == "!=" || op == ">" || op == ">=";
+}
+
+}  // namespace
+
+bool guarded_by_length_literal(const Context& ctx, Node node, Node collection) {
+  std::string_view name = ctx.text(unparenthesised(collection));
+  if (name.empty()) return false;
+  for (Node child = node, parent = node.parent(); parent; child = parent, parent = parent.parent()) {
+    std::string_view kind = parent.kind();
+    if (kind == "function_definition" || kind == "lambda" || kind == "class_definition") break;
+    if (kind == "if_statement" || kind == "elif_clause") {
+      Node test = parent.field("condition");
+      if (child == parent.field("consequence") && caps_length(ctx, test, name, true)) return true;
+      if (child.is("else_clause") && kind == "if_statement" && caps_length(ctx, test, name, false)) {
+        return true;
+      }
+    } else if (kind == "conditional_expression" && parent.named_child_count() == 3) {
+      Node test = parent.named_child(1);
+      if (child == parent.named_child(0) && caps_length(ctx, test, name, true)) return true;
+      if (child == parent.named_child(2) && caps_length(ctx, test, name, false)) return true;
+    }
+  }
+  return false;
 }
 
 void push_named_children(Node node, std::vector<Node>& out) {

@@ -51,6 +51,11 @@ std::string loop_description(const Context& ctx, const LoopFrame& loop);
 // per index in tree-sitter, quadratic over a body of thousands of statements.
 void push_named_children(Node node, std::vector<Node>& out);
 
+// True when a length test on the path to `node` bounds `collection` by a literal:
+// `if len(x) == 1: <node>`, `<node> if len(x) < 2 else ...`, `if len(x) > 1: ... else: <node>`
+// (also through `and` in the taken branch). The search stops at the enclosing def or lambda.
+bool guarded_by_length_literal(const Context& ctx, Node node, Node collection);
+
 // Skips parentheses around an expression.
 Node unparenthesised(Node expr);
 

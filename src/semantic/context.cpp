@@ -166,11 +166,16 @@ const Binding* Context::lookup(std::string_view name) const {
 
 std::string Context::qualified_name(Node expr) const {
   // Walk down the attribute chain iteratively: `a.b.c` is attribute(attribute(a, b), c).
+  // Parentheses change nothing: `(list)(x)`, `(os.path).join`.
+  auto unparenthesised = [](Node node) {
+    while (node && node.is("parenthesized_expression")) node = node.named_child(0);
+    return node;
+  };
   std::vector<std::string_view> attributes;
-  Node base = expr;
+  Node base = unparenthesised(expr);
   while (base && base.is("attribute")) {
     attributes.push_back(text(base.field("attribute")));
-    base = base.field("object");
+    base = unparenthesised(base.field("object"));
   }
   if (!base || !base.is("identifier")) return {};
   std::string name;
@@ -194,6 +199,7 @@ std::string Context::callee_name(Node call) const { return callee_bounded(call, 
 
 std::string Context::callee_bounded(Node call, int depth) const {
   Node function = call.field("function");
+  while (function && function.is("parenthesized_expression")) function = function.named_child(0);
   std::string name = qualified_name(function);
   if (!name.empty() || !function.is("attribute")) return name;
   Value receiver = infer_bounded(function.field("object"), depth + 1);
@@ -259,6 +265,11 @@ CollectionSize Context::collection_size(Node expr) const {
   Value value = infer(expr);
   if (value.growing) return CollectionSize::data;
   if (value.size != CollectionSize::unknown) return value.size;
+  // A file's lines and a queryset's rows are as many as the data holds.
+  if (is_file_object(value)) return CollectionSize::data;
+  if (value.kind == ValueKind::instance && !django_queryset_model(value.qualified_name).empty()) {
+    return CollectionSize::data;
+  }
   // Iterating an enum class visits its members: a handful fixed by the program.
   if (value.kind == ValueKind::symbol && types_ != nullptr) {
     if (const ClassTypes* cls = types_->find_class(value.qualified_name); cls != nullptr && cls->is_enum) {
@@ -287,6 +298,21 @@ std::string_view Context::enclosing_class() const {
     if (frames_[i - 1].kind == FrameKind::class_body) return frames_[i - 1].qualified_name;
   }
   return {};
+}
+
+bool Context::is_enum_class(std::string_view class_name) const {
+  if (types_ == nullptr) return false;
+  const ClassTypes* found = types_->find_class(class_name);
+  return found != nullptr && found->is_enum;
+}
+
+bool Context::hashes_by_value(std::string_view class_name) const {
+  if (types_ == nullptr) return false;
+  const ClassTypes* found = types_->find_class(class_name);
+  if (found == nullptr) return false;
+  if (found->value_type) return true;
+  FileTypes::Member hash = types_->find_member(class_name, "__hash__");
+  return hash.method != nullptr;
 }
 
 bool Context::in_test_code() const { return is_test_file_ || frames_.back().is_test; }
@@ -620,6 +646,7 @@ Value Context::element_of(const Value& collection) const {
 
 Value Context::infer_call(Node call, int depth) const {
   Node function = call.field("function");
+  while (function && function.is("parenthesized_expression")) function = function.named_child(0);
   std::string callee = qualified_name(function);
   Value receiver;
   if (callee.empty() && function.is("attribute")) {
@@ -642,6 +669,12 @@ Value Context::infer_call(Node call, int depth) const {
       if (method == "values" && receiver.members.size() == 2) view.set_element(receiver.members[1]);
       if (method == "items" && receiver.members.size() == 2) view.set_element(tuple_of(receiver.members));
       return sized_like(view, receiver);
+    }
+    // A mapping whose type is unknown but whose size is (`json.load(f).keys()`, a growing
+    // parameter's `.values()`) has views as large as itself.
+    if (!receiver.is_known() && receiver.size != CollectionSize::unknown &&
+        is_one_of(method, {"keys", "values", "items"})) {
+      return sized_like(Value{ValueKind::iterable, {}}, receiver);
     }
     if ((receiver.kind == ValueKind::list || receiver.kind == ValueKind::tuple) && method == "copy") return receiver;
     if (receiver.kind == ValueKind::instance) {

@@ -40,6 +40,9 @@ struct ClassTypes {
   Node node;
   std::vector<std::string> bases;  // qualified names as resolved in this file, else source text
   bool is_enum = false;
+  // A frozen (or unsafe_hash) dataclass or attrs class, or a NamedTuple: compared and hashed by
+  // its fields. A class that defines `__hash__` is found through `methods` instead.
+  bool value_type = false;
   NameMap<AttributeType> attributes;
   NameMap<MethodKind> methods;
 };

@@ -26,6 +26,8 @@ const std::unordered_map<std::string_view, std::string_view>& type_aliases() {
       {"urllib3.connectionpool.HTTPConnectionPool", "urllib3.HTTPConnectionPool"},
       {"http.client.HTTPSConnection", "http.client.HTTPConnection"},
       {"xmlrpc.client.Server", "xmlrpc.client.ServerProxy"},
+      // httpx2 is a fork that keeps httpx's API: one set of entries covers both.
+      {"httpx2", "httpx"},
       {"io.open", "builtins.open"},
       {"io.open_code", "builtins.open"},
       {"io.FileIO", "builtins.open"},
@@ -251,6 +253,16 @@ std::string django_queryset_model(std::string_view name) {
 
 bool is_file_object(const Value& value) {
   return value.kind == ValueKind::instance && value.qualified_name == "builtins.open";
+}
+
+bool is_mapping(const Value& value) {
+  if (value.kind == ValueKind::dict) return true;
+  if (value.kind != ValueKind::instance) return false;
+  for (std::string_view type : {"collections.OrderedDict", "collections.defaultdict", "collections.Counter",
+                                "collections.ChainMap", "types.MappingProxyType", "builtins.dict"}) {
+    if (value.qualified_name == type) return true;
+  }
+  return false;
 }
 
 bool is_in_memory_stream(const Value& value) {

@@ -95,6 +95,22 @@ bool is_growing_method(std::string_view method) {
   return false;
 }
 
+// `@dataclass(frozen=True)`, `@dataclasses.dataclass(unsafe_hash=True)`, `@attr.s(frozen=True)`,
+// `@attrs.frozen`: the decorated class hashes its instances by their fields.
+bool is_value_type_decorator(std::string_view decorator) {
+  std::string_view name = decorator_name(decorator);
+  if (name == "frozen") return true;
+  bool maker = name == "dataclass" || name == "s" || name == "attrs" || name == "define";
+  return maker && (decorator.find("frozen=True") != std::string_view::npos ||
+                   decorator.find("unsafe_hash=True") != std::string_view::npos);
+}
+
+// `typing.NamedTuple`, `collections.namedtuple("P", "x y")` as a base: a tuple, hashed by value.
+bool is_named_tuple_base(std::string_view base) {
+  return base == "typing.NamedTuple" || base == "NamedTuple" ||
+         base.find("namedtuple(") != std::string_view::npos;
+}
+
 bool is_enum_base(std::string_view base) {
   auto dot = base.rfind('.');
   std::string_view name = dot == std::string_view::npos ? base : base.substr(dot + 1);
@@ -694,6 +710,9 @@ void Walker::record_class(Node class_definition) {
   ClassTypes& types = types_->class_types(name);
   types.qualified_name = name;
   types.node = class_definition;
+  for (std::string_view decorator : decorators_of(class_definition, ctx_.source())) {
+    types.value_type = types.value_type || is_value_type_decorator(decorator);
+  }
   if (Node bases = class_definition.field("superclasses")) {
     for (uint32_t i = 0, n = bases.named_child_count(); i < n; ++i) {
       Node base = bases.named_child(i);
@@ -701,8 +720,10 @@ void Walker::record_class(Node class_definition) {
       std::string resolved = ctx_.qualified_name(base);
       if (resolved.empty()) resolved = std::string(ctx_.text(base));
       types.is_enum = types.is_enum || is_enum_base(resolved);
-      if (const ClassTypes* parent = types_->find_class(resolved); parent != nullptr && parent->is_enum) {
-        types.is_enum = true;
+      types.value_type = types.value_type || is_named_tuple_base(resolved);
+      if (const ClassTypes* parent = types_->find_class(resolved); parent != nullptr) {
+        types.is_enum = types.is_enum || parent->is_enum;
+        types.value_type = types.value_type || parent->value_type;
       }
       types.bases.push_back(std::move(resolved));
     }
