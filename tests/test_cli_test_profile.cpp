@@ -58,6 +58,9 @@ void write_project(const TempDir& dir) {
 
 using Hits = std::vector<std::string>;
 
+// The rules these tests are about, named so that they run whatever their tier.
+std::string scan_args(std::string_view more) { return std::string(". --select PS205,PS302,PS604 ") + std::string(more); }
+
 const Hits kApplication = {"PS302 app/rates.py:11:5"};
 const Hits kRelaxed = {"PS302 app/rates.py:11:5", "PS604 tests/test_rates.py:17:5"};
 const Hits kFull = {"PS302 app/rates.py:11:5", "PS302 tests/test_rates.py:8:5",
@@ -68,7 +71,7 @@ const Hits kFull = {"PS302 app/rates.py:11:5", "PS302 tests/test_rates.py:8:5",
 TEST_CASE("test profile: relaxed, the default, hides only what tests do on purpose") {
   TempDir dir;
   write_project(dir);
-  auto result = run_in(dir, ". --format json --no-cache");
+  auto result = run_in(dir, scan_args("--format json --no-cache"));
   CHECK(result.exit_code == 1);
   Json report = parse_json(result);
   CHECK(hits(report) == kRelaxed);
@@ -76,22 +79,22 @@ TEST_CASE("test profile: relaxed, the default, hides only what tests do on purpo
   CHECK(report["summary"]["hidden_in_tests"] == 2);
   CHECK(report["summary"]["total"] == 2);
 
-  auto explicit_relaxed = parse_json(run_in(dir, ". --format json --no-cache --tests relaxed"));
+  auto explicit_relaxed = parse_json(run_in(dir, scan_args("--format json --no-cache --tests relaxed")));
   CHECK(hits(explicit_relaxed) == kRelaxed);
 
   SECTION("the text summary says how many were hidden and how to see them") {
-    auto text = run_in(dir, ". --no-cache");
+    auto text = run_in(dir, scan_args("--no-cache"));
     CHECK(contains(text.out, "\n2 findings in test code hidden by the relaxed test profile "
                              "(--tests full shows them)\n"));
-    auto quiet = run_in(dir, ". --no-cache -q");
+    auto quiet = run_in(dir, scan_args("--no-cache -q"));
     CHECK(quiet.out.ends_with("Total issues: 2 in 2 files  (2 hidden in test code)\n"));
   }
   SECTION("the review reports say it too") {
-    auto markdown = run_in(dir, ". --no-cache --format markdown");
+    auto markdown = run_in(dir, scan_args("--no-cache --format markdown"));
     CHECK(contains(markdown.out,
                    "2 findings in test code were hidden by the relaxed test profile"));
     CHECK(contains(markdown.out, "| tests | `relaxed (2 hidden in test code)` |"));
-    auto html = run_in(dir, ". --no-cache --format html");
+    auto html = run_in(dir, scan_args("--no-cache --format html"));
     CHECK(contains(html.out, "2 findings in test code were hidden by the relaxed test profile"));
   }
 }
@@ -99,18 +102,18 @@ TEST_CASE("test profile: relaxed, the default, hides only what tests do on purpo
 TEST_CASE("test profile: full restores everything, skip drops all test code") {
   TempDir dir;
   write_project(dir);
-  Json full = parse_json(run_in(dir, ". --format json --no-cache --tests full"));
+  Json full = parse_json(run_in(dir, scan_args("--format json --no-cache --tests full")));
   CHECK(hits(full) == kFull);
   CHECK(full["summary"]["test_profile"] == "full");
   CHECK(full["summary"]["hidden_in_tests"] == 0);
-  auto full_text = run_in(dir, ". --no-cache --tests full");
+  auto full_text = run_in(dir, scan_args("--no-cache --tests full"));
   CHECK_FALSE(contains(full_text.out, "hidden by the"));
 
-  Json skip = parse_json(run_in(dir, ". --format json --no-cache --tests skip"));
+  Json skip = parse_json(run_in(dir, scan_args("--format json --no-cache --tests skip")));
   CHECK(hits(skip) == kApplication);
   CHECK(skip["summary"]["test_profile"] == "skip");
   CHECK(skip["summary"]["hidden_in_tests"] == 3);
-  auto skip_text = run_in(dir, ". --no-cache --tests skip");
+  auto skip_text = run_in(dir, scan_args("--no-cache --tests skip"));
   CHECK(contains(skip_text.out, "\n3 findings in test code hidden by the skip test profile"));
 }
 
@@ -140,15 +143,15 @@ TEST_CASE("test profile: the configuration sets it, the command line wins, bad v
   TempDir dir;
   write_project(dir);
   dir.write(".perfscan.toml", "tests = \"full\"\n");
-  CHECK(hits(parse_json(run_in(dir, ". --format json --no-cache"))) == kFull);
-  CHECK(hits(parse_json(run_in(dir, ". --format json --no-cache --tests skip"))) == kApplication);
+  CHECK(hits(parse_json(run_in(dir, scan_args("--format json --no-cache")))) == kFull);
+  CHECK(hits(parse_json(run_in(dir, scan_args("--format json --no-cache --tests skip")))) == kApplication);
 
   dir.write(".perfscan.toml", "\n\ntests = \"some\"\n");
-  auto bad_config = run_in(dir, ". --no-cache");
+  auto bad_config = run_in(dir, scan_args("--no-cache"));
   CHECK(bad_config.exit_code == 2);
   CHECK(contains(bad_config.err, ".perfscan.toml:3: key 'tests' must be one of relaxed, full, skip, not 'some'"));
 
-  auto bad_option = run_in(dir, ". --isolated --tests none");
+  auto bad_option = run_in(dir, scan_args("--isolated --tests none"));
   CHECK(bad_option.exit_code == 2);
   CHECK(contains(bad_option.err, "--tests"));
 }
@@ -157,12 +160,12 @@ TEST_CASE("test profile: the cache keeps what the profile needs, so switching it
           "[cache]") {
   TempDir dir;
   write_project(dir);
-  Json relaxed = parse_json(run_in(dir, ". --format json"));
+  Json relaxed = parse_json(run_in(dir, scan_args("--format json")));
   CHECK(hits(relaxed) == kRelaxed);
-  Json full = parse_json(run_in(dir, ". --format json --tests full"));
+  Json full = parse_json(run_in(dir, scan_args("--format json --tests full")));
   CHECK(full["stats"]["cache"]["hits"] == 3);
   CHECK(full["stats"]["cache"]["misses"] == 0);
   CHECK(hits(full) == kFull);
-  Json uncached = parse_json(run_in(dir, ". --format json --tests full --no-cache"));
+  Json uncached = parse_json(run_in(dir, scan_args("--format json --tests full --no-cache")));
   CHECK(full["findings"] == uncached["findings"]);
 }
