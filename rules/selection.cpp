@@ -28,7 +28,8 @@ bool selector_matches(std::string_view selector, const Rule& rule) {
 // tier comes in through ALL, extend-select, or a rule named on its own.
 bool select_takes(std::string_view selector, const Rule& rule) {
   if (!selector_matches(selector, rule)) return false;
-  return selector == "ALL" || names_rule(selector, rule.info()) || rule.traits().tier == Tier::standard;
+  return selector == "ALL" || names_rule(selector, rule.info()) ||
+         rule.traits().tier == Tier::standard;
 }
 
 [[noreturn]] void unknown_selector(const std::string& selector) {
@@ -82,7 +83,8 @@ std::vector<const Rule*> select_rules_from(const std::vector<const Rule*>& candi
   } else {
     selected = matching(candidates, select, select_takes);
   }
-  for (const Rule* rule : matching(candidates, extend_select, selector_matches)) selected.insert(rule);
+  for (const Rule* rule : matching(candidates, extend_select, selector_matches))
+    selected.insert(rule);
   for (const Rule* rule : matching(candidates, ignore, selector_matches)) selected.erase(rule);
   return sorted_by_id(selected);
 }

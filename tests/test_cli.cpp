@@ -427,10 +427,9 @@ TEST_CASE("cli: JSON report, field by field") {
 
   const Json& findings = report.at("findings");
   REQUIRE(findings.size() == 3);
-  const std::set<std::string> keys = {"rule",       "name",    "category",   "severity",
-                                      "path",       "line",    "column",     "end_line",
-                                      "end_column", "message", "suggestion", "fingerprint",
-                                      "tier"};
+  const std::set<std::string> keys = {
+      "rule",     "name",       "category", "severity",   "path",        "line", "column",
+      "end_line", "end_column", "message",  "suggestion", "fingerprint", "tier"};
   for (const Json& finding : findings) {
     std::set<std::string> actual;
     for (const auto& item : finding.items()) actual.insert(item.key());

@@ -59,7 +59,9 @@ void write_project(const TempDir& dir) {
 using Hits = std::vector<std::string>;
 
 // The rules these tests are about, named so that they run whatever their tier.
-std::string scan_args(std::string_view more) { return std::string(". --select PS205,PS302,PS604 ") + std::string(more); }
+std::string scan_args(std::string_view more) {
+  return std::string(". --select PS205,PS302,PS604 ") + std::string(more);
+}
 
 const Hits kApplication = {"PS302 app/rates.py:11:5"};
 const Hits kRelaxed = {"PS302 app/rates.py:11:5", "PS604 tests/test_rates.py:17:5"};
@@ -79,20 +81,22 @@ TEST_CASE("test profile: relaxed, the default, hides only what tests do on purpo
   CHECK(report["summary"]["hidden_in_tests"] == 2);
   CHECK(report["summary"]["total"] == 2);
 
-  auto explicit_relaxed = parse_json(run_in(dir, scan_args("--format json --no-cache --tests relaxed")));
+  auto explicit_relaxed =
+      parse_json(run_in(dir, scan_args("--format json --no-cache --tests relaxed")));
   CHECK(hits(explicit_relaxed) == kRelaxed);
 
   SECTION("the text summary says how many were hidden and how to see them") {
     auto text = run_in(dir, scan_args("--no-cache"));
-    CHECK(contains(text.out, "\n2 findings in test code hidden by the relaxed test profile "
-                             "(--tests full shows them)\n"));
+    CHECK(contains(text.out,
+                   "\n2 findings in test code hidden by the relaxed test profile "
+                   "(--tests full shows them)\n"));
     auto quiet = run_in(dir, scan_args("--no-cache -q"));
     CHECK(quiet.out.ends_with("Total issues: 2 in 2 files  (2 hidden in test code)\n"));
   }
   SECTION("the review reports say it too") {
     auto markdown = run_in(dir, scan_args("--no-cache --format markdown"));
-    CHECK(contains(markdown.out,
-                   "2 findings in test code were hidden by the relaxed test profile"));
+    CHECK(
+        contains(markdown.out, "2 findings in test code were hidden by the relaxed test profile"));
     CHECK(contains(markdown.out, "| tests | `relaxed (2 hidden in test code)` |"));
     auto html = run_in(dir, scan_args("--no-cache --format html"));
     CHECK(contains(html.out, "2 findings in test code were hidden by the relaxed test profile"));
@@ -144,20 +148,23 @@ TEST_CASE("test profile: the configuration sets it, the command line wins, bad v
   write_project(dir);
   dir.write(".perfscan.toml", "tests = \"full\"\n");
   CHECK(hits(parse_json(run_in(dir, scan_args("--format json --no-cache")))) == kFull);
-  CHECK(hits(parse_json(run_in(dir, scan_args("--format json --no-cache --tests skip")))) == kApplication);
+  CHECK(hits(parse_json(run_in(dir, scan_args("--format json --no-cache --tests skip")))) ==
+        kApplication);
 
   dir.write(".perfscan.toml", "\n\ntests = \"some\"\n");
   auto bad_config = run_in(dir, scan_args("--no-cache"));
   CHECK(bad_config.exit_code == 2);
-  CHECK(contains(bad_config.err, ".perfscan.toml:3: key 'tests' must be one of relaxed, full, skip, not 'some'"));
+  CHECK(contains(bad_config.err,
+                 ".perfscan.toml:3: key 'tests' must be one of relaxed, full, skip, not 'some'"));
 
   auto bad_option = run_in(dir, scan_args("--isolated --tests none"));
   CHECK(bad_option.exit_code == 2);
   CHECK(contains(bad_option.err, "--tests"));
 }
 
-TEST_CASE("test profile: the cache keeps what the profile needs, so switching it re-analyses nothing",
-          "[cache]") {
+TEST_CASE(
+    "test profile: the cache keeps what the profile needs, so switching it re-analyses nothing",
+    "[cache]") {
   TempDir dir;
   write_project(dir);
   Json relaxed = parse_json(run_in(dir, scan_args("--format json")));

@@ -46,7 +46,8 @@ TEST_CASE("tiers: --list-rules shows each rule's tier and measured precision") {
     INFO(rule.dump());
     CHECK((rule["precision"].is_null() || rule["precision"]["sample"].is_number_integer()));
     CHECK((rule["in_tests"] == "applies" || rule["in_tests"] == "exempt"));
-    CHECK((rule["cost"] == "per-iteration" || rule["cost"] == "per-call" || rule["cost"] == "fixed"));
+    CHECK(
+        (rule["cost"] == "per-iteration" || rule["cost"] == "per-call" || rule["cost"] == "fixed"));
   }
 }
 
@@ -57,20 +58,24 @@ TEST_CASE("tiers: --explain appends the tier, precision and cost traits from the
   CHECK(ps302.exit_code == 0);
   CHECK(contains(ps302.out, "\n## Tier and precision\n\n- **Tier:** " + by_id["PS302"]));
   CHECK(contains(ps302.out, "- **Measured precision:** "));
-  CHECK(contains(ps302.out, "the `relaxed` test profile (the default) hides its findings in test code"));
+  CHECK(contains(ps302.out,
+                 "the `relaxed` test profile (the default) hides its findings in test code"));
   CHECK(contains(ps302.out, "its cost is paid per call; inside a loop on a path that runs once"));
   // By name too, and the doc itself comes first.
   auto by_name = run_in(dir, "--explain string-concat-in-loop");
   CHECK(by_name.out.starts_with("# PS401"));
   CHECK(contains(by_name.out, "- **Test code:** its cost model holds in tests too"));
-  CHECK(contains(by_name.out, "its cost is paid per iteration, so a finding on a path that runs once"));
+  CHECK(contains(by_name.out,
+                 "its cost is paid per iteration, so a finding on a path that runs once"));
 }
 
-TEST_CASE("tiers: extend-select adds to the default run, from the command line or the configuration") {
+TEST_CASE(
+    "tiers: extend-select adds to the default run, from the command line or the configuration") {
   TempDir dir;
   dir.write("a.py", kConcat);
   dir.write("b.py", "for a in xs:\n    for b in ys:\n        pass\n");
-  auto only_concat = parse_json(run_in(dir, ". --format json --no-cache --select PS401 --extend-select PS101"));
+  auto only_concat =
+      parse_json(run_in(dir, ". --format json --no-cache --select PS401 --extend-select PS101"));
   CHECK(hits(only_concat) == std::vector<std::string>{"PS401 a.py:3:5", "PS101 b.py:2:14"});
   // With no --select, extend-select no longer disappears: it adds to the default tier.
   auto extended = run_in(dir, ". --format json --no-cache --extend-select ALL");
@@ -85,7 +90,8 @@ TEST_CASE("tiers: extend-select adds to the default run, from the command line o
   CHECK(contains(unknown.err, "names no rule: 'PS9999'"));
 }
 
-TEST_CASE("one-time paths: a lowered finding keeps its severity and note through the cache", "[cache]") {
+TEST_CASE("one-time paths: a lowered finding keeps its severity and note through the cache",
+          "[cache]") {
   TempDir dir;
   dir.write("a.py", kConcat);
   Json cold = parse_json(run_in(dir, "a.py --select PS401 --format json"));

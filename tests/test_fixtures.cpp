@@ -26,7 +26,8 @@ namespace {
 // Project fixtures: (file, line, rule).
 using ProjectExpectation = std::multiset<std::tuple<std::string, std::uint32_t, std::string>>;
 // Severities pinned with `PS101[low]`: (file, line, rule) -> severity.
-using SeverityExpectation = std::map<std::tuple<std::string, std::uint32_t, std::string>, std::string>;
+using SeverityExpectation =
+    std::map<std::tuple<std::string, std::uint32_t, std::string>, std::string>;
 
 // `# expect: PS101, PS401[low]` on each line: the ids, and the severities some of them pin.
 template <typename Found>
@@ -97,8 +98,8 @@ Report scan_fixture(const std::string& path, const std::string& target_version =
 // The findings of `report` as (file relative to `root`, line, rule), checked against
 // `expected` exactly: missing and unexpected findings both fail; and the severities that
 // `severities` pins.
-void check_exactly(const ProjectExpectation& expected, const SeverityExpectation& severities, const Report& report,
-                   const std::filesystem::path& root) {
+void check_exactly(const ProjectExpectation& expected, const SeverityExpectation& severities,
+                   const Report& report, const std::filesystem::path& root) {
   ProjectExpectation actual;
   std::map<std::tuple<std::string, std::uint32_t, std::string>, std::string> messages;
   for (const Finding& finding : report.findings) {

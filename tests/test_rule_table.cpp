@@ -1,8 +1,7 @@
 // The rule table (rules/traits.def): one row per rule, the tiers rule selection reads, the docs
 // that must not contradict it, and the policies it drives (one-time paths, the test profile).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <memory>
 #include <regex>
 #include <set>
@@ -21,7 +20,8 @@ namespace {
 class FakeRule final : public Rule {
  public:
   FakeRule(std::string_view id, std::string_view name, Category category, Tier tier)
-      : Rule(RuleInfo{id, name, category, Severity::low, "fake"}, RuleTraits{tier, {}, InTests::applies, CostScale::fixed}) {}
+      : Rule(RuleInfo{id, name, category, Severity::low, "fake"},
+             RuleTraits{tier, {}, InTests::applies, CostScale::fixed}) {}
   [[nodiscard]] std::vector<std::string_view> node_kinds() const override { return {}; }
   void check(Node, Context&) const override {}
 };
@@ -85,11 +85,13 @@ TEST_CASE("rule table: the test-code column follows issue 14's list of exempt ru
                                         "PS308", "PS501", "PS502", "PS504", "PS505", "PS807"};
   for (const auto& rule : all_rules()) {
     INFO(rule->info().id);
-    CHECK((rule->traits().in_tests == InTests::exempt) == exempt.contains(std::string(rule->info().id)));
+    CHECK((rule->traits().in_tests == InTests::exempt) ==
+          exempt.contains(std::string(rule->info().id)));
   }
 }
 
-TEST_CASE("rule table: no rule doc states a tier other than the table's, nor its own tier section") {
+TEST_CASE(
+    "rule table: no rule doc states a tier other than the table's, nor its own tier section") {
   // The tier, precision and cost traits are appended to --explain from the table
   // (traits_section); a doc that restates them would drift.
   static const std::regex kTierMention(R"(\b(default|extended)`?\s+tier\b)", std::regex::icase);
@@ -101,7 +103,8 @@ TEST_CASE("rule table: no rule doc states a tier other than the table's, nor its
     std::string tier(tier_name(rule->traits().tier));
     for (std::sregex_iterator it(doc.begin(), doc.end(), kTierMention), end; it != end; ++it) {
       std::string said = (*it)[1].str();
-      std::transform(said.begin(), said.end(), said.begin(), [](unsigned char c) { return std::tolower(c); });
+      std::transform(said.begin(), said.end(), said.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
       INFO("the doc says: " << it->str());
       CHECK(said == tier);
     }
@@ -109,26 +112,32 @@ TEST_CASE("rule table: no rule doc states a tier other than the table's, nor its
 }
 
 TEST_CASE("rule table: --explain's section is generated from the traits") {
-  RuleTraits traits{Tier::extended, Precision{27, 3, 2, "blind read 2026-12, 16 library + 16 application findings"},
+  RuleTraits traits{Tier::extended,
+                    Precision{27, 3, 2, "blind read 2026-12, 16 library + 16 application findings"},
                     InTests::exempt, CostScale::per_iteration};
   std::string section = traits_section(traits);
   CHECK(section.starts_with("\n## Tier and precision\n\n"));
   CHECK(section.find("- **Tier:** extended (runs with `--select ALL`") != std::string::npos);
-  CHECK(section.find("- **Measured precision:** 90.0% (27 right, 3 wrong, 2 unclear of 32), blind read 2026-12, "
+  CHECK(section.find("- **Measured precision:** 90.0% (27 right, 3 wrong, 2 unclear of 32), blind "
+                     "read 2026-12, "
                      "16 library + 16 application findings.\n") != std::string::npos);
   CHECK(section.find("the `relaxed` test profile (the default) hides its findings in test code") !=
         std::string::npos);
   CHECK(section.find("is lowered one step") != std::string::npos);
 
   CHECK(precision_text(Precision{}) == "not yet measured");
-  CHECK(precision_text(Precision{0, 0, 4, "somewhere"}) == "no judged findings (0 right, 0 wrong, 4 unclear of 4)");
-  std::string fixed = traits_section(RuleTraits{Tier::standard, {}, InTests::applies, CostScale::fixed});
+  CHECK(precision_text(Precision{0, 0, 4, "somewhere"}) ==
+        "no judged findings (0 right, 0 wrong, 4 unclear of 4)");
+  std::string fixed =
+      traits_section(RuleTraits{Tier::standard, {}, InTests::applies, CostScale::fixed});
   CHECK(fixed.find("- **Tier:** default (runs unless deselected)") != std::string::npos);
   CHECK(fixed.find("- **Measured precision:** not yet measured.") != std::string::npos);
   CHECK(fixed.find("one-time paths do not lower it") != std::string::npos);
 }
 
-TEST_CASE("selection: the default run takes the default tier; ALL and extend-select add the extended one") {
+TEST_CASE(
+    "selection: the default run takes the default tier; ALL and extend-select add the extended "
+    "one") {
   FakeRules rules;
   SECTION("no selection: default-tier rules only") {
     CHECK(selected(rules, {}) == Ids{"PS101", "PS401"});
@@ -181,14 +190,21 @@ TEST_CASE("one-time paths: per-iteration costs are lowered one step, per-call on
   RuleTraits per_iteration{Tier::standard, {}, InTests::applies, CostScale::per_iteration};
   RuleTraits per_call{Tier::standard, {}, InTests::applies, CostScale::per_call};
   RuleTraits fixed{Tier::standard, {}, InTests::applies, CostScale::fixed};
-  CHECK(lowered_on_one_time_path(per_iteration, Severity::critical, "`__init__`", false) == Severity::high);
-  CHECK(lowered_on_one_time_path(per_iteration, Severity::high, "`__init__`", true) == Severity::medium);
-  CHECK(lowered_on_one_time_path(per_iteration, Severity::medium, "module top level", true) == Severity::low);
-  CHECK_FALSE(lowered_on_one_time_path(per_iteration, Severity::low, "module top level", true).has_value());
+  CHECK(lowered_on_one_time_path(per_iteration, Severity::critical, "`__init__`", false) ==
+        Severity::high);
+  CHECK(lowered_on_one_time_path(per_iteration, Severity::high, "`__init__`", true) ==
+        Severity::medium);
+  CHECK(lowered_on_one_time_path(per_iteration, Severity::medium, "module top level", true) ==
+        Severity::low);
+  CHECK_FALSE(
+      lowered_on_one_time_path(per_iteration, Severity::low, "module top level", true).has_value());
   CHECK_FALSE(lowered_on_one_time_path(per_iteration, Severity::high, "", true).has_value());
-  CHECK(lowered_on_one_time_path(per_call, Severity::critical, "CLI `main()`", true) == Severity::high);
-  CHECK_FALSE(lowered_on_one_time_path(per_call, Severity::high, "CLI `main()`", false).has_value());
-  CHECK_FALSE(lowered_on_one_time_path(fixed, Severity::high, "module top level", true).has_value());
+  CHECK(lowered_on_one_time_path(per_call, Severity::critical, "CLI `main()`", true) ==
+        Severity::high);
+  CHECK_FALSE(
+      lowered_on_one_time_path(per_call, Severity::high, "CLI `main()`", false).has_value());
+  CHECK_FALSE(
+      lowered_on_one_time_path(fixed, Severity::high, "module top level", true).has_value());
   CHECK(one_time_note("module top level") == " (lowered one step: runs once, at module top level)");
   CHECK(one_time_note("Django `AppConfig.ready()`") ==
         " (lowered one step: runs once, in Django `AppConfig.ready()`)");
@@ -220,8 +236,9 @@ TEST_CASE("one-time paths: the message of a lowered finding says why, once, and 
   }
   // Spot checks, by the reason each path gives.
   auto message_containing = [&](std::string_view reason) {
-    return std::any_of(messages.begin(), messages.end(),
-                       [&](const auto& item) { return item.second.find(reason) != std::string::npos; });
+    return std::any_of(messages.begin(), messages.end(), [&](const auto& item) {
+      return item.second.find(reason) != std::string::npos;
+    });
   };
   CHECK(message_containing("runs once, at module top level)"));
   CHECK(message_containing("runs once, in `__init__`)"));

@@ -69,7 +69,7 @@ struct RuleInfo {
   std::string_view name;     // "string-concat-in-loop"
   Category category = Category::loops;
   Severity severity = Severity::low;  // base severity; a rule may raise or lower it per finding
-  std::string_view summary;  // one line, for --list-rules: the rule's claim
+  std::string_view summary;           // one line, for --list-rules: the rule's claim
 };
 
 // The one-time-path policy (README, "Severity"): the severity a finding of a rule with

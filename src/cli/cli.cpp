@@ -192,9 +192,12 @@ nlohmann::ordered_json precision_json(const Precision& precision) {
 
 std::string_view cost_name(CostScale cost) {
   switch (cost) {
-    case CostScale::per_iteration: return "per-iteration";
-    case CostScale::per_call: return "per-call";
-    case CostScale::fixed: break;
+    case CostScale::per_iteration:
+      return "per-iteration";
+    case CostScale::per_call:
+      return "per-call";
+    case CostScale::fixed:
+      break;
   }
   return "fixed";
 }

@@ -123,7 +123,8 @@ class KeyReader {
   TestProfile tests(const toml::node& node, std::string_view key) const {
     std::string text = string(node, key);
     std::optional<TestProfile> parsed = parse_test_profile(text);
-    if (!parsed) fail(node.source(), key, fmt::format("must be one of relaxed, full, skip, not '{}'", text));
+    if (!parsed)
+      fail(node.source(), key, fmt::format("must be one of relaxed, full, skip, not '{}'", text));
     return *parsed;
   }
 

@@ -6,9 +6,12 @@ namespace perfscan {
 
 std::string_view test_profile_name(TestProfile profile) {
   switch (profile) {
-    case TestProfile::relaxed: return "relaxed";
-    case TestProfile::full: return "full";
-    case TestProfile::skip: return "skip";
+    case TestProfile::relaxed:
+      return "relaxed";
+    case TestProfile::full:
+      return "full";
+    case TestProfile::skip:
+      return "skip";
   }
   return "relaxed";
 }

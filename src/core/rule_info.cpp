@@ -7,10 +7,13 @@ namespace {
 
 Severity one_step_lower(Severity severity) {
   switch (severity) {
-    case Severity::critical: return Severity::high;
-    case Severity::high: return Severity::medium;
+    case Severity::critical:
+      return Severity::high;
+    case Severity::high:
+      return Severity::medium;
     case Severity::medium:
-    case Severity::low: return Severity::low;
+    case Severity::low:
+      return Severity::low;
   }
   return severity;
 }
@@ -34,7 +37,8 @@ std::string_view one_time_sentence(CostScale cost) {
              "level, `__init__`, start-up hooks, a CLI `main()`, management commands, "
              "migrations, fixture loaders) a finding is lowered one step, and its message says "
              "why";
-    case CostScale::fixed: break;
+    case CostScale::fixed:
+      break;
   }
   return "its cost does not depend on how often the code runs: one-time paths do not lower it";
 }
@@ -61,8 +65,8 @@ std::string precision_text(const Precision& precision) {
 std::optional<Severity> lowered_on_one_time_path(const RuleTraits& traits, Severity severity,
                                                  std::string_view one_time_reason, bool in_loop) {
   if (one_time_reason.empty() || severity == Severity::low) return std::nullopt;
-  bool scales = traits.cost == CostScale::per_iteration ||
-                (traits.cost == CostScale::per_call && in_loop);
+  bool scales =
+      traits.cost == CostScale::per_iteration || (traits.cost == CostScale::per_call && in_loop);
   if (!scales) return std::nullopt;
   return one_step_lower(severity);
 }
@@ -75,10 +79,11 @@ std::string one_time_note(std::string_view one_time_reason) {
 
 std::string traits_section(const RuleTraits& traits) {
   std::string text = "\n## Tier and precision\n\n";
-  text += fmt::format("- **Tier:** {}{}\n", tier_name(traits.tier),
-                      traits.tier == Tier::standard
-                          ? " (runs unless deselected)"
-                          : " (runs with `--select ALL`, `extend-select`, or its own id in `--select`)");
+  text += fmt::format(
+      "- **Tier:** {}{}\n", tier_name(traits.tier),
+      traits.tier == Tier::standard
+          ? " (runs unless deselected)"
+          : " (runs with `--select ALL`, `extend-select`, or its own id in `--select`)");
   text += fmt::format("- **Measured precision:** {}", precision_text(traits.precision));
   if (traits.precision.measured()) text += fmt::format(", {}", traits.precision.where);
   text += ".\n";

@@ -315,7 +315,8 @@ Report scan(const ScanOptions& options) {
   if (std::string problem = grammar_incompatibility(); !problem.empty()) throw UsageError(problem);
   Report report;
   report.tool_version = std::string(version());
-  std::vector<const Rule*> selected = select_rules(options.select, options.ignore, options.extend_select);
+  std::vector<const Rule*> selected =
+      select_rules(options.select, options.ignore, options.extend_select);
   report.setup = describe_setup(options, selected);
   std::vector<const ProjectRule*> linkers =
       options.link ? project_rules(selected) : std::vector<const ProjectRule*>{};

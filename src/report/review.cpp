@@ -427,9 +427,10 @@ std::vector<Setting> configuration_in_effect(const Report& report) {
 std::string hidden_in_tests_sentence(const Report& report) {
   int hidden = report.summary.hidden_in_tests;
   if (hidden == 0) return {};
-  return fmt::format("{} {} in test code {} hidden by the {} test profile (--tests full shows them).",
-                     hidden, hidden == 1 ? "finding" : "findings", hidden == 1 ? "was" : "were",
-                     test_profile_name(report.setup.options.tests));
+  return fmt::format(
+      "{} {} in test code {} hidden by the {} test profile (--tests full shows them).", hidden,
+      hidden == 1 ? "finding" : "findings", hidden == 1 ? "was" : "were",
+      test_profile_name(report.setup.options.tests));
 }
 
 Review build_review(const Report& report, const ReviewLimits& limits) {
