@@ -176,3 +176,38 @@ TEST_CASE(
   Json uncached = parse_json(run_in(dir, scan_args("--format json --tests full --no-cache")));
   CHECK(full["findings"] == uncached["findings"]);
 }
+
+TEST_CASE("test profile: outside test modules only TestCase subclasses are test code") {
+  // pytest collects `test*` functions and `Test*` classes only from test modules. Elsewhere
+  // `TestJob` is a Django model (lava's) and `test_png` a format detector (the standard
+  // library's imghdr): their findings are application findings. A TestCase subclass is a
+  // test wherever it is defined.
+  TempDir dir;
+  dir.write("app/__init__.py", "");
+  dir.write("app/rates.py", kRates);
+  dir.write("app/models.py",
+            "import time\n"
+            "import unittest\n"
+            "\n"
+            "from app.rates import fetch_rate\n"
+            "\n"
+            "\n"
+            "class TestJob:\n"
+            "    def refresh(self, prices):\n"
+            "        for price in prices:\n"
+            "            price.rate = fetch_rate(price.currency)\n"
+            "\n"
+            "\n"
+            "def test_png(prices):\n"
+            "    for price in prices:\n"
+            "        price.rate = fetch_rate(price.currency)\n"
+            "\n"
+            "\n"
+            "class RatesTest(unittest.IsolatedAsyncioTestCase):\n"
+            "    async def test_poll(self):\n"
+            "        time.sleep(1)\n");
+  Json relaxed = parse_json(run_in(dir, scan_args("--format json --no-cache")));
+  CHECK(hits(relaxed) == Hits{"PS205 app/models.py:10:26", "PS205 app/models.py:15:22",
+                              "PS302 app/rates.py:11:5"});
+  CHECK(relaxed["summary"]["hidden_in_tests"] == 1);
+}
