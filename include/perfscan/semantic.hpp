@@ -148,7 +148,7 @@ struct ExecutionFrame {
   bool is_async = false;
   std::string qualified_name;  // module-qualified: "pkg.mod.Class.method"
   std::size_t first_loop = 0;  // index into the loop stack where this frame's loops begin
-  bool is_test = false;        // a test function or class, or nested in one
+  bool is_test = false;        // a TestCase subclass, or nested in one
 };
 
 }  // namespace perfscan
