@@ -207,7 +207,7 @@ TEST_CASE("test profile: outside test modules only TestCase subclasses are test 
             "    async def test_poll(self):\n"
             "        time.sleep(1)\n");
   Json relaxed = parse_json(run_in(dir, scan_args("--format json --no-cache")));
-  CHECK(hits(relaxed) == Hits{"PS205 app/models.py:10:26", "PS205 app/models.py:15:22",
-                              "PS302 app/rates.py:11:5"});
+  CHECK(hits(relaxed) ==
+        Hits{"PS205 app/models.py:10:26", "PS205 app/models.py:15:22", "PS302 app/rates.py:11:5"});
   CHECK(relaxed["summary"]["hidden_in_tests"] == 1);
 }

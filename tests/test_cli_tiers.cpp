@@ -60,7 +60,8 @@ TEST_CASE("tiers: --explain appends the tier, precision and cost traits from the
   CHECK(contains(ps302.out, "- **Measured precision:** "));
   CHECK(contains(ps302.out,
                  "the `relaxed` test profile (the default) hides its findings in test code"));
-  CHECK(contains(ps302.out, "its cost is paid per call; inside a loop on a path that runs once"));
+  CHECK(contains(ps302.out,
+                 "its cost is paid per call; inside a `for` loop on a path that runs once"));
   // By name too, and the doc itself comes first.
   auto by_name = run_in(dir, "--explain string-concat-in-loop");
   CHECK(by_name.out.starts_with("# PS401"));

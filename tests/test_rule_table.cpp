@@ -190,21 +190,24 @@ TEST_CASE("one-time paths: per-iteration costs are lowered one step, per-call on
   RuleTraits per_iteration{Tier::standard, {}, InTests::applies, CostScale::per_iteration};
   RuleTraits per_call{Tier::standard, {}, InTests::applies, CostScale::per_call};
   RuleTraits fixed{Tier::standard, {}, InTests::applies, CostScale::fixed};
-  CHECK(lowered_on_one_time_path(per_iteration, Severity::critical, "`__init__`", false) ==
-        Severity::high);
-  CHECK(lowered_on_one_time_path(per_iteration, Severity::high, "`__init__`", true) ==
-        Severity::medium);
-  CHECK(lowered_on_one_time_path(per_iteration, Severity::medium, "module top level", true) ==
-        Severity::low);
-  CHECK_FALSE(
-      lowered_on_one_time_path(per_iteration, Severity::low, "module top level", true).has_value());
-  CHECK_FALSE(lowered_on_one_time_path(per_iteration, Severity::high, "", true).has_value());
-  CHECK(lowered_on_one_time_path(per_call, Severity::critical, "CLI `main()`", true) ==
-        Severity::high);
-  CHECK_FALSE(
-      lowered_on_one_time_path(per_call, Severity::high, "CLI `main()`", false).has_value());
-  CHECK_FALSE(
-      lowered_on_one_time_path(fixed, Severity::high, "module top level", true).has_value());
+  const LoopPlace none = LoopPlace::none;
+  const LoopPlace in_for = LoopPlace::for_loops;
+  const LoopPlace in_while = LoopPlace::while_loop;
+  auto lowered = [](const RuleTraits& traits, Severity severity, std::string_view reason,
+                    LoopPlace place) {
+    return lowered_on_one_time_path(traits, severity, reason, place);
+  };
+  CHECK(lowered(per_iteration, Severity::critical, "`__init__`", none) == Severity::high);
+  CHECK(lowered(per_iteration, Severity::high, "`__init__`", in_for) == Severity::medium);
+  CHECK(lowered(per_iteration, Severity::medium, "module top level", in_for) == Severity::low);
+  CHECK_FALSE(lowered(per_iteration, Severity::low, "module top level", in_for).has_value());
+  CHECK_FALSE(lowered(per_iteration, Severity::high, "", in_for).has_value());
+  CHECK(lowered(per_call, Severity::critical, "CLI `main()`", in_for) == Severity::high);
+  CHECK_FALSE(lowered(per_call, Severity::high, "CLI `main()`", none).has_value());
+  CHECK_FALSE(lowered(fixed, Severity::high, "module top level", in_for).has_value());
+  // A `while` loop on a one-time path is a service loop: nothing in it is lowered.
+  CHECK_FALSE(lowered(per_iteration, Severity::high, "CLI `main()`", in_while).has_value());
+  CHECK_FALSE(lowered(per_call, Severity::critical, "CLI `main()`", in_while).has_value());
   CHECK(one_time_note("module top level") == " (lowered one step: runs once, at module top level)");
   CHECK(one_time_note("Django `AppConfig.ready()`") ==
         " (lowered one step: runs once, in Django `AppConfig.ready()`)");

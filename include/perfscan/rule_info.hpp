@@ -72,12 +72,19 @@ struct RuleInfo {
   std::string_view summary;           // one line, for --list-rules: the rule's claim
 };
 
+// Where a finding sits among its function's loops, for the one-time-path policy.
+enum class LoopPlace : std::uint8_t {
+  none,        // in no loop
+  for_loops,   // in `for` loops or comprehensions only: each runs once over its items
+  while_loop,  // in a `while` loop: a service or polling loop, whose body runs per event
+};
+
 // The one-time-path policy (README, "Severity"): the severity a finding of a rule with
-// `traits` gets on a path that runs once (`one_time_reason` non-empty), given whether it sits
-// in a loop. Lowered one step for per-iteration costs, and for per-call costs inside a loop;
-// `low` stays `low`. nullopt: unchanged.
+// `traits` gets on a path that runs once (`one_time_reason` non-empty). Lowered one step for
+// per-iteration costs, and for per-call costs inside a `for` loop; never inside a `while`
+// loop, whose passes are events (a worker's main loop); `low` stays `low`. nullopt: unchanged.
 std::optional<Severity> lowered_on_one_time_path(const RuleTraits& traits, Severity severity,
-                                                 std::string_view one_time_reason, bool in_loop);
+                                                 std::string_view one_time_reason, LoopPlace place);
 
 // The note a lowered finding's message ends with: " (lowered one step: runs once, in
 // `__init__`)".

@@ -31,12 +31,13 @@ std::string_view one_time_sentence(CostScale cost) {
     case CostScale::per_iteration:
       return "its cost is paid per iteration, so a finding on a path that runs once (module top "
              "level, `__init__`, start-up hooks, a CLI `main()`, management commands, migrations, "
-             "fixture loaders) is lowered one step, and its message says why";
+             "fixture loaders) is lowered one step, and its message says why; not inside a "
+             "`while` loop there, a service loop whose passes are events";
     case CostScale::per_call:
-      return "its cost is paid per call; inside a loop on a path that runs once (module top "
-             "level, `__init__`, start-up hooks, a CLI `main()`, management commands, "
+      return "its cost is paid per call; inside a `for` loop on a path that runs once (module "
+             "top level, `__init__`, start-up hooks, a CLI `main()`, management commands, "
              "migrations, fixture loaders) a finding is lowered one step, and its message says "
-             "why";
+             "why; not inside a `while` loop there, a service loop whose passes are events";
     case CostScale::fixed:
       break;
   }
@@ -63,10 +64,12 @@ std::string precision_text(const Precision& precision) {
 }
 
 std::optional<Severity> lowered_on_one_time_path(const RuleTraits& traits, Severity severity,
-                                                 std::string_view one_time_reason, bool in_loop) {
+                                                 std::string_view one_time_reason,
+                                                 LoopPlace place) {
   if (one_time_reason.empty() || severity == Severity::low) return std::nullopt;
-  bool scales =
-      traits.cost == CostScale::per_iteration || (traits.cost == CostScale::per_call && in_loop);
+  if (place == LoopPlace::while_loop) return std::nullopt;
+  bool scales = traits.cost == CostScale::per_iteration ||
+                (traits.cost == CostScale::per_call && place == LoopPlace::for_loops);
   if (!scales) return std::nullopt;
   return one_step_lower(severity);
 }

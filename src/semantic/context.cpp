@@ -796,8 +796,11 @@ void Context::report(const Rule& rule, Node node, std::string message, std::stri
   // repetition: the engine adds the note to the message when it finishes the finding.
   if (rule.traits().cost != CostScale::fixed && finding.severity != Severity::low) {
     std::string_view once = one_time_path();
-    if (auto lowered =
-            lowered_on_one_time_path(rule.traits(), finding.severity, once, !loops().empty())) {
+    LoopPlace place = loops().empty() ? LoopPlace::none : LoopPlace::for_loops;
+    for (const LoopFrame& loop : loops()) {
+      if (loop.kind == LoopKind::while_loop) place = LoopPlace::while_loop;
+    }
+    if (auto lowered = lowered_on_one_time_path(rule.traits(), finding.severity, once, place)) {
       finding.severity = *lowered;
       finding.lowered_on = std::string(once);
     }

@@ -432,7 +432,8 @@ void Walker::push_frame(FrameKind kind, Node node, bool is_async, std::string_vi
   const ExecutionFrame& outer = ctx_.frame();
   std::string qualified = outer.qualified_name.size() > kMaxQualifiedName ? outer.qualified_name
                                                                           : join_name(outer.qualified_name, name);
-  bool is_test = outer.is_test || (kind != FrameKind::lambda && is_test_definition(node, ctx_.source()));
+  bool is_test =
+      outer.is_test || (kind != FrameKind::lambda && is_test_definition(node, ctx_.source()));
   ctx_.frames_.push_back(
       ExecutionFrame{kind, node, is_async, std::move(qualified), ctx_.loops_.size(), is_test});
   entry.frame_pushed = true;
