@@ -149,6 +149,7 @@ TEST_CASE("formats: sarif has every rule, the findings and repository-relative l
   // Rule metadata carries the tier and the measured precision from the rule table.
   CHECK((ps401["properties"]["tier"] == "default" || ps401["properties"]["tier"] == "extended"));
   CHECK(ps401["properties"]["precision"].is_string());
+  CHECK(contains(ps401["help"]["markdown"].get<std::string>(), "\n## Tier and precision\n"));
 
   SECTION("paths are relative to the repository root, wherever perfscan runs") {
     git_in(dir, "init -q .");

@@ -67,7 +67,7 @@ Json rule_json(const Rule& registered) {
   rule["fullDescription"] = Json{{"text", description}};
   rule["help"] = Json{
       {"text", fmt::format("{}. Run `perfscan --explain {}` for details.", info.summary, info.id)},
-      {"markdown", doc}};
+      {"markdown", doc + traits_section(registered.traits())}};
   rule["defaultConfiguration"] = Json{{"level", sarif_level(info.severity)}};
   rule["properties"] = Json{{"tags", Json::array({"performance", category_id(info.category)})},
                             {"severity", severity_name(info.severity)},
