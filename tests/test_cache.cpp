@@ -71,7 +71,9 @@ FileResult every_field_set() {
                   "00ff00ff00ff00ff",
                   "pkg.f",
                   "    for x in y:",
-                  7};
+                  7,
+                  true,
+                  "`__init__`"};
   result.findings = {finding, finding};
   result.findings[1].severity = Severity::critical;
   result.errors = {FileError{"a/b.py", "invalid UTF-8 replaced", true}, FileError{"c", "", false}};

@@ -16,11 +16,15 @@ using namespace perfscan::testing;  // NOLINT(google-build-using-namespace)
 
 namespace {
 
+// PS401 at 3:5: medium, lowered to low because the module's top level runs once.
 constexpr std::string_view kConcat = "s = \"\"\nfor x in xs:\n    s += x\n";
+// In a function: PS101 medium at 3:18 and high at 4:22.
 constexpr std::string_view kNested3 =
-    "for a in xs:\n    for b in ys:\n        for c in zs:\n            pass\n";
+    "def walk(xs, ys, zs):\n    for a in xs:\n        for b in ys:\n            for c in zs:\n"
+    "                pass\n";
 
-// A directory with three findings in two files (one of them in a sub-folder).
+// A directory with three findings (low, medium, high) in two files (one of them in a
+// sub-folder).
 void write_sample(const TempDir& dir) {
   dir.write("app/views.py", std::string(kConcat));
   dir.write("jobs.py", std::string(kNested3));
@@ -132,16 +136,20 @@ TEST_CASE("formats: sarif has every rule, the findings and repository-relative l
   REQUIRE(run["results"].size() == 3);
   const Json& first = run["results"][0];
   CHECK(first["ruleId"] == "PS401");
-  CHECK(first["level"] == "warning");
+  CHECK(first["level"] == "note");
   const Json& location = first["locations"][0]["physicalLocation"];
   CHECK(location["artifactLocation"] == Json{{"uri", "app/views.py"}, {"uriBaseId", "%SRCROOT%"}});
   CHECK(location["region"] ==
         Json{{"startLine", 3}, {"startColumn", 5}, {"endLine", 3}, {"endColumn", 11}});
   CHECK(first["partialFingerprints"]["perfscan/v1"].get<std::string>().size() == 16);
-  // critical/high -> error, medium -> warning.
+  // critical/high -> error, medium -> warning, low -> note.
   std::multiset<std::string> levels;
   for (const Json& r : run["results"]) levels.insert(r["level"].get<std::string>());
-  CHECK(levels == std::multiset<std::string>{"error", "warning", "warning"});
+  CHECK(levels == std::multiset<std::string>{"error", "warning", "note"});
+  // Rule metadata carries the tier and the measured precision from the rule table.
+  CHECK((ps401["properties"]["tier"] == "default" || ps401["properties"]["tier"] == "extended"));
+  CHECK(ps401["properties"]["precision"].is_string());
+  CHECK(contains(ps401["help"]["markdown"].get<std::string>(), "\n## Tier and precision\n"));
 
   SECTION("paths are relative to the repository root, wherever perfscan runs") {
     git_in(dir, "init -q .");
@@ -169,10 +177,10 @@ TEST_CASE("formats: github workflow commands") {
   auto lines = lines_of(result.out);
   REQUIRE(lines.size() == 3);
   CHECK(lines[0].starts_with(
-      "::warning file=app/views.py,line=3,col=5,endLine=3,endColumn=11,title=PS401::"));
+      "::notice file=app/views.py,line=3,col=5,endLine=3,endColumn=11,title=PS401::"));
   CHECK(lines[1].starts_with(
-      "::warning file=jobs.py,line=2,col=14,endLine=2,endColumn=16,title=PS101::"));
-  CHECK(lines[2].starts_with("::error file=jobs.py,line=3,col=18,"));
+      "::warning file=jobs.py,line=3,col=18,endLine=3,endColumn=20,title=PS101::"));
+  CHECK(lines[2].starts_with("::error file=jobs.py,line=4,col=22,"));
 
   SECTION("a hostile file name stays inside its property") {
     dir.write("odd/a,b:50%\n::error::x.py", std::string(kConcat));
@@ -180,7 +188,7 @@ TEST_CASE("formats: github workflow commands") {
     auto odd_lines = lines_of(odd.out);
     REQUIRE(odd_lines.size() == 1);
     CHECK(odd_lines[0].starts_with(
-        "::warning file=odd/a%2Cb%3A50%25%0A%3A%3Aerror%3A%3Ax.py,line=3,col=5,endLine=3,"
+        "::notice file=odd/a%2Cb%3A50%25%0A%3A%3Aerror%3A%3Ax.py,line=3,col=5,endLine=3,"
         "endColumn=11,title=PS401::String `s` is built by concatenation inside a loop"));
     // The suggestion follows on an escaped second line of the same command.
     CHECK(contains(odd_lines[0], "%0Ahelp: append the pieces"));
@@ -215,7 +223,7 @@ TEST_CASE("formats: gitlab code quality") {
   }
   CHECK(fingerprints.size() == 3);
   CHECK(issues[0]["check_name"] == "PS401");
-  CHECK(issues[0]["severity"] == "minor");
+  CHECK(issues[0]["severity"] == "info");
   CHECK(issues[0]["location"] ==
         Json{{"path", "app/views.py"}, {"lines", {{"begin", 3}, {"end", 3}}}});
   CHECK(issues[2]["severity"] == "major");
@@ -279,10 +287,10 @@ TEST_CASE("formats: grouped text") {
   auto lines = lines_of(result.out);
   REQUIRE(lines.size() == 8);
   CHECK(lines[0] == "app/views.py:");
-  CHECK(lines[1].starts_with("      3:5    PS401 [medium] "));
+  CHECK(lines[1].starts_with("      3:5    PS401 [low] "));
   CHECK(lines[2].empty());
   CHECK(lines[3] == "jobs.py:");
-  CHECK(lines[4].starts_with("      2:14   PS101 [medium] "));
-  CHECK(lines[5].starts_with("      3:18   PS101 [high] "));
+  CHECK(lines[4].starts_with("      3:18   PS101 [medium] "));
+  CHECK(lines[5].starts_with("      4:22   PS101 [high] "));
   CHECK(lines[7] == "Found 3 findings in 2 files (2 files scanned).");
 }

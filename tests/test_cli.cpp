@@ -21,13 +21,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// PS401 (medium) at 3:5, spanning `s += x` (end column 11, exclusive).
+// PS401 at 3:5, spanning `s += x` (end column 11, exclusive): medium, lowered to low because
+// the module's top level runs once.
 constexpr std::string_view kConcat = "s = \"\"\nfor x in xs:\n    s += x\n";
-// PS101 (medium) at 2:14, on `ys`.
+// PS101 at 2:14, on `ys`: medium, lowered to low at module top level.
 constexpr std::string_view kNested = "for a in xs:\n    for b in ys:\n        pass\n";
-// PS101 medium at 2:14 and PS101 high at 3:18 (three independent levels).
+// In a function: PS101 medium at 3:18 and PS101 high at 4:22 (three independent levels).
 constexpr std::string_view kNested3 =
-    "for a in xs:\n    for b in ys:\n        for c in zs:\n            pass\n";
+    "def walk(xs, ys, zs):\n    for a in xs:\n        for b in ys:\n            for c in zs:\n"
+    "                pass\n";
 // PS000 (high) on line 1.
 constexpr std::string_view kSyntaxError = "def broken(:\n    pass\n";
 constexpr std::string_view kClean = "def add(a, b):\n    return a + b\n";
@@ -123,7 +125,7 @@ TEST_CASE("cli: --fail-on high ignores medium findings but not high ones") {
     CHECK(result.exit_code == 1);
     auto report = parse_json(result);
     CHECK(hits(report) ==
-          std::vector<std::string>{"PS401 a.py:3:5", "PS101 deep.py:2:14", "PS101 deep.py:3:18"});
+          std::vector<std::string>{"PS401 a.py:3:5", "PS101 deep.py:3:18", "PS101 deep.py:4:22"});
     CHECK(report["findings"][2]["severity"] == "high");
   }
   SECTION("a syntax error is high: exit 1") {
@@ -133,7 +135,10 @@ TEST_CASE("cli: --fail-on high ignores medium findings but not high ones") {
     CHECK(run_in(dir, "deep.py --fail-on critical").exit_code == 0);
   }
   SECTION("--fail-on medium with medium findings: exit 1") {
-    CHECK(run_in(dir, "a.py --fail-on medium").exit_code == 1);
+    CHECK(run_in(dir, "deep.py --fail-on medium").exit_code == 1);
+  }
+  SECTION("a concatenation lowered to low on the module's top level: --fail-on medium exits 0") {
+    CHECK(run_in(dir, "a.py --fail-on medium").exit_code == 0);
   }
 }
 
@@ -269,7 +274,7 @@ TEST_CASE("cli: --min-severity hides lower findings") {
   auto high = run_in(dir, "a.py deep.py --format json --min-severity high");
   CHECK(high.exit_code == 1);
   auto report = parse_json(high);
-  CHECK(hits(report) == std::vector<std::string>{"PS101 deep.py:3:18"});
+  CHECK(hits(report) == std::vector<std::string>{"PS101 deep.py:4:22"});
   CHECK(report["summary"]["total"] == 1);
   CHECK(report["summary"]["by_severity"]["medium"] == 0);
   CHECK(report["summary"]["by_severity"]["high"] == 1);
@@ -398,9 +403,9 @@ TEST_CASE("cli: JSON report, field by field") {
 
   const Json& summary = report.at("summary");
   CHECK(summary["files_scanned"] == 3);
-  CHECK(summary["lines_scanned"] == 3 + 4 + 2);
+  CHECK(summary["lines_scanned"] == 3 + 5 + 2);
   CHECK(summary["total"] == 3);
-  CHECK(summary["by_severity"] == Json{{"critical", 0}, {"high", 1}, {"medium", 2}, {"low", 0}});
+  CHECK(summary["by_severity"] == Json{{"critical", 0}, {"high", 1}, {"medium", 1}, {"low", 1}});
   const Json& categories = summary.at("by_category");
   for (const char* category : {"nested-loops", "n-plus-one", "blocking-io", "string-concat",
                                "async", "memory", "caching", "loops", "database"}) {
@@ -416,13 +421,15 @@ TEST_CASE("cli: JSON report, field by field") {
   // Files with findings, highest score first: deep.py has a high (5) and a medium (2).
   REQUIRE(summary["files"].size() == 2);
   CHECK(summary["files"][0] == Json{{"path", "deep.py"}, {"findings", 2}, {"score", 7}});
-  CHECK(summary["files"][1] == Json{{"path", "a.py"}, {"findings", 1}, {"score", 2}});
+  CHECK(summary["files"][1] == Json{{"path", "a.py"}, {"findings", 1}, {"score", 1}});
+  CHECK(summary["test_profile"] == "relaxed");
+  CHECK(summary["hidden_in_tests"] == 0);
 
   const Json& findings = report.at("findings");
   REQUIRE(findings.size() == 3);
-  const std::set<std::string> keys = {"rule",       "name",    "category",   "severity",
-                                      "path",       "line",    "column",     "end_line",
-                                      "end_column", "message", "suggestion", "fingerprint"};
+  const std::set<std::string> keys = {
+      "rule",     "name",       "category", "severity",   "path",        "line", "column",
+      "end_line", "end_column", "message",  "suggestion", "fingerprint", "tier"};
   for (const Json& finding : findings) {
     std::set<std::string> actual;
     for (const auto& item : finding.items()) actual.insert(item.key());
@@ -432,19 +439,22 @@ TEST_CASE("cli: JSON report, field by field") {
     CHECK(fingerprint.find_first_not_of("0123456789abcdef") == std::string::npos);
     CHECK_FALSE(finding["message"].get<std::string>().empty());
     CHECK_FALSE(finding["suggestion"].get<std::string>().empty());
+    CHECK(finding["tier"] == "default");
   }
 
   const Json& concat = findings[0];
   CHECK(concat["rule"] == "PS401");
   CHECK(concat["name"] == "string-concat-in-loop");
   CHECK(concat["category"] == "string-concat");
-  CHECK(concat["severity"] == "medium");
+  CHECK(concat["severity"] == "low");  // medium, lowered: the module's top level runs once
   CHECK(concat["path"] == "a.py");
   CHECK(concat["line"] == 3);
   CHECK(concat["column"] == 5);
   CHECK(concat["end_line"] == 3);
   CHECK(concat["end_column"] == 11);
   CHECK(contains(concat["message"].get<std::string>(), "`s`"));
+  CHECK(concat["message"].get<std::string>().ends_with(
+      " (lowered one step: runs once, at module top level)"));
   CHECK(contains(concat["suggestion"].get<std::string>(), "join"));
 
   const Json& outer = findings[1];
@@ -453,17 +463,18 @@ TEST_CASE("cli: JSON report, field by field") {
   CHECK(outer["category"] == "nested-loops");
   CHECK(outer["severity"] == "medium");
   CHECK(outer["path"] == "deep.py");
-  CHECK(outer["line"] == 2);
-  CHECK(outer["column"] == 14);
-  CHECK(outer["end_line"] == 2);
-  CHECK(outer["end_column"] == 16);
+  CHECK(outer["line"] == 3);
+  CHECK(outer["column"] == 18);
+  CHECK(outer["end_line"] == 3);
+  CHECK(outer["end_column"] == 20);
+  CHECK_FALSE(contains(outer["message"].get<std::string>(), "lowered"));
 
   const Json& inner = findings[2];
   CHECK(inner["severity"] == "high");
-  CHECK(inner["line"] == 3);
-  CHECK(inner["column"] == 18);
-  CHECK(inner["end_line"] == 3);
-  CHECK(inner["end_column"] == 20);
+  CHECK(inner["line"] == 4);
+  CHECK(inner["column"] == 22);
+  CHECK(inner["end_line"] == 4);
+  CHECK(inner["end_column"] == 24);
   CHECK(contains(inner["message"].get<std::string>(), "zs"));
 
   REQUIRE(report["errors"].size() == 1);
@@ -524,12 +535,13 @@ TEST_CASE("cli: text report shows location, source line, caret, help and summary
   CHECK(result.err.empty());
   const std::vector<std::string> lines = lines_of(result.out);
   REQUIRE(lines.size() > 10);
-  CHECK(lines[0].rfind("a.py:3:5: PS401 [medium] String `s` is built by concatenation", 0) == 0);
+  CHECK(lines[0].rfind("a.py:3:5: PS401 [low] String `s` is built by concatenation", 0) == 0);
+  CHECK(lines[0].ends_with(" (lowered one step: runs once, at module top level)"));
   CHECK(lines[1] == "    3 |     s += x");
   CHECK(lines[2] == "      |     ^^^^^^");
   CHECK(lines[3].rfind("  help: append the pieces to a list", 0) == 0);
   CHECK(lines[4].empty());
-  CHECK(lines[5].rfind("b.py:2:14: PS101 [medium] ", 0) == 0);
+  CHECK(lines[5].rfind("b.py:2:14: PS101 [low] ", 0) == 0);
   CHECK(lines[6] == "    2 |     for b in ys:");
   CHECK(lines[7] == "      |              ^^");
   CHECK(lines[8].rfind("  help: ", 0) == 0);
@@ -538,14 +550,14 @@ TEST_CASE("cli: text report shows location, source line, caret, help and summary
                  "== perfscan summary ==\nTotal issues: 2 in 2 files  (files scanned: 2, lines "
                  "scanned: 6, time: "));
   CHECK(contains(result.out,
-                 "\nISSUES BY SEVERITY\n  critical    0\n  high        0\n  medium      2\n  low   "
-                 "      0\n"));
+                 "\nISSUES BY SEVERITY\n  critical    0\n  high        0\n  medium      0\n  low   "
+                 "      2\n"));
   CHECK(contains(result.out, "\nISSUES BY CATEGORY\n"));
   CHECK(contains(result.out, "  String Concatenation "));
   CHECK(contains(result.out, "  Nested Loop Issues "));
   CHECK(contains(
       result.out,
-      "\nMOST CRITICAL FILES\n   1. a.py  score 2  (1 medium)  mostly String Concatenation\n"));
+      "\nMOST CRITICAL FILES\n   1. a.py  score 1  (1 low)  mostly String Concatenation\n"));
   CHECK_FALSE(contains(result.out, "FINDINGS BY RULE"));
   CHECK_FALSE(contains(result.out, "errors:"));
 }
@@ -574,7 +586,7 @@ TEST_CASE("cli: colours: none when stdout is not a terminal, ANSI with --color a
   CHECK(always.exit_code == 1);
   CHECK(contains(always.out, "\x1b["));
   CHECK(contains(always.out, "\x1b[0m"));
-  CHECK(contains(always.out, "\x1b[33m[medium]\x1b[0m"));
+  CHECK(contains(always.out, "\x1b[36m[low]\x1b[0m"));
 
   SECTION("--color always does not leak into JSON") {
     CHECK_FALSE(contains(run_in(dir, "a.py --color always --format json").out, "\x1b"));
@@ -593,7 +605,7 @@ TEST_CASE("cli: --quiet prints findings and a one-line total only") {
   dir.write("clean.py", kClean);
   auto result = run_in(dir, "a.py --quiet");
   CHECK(result.exit_code == 1);
-  CHECK(result.out.rfind("a.py:3:5: PS401 [medium] ", 0) == 0);
+  CHECK(result.out.rfind("a.py:3:5: PS401 [low] ", 0) == 0);
   CHECK(contains(result.out, "    3 |     s += x\n"));
   CHECK(result.out.ends_with("\n\nTotal issues: 1 in 1 file\n"));
   CHECK_FALSE(contains(result.out, "perfscan summary"));
@@ -641,7 +653,7 @@ TEST_CASE("cli: --output writes the report to the file and nothing to stdout") {
     CHECK(result.out.empty());
     CHECK(result.err.empty());
     std::string written = read_file(dir.path() / "report.txt");
-    CHECK(written.rfind("a.py:3:5: PS401 [medium] ", 0) == 0);
+    CHECK(written.rfind("a.py:3:5: PS401 [low] ", 0) == 0);
     CHECK(contains(written, "MOST CRITICAL FILES"));
     CHECK_FALSE(contains(written, "\x1b["));
   }
@@ -784,7 +796,7 @@ TEST_CASE("cli: '-' reads stdin, reported as --stdin-filename or '-'") {
   CHECK(hits(parse_json(anonymous)) == std::vector<std::string>{"PS401 -:3:5"});
 
   auto text = run_in(dir, "-", std::string(kConcat));
-  CHECK(text.out.rfind("-:3:5: PS401 [medium] ", 0) == 0);
+  CHECK(text.out.rfind("-:3:5: PS401 [low] ", 0) == 0);
 
   auto clean = run_in(dir, "-", std::string(kClean));
   CHECK(clean.exit_code == 0);
@@ -833,7 +845,9 @@ TEST_CASE("cli: --list-rules --format json is an array of rule objects") {
   for (const Json& rule : rules) {
     std::set<std::string> keys;
     for (const auto& item : rule.items()) keys.insert(item.key());
-    CHECK(keys == std::set<std::string>{"id", "name", "category", "severity", "summary"});
+    CHECK(keys == std::set<std::string>{"id", "name", "category", "severity", "summary", "tier",
+                                        "precision", "in_tests", "cost"});
+    CHECK((rule["tier"] == "default" || rule["tier"] == "extended"));
     ids.push_back(rule["id"]);
     CHECK_FALSE(rule["summary"].get<std::string>().empty());
   }

@@ -4,7 +4,8 @@
 // each directory under tests/fixtures/projects/ is scanned as ONE project instead, and the
 // annotations of all its files are checked together, so cross-file findings can be pinned.
 // A fixture file may set the target Python version of its scan with a line
-// `# fixture: target-version 3.10`.
+// `# fixture: target-version 3.10`. An id may carry the finding's severity, `# expect:
+// PS101[low]`: then the severity is checked too (one-time paths lower it, for instance).
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -22,14 +23,17 @@
 namespace perfscan {
 namespace {
 
-using Expectation = std::multiset<std::pair<std::uint32_t, std::string>>;
 // Project fixtures: (file, line, rule).
 using ProjectExpectation = std::multiset<std::tuple<std::string, std::uint32_t, std::string>>;
+// Severities pinned with `PS101[low]`: (file, line, rule) -> severity.
+using SeverityExpectation =
+    std::map<std::tuple<std::string, std::uint32_t, std::string>, std::string>;
 
-Expectation expected_findings(const std::string& source) {
-  static const std::regex kExpect(R"(#\s*expect:\s*([A-Z0-9 ,]+))");
-  static const std::regex kRuleId(R"(PS\d{3})");
-  Expectation expected;
+// `# expect: PS101, PS401[low]` on each line: the ids, and the severities some of them pin.
+template <typename Found>
+void scan_expectations(const std::string& source, Found found) {
+  static const std::regex kExpect(R"(#\s*expect:\s*([A-Z0-9 ,\[\]a-z]+))");
+  static const std::regex kRuleId(R"((PS\d{3})(\[(critical|high|medium|low)\])?)");
   std::istringstream lines(source);
   std::string line;
   for (std::uint32_t number = 1; std::getline(lines, line); ++number) {
@@ -37,10 +41,9 @@ Expectation expected_findings(const std::string& source) {
     if (!std::regex_search(line, match, kExpect)) continue;
     std::string ids = match[1];
     for (std::sregex_iterator it(ids.begin(), ids.end(), kRuleId), end; it != end; ++it) {
-      expected.emplace(number, it->str());
+      found(number, (*it)[1].str(), (*it)[3].str());
     }
   }
-  return expected;
 }
 
 std::filesystem::path fixtures_root() { return std::filesystem::path(PERFSCAN_SOURCE_DIR) / "tests" / "fixtures"; }
@@ -80,24 +83,34 @@ std::string fixture_target_version(const std::filesystem::path& file) {
   return std::regex_search(source, match, kTarget) ? match[1].str() : std::string{};
 }
 
-// Every rule, link step included, over `path` as one project.
+// Every rule of both tiers, link step included, over `path` as one project. Fixtures live
+// under tests/, so every file is test code: the `full` test profile keeps their findings.
 Report scan_fixture(const std::string& path, const std::string& target_version = {}) {
   ScanOptions options;
   options.paths = {path};
   options.jobs = 1;
   options.target_version = target_version;
+  options.select = {"ALL"};
+  options.tests = TestProfile::full;
   return scan(options);
 }
 
 // The findings of `report` as (file relative to `root`, line, rule), checked against
-// `expected` exactly: missing and unexpected findings both fail.
-void check_exactly(const ProjectExpectation& expected, const Report& report, const std::filesystem::path& root) {
+// `expected` exactly: missing and unexpected findings both fail; and the severities that
+// `severities` pins.
+void check_exactly(const ProjectExpectation& expected, const SeverityExpectation& severities,
+                   const Report& report, const std::filesystem::path& root) {
   ProjectExpectation actual;
   std::map<std::tuple<std::string, std::uint32_t, std::string>, std::string> messages;
   for (const Finding& finding : report.findings) {
     std::string file = std::filesystem::relative(finding.path, root).generic_string();
     actual.emplace(file, finding.span.line, finding.rule_id);
     messages[{file, finding.span.line, finding.rule_id}] = finding.message;
+    auto pinned = severities.find({file, finding.span.line, finding.rule_id});
+    if (pinned != severities.end()) {
+      INFO(fmt::format("{}:{}: {} {}", file, finding.span.line, finding.rule_id, finding.message));
+      CHECK(std::string(severity_name(finding.severity)) == pinned->second);
+    }
   }
   ProjectExpectation missing;
   ProjectExpectation unexpected;
@@ -118,10 +131,14 @@ void check_exactly(const ProjectExpectation& expected, const Report& report, con
   CHECK(unexpected.empty());
 }
 
-void add_expectations(ProjectExpectation& expected, const std::filesystem::path& file,
-                      const std::filesystem::path& root) {
+void add_expectations(ProjectExpectation& expected, SeverityExpectation& severities,
+                      const std::filesystem::path& file, const std::filesystem::path& root) {
   std::string name = std::filesystem::relative(file, root).generic_string();
-  for (const auto& [line, rule] : expected_findings(testing::read_file(file))) expected.emplace(name, line, rule);
+  scan_expectations(testing::read_file(file),
+                    [&](std::uint32_t line, const std::string& rule, const std::string& severity) {
+                      expected.emplace(name, line, rule);
+                      if (!severity.empty()) severities[{name, line, rule}] = severity;
+                    });
 }
 
 }  // namespace
@@ -132,8 +149,9 @@ TEST_CASE("fixtures: findings match the inline expectations exactly") {
   for (const auto& path : files) {
     DYNAMIC_SECTION(path.filename().string()) {
       ProjectExpectation expected;
-      add_expectations(expected, path, path.parent_path());
-      check_exactly(expected, scan_fixture(path.string(), fixture_target_version(path)),
+      SeverityExpectation severities;
+      add_expectations(expected, severities, path, path.parent_path());
+      check_exactly(expected, severities, scan_fixture(path.string(), fixture_target_version(path)),
                     path.parent_path());
     }
   }
@@ -143,10 +161,13 @@ TEST_CASE("project fixtures: one scan per directory, expectations of all files a
   for (const auto& project : project_fixtures()) {
     DYNAMIC_SECTION(project.filename().string()) {
       ProjectExpectation expected;
+      SeverityExpectation severities;
       for (const auto& entry : std::filesystem::recursive_directory_iterator(project)) {
-        if (entry.is_regular_file() && entry.path().extension() == ".py") add_expectations(expected, entry.path(), project);
+        if (entry.is_regular_file() && entry.path().extension() == ".py") {
+          add_expectations(expected, severities, entry.path(), project);
+        }
       }
-      check_exactly(expected, scan_fixture(project.string()), project);
+      check_exactly(expected, severities, scan_fixture(project.string()), project);
     }
   }
 }

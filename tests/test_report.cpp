@@ -417,7 +417,8 @@ TEST_CASE("report: json has the schema_version 1 shape") {
                                           {"end_column", 2},
                                           {"message", "message of PS201"},
                                           {"suggestion", "prefetch_related"},
-                                          {"fingerprint", "fp-PS201"}});
+                                          {"fingerprint", "fp-PS201"},
+                                          {"tier", "default"}});
   CHECK(json["errors"] == nlohmann::ordered_json::array(
                               {{{"path", "lib/broken.py"}, {"message", "permission denied"}}}));
   CHECK(json["stats"]["seconds"] == Approx(0.31));

@@ -187,7 +187,7 @@ TEST_CASE("markdown: the CLI writes it, with --output too") {
   CHECK(contains(result.out, "# Performance review: app.py"));
   // The engine fills in the setup: rules that ran, with their counts, and the settings.
   CHECK(contains(result.out, "| PS401 | `string-concat-in-loop` | string-concat | medium | 1 |"));
-  CHECK(contains(result.out, "| select | `all rules` |"));
+  CHECK(contains(result.out, "| select | `the default tier` |"));
   CHECK(contains(result.out,
                  "```python\n    for row in rows:\n        s += row\n        ^^^^^^^^\n"));
   result = testing::run_in(dir, "--exit-zero --format markdown -o review.md app.py");

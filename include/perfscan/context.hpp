@@ -110,8 +110,9 @@ class Context {
   // The file is a test module: test_*.py, *_test.py, conftest.py, or under a tests/, test/ or
   // testing/ folder.
   [[nodiscard]] bool is_test_file() const { return is_test_file_; }
-  // The current node is test code: in a test file, or in a test function (`test*`) or class
-  // (`Test*`, a TestCase subclass).
+  // The current node is test code: in a test file (where pytest's `test*` functions and
+  // `Test*` classes live), or in a unittest.TestCase subclass anywhere. Outside test files a
+  // `TestJob` model or a `test_png` detector is not test code.
   [[nodiscard]] bool in_test_code() const;
 
   // ---- where we are ----------------------------------------------------------------------

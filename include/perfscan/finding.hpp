@@ -72,6 +72,12 @@ struct Finding {
   std::string source_line;
   // Line of the statement that contains the flagged node: suppressions may sit there too.
   std::uint32_t statement_line = 0;
+  // The flagged node is test code (Context::in_test_code): the scan's test profile decides,
+  // after the walk and the link step, whether such a finding is reported.
+  bool in_test_code = false;
+  // The one-time path its severity was lowered for ("`__init__`"), or "": the message gets a
+  // note saying so when the finding is finished (rule_info.hpp, one_time_note).
+  std::string lowered_on;
 
   bool operator==(const Finding&) const = default;
 };

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <compare>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,17 @@ struct RuleSettings {
   KnowledgeExtensions knowledge;                // configuration's extra-* lists
 };
 
+// What a scan reports in test code (test files, `test*` functions, `Test*` classes):
+// - relaxed (the default): not the findings of rules whose cost model does not hold in tests
+//   (RuleTraits::in_tests == exempt: blocking calls in async tests, sequential awaits, polling,
+//   dropped tasks, asyncio.run in loops, imports in loops, N+1 queries and remote calls);
+// - full: everything;
+// - skip: nothing at all.
+enum class TestProfile : std::uint8_t { relaxed, full, skip };
+
+std::string_view test_profile_name(TestProfile profile);  // "relaxed", "full", "skip"
+std::optional<TestProfile> parse_test_profile(std::string_view text);
+
 struct ScanOptions {
   std::vector<std::string> paths;   // files, directories, or "-" for stdin
   std::string stdin_filename;       // display path for "-"
@@ -44,9 +56,14 @@ struct ScanOptions {
   bool respect_gitignore = true;
 
   // Rule selectors: id ("PS401"), id prefix ("PS4"), category id ("string-concat"), rule name
-  // ("string-concat-in-loop") or "ALL". An empty `select` means every rule.
+  // ("string-concat-in-loop") or "ALL". An empty `select` means every default-tier rule;
+  // `extend_select` adds rules of both tiers (rule.hpp, select_rules).
   std::vector<std::string> select;
+  std::vector<std::string> extend_select;
   std::vector<std::string> ignore;
+  // Which findings in test code are reported; the others are counted in
+  // Summary::hidden_in_tests.
+  TestProfile tests = TestProfile::relaxed;
   Severity min_severity = Severity::low;
 
   unsigned jobs = 0;  // 0 = one per core

@@ -30,6 +30,9 @@ struct Summary {
   std::array<int, kAllCategories.size()> by_category{};   // indexed by Category
   std::map<std::string, int> by_rule;                     // rule id -> count
   std::vector<FileSummary> files;  // files with findings, highest score first, then path
+  // Findings in test code the test profile (ScanOptions::tests) left out; set by the engine,
+  // not by summarize_findings. `--tests full` reports them.
+  int hidden_in_tests = 0;
 };
 
 // The stages of a scan, in the order they run. read, parse and analyse run per file on the

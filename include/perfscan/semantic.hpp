@@ -101,6 +101,11 @@ struct Value {
 // unknown.
 Value merge_values(const Value& a, const Value& b);
 
+// The file is a test module by its path (test_*.py, *_test.py, conftest.py, tests.py, or under a
+// tests/, test/ or testing/ folder): what Context::is_test_file answers, for the link step's
+// findings, which have no context.
+bool is_test_file_path(std::string_view path);
+
 enum class BindingKind : std::uint8_t {
   import,         // import a.b as c / from a import b
   function,       // def name(...)
@@ -143,7 +148,7 @@ struct ExecutionFrame {
   bool is_async = false;
   std::string qualified_name;  // module-qualified: "pkg.mod.Class.method"
   std::size_t first_loop = 0;  // index into the loop stack where this frame's loops begin
-  bool is_test = false;        // a test function or class, or nested in one
+  bool is_test = false;        // a TestCase subclass, or nested in one
 };
 
 }  // namespace perfscan

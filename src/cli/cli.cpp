@@ -34,6 +34,7 @@ struct CliOptions {
   std::string min_severity = "low";
   std::string fail_on = "low";
   std::string color = "auto";
+  std::string tests;  // --tests ("" : the configuration's, else relaxed)
   std::string explain;
   bool exit_zero = false;
   bool quiet = false;
@@ -64,7 +65,8 @@ const std::vector<std::string> kFormats = {"text",   "json",  "sarif",      "git
 const std::vector<std::string> kSeverityChoices = {"critical", "high", "medium", "low"};
 
 void define_gate_options(CLI::App& app, CliOptions& o) {
-  app.add_option("--extend-select", o.extend_select, "Rules to run in addition to --select")
+  app.add_option("--extend-select", o.extend_select,
+                 "Rules to run in addition to --select, extended tier included")
       ->delimiter(',')
       ->allow_extra_args(false)
       ->type_name("RULES");
@@ -97,7 +99,8 @@ void define_options(CLI::App& app, CliOptions& o) {
       ->type_name("FILE");
   app.add_option("--select", o.scan.select,
                  "Rules to run: ids (PS401), prefixes (PS4), categories (string-concat), names "
-                 "or ALL; comma-separated, repeatable")
+                 "or ALL; comma-separated, repeatable. Default: the default tier; ALL and "
+                 "named rules include the extended tier")
       ->delimiter(',')
       ->allow_extra_args(false)
       ->type_name("RULES");
@@ -123,6 +126,11 @@ void define_options(CLI::App& app, CliOptions& o) {
           },
           "", "python version"));
   app.add_flag("--exit-zero", o.exit_zero, "Exit 0 even when there are findings");
+  app.add_option("--tests", o.tests,
+                 "Findings in test code: relaxed (default: not those of rules whose cost model "
+                 "does not hold in tests), full (all), skip (none)")
+      ->check(CLI::IsMember({"relaxed", "full", "skip"}))
+      ->type_name("PROFILE");
   app.add_option("-j,--jobs", o.scan.jobs, "Worker threads (default: one per core)")
       ->check(CLI::Range(1u, 1024u));
   app.add_option("--color", o.color, "Colour the text output")
@@ -166,27 +174,64 @@ bool use_color(const CliOptions& o) {
   return isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr && !dumb;
 }
 
+// "93.3% of 30", "not measured": the precision column of --list-rules.
+std::string precision_column(const Precision& precision) {
+  if (!precision.measured()) return "not measured";
+  std::optional<double> percent = precision.percent();
+  if (!percent) return fmt::format("- of {}", precision.sample());
+  return fmt::format("{:.1f}% of {}", *percent, precision.sample());
+}
+
+nlohmann::ordered_json precision_json(const Precision& precision) {
+  if (!precision.measured()) return nullptr;
+  std::optional<double> percent = precision.percent();
+  return {{"percent", percent ? nlohmann::ordered_json(*percent) : nlohmann::ordered_json(nullptr)},
+          {"right", precision.right},
+          {"wrong", precision.wrong},
+          {"unclear", precision.unclear},
+          {"sample", precision.sample()},
+          {"where", precision.where}};
+}
+
+std::string_view cost_name(CostScale cost) {
+  switch (cost) {
+    case CostScale::per_iteration:
+      return "per-iteration";
+    case CostScale::per_call:
+      return "per-call";
+    case CostScale::fixed:
+      break;
+  }
+  return "fixed";
+}
+
 int list_rules(const CliOptions& o) {
   if (o.format == "json") {
     nlohmann::ordered_json rules = nlohmann::ordered_json::array();
     for (const auto& rule : all_rules()) {
       const RuleInfo& info = rule->info();
+      const RuleTraits& traits = rule->traits();
       rules.push_back({{"id", info.id},
                        {"name", info.name},
                        {"category", category_id(info.category)},
                        {"severity", severity_name(info.severity)},
-                       {"summary", info.summary}});
+                       {"summary", info.summary},
+                       {"tier", tier_name(traits.tier)},
+                       {"precision", precision_json(traits.precision)},
+                       {"in_tests", traits.in_tests == InTests::exempt ? "exempt" : "applies"},
+                       {"cost", cost_name(traits.cost)}});
     }
     std::cout << rules.dump(2) << '\n';
     return kExitClean;
   }
-  std::cout << fmt::format("{:<7}{:<34}{:<15}{:<10}{}\n", "ID", "NAME", "CATEGORY", "SEVERITY",
+  constexpr std::string_view kRow = "{:<7}{:<34}{:<15}{:<10}{:<10}{:<14}{}\n";
+  std::cout << fmt::format(kRow, "ID", "NAME", "CATEGORY", "SEVERITY", "TIER", "PRECISION",
                            "SUMMARY");
   for (const auto& rule : all_rules()) {
     const RuleInfo& info = rule->info();
-    std::cout << fmt::format("{:<7}{:<34}{:<15}{:<10}{}\n", info.id, info.name,
-                             category_id(info.category), severity_name(info.severity),
-                             info.summary);
+    std::cout << fmt::format(kRow, info.id, info.name, category_id(info.category),
+                             severity_name(info.severity), tier_name(rule->traits().tier),
+                             precision_column(rule->traits().precision), info.summary);
   }
   return kExitClean;
 }
@@ -197,7 +242,8 @@ int explain(const std::string& which) {
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   for (const auto& rule : all_rules()) {
     if (rule->info().id == upper || rule->info().name == which) {
-      std::cout << rule_doc(rule->info().id);
+      // The tier, precision and cost traits come from the rule table, never from the doc.
+      std::cout << rule_doc(rule->info().id) << traits_section(rule->traits());
       return kExitClean;
     }
   }
@@ -228,10 +274,11 @@ void append(std::vector<std::string>& to, const std::vector<std::string>& more) 
   to.insert(to.end(), more.begin(), more.end());
 }
 
-// Rule ids a list of selectors stands for (already checked when the file was read).
+// Rule ids a list of selectors stands for, of both tiers (already checked when the file was
+// read).
 std::set<std::string> rule_ids(const std::vector<std::string>& selectors) {
   std::set<std::string> ids;
-  for (const Rule* rule : select_rules(selectors, {})) ids.emplace(rule->info().id);
+  for (const Rule* rule : rules_matching(selectors)) ids.emplace(rule->info().id);
   return ids;
 }
 
@@ -251,11 +298,15 @@ void apply_configuration(const CLI::App& app, const FileConfig& config, CliOptio
   if (o.scan.target_version.empty() && config.target_version) {
     o.scan.target_version = *config.target_version;
   }
-  std::vector<std::string> extend_select = config.extend_select;
-  append(extend_select, o.extend_select);
-  (void)select_rules(extend_select, {});  // names every unknown selector, even unused ones
-  // An empty selection already means every rule: extending it would narrow it instead.
-  if (!o.scan.select.empty()) append(o.scan.select, extend_select);
+  // extend-select adds to whatever was selected, the default tier included, and takes the
+  // extended-tier rules its selectors match (rule.hpp, select_rules).
+  o.scan.extend_select = config.extend_select;
+  append(o.scan.extend_select, o.extend_select);
+  if (!o.tests.empty()) {
+    o.scan.tests = parse_test_profile(o.tests).value_or(TestProfile::relaxed);
+  } else if (config.tests) {
+    o.scan.tests = *config.tests;
+  }
   append(o.scan.ignore, config.extend_ignore);
   append(o.scan.ignore, o.extend_ignore);
   append(o.scan.excludes, config.extend_exclude);

@@ -99,7 +99,7 @@ class KeyReader {
   std::vector<std::string> selectors(const toml::node& node, std::string_view key) const {
     return checked_strings(node, key, [](const std::string& selector) -> std::string {
       try {
-        (void)select_rules({selector}, {});
+        (void)rules_matching({selector});
         return {};
       } catch (const UsageError&) {
         return fmt::format(
@@ -117,6 +117,14 @@ class KeyReader {
       fail(node.source(), key,
            fmt::format("must be one of critical, high, medium, low, not '{}'", text));
     }
+    return *parsed;
+  }
+
+  TestProfile tests(const toml::node& node, std::string_view key) const {
+    std::string text = string(node, key);
+    std::optional<TestProfile> parsed = parse_test_profile(text);
+    if (!parsed)
+      fail(node.source(), key, fmt::format("must be one of relaxed, full, skip, not '{}'", text));
     return *parsed;
   }
 
@@ -235,6 +243,7 @@ class KeyReader {
          }},
         {"format", [&](const toml::node& n, std::string_view k) { config.format = format(n, k); }},
         {"jobs", [&](const toml::node& n, std::string_view k) { config.jobs = jobs(n, k); }},
+        {"tests", [&](const toml::node& n, std::string_view k) { config.tests = tests(n, k); }},
         {"extra-blocking-calls",
          [&](const toml::node& n, std::string_view k) {
            config.knowledge.blocking_calls = blocking_calls(n, k);

@@ -4,6 +4,25 @@
 
 namespace perfscan {
 
+std::string_view test_profile_name(TestProfile profile) {
+  switch (profile) {
+    case TestProfile::relaxed:
+      return "relaxed";
+    case TestProfile::full:
+      return "full";
+    case TestProfile::skip:
+      return "skip";
+  }
+  return "relaxed";
+}
+
+std::optional<TestProfile> parse_test_profile(std::string_view text) {
+  for (TestProfile profile : {TestProfile::relaxed, TestProfile::full, TestProfile::skip}) {
+    if (test_profile_name(profile) == text) return profile;
+  }
+  return std::nullopt;
+}
+
 std::optional<PythonVersion> parse_python_version(std::string_view text) {
   constexpr std::string_view kMajor = "3.";
   if (!text.starts_with(kMajor)) return std::nullopt;

@@ -9,6 +9,7 @@
 
 #include "core/stage_clock.hpp"
 #include "perfscan/context.hpp"
+#include "perfscan/rule_info.hpp"
 #include "syntax/source.hpp"
 
 namespace perfscan {
@@ -37,11 +38,22 @@ void assign_fingerprints(std::vector<Finding>& findings) {
   }
 }
 
+// Context::report lowered these for a one-time path; the message says so last, after
+// whatever the rule (or its link step) wrote.
+void add_one_time_notes(std::vector<Finding>& findings) {
+  for (Finding& finding : findings) {
+    if (finding.lowered_on.empty()) continue;
+    std::string note = one_time_note(finding.lowered_on);
+    if (!finding.message.ends_with(note)) finding.message += note;
+  }
+}
+
 }  // namespace
 
 void finish_findings(std::vector<Finding>& findings, const Suppressions& suppressions) {
   drop_suppressed(findings, suppressions);
   assign_fingerprints(findings);
+  add_one_time_notes(findings);
 }
 
 std::string fingerprint(const Finding& finding, std::string_view folded_line, int occurrence) {

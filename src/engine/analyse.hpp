@@ -38,7 +38,8 @@ void keep_linked_facts(FileResult& result, bool linking);
 std::string fingerprint(const Finding& finding, std::string_view folded_line, int occurrence);
 
 // The per-file finishing of findings, shared by the walk and the link step: drop those the
-// file's comments suppress, then fingerprint the rest (findings of one file and rule).
+// file's comments suppress, fingerprint the rest (findings of one file and rule), and end the
+// message of a finding lowered on a one-time path with the note that says why.
 void finish_findings(std::vector<Finding>& findings, const Suppressions& suppressions);
 
 }  // namespace perfscan

@@ -20,6 +20,7 @@
 #include "engine/cached_analyse.hpp"
 #include "core/stage_clock.hpp"
 #include "perfscan/project.hpp"
+#include "perfscan/semantic.hpp"
 #include "syntax/parser.hpp"
 #include "syntax/source.hpp"
 
@@ -330,6 +331,29 @@ void finish_link_findings(std::vector<Finding>& linked, const std::vector<Input>
   }
 }
 
+// Link-step findings have no context to ask: a finding in a test module is test code.
+void mark_test_files(std::vector<Finding>& linked) {
+  for (Finding& finding : linked) {
+    if (!finding.in_test_code) finding.in_test_code = is_test_file_path(finding.path);
+  }
+}
+
+// The test profile (ScanOptions::tests), applied to per-file and link findings alike once
+// both are in: returns how many findings in test code it hid.
+int apply_test_profile(std::vector<Finding>& findings, TestProfile profile) {
+  if (profile == TestProfile::full) return 0;
+  std::set<std::string_view> exempt;
+  for (const auto& rule : all_rules()) {
+    if (rule->traits().in_tests == InTests::exempt) exempt.insert(rule->info().id);
+  }
+  std::size_t before = findings.size();
+  std::erase_if(findings, [&](const Finding& finding) {
+    if (!finding.in_test_code) return false;
+    return profile == TestProfile::skip || exempt.contains(finding.rule_id);
+  });
+  return static_cast<int>(before - findings.size());
+}
+
 }  // namespace
 
 std::vector<const Rule*> with_fact_collectors(std::vector<const Rule*> selected) {
@@ -358,7 +382,8 @@ Report scan(const ScanOptions& options) {
   if (std::string problem = grammar_incompatibility(); !problem.empty()) throw UsageError(problem);
   Report report;
   report.tool_version = std::string(version());
-  std::vector<const Rule*> selected = select_rules(options.select, options.ignore);
+  std::vector<const Rule*> selected =
+      select_rules(options.select, options.ignore, options.extend_select);
   report.setup = describe_setup(options, selected);
   std::vector<const ProjectRule*> linkers =
       options.link ? project_rules(selected) : std::vector<const ProjectRule*>{};
@@ -405,12 +430,14 @@ Report scan(const ScanOptions& options) {
     std::vector<Finding> linked;
     for (const ProjectRule* rule : linkers) rule->link(index, linked);
     finish_link_findings(linked, inputs, facts, stdin_text);
+    mark_test_files(linked);
     for (Finding& finding : linked) {
       if (at_least(finding.severity, options.min_severity)) report.findings.push_back(std::move(finding));
     }
     report.stats.stage(Stage::link) += link_clock.lap();
     report.stats.link_seconds = report.stats.stage(Stage::link).wall_seconds;
   }
+  report.summary.hidden_in_tests = apply_test_profile(report.findings, options.tests);
   std::sort(report.findings.begin(), report.findings.end(), finding_order);
   std::stable_sort(report.errors.begin(), report.errors.end(),
                    [](const FileError& a, const FileError& b) { return a.path < b.path; });

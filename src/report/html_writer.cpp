@@ -306,6 +306,9 @@ class HtmlReview {
 
   void write_executive_summary() {
     out_ << "<section id=\"summary\">\n<h2>Executive summary</h2>\n";
+    if (std::string hidden = hidden_in_tests_sentence(report_); !hidden.empty()) {
+      out_ << "<p>" << escape(hidden) << "</p>\n";
+    }
     if (summary().total == 0) {
       out_ << fmt::format("<p>No findings in {} files scanned.</p>\n", summary().files_scanned);
       if (!report_.errors.empty()) {

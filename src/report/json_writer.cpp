@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "perfscan/rule.hpp"
 #include "report/json_finding.hpp"
 #include "report/writers.hpp"
 
@@ -48,7 +49,8 @@ Json file_list(const Summary& summary) {
   return files;
 }
 
-Json summary_json(const Summary& summary) {
+Json summary_json(const Report& report) {
+  const Summary& summary = report.summary;
   Json json = Json::object();
   json["files_scanned"] = summary.files_scanned;
   json["lines_scanned"] = summary.lines_scanned;
@@ -57,6 +59,9 @@ Json summary_json(const Summary& summary) {
   json["by_category"] = category_counts(summary);
   json["by_rule"] = rule_counts(summary);
   json["files"] = file_list(summary);
+  // The test profile in effect and the findings in test code it left out (--tests full).
+  json["test_profile"] = std::string(test_profile_name(report.setup.options.tests));
+  json["hidden_in_tests"] = summary.hidden_in_tests;
   return json;
 }
 
@@ -105,6 +110,9 @@ Json finding_to_json(const Finding& finding) {
   json["message"] = finding.message;
   json["suggestion"] = finding.suggestion;
   json["fingerprint"] = finding.fingerprint;
+  // The tier of the rule (rules/traits.def): CI can tell extended-tier findings apart.
+  const Rule* rule = find_rule(finding.rule_id);
+  json["tier"] = std::string(tier_name(rule != nullptr ? rule->traits().tier : Tier::extended));
   return json;
 }
 
@@ -112,7 +120,7 @@ void write_json(const Report& report, std::ostream& out) {
   Json document = Json::object();
   document["tool"] = Json{{"name", "perfscan"}, {"version", report.tool_version}};
   document["schema_version"] = kSchemaVersion;
-  document["summary"] = summary_json(report.summary);
+  document["summary"] = summary_json(report);
   document["findings"] = findings_json(report);
   document["errors"] = errors_json(report);
   document["stats"] = stats_json(report.stats);

@@ -185,6 +185,9 @@ class MarkdownReview {
 
   void write_executive_summary() {
     out_ << "## Executive summary\n\n";
+    if (std::string hidden = hidden_in_tests_sentence(report_); !hidden.empty()) {
+      out_ << md_text(hidden) << "\n\n";
+    }
     if (summary().total == 0) {
       out_ << fmt::format("No findings in {} files scanned.\n\n", summary().files_scanned);
       return;

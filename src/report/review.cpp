@@ -405,8 +405,11 @@ std::vector<Setting> configuration_in_effect(const Report& report) {
   const ScanOptions& options = report.setup.options;
   std::vector<Setting> settings = {
       {"paths", joined(report.setup.roots, ".")},
-      {"select", joined(options.select, "all rules")},
+      {"select", joined(options.select, "the default tier")},
+      {"extend-select", joined(options.extend_select, "none")},
       {"ignore", joined(options.ignore, "none")},
+      {"tests", fmt::format("{} ({} hidden in test code)", test_profile_name(options.tests),
+                            report.summary.hidden_in_tests)},
       {"min-severity", std::string(severity_name(options.min_severity))},
       {"exclude", joined(options.excludes, "none (default excludes only)")},
       {"include-pyi", options.include_pyi ? "true" : "false"},
@@ -419,6 +422,15 @@ std::vector<Setting> configuration_in_effect(const Report& report) {
   };
   for (const auto& [name, value] : report.setup.gate) settings.push_back({name, value});
   return settings;
+}
+
+std::string hidden_in_tests_sentence(const Report& report) {
+  int hidden = report.summary.hidden_in_tests;
+  if (hidden == 0) return {};
+  return fmt::format(
+      "{} {} in test code {} hidden by the {} test profile (--tests full shows them).", hidden,
+      hidden == 1 ? "finding" : "findings", hidden == 1 ? "was" : "were",
+      test_profile_name(report.setup.options.tests));
 }
 
 Review build_review(const Report& report, const ReviewLimits& limits) {

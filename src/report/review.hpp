@@ -105,6 +105,9 @@ struct Setting {
 };
 // The configuration in effect, for the appendix, as name/value pairs in a fixed order.
 std::vector<Setting> configuration_in_effect(const Report& report);
+// "12 findings in test code were hidden by the relaxed test profile (--tests full shows
+// them)."; "" when the profile hid nothing.
+std::string hidden_in_tests_sentence(const Report& report);
 
 // A rule doc's sections, for fix snippets: the first fenced code block under "## <heading>"
 // and the first paragraph under it (both "" when the doc has no such section).

@@ -55,7 +55,8 @@ Json artifact_location(const std::string& relative) {
   return Json{{"uri", uri_path(relative)}, {"uriBaseId", kSourceRoot}};
 }
 
-Json rule_json(const RuleInfo& info) {
+Json rule_json(const Rule& registered) {
+  const RuleInfo& info = registered.info();
   std::string doc(rule_doc(info.id));
   std::string description = rule_description(doc);
   if (description.empty()) description = std::string(info.summary);
@@ -66,10 +67,12 @@ Json rule_json(const RuleInfo& info) {
   rule["fullDescription"] = Json{{"text", description}};
   rule["help"] = Json{
       {"text", fmt::format("{}. Run `perfscan --explain {}` for details.", info.summary, info.id)},
-      {"markdown", doc}};
+      {"markdown", doc + traits_section(registered.traits())}};
   rule["defaultConfiguration"] = Json{{"level", sarif_level(info.severity)}};
   rule["properties"] = Json{{"tags", Json::array({"performance", category_id(info.category)})},
-                            {"severity", severity_name(info.severity)}};
+                            {"severity", severity_name(info.severity)},
+                            {"tier", tier_name(registered.traits().tier)},
+                            {"precision", precision_text(registered.traits().precision)}};
   return rule;
 }
 
@@ -132,7 +135,7 @@ void write_sarif(const Report& report, std::ostream& out,
   std::map<std::string, std::size_t> rule_index;
   for (const auto& rule : all_rules()) {
     rule_index.emplace(std::string(rule->info().id), rules.size());
-    rules.push_back(rule_json(rule->info()));
+    rules.push_back(rule_json(*rule));
   }
   Json results = Json::array();
   for (const Finding& finding : report.findings)

@@ -441,17 +441,29 @@ std::string rule_table(const Report& report, const Painter& painter) {
   return block;
 }
 
+// What the test profile left out, so a quiet run over tests never looks cleaner than it is:
+// "12 findings in test code hidden by the relaxed test profile (--tests full shows them)".
+std::string hidden_in_tests(const Report& report) {
+  int hidden = report.summary.hidden_in_tests;
+  if (hidden == 0) return {};
+  return fmt::format("{} in test code hidden by the {} test profile (--tests full shows them)\n",
+                     plural(static_cast<std::size_t>(hidden), "finding", "findings"),
+                     test_profile_name(report.setup.options.tests));
+}
+
 std::string clean_result(const Report& report, const Painter& painter) {
-  return fmt::format("{}{}  ({})\n", heading(kSummaryTitle, painter),
-                     painter.paint(kGreen, "No performance issues found"), scan_statistics(report));
+  return fmt::format("{}{}  ({})\n{}", heading(kSummaryTitle, painter),
+                     painter.paint(kGreen, "No performance issues found"), scan_statistics(report),
+                     hidden_in_tests(report));
 }
 
 std::vector<std::string> summary_blocks(const Report& report, const TextStyle& style,
                                         const Painter& painter) {
   if (report.findings.empty()) return {clean_result(report, painter)};
   std::vector<std::string> blocks;
-  blocks.push_back(fmt::format("{}{}  ({})\n", heading(kSummaryTitle, painter),
-                               total_issues(report), scan_statistics(report)));
+  blocks.push_back(fmt::format("{}{}  ({})\n{}", heading(kSummaryTitle, painter),
+                               total_issues(report), scan_statistics(report),
+                               hidden_in_tests(report)));
   blocks.push_back(severity_table(report.summary, painter));
   blocks.push_back(category_table(report.summary, painter));
   blocks.push_back(files_table(report.summary, painter));
@@ -466,6 +478,9 @@ std::vector<std::string> quiet_blocks(const Report& report, const TextStyle& sty
   std::string total =
       report.findings.empty() ? std::string("No performance issues found") : total_issues(report);
   if (!report.errors.empty()) total += fmt::format("  (errors: {})", report.errors.size());
+  if (report.summary.hidden_in_tests > 0) {
+    total += fmt::format("  ({} hidden in test code)", report.summary.hidden_in_tests);
+  }
   std::vector<std::string> blocks = {total + "\n"};
   if (style.statistics && !report.findings.empty()) blocks.push_back(rule_table(report, painter));
   return blocks;

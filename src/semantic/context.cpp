@@ -892,7 +892,23 @@ void Context::report(const Rule& rule, Node node, std::string message, std::stri
     }
   }
   finding.scope = frames_.back().qualified_name;
+  finding.in_test_code = in_test_code();
+  // The one-time-path policy, for every rule whose table row says its cost scales with
+  // repetition: the engine adds the note to the message when it finishes the finding.
+  if (rule.traits().cost != CostScale::fixed && finding.severity != Severity::low) {
+    std::string_view once = one_time_path();
+    LoopPlace place = loops().empty() ? LoopPlace::none : LoopPlace::for_loops;
+    for (const LoopFrame& loop : loops()) {
+      if (loop.kind == LoopKind::while_loop) place = LoopPlace::while_loop;
+    }
+    if (auto lowered = lowered_on_one_time_path(rule.traits(), finding.severity, once, place)) {
+      finding.severity = *lowered;
+      finding.lowered_on = std::string(once);
+    }
+  }
   findings_.push_back(std::move(finding));
 }
+
+bool is_test_file_path(std::string_view path) { return is_test_path(path); }
 
 }  // namespace perfscan

@@ -74,12 +74,11 @@ bool is_cache_decorator(std::string_view name) {
          name == "memoize" || name == "memoized";
 }
 
-// A function the test runner calls: pytest's `test*` functions and `Test*` classes, and
-// unittest.TestCase subclasses.
-bool is_test_definition(Node node, std::string_view name, std::string_view source) {
-  if (node.is("function_definition")) return name.starts_with("test");
+// A definition a test runner collects wherever it is: a unittest.TestCase subclass. pytest's
+// `test*` functions and `Test*` classes count only in test modules, which are test code
+// whole (Context::is_test_file): elsewhere `TestJob` is a model and `test_png` a detector.
+bool is_test_definition(Node node, std::string_view source) {
   if (!node.is("class_definition")) return false;
-  if (name.starts_with("Test")) return true;
   Node bases = node.field("superclasses");
   if (!bases) return false;
   std::string_view text = source.substr(bases.start_byte(), bases.end_byte() - bases.start_byte());
@@ -449,7 +448,8 @@ void Walker::push_frame(FrameKind kind, Node node, bool is_async, std::string_vi
   const ExecutionFrame& outer = ctx_.frame();
   std::string qualified = outer.qualified_name.size() > kMaxQualifiedName ? outer.qualified_name
                                                                           : join_name(outer.qualified_name, name);
-  bool is_test = outer.is_test || (kind != FrameKind::lambda && is_test_definition(node, name, ctx_.source()));
+  bool is_test =
+      outer.is_test || (kind != FrameKind::lambda && is_test_definition(node, ctx_.source()));
   ctx_.frames_.push_back(
       ExecutionFrame{kind, node, is_async, std::move(qualified), ctx_.loops_.size(), is_test});
   entry.frame_pushed = true;
