@@ -28,7 +28,7 @@ class QueryInLoop final : public Rule {
     if (!(outer == call) && classify_call(ctx, outer).any()) return;
     if (effect.kind == EffectKind::lazy_query && !is_evaluated_in_place(ctx, outer)) return;
     if (is_already_batched(ctx.text(outer)) || !runs_same_statement_each_time(ctx, call, effect)) return;
-    PerIteration per = per_iteration(ctx);
+    PerIteration per = per_iteration(ctx, call);
     if (!per.applies()) return;
     ctx.report(*this, call,
                fmt::format("`{}` runs a database query on every iteration of {}{}", effect.api,

@@ -54,7 +54,7 @@ class LazyRelationInLoop final : public Rule, public ProjectRule {
     if (!query || query->everything_eager) return;
     if (std::find(query->eager.begin(), query->eager.end(), name) != query->eager.end()) return;
     if (is_assignment_target(attribute)) return;
-    PerIteration per = per_iteration(ctx);
+    PerIteration per = per_iteration(ctx, attribute);
     if (!per.applies()) return;
     std::string method = called_method(ctx, attribute);
     PendingFinding& pending = report_pending(*this, attribute, ctx, per.severity());

@@ -54,7 +54,7 @@ class WriteInLoop final : public Rule, public ProjectRule {
 
  private:
   void report_write(Node call, Context& ctx, const CallEffect& effect) const {
-    PerIteration per = per_iteration(ctx);
+    PerIteration per = per_iteration(ctx, call);
     if (!per.applies()) return;
     ctx.report(*this, call,
                fmt::format("`{}` writes to the database on every iteration of {}{}", effect.api,
@@ -92,7 +92,7 @@ class WriteInLoop final : public Rule, public ProjectRule {
   }
 
   void report_pending_write(Node call, Context& ctx, const IteratedQuery& rows, const std::string& api) const {
-    PerIteration per = per_iteration(ctx);
+    PerIteration per = per_iteration(ctx, call);
     if (!per.applies()) return;
     PendingFinding& pending = report_pending(*this, call, ctx, per.severity());
     pending.subject = rows.model;

@@ -44,7 +44,12 @@ bool feeds_concurrent_runner(const Context& ctx, const LoopFrame& loop) {
 bool repeats_per_item(const Context& ctx, const LoopFrame& loop) {
   if (loop.kind == LoopKind::while_loop) return false;
   if (feeds_concurrent_runner(ctx, loop)) return false;
-  if (loop.iterable && is_constant_bounded(ctx, loop.iterable)) return false;
+  // A handful of items fixed by the program text (three channels, a literal tuple, an enum,
+  // a class constant): a handful of round trips, not N.
+  if (loop.iterable &&
+      (ctx.collection_size(loop.iterable) == CollectionSize::bounded || is_constant_bounded(ctx, loop.iterable))) {
+    return false;
+  }
   return !always_leaves_after_first_pass(ctx, loop);
 }
 
@@ -57,6 +62,8 @@ bool has_parameter(const Context& ctx, Node function, std::string_view name) {
   }
   return false;
 }
+
+}  // namespace
 
 bool is_request_handler(const Context& ctx) {
   const ExecutionFrame* function = ctx.function();
@@ -87,23 +94,45 @@ bool is_request_handler(const Context& ctx) {
   return handler_class && handler_method;
 }
 
-}  // namespace
-
-std::string PerIteration::severity_reason() const {
-  if (loops >= 2) return " (the loop is itself nested in a loop)";
-  if (request_handler) return " (inside a request handler)";
-  return {};
+Severity lowered(Severity severity) {
+  switch (severity) {
+    case Severity::critical: return Severity::high;
+    case Severity::high: return Severity::medium;
+    default: return Severity::low;
+  }
 }
 
-PerIteration per_iteration(const Context& ctx) {
+Severity PerIteration::severity_from(Severity base) const {
+  Severity severity = loops >= 2 || request_handler ? Severity::critical : base;
+  return one_time.empty() ? severity : lowered(severity);
+}
+
+std::string PerIteration::severity_reason() const {
+  std::string raised;
+  if (loops >= 2) raised = "the loop is itself nested in a loop";
+  else if (request_handler) raised = "inside a request handler";
+  if (one_time.empty()) return raised.empty() ? std::string{} : fmt::format(" ({})", raised);
+  std::string lowered_by = fmt::format("severity lowered one step on a one-time path: {}", one_time);
+  return raised.empty() ? fmt::format(" ({})", lowered_by) : fmt::format(" ({}; {})", raised, lowered_by);
+}
+
+PerIteration per_iteration(const Context& ctx, Node node) {
   PerIteration result;
   if (ctx.loops().empty() || is_migration_file(ctx.path())) return result;
+  const LoopFrame* last = &ctx.loops().back();
+  // `for x in xs: ... return X.objects.get(...)`, or a query followed by `break`: the
+  // innermost loop ends right after it, so it runs once per pass of the loops around.
+  bool leaves_innermost = node && leaves_loop_after(ctx, node);
   for (const LoopFrame& loop : ctx.loops()) {
     if (!repeats_per_item(ctx, loop)) continue;
+    if (leaves_innermost && &loop == last) continue;
     ++result.loops;
     result.innermost = &loop;
   }
-  if (result.applies()) result.request_handler = is_request_handler(ctx);
+  if (result.applies()) {
+    result.request_handler = is_request_handler(ctx);
+    result.one_time = ctx.one_time_path();
+  }
   return result;
 }
 
