@@ -40,7 +40,7 @@ class QueryInLoop final : public Rule {
   // `filter(id__in=chunk)`, `col.in_(chunk)`, `{"$in": chunk}`: the loop already walks
   // batches, one query per batch is the fix, not the problem.
   static bool is_already_batched(std::string_view text) {
-    return text.find("__in=") != std::string_view::npos || text.find(".in_(") != std::string_view::npos ||
+    return text.find("__in=") != std::string_view::npos || text.find(".in_bulk(") != std::string_view::npos || text.find(".in_(") != std::string_view::npos ||
            text.find("$in") != std::string_view::npos || text.find("ANY(") != std::string_view::npos ||
            text.find(" IN ") != std::string_view::npos || text.find(" in (") != std::string_view::npos;
   }

@@ -66,6 +66,12 @@ class DatabaseFactCollector final : public Rule {
     if (callee.starts_with("builtins.")) return;
     CallEffect effect = classify_call(ctx, call, callee);
     if (effect.any() && executes_given_statement(ctx, call, effect)) return;
+    // A queryset built here but evaluated by whoever receives it runs no query here.
+    if (effect.kind == EffectKind::lazy_query) {
+      Node outer = outermost_chain_call(call);
+      if (!(outer == call) && classify_call(ctx, outer).any()) return;  // the chain's own call decides
+      if (!is_lazy_query_evaluated(ctx, outer)) return;
+    }
     if (!effect.any()) {
       if (callee.empty()) callee = resolved_callee(ctx, call);
       if (callee.empty()) return;

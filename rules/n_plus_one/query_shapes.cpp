@@ -165,6 +165,50 @@ bool is_evaluated_in_place(const Context& ctx, Node expression) {
   return false;
 }
 
+namespace {
+
+// Uses of `name` in `body` (nested functions and classes excluded), in source order; the walk
+// gives up on bodies too large to be worth it.
+std::vector<Node> uses_of(const Context& ctx, Node body, std::string_view name) {
+  constexpr int kMaxNodes = 20000;
+  std::vector<Node> uses;
+  std::vector<Node> pending{body};
+  for (int visited = 0; !pending.empty() && visited < kMaxNodes; ++visited) {
+    Node node = pending.back();
+    pending.pop_back();
+    if (node.is("identifier")) {
+      if (ctx.text(node) == name) uses.push_back(node);
+      continue;
+    }
+    if (node.is("function_definition") || node.is("class_definition") || node.is("lambda")) continue;
+    if (node.is("attribute")) {
+      pending.push_back(node.field("object"));
+      continue;
+    }
+    for (uint32_t i = node.named_child_count(); i-- > 0;) pending.push_back(node.named_child(i));
+  }
+  return uses;
+}
+
+}  // namespace
+
+bool is_lazy_query_evaluated(const Context& ctx, Node query) {
+  if (is_evaluated_in_place(ctx, query)) return true;
+  Node parent = query.parent();
+  if (!parent || !parent.is("assignment") || !(parent.field("right") == query)) return false;
+  Node target = parent.field("left");
+  const ExecutionFrame* function = ctx.function();
+  if (!target || !target.is("identifier") || function == nullptr) return false;
+  Node body = function->node.field("body");
+  if (!body) return false;
+  std::string_view name = ctx.text(target);
+  for (Node use : uses_of(ctx, body, name)) {
+    if (use.start_byte() <= target.start_byte()) continue;
+    if (is_evaluated_in_place(ctx, use)) return true;
+  }
+  return false;
+}
+
 PendingFinding& report_pending(const Rule& rule, Node node, Context& ctx, Severity severity) {
   ctx.report(rule, node, {}, {}, severity);
   PendingFinding pending;

@@ -38,6 +38,13 @@ const LoopFrame* loop_binding(const Context& ctx, std::string_view name);
 // to list()/len()/bool()..., or tested in a condition.
 bool is_evaluated_in_place(const Context& ctx, Node expression);
 
+// A lazy query (`Book.objects.filter(...)`, the outermost call of its chain) that the current
+// function evaluates: right where it stands, or through the local it is assigned to (iterated,
+// tested, subscripted, passed to list()/len() ... later in the function). A queryset that is
+// returned, yielded, stored in an attribute or handed to another call is evaluated elsewhere,
+// if at all.
+bool is_lazy_query_evaluated(const Context& ctx, Node query);
+
 // Reports through the context (so span, scope and statement line are computed as for every
 // finding), then moves the finding into the file's pending findings for the link step.
 // Pending findings are kept for every candidate in the project until the link step, so what
