@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "perfscan/facts.hpp"
@@ -26,7 +27,24 @@ struct ModelInfo {
   // Fields including those inherited from project base classes (abstract models, mixins).
   std::vector<const FieldFact*> fields;
   std::vector<std::vector<std::string>> indexes;
+  // `save()` / `delete()` defined by the model or a project base class: bulk operations skip them.
+  bool overrides_save = false;
+  bool overrides_delete = false;
   [[nodiscard]] const FieldFact* field(std::string_view name) const;
+};
+
+// A signal connected for a model, where it is connected.
+struct SignalOrigin {
+  std::string signal;  // "post_save"
+  std::string path;
+  std::uint32_t line = 0;
+};
+
+// What the project says a class is, for models whose definition may be outside the scan.
+enum class ClassStatus : std::uint8_t {
+  model,      // a model confirmed through its bases
+  not_model,  // defined in the scan, and every base is too (or a builtin): not a model
+  unknown,    // not defined in the scan, or a base leaves it
 };
 
 // A reverse accessor on a model: `author.book_set` / `author.books` for Book.author's FK.
@@ -60,17 +78,29 @@ class ProjectIndex {
   [[nodiscard]] std::string related_model(std::string_view model, std::string_view accessor) const;
   // Does calling this function run a query or remote call, directly or through callees?
   [[nodiscard]] const EffectOrigin* effect_of(std::string_view function) const;
+  [[nodiscard]] ClassStatus class_status(std::string_view qualified_name) const;
+  // The open world: a class whose definition is not in the scan is a model when it is imported
+  // from a `models` module (`app.models.Tag`, `.models`) or used as `X.objects` / `X.query`.
+  [[nodiscard]] bool has_model_evidence(std::string_view qualified_name) const;
+  // Model signals connected for `model` anywhere in the project (`post_save.connect(f,
+  // sender=Model)`, `@receiver(post_save, sender=Model)`).
+  [[nodiscard]] const std::vector<SignalOrigin>& signals_for(std::string_view model) const;
 
  private:
   void resolve_models();
   void resolve_reverse_relations();
   void resolve_effects();
+  void resolve_signals();
   [[nodiscard]] std::string resolve_target(const ModelInfo& from, const std::string& target) const;
 
   std::vector<const FileFacts*> files_;
   std::map<std::string, ModelInfo> models_;
   std::map<std::string, std::map<std::string, ReverseRelation, std::less<>>, std::less<>> reverse_;
   std::unordered_map<std::string, EffectOrigin> effects_;
+  // Every project class and its bases as written (resolved where the file could).
+  std::unordered_map<std::string, const ClassFact*> classes_;
+  std::unordered_set<std::string_view> model_evidence_;
+  std::map<std::string, std::vector<SignalOrigin>, std::less<>> signals_;
 };
 
 // Rules that answer project-wide questions. `link` appends findings (without source_line or

@@ -2,6 +2,7 @@
 
 #include "knowledge.hpp"
 #include "orm_syntax.hpp"
+#include "perfscan/types.hpp"
 
 namespace perfscan {
 namespace {
@@ -41,7 +42,123 @@ void read_eager(const Context& ctx, std::string_view method, Node call, Iterated
   }
 }
 
+// The eager loads along one method chain (`a.select_related("x").filter(...)`), and its root.
+Node read_chain_eager(const Context& ctx, Node expr, IteratedQuery& query) {
+  Node current = expr;
+  for (int guard = 0; guard < kMaxChain && current; ++guard) {
+    if (current.is("parenthesized_expression")) {
+      current = current.named_child(0);
+      continue;
+    }
+    if (current.is("subscript")) {  // `qs[:10]` keeps the loads
+      current = current.field("value");
+      continue;
+    }
+    if (!current.is("call")) break;
+    Node function = current.field("function");
+    if (!function.is("attribute")) break;
+    read_eager(ctx, ctx.text(function.field("attribute")), current, query);
+    current = function.field("object");
+  }
+  return current;
+}
+
+// Assignments `name = <value>` in `body` (nested definitions excluded), bounded.
+std::vector<Node> assignments_to(const Context& ctx, Node body, std::string_view name) {
+  constexpr int kMaxNodes = 20000;
+  std::vector<Node> values;
+  std::vector<Node> pending{body};
+  for (int visited = 0; !pending.empty() && visited < kMaxNodes; ++visited) {
+    Node node = pending.back();
+    pending.pop_back();
+    if (node.is("function_definition") || node.is("class_definition") || node.is("lambda")) continue;
+    if (node.is("assignment")) {
+      Node left = node.field("left");
+      Node right = node.field("right");
+      if (left && left.is("identifier") && ctx.text(left) == name && right) values.push_back(right);
+    }
+    for (uint32_t i = node.named_child_count(); i-- > 0;) {
+      Node child = node.named_child(i);
+      // Expressions hold no assignments worth finding (walrus aside): statements only.
+      if (child.is("block") || child.kind().ends_with("statement") || child.kind().ends_with("clause") ||
+          child.is("assignment") || child.is("decorated_definition")) {
+        pending.push_back(child);
+      }
+    }
+  }
+  return values;
+}
+
+// `name` as a parameter of the current function: its position among the arguments a caller
+// passes (`self` / `cls` of a method excluded), or nullopt.
+std::optional<std::uint16_t> parameter_position(const Context& ctx, std::string_view name) {
+  const ExecutionFrame* function = ctx.function();
+  if (function == nullptr || !function->node.is("function_definition")) return std::nullopt;
+  Node parameters = function->node.field("parameters");
+  std::uint16_t position = 0;
+  for (uint32_t i = 0, n = parameters ? parameters.named_child_count() : 0; i < n; ++i) {
+    Node parameter = parameters.named_child(i);
+    Node identifier = parameter;
+    if (parameter.is("typed_parameter")) identifier = parameter.named_child(0);
+    if (parameter.is("default_parameter") || parameter.is("typed_default_parameter")) {
+      identifier = parameter.field("name");
+    }
+    if (!identifier || !identifier.is("identifier")) continue;
+    std::string_view text = ctx.text(identifier);
+    if (i == 0 && (text == "self" || text == "cls") && !ctx.enclosing_class().empty()) continue;
+    if (text == name) return position;
+    ++position;
+  }
+  return std::nullopt;
+}
+
+bool is_django_queryset_type(std::string_view type) {
+  return type == "django.db.models.QuerySet" || type == "django.db.models.query.QuerySet" ||
+         type == "django.db.models.Manager" || type == "django.db.models.manager.Manager";
+}
+
 }  // namespace
+
+std::optional<IteratedQuery> queryset_rows(const Context& ctx, Node expr, bool from_parameters) {
+  IteratedQuery query;
+  Value value = ctx.infer(expr);
+  if (value.kind == ValueKind::instance) {
+    query.model = django_queryset_model(value.qualified_name);
+    if (query.model.empty() && is_django_queryset_type(value.qualified_name)) {
+      Value item = value.element_type();
+      if (item.kind == ValueKind::instance) query.model = item.qualified_name;
+    }
+  }
+  if (query.model.empty() && !from_parameters) return std::nullopt;
+  Node root = read_chain_eager(ctx, expr, query);
+  if (!root || !root.is("identifier")) {
+    if (query.model.empty()) return std::nullopt;
+    return query;
+  }
+  std::string_view name = ctx.text(root);
+  std::optional<std::uint16_t> position = from_parameters ? parameter_position(ctx, name) : std::nullopt;
+  if (query.model.empty() && !position) return std::nullopt;
+  // `books = books.filter(...)`, `qs = Book.objects.select_related("author")` in the function:
+  // what any of its assignments loads, the rows may load. A parameter rebound to something not
+  // derived from it no longer holds what the callers passed.
+  const ExecutionFrame* function = ctx.function();
+  Node body = function != nullptr ? function->node.field("body") : Node{};
+  bool derived_from_parameter = position.has_value();
+  if (body) {
+    for (Node assigned : assignments_to(ctx, body, name)) {
+      Node assigned_root = read_chain_eager(ctx, assigned, query);
+      if (!assigned_root || !assigned_root.is("identifier") || ctx.text(assigned_root) != name) {
+        derived_from_parameter = false;
+      }
+    }
+  }
+  if (derived_from_parameter) {
+    query.parameter = std::string(name);
+    query.parameter_position = *position;
+  }
+  if (query.model.empty() && query.parameter.empty()) return std::nullopt;
+  return query;
+}
 
 std::optional<IteratedQuery> iterated_query(const Context& ctx, Node iterable) {
   if (iterable && iterable.is("identifier")) {

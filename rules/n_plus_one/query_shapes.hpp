@@ -17,11 +17,23 @@ struct IteratedQuery {
   std::string via_relation;         // rows of `owner.<via_relation>.all()`: resolved at link time
   std::vector<std::string> eager;   // relations named in select_related / prefetch_related / *load
   bool everything_eager = false;    // `select_related()` without arguments
+  // The rows come from a parameter of the enclosing function (`books`, or `books.filter(...)`):
+  // its callers decide what it holds and loads. Position among the arguments a caller passes.
+  std::string parameter;
+  std::uint16_t parameter_position = 0;
 };
 
 // `Book.objects.select_related("author")`, `qs` bound to one, `session.query(Book)...`,
 // `session.scalars(select(Book).options(selectinload(Book.author)))`.
 std::optional<IteratedQuery> iterated_query(const Context& ctx, Node iterable);
+
+// The Django queryset `expr` holds, read through the semantic layer: its model from ctx.infer
+// (a manager chain, a rebinding `qs = qs.filter(...)`, an annotation `QuerySet[Book]`), its
+// eager loads from the chain and from every assignment of its root name in the function, and
+// the parameter it comes from, if any (`books`, `books.filter(...)`, `books = books.filter(...)`
+// with `books` a parameter). Nullopt when it is not known to be a queryset and (or, without
+// `from_parameters`, regardless) does not come from a parameter.
+std::optional<IteratedQuery> queryset_rows(const Context& ctx, Node expr, bool from_parameters = true);
 
 // The class of an object local reasoning can type: `self`/`cls` in a method, a parameter
 // annotated with a class (`order: Order`), a name bound to `Model(...)` or `.objects.get(...)`.
