@@ -42,8 +42,19 @@ void read_eager(const Context& ctx, std::string_view method, Node call, Iterated
   }
 }
 
+bool is_queryset_method(std::string_view method) {
+  for (std::string_view lazy : {"all", "filter", "exclude", "order_by", "select_related", "prefetch_related", "annotate",
+                                "distinct", "only", "defer", "using", "reverse", "alias", "select_for_update",
+                                "iterator"}) {
+    if (method == lazy) return true;
+  }
+  return false;
+}
+
 // The eager loads along one method chain (`a.select_related("x").filter(...)`), and its root.
-Node read_chain_eager(const Context& ctx, Node expr, IteratedQuery& query) {
+// `only_queryset_methods` tells whether every call of the chain keeps a queryset's rows.
+Node read_chain_eager(const Context& ctx, Node expr, IteratedQuery& query, bool* only_queryset_methods = nullptr) {
+  if (only_queryset_methods != nullptr) *only_queryset_methods = true;
   Node current = expr;
   for (int guard = 0; guard < kMaxChain && current; ++guard) {
     if (current.is("parenthesized_expression")) {
@@ -57,7 +68,9 @@ Node read_chain_eager(const Context& ctx, Node expr, IteratedQuery& query) {
     if (!current.is("call")) break;
     Node function = current.field("function");
     if (!function.is("attribute")) break;
-    read_eager(ctx, ctx.text(function.field("attribute")), current, query);
+    std::string_view method = ctx.text(function.field("attribute"));
+    read_eager(ctx, method, current, query);
+    if (only_queryset_methods != nullptr && !is_queryset_method(method)) *only_queryset_methods = false;
     current = function.field("object");
   }
   return current;
@@ -130,13 +143,16 @@ std::optional<IteratedQuery> queryset_rows(const Context& ctx, Node expr, bool f
     }
   }
   if (query.model.empty() && !from_parameters) return std::nullopt;
-  Node root = read_chain_eager(ctx, expr, query);
+  bool queryset_chain = true;
+  Node root = read_chain_eager(ctx, expr, query, &queryset_chain);
   if (!root || !root.is("identifier")) {
     if (query.model.empty()) return std::nullopt;
     return query;
   }
   std::string_view name = ctx.text(root);
-  std::optional<std::uint16_t> position = from_parameters ? parameter_position(ctx, name) : std::nullopt;
+  // `books`, `books.filter(...)`: the parameter's rows; not `session.scalars(...)`.
+  std::optional<std::uint16_t> position =
+      from_parameters && queryset_chain ? parameter_position(ctx, name) : std::nullopt;
   if (query.model.empty() && !position) return std::nullopt;
   // `books = books.filter(...)`, `qs = Book.objects.select_related("author")` in the function:
   // what any of its assignments loads, the rows may load. A parameter rebound to something not
@@ -146,8 +162,9 @@ std::optional<IteratedQuery> queryset_rows(const Context& ctx, Node expr, bool f
   bool derived_from_parameter = position.has_value();
   if (body) {
     for (Node assigned : assignments_to(ctx, body, name)) {
-      Node assigned_root = read_chain_eager(ctx, assigned, query);
-      if (!assigned_root || !assigned_root.is("identifier") || ctx.text(assigned_root) != name) {
+      bool assigned_chain = true;
+      Node assigned_root = read_chain_eager(ctx, assigned, query, &assigned_chain);
+      if (!assigned_chain || !assigned_root || !assigned_root.is("identifier") || ctx.text(assigned_root) != name) {
         derived_from_parameter = false;
       }
     }
