@@ -213,10 +213,95 @@ class DatabaseFactCollector final : public Rule {
     if (ManagerChain chain = manager_chain(callee); django_method && !chain.model.empty()) {
       site.model = chain.model;
       django_columns(ctx, call, method, site);
-    } else if (sqlalchemy_method) {
-      sqlalchemy_columns(ctx, call, method, site);
+    } else {
+      if (sqlalchemy_method) sqlalchemy_columns(ctx, call, method, site);
+      if (site.model.empty() && django_method && resolve_django_receiver(ctx, function.field("object"), site)) {
+        site.columns.clear();
+        django_columns(ctx, call, method, site);
+      }
     }
-    if (!site.model.empty() && !site.columns.empty()) ctx.facts().database.query_sites.push_back(std::move(site));
+    if (site.model.empty() || site.columns.empty()) return;
+    site.context = site_context(ctx);
+    if (const ExecutionFrame* enclosing = ctx.function()) site.function = enclosing->qualified_name;
+    ctx.facts().database.query_sites.push_back(std::move(site));
+  }
+
+  // Where a query's columns weigh: request handlers and views modules serve requests; tests and
+  // migrations run no production query; management commands, admin modules and one-time paths
+  // run off the request path; anything else is decided by its callers at link time.
+  static SiteContext site_context(const Context& ctx) {
+    std::string_view path = ctx.path();
+    std::string_view file = path.substr(path.find_last_of('/') == std::string_view::npos ? 0 : path.find_last_of('/') + 1);
+    // Test modules by name, and test functions and classes. Not every file under a tests/
+    // folder: the path is as given, and a project that itself lives under a folder of that
+    // name would lose every site.
+    bool test_module = file.starts_with("test_") || file.ends_with("_test.py") || file == "conftest.py" ||
+                       file == "tests.py";
+    if (test_module || ctx.frame().is_test) return SiteContext::excluded;
+    if (file == "admin.py" || path.find("/admin/") != std::string_view::npos || !ctx.one_time_path().empty()) {
+      return SiteContext::offline;
+    }
+    if (is_request_handler(ctx)) return SiteContext::request;
+    for (std::string_view module : {"views", "api", "viewsets", "handlers", "endpoints", "resources"}) {
+      if (file == fmt::format("{}.py", module) || path.find(fmt::format("/{}/", module)) != std::string_view::npos) {
+        return SiteContext::request;
+      }
+    }
+    return SiteContext::ordinary;
+  }
+
+  // A Django query whose receiver is not `Model.objects`: a typed queryset (`qs = qs.filter()`,
+  // `books: QuerySet[Book]`), a related manager of a typed object (`author.books.filter`,
+  // `self.books.filter` in a model method), or `self` inside a custom manager or queryset class.
+  static bool resolve_django_receiver(const Context& ctx, Node receiver, QuerySiteFact& site) {
+    Node root = receiver;
+    for (int guard = 0; guard < 32 && root && root.is("call"); ++guard) {
+      Node inner = root.field("function");
+      if (!inner.is("attribute")) break;
+      std::string_view method = ctx.text(inner.field("attribute"));
+      bool keeps_rows = method == "get_queryset" || method == "all" || method == "filter" || method == "exclude" ||
+                        method == "order_by" || method == "select_related" || method == "prefetch_related" ||
+                        method == "annotate" || method == "distinct" || method == "only" || method == "defer";
+      if (!keeps_rows) return false;
+      root = inner.field("object");
+    }
+    if (!root) return false;
+    if (auto rows = queryset_rows(ctx, receiver, /*from_parameters=*/false); rows && !rows->model.empty()) {
+      site.model = std::move(rows->model);
+      return true;
+    }
+    bool self = root.is("identifier") && ctx.text(root) == "self";
+    bool super_call = root.is("call") && ctx.text(root.field("function")) == "super";
+    if ((self || super_call) && is_manager_class(ctx, ctx.enclosing_class())) {
+      site.model = std::string(ctx.enclosing_class());
+      site.model_kind = SiteModel::manager;
+      return true;
+    }
+    if (root.is("attribute")) {
+      std::string_view relation = ctx.text(root.field("attribute"));
+      if (relation == "objects" || relation.empty() || relation.front() == '_') return false;
+      Value owner = ctx.infer(root.field("object"));
+      if (owner.kind != ValueKind::instance || owner.qualified_name.find(".objects") != std::string::npos) return false;
+      site.model = owner.qualified_name;
+      site.model_kind = SiteModel::relation;
+      site.relation = std::string(relation);
+      return true;
+    }
+    return false;
+  }
+
+  // A class whose own name or a base's says it is a manager or a queryset.
+  static bool is_manager_class(const Context& ctx, std::string_view qualified_name) {
+    if (qualified_name.empty()) return false;
+    auto manager_like = [](std::string_view name) { return name.ends_with("Manager") || name.ends_with("QuerySet"); };
+    if (manager_like(qualified_name)) return true;
+    for (const ClassFact& fact : ctx.facts().classes) {
+      if (fact.qualified_name != qualified_name) continue;
+      for (const std::string& base : fact.bases) {
+        if (manager_like(base)) return true;
+      }
+    }
+    return false;
   }
 
   static void django_columns(const Context& ctx, Node call, std::string_view method, QuerySiteFact& site) {
