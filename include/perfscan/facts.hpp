@@ -115,7 +115,9 @@ struct OrmRootFact {
 
 // Columns a query site filters or orders by, for PS9xx: `Book.objects.filter(isbn=x)`,
 // `select(User).where(User.email == e)`, `.order_by("-created")`.
-enum class LookupKind : std::uint8_t { equality, range, order };
+// `join`: a lookup through a relation (`author__name=x`): the query joins on the relation's
+// column, which its foreign key index serves.
+enum class LookupKind : std::uint8_t { equality, range, order, join };
 
 // The kind of code a query site sits in, for how much its columns weigh (PS901).
 enum class SiteContext : std::uint8_t {

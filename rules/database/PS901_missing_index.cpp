@@ -25,6 +25,7 @@ struct MergedSite {
   std::string location;  // "shop/views.py:12"
   std::vector<std::string> columns;  // equality first, then range, then order
   bool request_path = false;         // in a request handler, or in a function one calls
+  std::size_t equality_columns = 0;  // how many of `columns` are compared for equality
 };
 
 // Booleans and small `choices`: an index on the column alone rarely beats a scan.
@@ -39,8 +40,16 @@ std::vector<std::string> index_columns(const ModelInfo& model, const std::vector
   std::vector<std::string> ordered;
   auto add = [&](LookupKind kind, bool low_cardinality) {
     for (const auto& [name, lookup] : used) {
-      if (lookup != kind || name == "pk" || std::find(ordered.begin(), ordered.end(), name) != ordered.end()) continue;
+      // A join through a forward relation compares its column for equality.
+      bool join = lookup == LookupKind::join && kind == LookupKind::equality;
+      if ((lookup != kind && !join) || name == "pk" ||
+          std::find(ordered.begin(), ordered.end(), name) != ordered.end()) {
+        continue;
+      }
       const FieldFact* field = model.field(name);
+      if (join && (field == nullptr || (field->kind != FieldKind::foreign_key && field->kind != FieldKind::one_to_one))) {
+        continue;
+      }
       if (field == nullptr || field->kind == FieldKind::many_to_many || field->kind == FieldKind::relationship ||
           field->kind == FieldKind::generic_fk) {
         continue;
@@ -64,6 +73,25 @@ bool has_index_on(const ModelInfo& model, const std::string& column) {
   if (field != nullptr && field->indexed) return true;
   return std::any_of(model.indexes.begin(), model.indexes.end(),
                      [&](const std::vector<std::string>& index) { return !index.empty() && index.front() == column; });
+}
+
+// A low-cardinality column leading a site's columns, and every other column already indexed on
+// its own (`filter(display=True).order_by("name")` with `name` unique): the database walks
+// that index and checks the flag, a composite adds little. Alone, it is not worth an index.
+bool rest_already_indexed(const ModelInfo& model, const std::vector<std::string>& columns) {
+  return std::all_of(columns.begin() + 1, columns.end(),
+                     [&](const std::string& column) { return has_index_on(model, column); });
+}
+
+// An index already serves the site: one leads with its first column, or one leads with any of
+// its selective equality columns (`filter(job=job, name=n)` walks the foreign key's index and
+// checks the name on the few rows it finds).
+bool is_served(const ModelInfo& model, const std::vector<std::string>& columns, std::size_t equality_columns) {
+  if (has_index_on(model, columns.front())) return true;
+  for (std::size_t i = 1; i < equality_columns && i < columns.size(); ++i) {
+    if (!is_low_cardinality(model, columns[i]) && has_index_on(model, columns[i])) return true;
+  }
+  return false;
 }
 
 // Functions on the request path: the request handlers, and every project function they call,
@@ -161,10 +189,12 @@ class MissingIndex final : public Rule, public ProjectRule {
     };
     std::map<std::pair<std::string, std::string>, Group> groups;
     for (const MergedSite& site : merged_sites(index)) {
-      if (site.columns.empty() || has_index_on(*site.model, site.columns.front())) continue;
+      if (site.columns.empty() || is_served(*site.model, site.columns, site.equality_columns)) continue;
       // A boolean or a column of a few choices, alone: an index on it rarely beats a scan. With
       // other columns it may lead a composite index.
-      if (site.columns.size() == 1 && is_low_cardinality(*site.model, site.columns.front())) continue;
+      if (is_low_cardinality(*site.model, site.columns.front()) && rest_already_indexed(*site.model, site.columns)) {
+        continue;
+      }
       Group& group = groups[{site.model->fact->qualified_name, site.columns.front()}];
       if (std::find(group.locations.begin(), group.locations.end(), site.location) == group.locations.end()) {
         group.locations.push_back(site.location);
@@ -206,8 +236,17 @@ class MissingIndex final : public Rule, public ProjectRule {
                                (site.context == SiteContext::ordinary && request_path.count(site.function) != 0);
         for (const ModelInfo* model : site_models(index, site, by_manager)) {
           if (model->fact->abstract) continue;
-          sites.push_back(MergedSite{model, fmt::format("{}:{}", file->path, std::get<0>(key)),
-                                     index_columns(*model, chain.columns), on_request_path});
+          std::vector<std::string> columns = index_columns(*model, chain.columns);
+          std::size_t equality = 0;
+          for (const std::string& column : columns) {
+            bool compared = std::any_of(chain.columns.begin(), chain.columns.end(), [&](const auto& used) {
+              return used.first == column && (used.second == LookupKind::equality || used.second == LookupKind::join);
+            });
+            if (!compared) break;
+            ++equality;
+          }
+          sites.push_back(MergedSite{model, fmt::format("{}:{}", file->path, std::get<0>(key)), std::move(columns),
+                                     on_request_path, equality});
         }
       }
     }

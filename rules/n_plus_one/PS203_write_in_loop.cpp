@@ -45,6 +45,12 @@ std::pair<WriteKind, std::string> decode_detail(std::string_view detail) {
   return {WriteKind::update, std::string(detail)};
 }
 
+// Writes that add or fill rows: what a "create only if missing" branch does. Deletes guarded
+// by an existence check are still one per item that has rows.
+bool creates_rows(WriteKind kind) {
+  return kind == WriteKind::insert || kind == WriteKind::update || kind == WriteKind::upsert;
+}
+
 bool is_django_read(const CallEffect& effect) {
   return effect.kind == EffectKind::read || effect.kind == EffectKind::lazy_query;
 }
@@ -154,9 +160,10 @@ class WriteInLoop final : public Rule, public ProjectRule {
       Node outer = outermost_chain_call(call);
       if (!(outer == call) && classify_call(ctx, outer).any()) return;
       if (!runs_same_statement_each_time(ctx, call, effect)) return;
-      if (guarded_by_existence_check(ctx, call)) return;
       if (effect.library == Library::django) {
-        report_pending_write(call, ctx, effect.model, {}, write_kind_of(effect.api), effect.api);
+        WriteKind kind = write_kind_of(effect.api);
+        if (creates_rows(kind) && guarded_by_existence_check(ctx, call)) return;
+        report_pending_write(call, ctx, effect.model, {}, kind, effect.api);
       } else {
         report_write(call, ctx, effect);
       }
@@ -239,7 +246,8 @@ class WriteInLoop final : public Rule, public ProjectRule {
   }
 
   void check_instance_write(Node call, Context& ctx, Node receiver, std::string_view method) const {
-    if (guarded_by_existence_check(ctx, call)) return;
+    // A save() in a create-if-missing branch writes the row just created, once per missing row.
+    if (method == "save" && guarded_by_existence_check(ctx, call)) return;
     // `Tag(name=name).save()`: a new row per iteration, if Tag is a model.
     if (receiver.is("call") && method == "save") {
       std::string made = ctx.qualified_name(receiver.field("function"));

@@ -200,8 +200,8 @@ class DatabaseFactCollector final : public Rule {
     Node function = call.field("function");
     if (!function.is("attribute")) return;
     std::string_view method = ctx.text(function.field("attribute"));
-    bool django_method = method == "filter" || method == "exclude" || method == "get" || method == "order_by" ||
-                         method == "get_or_create";
+    // Not exclude(): a negated condition (`<>`, `NOT IN`) is not what an index serves.
+    bool django_method = method == "filter" || method == "get" || method == "order_by" || method == "get_or_create";
     bool sqlalchemy_method = method == "filter" || method == "where" || method == "filter_by" || method == "order_by";
     if (!django_method && !sqlalchemy_method) return;
     if (is_migration_file(ctx.path())) return;
@@ -327,7 +327,10 @@ class DatabaseFactCollector final : public Rule {
         if (is_range_lookup(lookup)) {
           kind = LookupKind::range;
         } else if (!is_equality_lookup(lookup)) {
-          continue;  // a relation traversal (`author__name`) filters another table
+          // A relation traversal (`author__name`) filters another table and joins on this
+          // one's column; a pattern lookup (`name__icontains`) no index serves. The link step
+          // tells them apart by the field's kind.
+          kind = LookupKind::join;
         }
       }
       site.columns.emplace_back(std::string(field), kind);

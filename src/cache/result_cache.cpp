@@ -259,7 +259,7 @@ void database_fields(Io& io, D& db) {
     io.field(site.model);
     io.list(site.columns, 5, [&](auto& column) {
       io.field(column.first);
-      io.enumerated(column.second, LookupKind::order);
+      io.enumerated(column.second, LookupKind::join);
     });
     io.field(site.line);
     io.field(site.column);
