@@ -74,7 +74,8 @@ class ProjectIndex {
   [[nodiscard]] const ReverseRelation* reverse_relation(std::string_view model,
                                                         std::string_view accessor) const;
   // The model a relation accessor of `model` leads to (`Order.lines` -> OrderLine, through a
-  // reverse accessor, a forward/many-to-many field or a relationship()); "" when unknown.
+  // reverse accessor, a forward/many-to-many field or a relationship()); "" when unknown. With
+  // `model` empty (an owner of unknown type), a reverse accessor only one relation declares.
   [[nodiscard]] std::string related_model(std::string_view model, std::string_view accessor) const;
   // Does calling this function run a query or remote call, directly or through callees?
   [[nodiscard]] const EffectOrigin* effect_of(std::string_view function) const;

@@ -157,6 +157,7 @@ class LazyRelationInLoop final : public Rule, public ProjectRule {
 
   // A pending access whose rows' model the file knew (or the relation leads to).
   std::optional<Finding> decide(const ProjectIndex& index, const FileFacts& file, const PendingFinding& pending) const {
+    if (reads_back_owner(index, pending)) return std::nullopt;
     std::string model_name =
         pending.via_relation.empty() ? pending.subject : index.related_model(pending.subject, pending.via_relation);
     const ModelInfo* model = index.model(model_name);
@@ -172,6 +173,21 @@ class LazyRelationInLoop final : public Rule, public ProjectRule {
     Finding finding = confirmed(*this, file, pending);
     finding.suggestion = std::move(suggestion);
     return finding;
+  }
+
+  // `for case in suite.testcase_set.all(): case.suite`: rows of a reverse foreign-key manager
+  // come with the owner already attached (Django fills the relation it filtered on).
+  static bool reads_back_owner(const ProjectIndex& index, const PendingFinding& pending) {
+    if (pending.via_relation.empty()) return false;
+    auto is_owner_field = [&](const ReverseRelation* reverse) {
+      return reverse != nullptr && reverse->field != nullptr && reverse->field->kind != FieldKind::many_to_many &&
+             reverse->field->name == pending.detail;
+    };
+    if (!pending.subject.empty()) return is_owner_field(index.reverse_relation(pending.subject, pending.via_relation));
+    for (const auto& [name, model] : index.models()) {
+      if (is_owner_field(index.reverse_relation(name, pending.via_relation))) return true;
+    }
+    return false;
   }
 
   // A loop over a parameter: each known caller's queryset says which rows come in and what they

@@ -184,7 +184,18 @@ std::optional<IteratedQuery> iterated_query(const Context& ctx, Node iterable) {
   }
   IteratedQuery query;
   Node current = iterable;
+  // `b = a.filter(...)` after `a = job.testsuite_set.all()`: a few names back to the query.
+  constexpr int kMaxHops = 4;
+  int hops = 0;
+  Node last_assignment;
   for (int guard = 0; guard < kMaxChain && current; ++guard) {
+    if (current.is("identifier")) {
+      const Binding* binding = ctx.lookup(ctx.text(current));
+      if (binding == nullptr || ++hops > kMaxHops || binding->node == last_assignment) return std::nullopt;
+      last_assignment = binding->node;
+      current = assigned_value_of(*binding);
+      continue;
+    }
     if (current.is("call")) {
       Node function = current.field("function");
       if (!function.is("attribute")) {
@@ -216,10 +227,13 @@ std::optional<IteratedQuery> iterated_query(const Context& ctx, Node iterable) {
       return query.model.empty() ? std::nullopt : std::optional(query);
     }
     // `order.lines.all()`: a related manager of a typed object, read through a query method.
+    // `job.testsuite_set.all()` on an object of unknown type: Django's default reverse accessor
+    // names its model, which the link step looks up among the project's relations.
     if (current.is("attribute") && !(current == iterable)) {
       query.model = owner_class(ctx, current.field("object"));
       query.via_relation = std::string(ctx.text(current.field("attribute")));
-      return query.model.empty() ? std::nullopt : std::optional(query);
+      bool default_accessor = query.via_relation.ends_with("_set") && query.via_relation.size() > 4;
+      return query.model.empty() && !default_accessor ? std::nullopt : std::optional(query);
     }
     return std::nullopt;
   }

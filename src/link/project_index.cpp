@@ -176,6 +176,18 @@ const ReverseRelation* ProjectIndex::reverse_relation(std::string_view model,
 }
 
 std::string ProjectIndex::related_model(std::string_view model, std::string_view accessor) const {
+  if (model.empty()) {
+    // An owner of unknown type: a reverse accessor named after its model (`<model>_set`, or a
+    // related_name) that exactly one relation in the project declares.
+    std::string found;
+    for (const auto& [target, accessors] : reverse_) {
+      auto it = accessors.find(accessor);
+      if (it == accessors.end()) continue;
+      if (!found.empty() && found != it->second.source_model) return {};
+      found = it->second.source_model;
+    }
+    return found;
+  }
   const ModelInfo* info = this->model(model);
   if (info == nullptr) return {};
   if (const ReverseRelation* reverse = reverse_relation(model, accessor)) return reverse->source_model;
