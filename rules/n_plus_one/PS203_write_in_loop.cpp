@@ -123,26 +123,6 @@ bool guarded_by_existence_check(const Context& ctx, Node write) {
   return false;
 }
 
-// The model an object expression holds when the semantic layer types it: a row of a queryset
-// (`for book in books`), `Book(...)`, `Book.objects.get(...)`, an annotated `book: Book`.
-std::string model_of_object(const Context& ctx, Node object) {
-  Value value = ctx.infer(object);
-  if (value.kind != ValueKind::instance) return {};
-  if (ManagerChain chain = manager_chain(value.qualified_name); !chain.model.empty()) {
-    std::string_view last = chain.methods.empty() ? std::string_view{} : chain.methods.back();
-    bool row = last == "get" || last == "first" || last == "last" || last == "create" || last == "latest" ||
-               last == "earliest";
-    return row ? chain.model : std::string{};
-  }
-  const std::string& type = value.qualified_name;
-  std::string_view last = std::string_view(type).substr(type.rfind('.') == std::string::npos ? 0 : type.rfind('.') + 1);
-  // A class (by Python's naming convention): the link step decides whether it is a model.
-  if (last.empty() || !std::isupper(static_cast<unsigned char>(last.front())) || type.starts_with("builtins.")) {
-    return {};
-  }
-  return type;
-}
-
 class WriteInLoop final : public Rule, public ProjectRule {
  public:
   WriteInLoop()
@@ -262,7 +242,7 @@ class WriteInLoop final : public Rule, public ProjectRule {
     WriteKind kind = method == "delete" ? WriteKind::delete_row : WriteKind::update;
     // Rows of a collection being iterated: `for book in books: book.save()`.
     if (const LoopFrame* loop = loop_binding(ctx, name)) {
-      std::string model = model_of_object(ctx, receiver);
+      std::string model = owner_class(ctx, receiver);
       if (!model.empty()) {
         report_pending_write(call, ctx, model, {}, kind, api);
         return;
@@ -276,7 +256,7 @@ class WriteInLoop final : public Rule, public ProjectRule {
     const Binding* binding = ctx.lookup(name);
     if (binding == nullptr || binding->kind != BindingKind::assignment) return;
     if (!binding->node || !ctx.loops().back().node.contains(binding->node)) return;
-    std::string model = model_of_object(ctx, receiver);
+    std::string model = owner_class(ctx, receiver);
     if (model.empty()) return;
     bool made_here = method == "save" && manager_chain(binding->value.qualified_name).model.empty();
     report_pending_write(call, ctx, model, {}, made_here ? WriteKind::insert : kind, api);

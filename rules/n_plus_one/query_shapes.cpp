@@ -1,5 +1,7 @@
 #include "query_shapes.hpp"
 
+#include <cctype>
+
 #include "knowledge.hpp"
 #include "orm_syntax.hpp"
 #include "perfscan/types.hpp"
@@ -241,44 +243,31 @@ std::optional<IteratedQuery> iterated_query(const Context& ctx, Node iterable) {
 }
 
 std::string owner_class(const Context& ctx, Node expr) {
-  if (!expr || !expr.is("identifier")) return {};
-  std::string_view name = ctx.text(expr);
-  const Binding* binding = ctx.lookup(name);
-  if (binding == nullptr) return {};
-  if (binding->kind == BindingKind::parameter) {
-    const ExecutionFrame* function = ctx.function();
-    if ((name == "self" || name == "cls") && function != nullptr) {
-      const std::string& method = function->qualified_name;
-      auto dot = method.rfind('.');
-      return dot == std::string::npos ? std::string{} : method.substr(0, dot);
-    }
-    Node parameter = binding->node.parent();
-    if (parameter && (parameter.is("typed_parameter") || parameter.is("typed_default_parameter"))) {
-      Node type = parameter.field("type");
-      Node annotation = type ? type.named_child(0) : Node{};
-      return annotation ? ctx.qualified_name(annotation) : std::string{};
-    }
-    return {};
-  }
-  if (binding->kind != BindingKind::assignment || binding->value.kind != ValueKind::instance) return {};
-  const std::string& made_by = binding->value.qualified_name;
-  if (ManagerChain chain = manager_chain(made_by); !chain.model.empty()) {
+  if (!expr) return {};
+  Value value = ctx.infer(expr);
+  if (value.kind != ValueKind::instance) return {};
+  const std::string& type = value.qualified_name;
+  if (ManagerChain chain = manager_chain(type); !chain.model.empty()) {
     std::string_view last = chain.methods.empty() ? std::string_view{} : chain.methods.back();
-    return last == "get" || last == "first" || last == "last" || last == "create" ? chain.model : std::string{};
+    bool row = last == "get" || last == "first" || last == "last" || last == "create" || last == "latest" ||
+               last == "earliest";
+    return row ? chain.model : std::string{};
   }
-  return made_by.find(".objects") == std::string::npos ? made_by : std::string{};
+  if (type.find(".objects.") != std::string::npos || type.starts_with("builtins.")) return {};
+  // A class, by Python's naming convention: the link step decides whether it is a model.
+  std::string_view last = std::string_view(type).substr(type.rfind('.') == std::string::npos ? 0 : type.rfind('.') + 1);
+  return !last.empty() && std::isupper(static_cast<unsigned char>(last.front())) ? type : std::string{};
 }
 
 std::string resolved_callee(const Context& ctx, Node call) {
   std::string callee = ctx.callee_name(call);
   if (!callee.empty()) return callee;
+  // `cls.load()`: the class itself, as the semantic layer types `cls`.
   Node function = call.field("function");
   if (!function.is("attribute")) return {};
-  Node object = function.field("object");
-  std::string_view receiver = ctx.text(object);
-  if (receiver != "self" && receiver != "cls") return {};
-  std::string owner = owner_class(ctx, object);
-  return owner.empty() ? std::string{} : owner + "." + std::string(ctx.text(function.field("attribute")));
+  Value receiver = ctx.infer(function.field("object"));
+  if (receiver.kind != ValueKind::symbol || receiver.qualified_name.empty()) return {};
+  return receiver.qualified_name + "." + std::string(ctx.text(function.field("attribute")));
 }
 
 const LoopFrame* loop_binding(const Context& ctx, std::string_view name) {

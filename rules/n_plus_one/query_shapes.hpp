@@ -35,12 +35,13 @@ std::optional<IteratedQuery> iterated_query(const Context& ctx, Node iterable);
 // `from_parameters`, regardless) does not come from a parameter.
 std::optional<IteratedQuery> queryset_rows(const Context& ctx, Node expr, bool from_parameters = true);
 
-// The class of an object local reasoning can type: `self`/`cls` in a method, a parameter
-// annotated with a class (`order: Order`), a name bound to `Model(...)` or `.objects.get(...)`.
+// The class of an object as the semantic layer types it: `self` in a method, a parameter
+// annotated with a class (`order: Order`), `Model(...)`, a row fetched with `.objects.get(...)`,
+// a row of a queryset; "" when unknown or not a class.
 std::string owner_class(const Context& ctx, Node expr);
 
-// What a call invokes, also for methods called on `self`/`cls` ("pkg.mod.Service.load"), so
-// that helpers on the same class are followed by the link step.
+// What a call invokes (ctx.callee_name), also for methods called on `cls`
+// ("pkg.mod.Service.load"), so that helpers on the same class are followed by the link step.
 std::string resolved_callee(const Context& ctx, Node call);
 
 // The loop (of the current frame) whose target binds `name`, or null.
