@@ -285,7 +285,12 @@ bool is_evaluated_in_place(const Context& ctx, Node expression) {
   if (!parent) return false;
   std::string_view kind = parent.kind();
   if (kind == "for_statement" || kind == "for_in_clause") return parent.field("right") == expression;
-  if (kind == "subscript") return parent.field("value") == expression;
+  if (kind == "subscript") {
+    if (!(parent.field("value") == expression)) return false;
+    // `qs[0]` runs the query; `qs[:10]` is a queryset still, evaluated where it goes.
+    Node index = parent.field("subscript");
+    return index && index.is("slice") ? is_evaluated_in_place(ctx, parent) : true;
+  }
   if (kind == "if_statement" || kind == "elif_clause" || kind == "while_statement" || kind == "not_operator" ||
       kind == "boolean_operator" || kind == "conditional_expression") {
     return true;
