@@ -51,6 +51,7 @@ class DatabaseFactCollector final : public Rule {
       record_query_site(node, ctx);
       record_signal(node, ctx);
       record_queryset_arguments(node, ctx);
+      if (ctx.frame().kind == FrameKind::module) record_module_index(node, ctx);
     } else if (node.is("class_definition")) {
       record_model(node, ctx);
     } else if (ctx.frame().kind == FrameKind::module) {
@@ -122,6 +123,30 @@ class DatabaseFactCollector final : public Rule {
   static void record_model_evidence(Context& ctx, const CallEffect& effect) {
     if (effect.any() && !effect.model.empty() && effect.model.find('.') != std::string::npos) {
       ctx.facts().database.model_evidence.add(effect.model);
+    }
+  }
+
+  // `Index("ix_user_email", User.email)` at module level (SQLAlchemy): an index of a model of
+  // this file, its columns named through the mapped class.
+  static void record_module_index(Node call, Context& ctx) {
+    std::string callee = ctx.callee_name(call);
+    if (!callee.starts_with("sqlalchemy.")) return;
+    std::string short_name = short_api(callee);
+    if (short_name != "Index" && short_name != "UniqueConstraint") return;
+    Node arguments = call.field("arguments");
+    std::string model;
+    std::vector<std::string> columns;
+    for (uint32_t i = 0, n = arguments ? arguments.named_child_count() : 0; i < n; ++i) {
+      Node argument = arguments.named_child(i);
+      if (!argument.is("attribute")) continue;
+      std::string owner = ctx.qualified_name(argument.field("object"));
+      if (owner.empty() || (!model.empty() && owner != model)) return;
+      model = std::move(owner);
+      columns.emplace_back(ctx.text(argument.field("attribute")));
+    }
+    if (columns.empty()) return;
+    for (ModelFact& fact : ctx.facts().database.models) {
+      if (fact.qualified_name == model) fact.indexes.push_back(std::move(columns));
     }
   }
 
