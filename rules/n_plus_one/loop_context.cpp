@@ -63,6 +63,39 @@ bool has_parameter(const Context& ctx, Node function, std::string_view name) {
   return false;
 }
 
+// `cache` written as `cache[...] = ...` somewhere in `block`.
+bool stores_into(const Context& ctx, Node block, std::string_view cache) {
+  constexpr int kMaxNodes = 2048;
+  std::vector<Node> pending{block};
+  for (int visited = 0; !pending.empty() && visited < kMaxNodes; ++visited) {
+    Node node = pending.back();
+    pending.pop_back();
+    if (node.is("assignment")) {
+      Node left = node.field("left");
+      if (left && left.is("subscript") && ctx.text(left.field("value")) == cache) return true;
+    }
+    for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) pending.push_back(node.named_child(i));
+  }
+  return false;
+}
+
+// `if key not in cache: cache[key] = query(key)`: the query runs once per distinct key, not once
+// per item (a memo the loop fills).
+bool memoized_by_key(const Context& ctx, Node node) {
+  Node loop = ctx.loops().back().node;
+  for (Node child = node, parent = node.parent(); parent && !(parent == loop);
+       child = parent, parent = parent.parent()) {
+    if (!parent.is("if_statement") || !(child == parent.field("consequence"))) continue;
+    Node condition = parent.field("condition");
+    if (!condition || !condition.is("comparison_operator") || condition.child_count() != 3 ||
+        !condition.child(1).is("not in")) {
+      continue;
+    }
+    if (stores_into(ctx, child, ctx.text(condition.child(2)))) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool is_request_handler(const Context& ctx) {
@@ -122,7 +155,7 @@ PerIteration per_iteration(const Context& ctx, Node node) {
   const LoopFrame* last = &ctx.loops().back();
   // `for x in xs: ... return X.objects.get(...)`, or a query followed by `break`: the
   // innermost loop ends right after it, so it runs once per pass of the loops around.
-  bool leaves_innermost = node && leaves_loop_after(ctx, node);
+  bool leaves_innermost = node && (leaves_loop_after(ctx, node) || memoized_by_key(ctx, node));
   for (const LoopFrame& loop : ctx.loops()) {
     if (!repeats_per_item(ctx, loop)) continue;
     if (leaves_innermost && &loop == last) continue;

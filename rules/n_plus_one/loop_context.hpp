@@ -13,7 +13,8 @@ struct PerIteration {
   // Enclosing `for` loops and comprehension clauses of the current function that repeat work
   // per item: not `while` loops (polling, pagination, retries), not loops over a collection the
   // program text bounds (a literal, a constant, an enum: ctx.collection_size), not loops whose
-  // body always leaves after the first pass or right after the node.
+  // body always leaves after the first pass or right after the node, and not the innermost
+  // loop for a node memoized by key (`if k not in cache: cache[k] = ...`).
   std::size_t loops = 0;
   const LoopFrame* innermost = nullptr;
   bool request_handler = false;  // a Django/Flask/FastAPI view or a *View/*Handler method
