@@ -206,7 +206,9 @@ bool is_write_statement(const Context& ctx, Node call) {
   Node first = arguments ? arguments.named_child(0) : Node{};
   if (!first || !first.is("string")) return false;
   std::string text = lower(ctx.text(first));
-  auto start = text.find_first_not_of("rbuf\"' \n\t");
+  // Past the prefix (r, b, u, f) and the quotes: the statement's first word.
+  auto quote = text.find_first_of("\"'");
+  auto start = quote == std::string::npos ? quote : text.find_first_not_of("\"' \n\t(", quote);
   if (start == std::string::npos) return false;
   text = text.substr(start);
   return text.starts_with("insert") || text.starts_with("update") || text.starts_with("delete") ||
@@ -447,7 +449,9 @@ CallEffect classify_call(const Context& ctx, Node call, const std::string& calle
     std::string canonical = canonical_callee(callee);
     if (const KnownCall* known = find_known_call(canonical)) {
       std::string known_api = known->library == Library::http ? canonical : std::string(ctx.text(function));
-      return effect(known->kind, known->library, std::move(known_api));
+      bool driver = known->library == Library::dbapi || known->library == Library::async_db;
+      EffectKind kind = driver && is_write_statement(ctx, call) ? EffectKind::write : known->kind;
+      return effect(kind, known->library, std::move(known_api));
     }
     if (ManagerChain chain = manager_chain(callee); !chain.model.empty()) {
       return classify_manager_chain(chain, django_api(chain));
