@@ -1,13 +1,19 @@
 #include "function_effects.hpp"
 
+#include "n_plus_one/loop_context.hpp"
+
 namespace perfscan {
 
-FunctionEffectFact& function_effect_fact(Context& ctx, const ExecutionFrame& function) {
+FunctionEffectFact& function_effect_fact(Context& ctx, const ExecutionFrame& function, bool* created) {
   std::vector<FunctionEffectFact>& functions = ctx.facts().database.functions;
+  if (created != nullptr) *created = false;
   // The function being walked is nearly always the last one summarised.
   for (auto it = functions.rbegin(); it != functions.rend(); ++it) {
     if (it->function == function.qualified_name) return *it;
   }
+  if (created != nullptr) *created = true;
+  // Request handlers are remembered for PS901 (which fields request paths filter on).
+  if (is_request_handler(ctx)) ctx.facts().database.request_handlers.add(function.qualified_name);
   FunctionEffectFact fact;
   fact.function = function.qualified_name;
   fact.cached = has_cache_decorator(ctx, function.node);

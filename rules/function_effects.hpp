@@ -9,8 +9,8 @@
 namespace perfscan {
 
 // The summary of `function` in this file's facts, created with its async flag and whether a
-// cache decorator makes repeated calls free.
-FunctionEffectFact& function_effect_fact(Context& ctx, const ExecutionFrame& function);
+// cache decorator makes repeated calls free. `created` (when given) says whether this call made it.
+FunctionEffectFact& function_effect_fact(Context& ctx, const ExecutionFrame& function, bool* created = nullptr);
 
 // `@cache`, `@lru_cache(...)`, `@cached_property`, `@memoize`...: repeated calls reuse the first
 // result, so an effect inside runs once, not once per call.

@@ -95,17 +95,26 @@ FileResult every_field_set() {
   model.table = "books";
   model.abstract = true;
   model.fields = {FieldFact{"author", FieldKind::relationship, "a.b.Author", "books", "select", 11,
-                            5, true, true}};
+                            5, true, true, 3}};
   model.indexes = {{"isbn"}, {"author", "title"}, {}};
   model.managers = {"objects", "published"};
+  model.overrides = {"save", "delete"};
+  model.manager_classes = {"a.b.BookQuerySet"};
   facts.database.models = {model};
   facts.database.roots = {OrmRootFact{"a.b.Base", Orm::sqlalchemy}};
-  facts.database.query_sites = {QuerySiteFact{"a.b.Book", {{"isbn", LookupKind::order}}, 20, 9}};
+  facts.database.query_sites = {QuerySiteFact{"a.b.Book", {{"isbn", LookupKind::order}}, 20, 9,
+                                              SiteModel::relation, SiteContext::offline, "books",
+                                              "a.b.f"}};
   facts.database.functions = {
       FunctionEffectFact{"a.b.f", "`Book.objects.get`", 21, true, true, true, 4, "builtins.open", 22,
                          "re.compile", 23, {"a.b.g", "a.c.h"}}};
   facts.database.pending = {
-      PendingFinding{finding, "a.b.Book", "author", {"author"}, true, 30, "lines", "url", true}};
+      PendingFinding{finding, "a.b.Book", "author", {"author"}, true, 30, "lines", "books", 2, true, "url", true}};
+  facts.database.signals = {SignalFact{"post_save", "a.b.Book", 40}};
+  facts.database.queryset_arguments = {QuerysetArgumentFact{
+      "a.b.render", "books", 1, "a.b.Book", {"author"}, true, "a.b.view", 41}};
+  facts.database.request_handlers = {"a.b.view", "a.b.other"};
+  facts.database.model_evidence = {"a.models.Tag"};
   return result;
 }
 

@@ -559,6 +559,22 @@ probe(open)
   CHECK(builtin.qualified_name == "builtins.open");
 }
 
+TEST_CASE("semantic: a generic class of one argument is iterated as that argument", "[semantic]") {
+  Analysis a(R"py(
+from django.db.models import QuerySet
+from shop.models import Book
+
+def f(books: QuerySet[Book], pair: "Mapping[str, Book]"):
+    probe(books)
+    for book in books:
+        probe(book)
+)py");
+  const Value& books = a.at("probe(books)").argument;
+  CHECK(books.is_instance_of("django.db.models.QuerySet"));
+  CHECK(books.element_type().is_instance_of("shop.models.Book"));
+  CHECK(a.at("probe(book)").argument.is_instance_of("shop.models.Book"));
+}
+
 TEST_CASE("semantic: infer is bounded on very long and very deep expressions", "[semantic]") {
   SECTION("a 10,000-term + chain") {
     std::string chain = "a";

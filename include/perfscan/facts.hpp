@@ -71,6 +71,9 @@ struct FieldFact {
   std::uint32_t column = 0;
   bool indexed = false;  // primary key, unique, db_index / index=True, or (Django) a foreign key
   bool boolean = false;  // two values: an index on it alone rarely helps
+  // How many values `choices=` allows when the source lists them (a display, or a name bound
+  // to one in the class or module); 0 when there are no choices or they cannot be counted.
+  std::uint16_t choices = 0;
 
   bool operator==(const FieldFact&) const = default;
 };
@@ -92,6 +95,12 @@ struct ModelFact {
   // unique_together, Index(...) / UniqueConstraint in __table_args__.
   std::vector<std::vector<std::string>> indexes;
   std::vector<std::string> managers;  // attribute names bound to custom managers
+  // Methods the class body defines whose work bulk operations skip: "save", "delete".
+  std::vector<std::string> overrides;
+  // Project classes behind its managers, as resolved in this file: `objects = BookManager()`,
+  // `BookQuerySet.as_manager()`, `Manager.from_queryset(BookQuerySet)()`. Inside them, `self`
+  // is this model's manager or queryset.
+  std::vector<std::string> manager_classes;
 
   bool operator==(const ModelFact&) const = default;
 };
@@ -106,7 +115,24 @@ struct OrmRootFact {
 
 // Columns a query site filters or orders by, for PS9xx: `Book.objects.filter(isbn=x)`,
 // `select(User).where(User.email == e)`, `.order_by("-created")`.
-enum class LookupKind : std::uint8_t { equality, range, order };
+// `join`: a lookup through a relation (`author__name=x`): the query joins on the relation's
+// column, which its foreign key index serves.
+enum class LookupKind : std::uint8_t { equality, range, order, join };
+
+// The kind of code a query site sits in, for how much its columns weigh (PS901).
+enum class SiteContext : std::uint8_t {
+  ordinary,  // a function whose callers decide (the link step follows calls from request handlers)
+  request,   // a request handler (view, API method) or a views/api module
+  offline,   // a management command or admin configuration: real, but off the request path
+  excluded,  // tests and migrations: no production query
+};
+
+// How `model` of a query site is to be read at link time.
+enum class SiteModel : std::uint8_t {
+  model,     // the model's qualified name
+  relation,  // `model.<relation>`: rows of the model a relation of `model` leads to
+  manager,   // a custom manager or queryset class: the models that use it
+};
 
 struct QuerySiteFact {
   std::string model;  // qualified name of the queried model as resolved in this file
@@ -115,6 +141,10 @@ struct QuerySiteFact {
   // so the link step joins them into one site (composite index).
   std::uint32_t line = 0;
   std::uint32_t column = 0;
+  SiteModel model_kind = SiteModel::model;
+  SiteContext context = SiteContext::ordinary;
+  std::string relation;  // SiteModel::relation: the accessor (`author.books.filter` -> "books")
+  std::string function;  // qualified name of the enclosing function ("" at module level)
 
   bool operator==(const QuerySiteFact&) const = default;
 };
@@ -217,6 +247,14 @@ struct PendingFinding {
   // The rows come from a relation of `subject` (`order.lines.all()`): the model iterated is the
   // one that relation leads to, which only the link step knows.
   std::string via_relation;
+  // PS202: the rows come from this parameter of the enclosing function (`finding.scope`), so
+  // the callers' arguments say which model they are and what they load; position among the
+  // parameters a caller passes (`self`/`cls` excluded).
+  std::string parameter;
+  std::uint16_t parameter_position = 0;
+  // PS202: the relation's definition is not in the scan, but the code says it is one: used as
+  // a manager (`row.tags.all()`) or dereferenced further (`row.author.name`).
+  bool strong_evidence = false;
   // A call whose target only the link step can name (PS3xx through types from other modules):
   // its first argument as written, and whether it has none, for the blocking table's conditions.
   std::string first_argument;
@@ -225,12 +263,45 @@ struct PendingFinding {
   bool operator==(const PendingFinding&) const = default;
 };
 
+// A Django model signal connected for a sender: `post_save.connect(f, sender=Book)`,
+// `@receiver(post_save, sender=Book)`. Bulk operations do not send the save signals.
+struct SignalFact {
+  std::string signal;  // "pre_save", "post_save", "pre_delete", "post_delete", "m2m_changed"
+  std::string sender;  // qualified name as resolved in this file, else source text
+  std::uint32_t line = 0;
+
+  bool operator==(const SignalFact&) const = default;
+};
+
+// A queryset handed to a project function (PS202 follows it into the callee's loops): which
+// model's rows and which relations it loads.
+struct QuerysetArgumentFact {
+  std::string callee;            // qualified name of the called function or method
+  std::string keyword;           // `f(books=qs)`: the keyword; "" for a positional argument
+  std::uint16_t position = 0;    // positional index (the receiver of a method call excluded)
+  std::string model;             // iterated model's qualified name
+  std::vector<std::string> eager;  // relations select_related / prefetch_related / *load name
+  bool everything_eager = false;   // `select_related()` without arguments
+  std::string caller;            // qualified name of the calling function
+  std::uint32_t line = 0;
+
+  bool operator==(const QuerysetArgumentFact&) const = default;
+};
+
 struct DatabaseFacts {
   std::vector<ModelFact> models;
   std::vector<OrmRootFact> roots;
   std::vector<QuerySiteFact> query_sites;
   std::vector<FunctionEffectFact> functions;
   std::vector<PendingFinding> pending;
+  std::vector<SignalFact> signals;
+  std::vector<QuerysetArgumentFact> queryset_arguments;
+  // Functions that serve requests (views, API methods): the link step marks what they call as
+  // on the request path.
+  NameList request_handlers;
+  // Classes the code uses as models (`X.objects`, `X.query`), for models whose definition is
+  // not in the scan (the open world).
+  NameList model_evidence;
 
   bool operator==(const DatabaseFacts&) const = default;
 };

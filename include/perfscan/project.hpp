@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "perfscan/facts.hpp"
@@ -27,7 +28,24 @@ struct ModelInfo {
   // Fields including those inherited from project base classes (abstract models, mixins).
   std::vector<const FieldFact*> fields;
   std::vector<std::vector<std::string>> indexes;
+  // `save()` / `delete()` defined by the model or a project base class: bulk operations skip them.
+  bool overrides_save = false;
+  bool overrides_delete = false;
   [[nodiscard]] const FieldFact* field(std::string_view name) const;
+};
+
+// A signal connected for a model, where it is connected.
+struct SignalOrigin {
+  std::string signal;  // "post_save"
+  std::string path;
+  std::uint32_t line = 0;
+};
+
+// What the project says a class is, for models whose definition may be outside the scan.
+enum class ClassStatus : std::uint8_t {
+  model,      // a model confirmed through its bases
+  not_model,  // defined in the scan, and every base is too (or a builtin): not a model
+  unknown,    // not defined in the scan, or a base leaves it
 };
 
 // A reverse accessor on a model: `author.book_set` / `author.books` for Book.author's FK.
@@ -70,7 +88,8 @@ class ProjectIndex {
   [[nodiscard]] const ReverseRelation* reverse_relation(std::string_view model,
                                                         std::string_view accessor) const;
   // The model a relation accessor of `model` leads to (`Order.lines` -> OrderLine, through a
-  // reverse accessor, a forward/many-to-many field or a relationship()); "" when unknown.
+  // reverse accessor, a forward/many-to-many field or a relationship()); "" when unknown. With
+  // `model` empty (an owner of unknown type), a reverse accessor only one relation declares.
   [[nodiscard]] std::string related_model(std::string_view model, std::string_view accessor) const;
   // Does calling this function run a query or remote call, directly or through callees?
   [[nodiscard]] const EffectOrigin* effect_of(std::string_view function) const;
@@ -97,6 +116,13 @@ class ProjectIndex {
   [[nodiscard]] std::string resolve_type_expression(std::string_view expression) const;
   // Is this the qualified name of a function the project defines (and summarised)?
   [[nodiscard]] bool is_project_function(std::string_view qualified_name) const;
+  [[nodiscard]] ClassStatus class_status(std::string_view qualified_name) const;
+  // The open world: a class whose definition is not in the scan is a model when it is imported
+  // from a `models` module (`app.models.Tag`, `.models`) or used as `X.objects` / `X.query`.
+  [[nodiscard]] bool has_model_evidence(std::string_view qualified_name) const;
+  // Model signals connected for `model` anywhere in the project (`post_save.connect(f,
+  // sender=Model)`, `@receiver(post_save, sender=Model)`).
+  [[nodiscard]] const std::vector<SignalOrigin>& signals_for(std::string_view model) const;
 
  private:
   void resolve_models();
@@ -107,6 +133,7 @@ class ProjectIndex {
   template <typename Seed, typename Relays>
   void close_over_callers(std::unordered_map<std::string_view, CallOrigin>& origins, Seed&& seed,
                           Relays&& relays) const;
+  void resolve_signals();
   [[nodiscard]] std::string resolve_target(const ModelInfo& from, const std::string& target) const;
 
   std::vector<const FileFacts*> files_;
@@ -116,13 +143,16 @@ class ProjectIndex {
   std::unordered_map<std::string, EffectOrigin> effects_;
   // Function summaries by name, and class bases by class name (views into the facts).
   std::unordered_map<std::string_view, const FunctionEffectFact*> functions_;
-  std::unordered_map<std::string_view, const ClassFact*> classes_;
   // Scanned module names by their last segment, for scanned_name.
   std::unordered_map<std::string_view, std::vector<std::string_view>> modules_by_last_segment_;
   std::unordered_map<std::string_view, std::string_view> types_;  // TypeFact name -> type
   [[nodiscard]] std::string_view type_of(std::string_view name, int depth) const;
   std::unordered_map<std::string_view, CallOrigin> blocking_;
   std::unordered_map<std::string_view, CallOrigin> constant_work_;
+  // Every project class and its bases as written (resolved where the file could).
+  std::unordered_map<std::string, const ClassFact*> classes_;
+  std::unordered_set<std::string_view> model_evidence_;
+  std::map<std::string, std::vector<SignalOrigin>, std::less<>> signals_;
 };
 
 // Rules that answer project-wide questions. `link` appends findings (without source_line or

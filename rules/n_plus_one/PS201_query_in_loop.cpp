@@ -28,7 +28,7 @@ class QueryInLoop final : public Rule {
     if (!(outer == call) && classify_call(ctx, outer).any()) return;
     if (effect.kind == EffectKind::lazy_query && !is_evaluated_in_place(ctx, outer)) return;
     if (is_already_batched(ctx.text(outer)) || !runs_same_statement_each_time(ctx, call, effect)) return;
-    PerIteration per = per_iteration(ctx);
+    PerIteration per = per_iteration(ctx, call);
     if (!per.applies()) return;
     ctx.report(*this, call,
                fmt::format("`{}` runs a database query on every iteration of {}{}", effect.api,
@@ -40,7 +40,7 @@ class QueryInLoop final : public Rule {
   // `filter(id__in=chunk)`, `col.in_(chunk)`, `{"$in": chunk}`: the loop already walks
   // batches, one query per batch is the fix, not the problem.
   static bool is_already_batched(std::string_view text) {
-    return text.find("__in=") != std::string_view::npos || text.find(".in_(") != std::string_view::npos ||
+    return text.find("__in=") != std::string_view::npos || text.find(".in_bulk(") != std::string_view::npos || text.find(".in_(") != std::string_view::npos ||
            text.find("$in") != std::string_view::npos || text.find("ANY(") != std::string_view::npos ||
            text.find(" IN ") != std::string_view::npos || text.find(" in (") != std::string_view::npos;
   }

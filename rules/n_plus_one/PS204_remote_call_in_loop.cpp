@@ -22,7 +22,7 @@ class RemoteCallInLoop final : public Rule {
     if (ctx.loops().empty()) return;
     CallEffect effect = classify_call(ctx, call);
     if (effect.kind != EffectKind::http && effect.kind != EffectKind::redis) return;
-    PerIteration per = per_iteration(ctx);
+    PerIteration per = per_iteration(ctx, call);
     if (!per.applies()) return;
     std::string_view what = effect.kind == EffectKind::http ? "an HTTP request" : "a Redis round trip";
     ctx.report(*this, call,

@@ -29,7 +29,7 @@ class QueryThroughHelperInLoop final : public Rule, public ProjectRule {
     if (callee.empty() || callee.starts_with("builtins.")) return;
     // Direct queries and remote calls are PS201/PS203/PS204's.
     if (classify_call(ctx, call).any()) return;
-    PerIteration per = per_iteration(ctx);
+    PerIteration per = per_iteration(ctx, call);
     if (!per.applies()) return;
     PendingFinding& pending = report_pending(*this, call, ctx, per.severity());
     pending.subject = std::move(callee);

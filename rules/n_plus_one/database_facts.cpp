@@ -11,6 +11,7 @@
 #include "loop_context.hpp"
 #include "orm_syntax.hpp"
 #include "query_shapes.hpp"
+#include "rule_helpers.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/project.hpp"
 #include "perfscan/rule.hpp"
@@ -49,6 +50,9 @@ class DatabaseFactCollector final : public Rule {
     if (node.is("call")) {
       record_function_effect(node, ctx);
       record_query_site(node, ctx);
+      record_signal(node, ctx);
+      record_queryset_arguments(node, ctx);
+      if (ctx.frame().kind == FrameKind::module) record_module_index(node, ctx);
     } else if (node.is("class_definition")) {
       record_model(node, ctx);
     } else if (ctx.frame().kind == FrameKind::module) {
@@ -60,13 +64,23 @@ class DatabaseFactCollector final : public Rule {
   // ---- what functions do -------------------------------------------------------------------
   static void record_function_effect(Node call, Context& ctx) {
     const ExecutionFrame* function = ctx.function();
-    if (function == nullptr || is_migration_file(ctx.path())) return;
+    if (function == nullptr || is_migration_file(ctx.path())) {
+      record_model_evidence(ctx, classify_call(ctx, call));
+      return;
+    }
     Node target = call.field("function");
     if (!target.is("attribute") && !target.is("identifier")) return;
     std::string callee = ctx.callee_name(call);
     if (callee.starts_with("builtins.")) return;
     CallEffect effect = classify_call(ctx, call, callee);
+    record_model_evidence(ctx, effect);
     if (effect.any() && executes_given_statement(ctx, call, effect)) return;
+    // A queryset built here but evaluated by whoever receives it runs no query here.
+    if (effect.kind == EffectKind::lazy_query) {
+      Node outer = outermost_chain_call(call);
+      if (!(outer == call) && classify_call(ctx, outer).any()) return;  // the chain's own call decides
+      if (!is_lazy_query_evaluated(ctx, outer)) return;
+    }
     if (!effect.any()) {
       if (callee.empty()) callee = resolved_callee(ctx, call);
       if (callee.empty()) return;
@@ -87,13 +101,114 @@ class DatabaseFactCollector final : public Rule {
     return function_effect_fact(ctx, function);
   }
 
+  // `X.objects....` / `X.query....`: X is used as a model, wherever it is defined.
+  static void record_model_evidence(Context& ctx, const CallEffect& effect) {
+    if (effect.any() && !effect.model.empty() && effect.model.find('.') != std::string::npos) {
+      ctx.facts().database.model_evidence.add(effect.model);
+    }
+  }
+
+  // `Index("ix_user_email", User.email)` at module level (SQLAlchemy): an index of a model of
+  // this file, its columns named through the mapped class.
+  static void record_module_index(Node call, Context& ctx) {
+    std::string callee = ctx.callee_name(call);
+    if (!callee.starts_with("sqlalchemy.")) return;
+    std::string short_name = short_api(callee);
+    if (short_name != "Index" && short_name != "UniqueConstraint") return;
+    Node arguments = call.field("arguments");
+    std::string model;
+    std::vector<std::string> columns;
+    for (uint32_t i = 0, n = arguments ? arguments.named_child_count() : 0; i < n; ++i) {
+      Node argument = arguments.named_child(i);
+      if (!argument.is("attribute")) continue;
+      std::string owner = ctx.qualified_name(argument.field("object"));
+      if (owner.empty() || (!model.empty() && owner != model)) return;
+      model = std::move(owner);
+      columns.emplace_back(ctx.text(argument.field("attribute")));
+    }
+    if (columns.empty()) return;
+    for (ModelFact& fact : ctx.facts().database.models) {
+      if (fact.qualified_name == model) fact.indexes.push_back(std::move(columns));
+    }
+  }
+
+  // ---- signals -----------------------------------------------------------------------------
+  static bool is_model_signal(std::string_view name) {
+    for (std::string_view signal : {"pre_save", "post_save", "pre_delete", "post_delete", "m2m_changed"}) {
+      if (name == signal) return true;
+    }
+    return false;
+  }
+
+  // `post_save.connect(handler, sender=Book)` and `@receiver(post_save, sender=Book)`
+  // (`@receiver([pre_save, post_save], sender=Book)`).
+  static void record_signal(Node call, Context& ctx) {
+    Node function = call.field("function");
+    if (!function.is("attribute") && !function.is("identifier")) return;
+    std::string_view last = function.is("attribute") ? ctx.text(function.field("attribute")) : ctx.text(function);
+    if (last != "connect" && last != "receiver") return;
+    Node sender = keyword_value(ctx, call, "sender");
+    if (!sender) return;
+    std::string sender_name = ctx.qualified_name(sender);
+    if (sender_name.empty()) {
+      if (!string_literal(ctx, sender, sender_name)) sender_name = std::string(ctx.text(sender));
+    }
+    auto add = [&](Node signal) {
+      std::string name = short_api(ctx.text(signal));
+      if (is_model_signal(name)) ctx.facts().database.signals.push_back(SignalFact{name, sender_name, call.line()});
+    };
+    if (last == "connect") {
+      add(function.field("object"));
+      return;
+    }
+    Node first = first_argument(call);
+    if (first && (first.is("list") || first.is("tuple"))) {
+      for (uint32_t i = 0, n = first.named_child_count(); i < n; ++i) add(first.named_child(i));
+    } else if (first) {
+      add(first);
+    }
+  }
+
+  // ---- querysets handed to project functions (PS202 at link time) ----------------------------
+  static void record_queryset_arguments(Node call, Context& ctx) {
+    Node arguments = call.field("arguments");
+    if (!arguments || arguments.named_child_count() == 0 || ctx.function() == nullptr) return;
+    Node function = call.field("function");
+    if (!function.is("identifier") && !function.is("attribute")) return;
+    std::string callee;
+    std::uint16_t position = 0;
+    for (uint32_t i = 0, n = arguments.named_child_count(); i < n; ++i) {
+      Node argument = arguments.named_child(i);
+      std::string keyword;
+      if (argument.is("keyword_argument")) {
+        keyword = std::string(ctx.text(argument.field("name")));
+        argument = argument.field("value");
+      } else if (argument.is("list_splat") || argument.is("dictionary_splat") || argument.is("comment")) {
+        continue;
+      }
+      std::uint16_t at = position;
+      if (keyword.empty()) ++position;
+      // Only what can hold a queryset: a name, an attribute or a method chain.
+      if (!argument || !(argument.is("identifier") || argument.is("call") || argument.is("attribute"))) continue;
+      auto rows = queryset_rows(ctx, argument, /*from_parameters=*/false);
+      if (!rows || rows->model.empty()) continue;
+      if (callee.empty()) {
+        callee = resolved_callee(ctx, call);
+        if (callee.empty() || callee.starts_with("builtins.") || callee.starts_with("django.")) return;
+      }
+      ctx.facts().database.queryset_arguments.push_back(QuerysetArgumentFact{
+          callee, std::move(keyword), at, std::move(rows->model), std::move(rows->eager), rows->everything_eager,
+          ctx.function()->qualified_name, call.line()});
+    }
+  }
+
   // ---- query sites (PS9xx) -------------------------------------------------------------------
   static void record_query_site(Node call, Context& ctx) {
     Node function = call.field("function");
     if (!function.is("attribute")) return;
     std::string_view method = ctx.text(function.field("attribute"));
-    bool django_method = method == "filter" || method == "exclude" || method == "get" || method == "order_by" ||
-                         method == "get_or_create";
+    // Not exclude(): a negated condition (`<>`, `NOT IN`) is not what an index serves.
+    bool django_method = method == "filter" || method == "get" || method == "order_by" || method == "get_or_create";
     bool sqlalchemy_method = method == "filter" || method == "where" || method == "filter_by" || method == "order_by";
     if (!django_method && !sqlalchemy_method) return;
     if (is_migration_file(ctx.path())) return;
@@ -105,10 +220,95 @@ class DatabaseFactCollector final : public Rule {
     if (ManagerChain chain = manager_chain(callee); django_method && !chain.model.empty()) {
       site.model = chain.model;
       django_columns(ctx, call, method, site);
-    } else if (sqlalchemy_method) {
-      sqlalchemy_columns(ctx, call, method, site);
+    } else {
+      if (sqlalchemy_method) sqlalchemy_columns(ctx, call, method, site);
+      if (site.model.empty() && django_method && resolve_django_receiver(ctx, function.field("object"), site)) {
+        site.columns.clear();
+        django_columns(ctx, call, method, site);
+      }
     }
-    if (!site.model.empty() && !site.columns.empty()) ctx.facts().database.query_sites.push_back(std::move(site));
+    if (site.model.empty() || site.columns.empty()) return;
+    site.context = site_context(ctx);
+    if (const ExecutionFrame* enclosing = ctx.function()) site.function = enclosing->qualified_name;
+    ctx.facts().database.query_sites.push_back(std::move(site));
+  }
+
+  // Where a query's columns weigh: request handlers and views modules serve requests; tests and
+  // migrations run no production query; management commands, admin modules and one-time paths
+  // run off the request path; anything else is decided by its callers at link time.
+  static SiteContext site_context(const Context& ctx) {
+    std::string_view path = ctx.path();
+    std::string_view file = path.substr(path.find_last_of('/') == std::string_view::npos ? 0 : path.find_last_of('/') + 1);
+    // Test modules by name, and test functions and classes. Not every file under a tests/
+    // folder: the path is as given, and a project that itself lives under a folder of that
+    // name would lose every site.
+    bool test_module = file.starts_with("test_") || file.ends_with("_test.py") || file == "conftest.py" ||
+                       file == "tests.py";
+    if (test_module || ctx.frame().is_test) return SiteContext::excluded;
+    if (file == "admin.py" || path.find("/admin/") != std::string_view::npos || !ctx.one_time_path().empty()) {
+      return SiteContext::offline;
+    }
+    if (is_request_handler(ctx)) return SiteContext::request;
+    for (std::string_view module : {"views", "api", "viewsets", "handlers", "endpoints", "resources"}) {
+      if (file == fmt::format("{}.py", module) || path.find(fmt::format("/{}/", module)) != std::string_view::npos) {
+        return SiteContext::request;
+      }
+    }
+    return SiteContext::ordinary;
+  }
+
+  // A Django query whose receiver is not `Model.objects`: a typed queryset (`qs = qs.filter()`,
+  // `books: QuerySet[Book]`), a related manager of a typed object (`author.books.filter`,
+  // `self.books.filter` in a model method), or `self` inside a custom manager or queryset class.
+  static bool resolve_django_receiver(const Context& ctx, Node receiver, QuerySiteFact& site) {
+    Node root = receiver;
+    for (int guard = 0; guard < 32 && root && root.is("call"); ++guard) {
+      Node inner = root.field("function");
+      if (!inner.is("attribute")) break;
+      std::string_view method = ctx.text(inner.field("attribute"));
+      bool keeps_rows = method == "get_queryset" || method == "all" || method == "filter" || method == "exclude" ||
+                        method == "order_by" || method == "select_related" || method == "prefetch_related" ||
+                        method == "annotate" || method == "distinct" || method == "only" || method == "defer";
+      if (!keeps_rows) return false;
+      root = inner.field("object");
+    }
+    if (!root) return false;
+    if (auto rows = queryset_rows(ctx, receiver, /*from_parameters=*/false); rows && !rows->model.empty()) {
+      site.model = std::move(rows->model);
+      return true;
+    }
+    bool self = root.is("identifier") && ctx.text(root) == "self";
+    bool super_call = root.is("call") && ctx.text(root.field("function")) == "super";
+    if ((self || super_call) && is_manager_class(ctx, ctx.enclosing_class())) {
+      site.model = std::string(ctx.enclosing_class());
+      site.model_kind = SiteModel::manager;
+      return true;
+    }
+    if (root.is("attribute")) {
+      std::string_view relation = ctx.text(root.field("attribute"));
+      if (relation == "objects" || relation.empty() || relation.front() == '_') return false;
+      Value owner = ctx.infer(root.field("object"));
+      if (owner.kind != ValueKind::instance || owner.qualified_name.find(".objects") != std::string::npos) return false;
+      site.model = owner.qualified_name;
+      site.model_kind = SiteModel::relation;
+      site.relation = std::string(relation);
+      return true;
+    }
+    return false;
+  }
+
+  // A class whose own name or a base's says it is a manager or a queryset.
+  static bool is_manager_class(const Context& ctx, std::string_view qualified_name) {
+    if (qualified_name.empty()) return false;
+    auto manager_like = [](std::string_view name) { return name.ends_with("Manager") || name.ends_with("QuerySet"); };
+    if (manager_like(qualified_name)) return true;
+    for (const ClassFact& fact : ctx.facts().classes) {
+      if (fact.qualified_name != qualified_name) continue;
+      for (const std::string& base : fact.bases) {
+        if (manager_like(base)) return true;
+      }
+    }
+    return false;
   }
 
   static void django_columns(const Context& ctx, Node call, std::string_view method, QuerySiteFact& site) {
@@ -134,7 +334,10 @@ class DatabaseFactCollector final : public Rule {
         if (is_range_lookup(lookup)) {
           kind = LookupKind::range;
         } else if (!is_equality_lookup(lookup)) {
-          continue;  // a relation traversal (`author__name`) filters another table
+          // A relation traversal (`author__name`) filters another table and joins on this
+          // one's column; a pattern lookup (`name__icontains`) no index serves. The link step
+          // tells them apart by the field's kind.
+          kind = LookupKind::join;
         }
       }
       site.columns.emplace_back(std::string(field), kind);
@@ -208,6 +411,16 @@ class DatabaseFactCollector final : public Rule {
         declares_model = true;
         continue;
       }
+      Node definition = statement.is("decorated_definition") ? statement.field("definition") : statement;
+      if (definition && definition.is("function_definition")) {
+        // A model (or a mixin of one) whose save()/delete() does work that bulk operations skip.
+        std::string_view method = ctx.text(definition.field("name"));
+        if (method == "save" || method == "delete") {
+          model.overrides.emplace_back(method);
+          declares_model = true;
+        }
+        continue;
+      }
       if (!statement.is("expression_statement")) continue;
       Node assignment = statement.named_child(0);
       if (!assignment || !assignment.is("assignment")) continue;
@@ -238,6 +451,11 @@ class DatabaseFactCollector final : public Rule {
     Node arguments = call.field("arguments");
     Node first = arguments ? arguments.named_child(0) : Node{};
     bool django = callee.starts_with("django.");
+    if (std::string manager = manager_class(ctx, call, callee); !manager.empty()) {
+      model.managers.push_back(field.name);
+      model.manager_classes.push_back(std::move(manager));
+      return true;
+    }
     if (django && short_name.ends_with("Manager")) {
       model.managers.push_back(field.name);
       return true;
@@ -259,10 +477,14 @@ class DatabaseFactCollector final : public Rule {
       field.kind = FieldKind::generic_fk;
     } else if (django && short_name.ends_with("Field")) {
       field.boolean = short_name == "BooleanField" || short_name == "NullBooleanField";
+      field.choices = count_choices(ctx, keyword_value(ctx, call, "choices"), target);
+      // SlugField indexes itself unless told not to.
+      Node db_index = keyword_value(ctx, call, "db_index");
+      bool default_index = short_name == "SlugField" && !(db_index && ctx.text(db_index) == "False");
       field.indexed = is_true(ctx, keyword_value(ctx, call, "primary_key")) ||
-                      is_true(ctx, keyword_value(ctx, call, "unique")) ||
-                      is_true(ctx, keyword_value(ctx, call, "db_index")) || short_name == "AutoField" ||
-                      short_name == "BigAutoField" || short_name == "SmallAutoField";
+                      is_true(ctx, keyword_value(ctx, call, "unique")) || is_true(ctx, db_index) ||
+                      default_index || short_name == "AutoField" || short_name == "BigAutoField" ||
+                      short_name == "SmallAutoField";
     } else if (is_sqlalchemy_column(short_name)) {
       model.orm_hint = Orm::sqlalchemy;
       field.boolean = first && short_api(ctx.text(first)) == "Boolean";
@@ -290,6 +512,56 @@ class DatabaseFactCollector final : public Rule {
     if (django) model.orm_hint = Orm::django;
     model.fields.push_back(std::move(field));
     return true;
+  }
+
+  // The project class behind a manager: `BookManager()`, `BookQuerySet.as_manager()`,
+  // `models.Manager.from_queryset(BookQuerySet)()`; "" for Django's own managers.
+  static std::string manager_class(const Context& ctx, Node call, const std::string& callee) {
+    if (callee.ends_with(".as_manager")) return callee.substr(0, callee.size() - std::string_view(".as_manager").size());
+    Node function = call.field("function");
+    if (function.is("call") && ctx.text(function.field("function")).ends_with("from_queryset")) {
+      Node inner = function.field("arguments");
+      Node queryset = inner ? inner.named_child(0) : Node{};
+      return queryset ? ctx.qualified_name(queryset) : std::string{};
+    }
+    if (callee.starts_with("django.")) return {};
+    std::string short_name = short_api(callee);
+    return short_name.ends_with("Manager") || short_name.ends_with("QuerySet") ? callee : std::string{};
+  }
+
+  // How many values `choices=` allows: a display, a name bound to one in the class body or the
+  // module, or an enum-like class (`Status.choices`) whose body assigns them; 0 when unknown.
+  static std::uint16_t count_choices(const Context& ctx, Node choices, Node field_target) {
+    if (!choices) return 0;
+    if (choices.is("list") || choices.is("tuple")) return static_cast<std::uint16_t>(choices.named_child_count());
+    Node body_owner = field_target;
+    if (choices.is("attribute") && ctx.text(choices.field("attribute")) == "choices") {
+      const Binding* binding = ctx.lookup(ctx.text(choices.field("object")));
+      if (binding == nullptr || binding->kind != BindingKind::class_def) return 0;
+      Node body = binding->node.is("class_definition") ? binding->node.field("body") : Node{};
+      std::uint16_t members = 0;
+      for (uint32_t i = 0, n = body ? body.named_child_count() : 0; i < n; ++i) {
+        Node statement = body.named_child(i);
+        if (statement.is("expression_statement") && statement.named_child(0).is("assignment")) ++members;
+      }
+      return members;
+    }
+    if (!choices.is("identifier")) return 0;
+    std::string_view name = ctx.text(choices);
+    // A constant of the model's own body, assigned before the field.
+    for (Node statement = body_owner ? body_owner.parent().parent() : Node{}; statement;
+         statement = statement.prev_named_sibling()) {
+      Node assignment = statement.is("expression_statement") ? statement.named_child(0) : Node{};
+      if (!assignment || !assignment.is("assignment") || ctx.text(assignment.field("left")) != name) continue;
+      Node value = assignment.field("right");
+      bool display = value && (value.is("list") || value.is("tuple"));
+      return display ? static_cast<std::uint16_t>(value.named_child_count()) : 0;
+    }
+    const Binding* binding = ctx.lookup(name);
+    if (binding == nullptr || binding->kind != BindingKind::assignment || !binding->node.is("assignment")) return 0;
+    Node value = binding->node.field("right");
+    bool display = value && (value.is("list") || value.is("tuple"));
+    return display ? static_cast<std::uint16_t>(value.named_child_count()) : 0;
   }
 
   static void read_django_meta(const Context& ctx, Node meta, ModelFact& model) {

@@ -1,5 +1,7 @@
 #include "knowledge.hpp"
 
+#include "perfscan/types.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -27,12 +29,12 @@ constexpr std::string_view kRedisCommands =
     "zscore zrem zrange zrangebyscore zincrby ttl publish";
 constexpr std::string_view kAsyncDbMethods = "fetch fetchrow fetchval execute fetch_all fetch_one fetch_val";
 
+// Owners are the canonical type names of the semantic layer (types.hpp: canonical_type), so
+// every spelling of a client (`redis.from_url()`, `sqlite3.connect().cursor()`) meets one row.
 constexpr std::array kKnownFamilies = {
     KnownFamily{"requests", kHttpVerbs, EffectKind::http, Library::http},
     KnownFamily{"requests.api", kHttpVerbs, EffectKind::http, Library::http},
     KnownFamily{"requests.Session", kHttpVerbs, EffectKind::http, Library::http},
-    KnownFamily{"requests.session", kHttpVerbs, EffectKind::http, Library::http},
-    KnownFamily{"requests.sessions.Session", kHttpVerbs, EffectKind::http, Library::http},
     KnownFamily{"httpx", kHttpVerbs, EffectKind::http, Library::http},
     KnownFamily{"httpx.Client", kHttpVerbs, EffectKind::http, Library::http},
     KnownFamily{"httpx.AsyncClient", kHttpVerbs, EffectKind::http, Library::http},
@@ -41,9 +43,6 @@ constexpr std::array kKnownFamilies = {
     KnownFamily{"urllib.request", "urlopen", EffectKind::http, Library::http},
     KnownFamily{"urllib3.PoolManager", "request urlopen", EffectKind::http, Library::http},
     KnownFamily{"redis.Redis", kRedisCommands, EffectKind::redis, Library::redis},
-    KnownFamily{"redis.StrictRedis", kRedisCommands, EffectKind::redis, Library::redis},
-    KnownFamily{"redis.from_url", kRedisCommands, EffectKind::redis, Library::redis},
-    KnownFamily{"redis.Redis.from_url", kRedisCommands, EffectKind::redis, Library::redis},
     KnownFamily{"redis.asyncio.Redis", kRedisCommands, EffectKind::redis, Library::redis},
     KnownFamily{"redis.asyncio.from_url", kRedisCommands, EffectKind::redis, Library::redis},
     KnownFamily{"aioredis.Redis", kRedisCommands, EffectKind::redis, Library::redis},
@@ -52,25 +51,36 @@ constexpr std::array kKnownFamilies = {
     KnownFamily{"asyncpg.create_pool", kAsyncDbMethods, EffectKind::read, Library::async_db},
     KnownFamily{"aiosqlite.connect", "execute execute_fetchall", EffectKind::read, Library::async_db},
     KnownFamily{"databases.Database", kAsyncDbMethods, EffectKind::read, Library::async_db},
-    KnownFamily{"sqlite3.connect", "execute", EffectKind::read, Library::dbapi},
-    KnownFamily{"sqlite3.connect.cursor", "execute", EffectKind::read, Library::dbapi},
-    KnownFamily{"psycopg2.connect.cursor", "execute", EffectKind::read, Library::dbapi},
-    KnownFamily{"psycopg.connect", "execute", EffectKind::read, Library::dbapi},
-    KnownFamily{"psycopg.connect.cursor", "execute", EffectKind::read, Library::dbapi},
-    KnownFamily{"pymysql.connect.cursor", "execute", EffectKind::read, Library::dbapi},
-    KnownFamily{"MySQLdb.connect.cursor", "execute", EffectKind::read, Library::dbapi},
+    KnownFamily{"sqlite3.Connection", "execute", EffectKind::read, Library::dbapi},
+    KnownFamily{"sqlite3.Cursor", "execute", EffectKind::read, Library::dbapi},
+    KnownFamily{"psycopg2.Cursor", "execute", EffectKind::read, Library::dbapi},
+    KnownFamily{"psycopg.Connection", "execute", EffectKind::read, Library::dbapi},
+    KnownFamily{"psycopg.Cursor", "execute", EffectKind::read, Library::dbapi},
+    KnownFamily{"pymysql.Cursor", "execute", EffectKind::read, Library::dbapi},
+    KnownFamily{"MySQLdb.Cursor", "execute", EffectKind::read, Library::dbapi},
+    KnownFamily{"mysql.connector.Cursor", "execute", EffectKind::read, Library::dbapi},
 };
 
 // Django manager chains: what the last method of `Model.objects....` does.
 constexpr std::string_view kDjangoEvaluating =
-    "get first last latest earliest count exists aggregate contains explain get_or_none";
+    "get first last latest earliest count exists aggregate contains explain get_or_none in_bulk iterator";
 constexpr std::string_view kDjangoWriting = "create get_or_create update_or_create update delete";
 constexpr std::string_view kDjangoLazy =
     "all filter exclude order_by values values_list select_related prefetch_related annotate "
     "distinct only defer using reverse none alias";
 
-// Receivers whose type local reasoning cannot see, recognised by name.
-constexpr std::string_view kCursorNames = "cursor cur curs conn connection con cnx db_conn";
+// Flask-SQLAlchemy `Model.query....` chains: what the last method does.
+constexpr std::string_view kQueryEvaluating =
+    "first all one one_or_none get get_or_404 first_or_404 one_or_404 count scalar paginate exists";
+constexpr std::string_view kQueryWriting = "delete update";
+constexpr std::string_view kQueryLazy =
+    "filter filter_by order_by join outerjoin options limit offset distinct group_by having with_entities "
+    "select_from";
+
+// Receivers whose type the semantic layer does not know, recognised by name (the fallback
+// only: a known type always decides). Names are ctx.receiver_name's: lower case, leading
+// underscores dropped (`self._redis` -> "redis").
+constexpr std::string_view kCursorNames = "cursor cur curs conn connection con cnx db_conn db";
 constexpr std::string_view kAsyncConnectionNames = "conn connection con db database pool connection_pool";
 constexpr std::string_view kRedisNames = "redis redis_client redis_conn rds redis_cache";
 constexpr std::string_view kSessionMethods = "query execute scalars scalar get get_one";
@@ -109,6 +119,9 @@ const WordSet kRedisNameSet{kRedisNames};
 const WordSet kSessionMethodSet{kSessionMethods};
 const WordSet kMongoMethodSet{kMongoMethods};
 const WordSet kMongoDatabaseNameSet{kMongoDatabaseNames};
+const WordSet kQueryEvaluatingSet{kQueryEvaluating};
+const WordSet kQueryWritingSet{kQueryWriting};
+const WordSet kQueryLazySet{kQueryLazy};
 
 bool in_list(const WordSet& words, std::string_view word) { return words.contains(word); }
 
@@ -118,25 +131,69 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-// The last name of a receiver expression: `self.session` -> "session", `conn` -> "conn",
-// `get_conn()` -> "".
-std::string_view receiver_name(const Context& ctx, Node receiver) {
-  if (receiver.is("identifier")) return ctx.text(receiver);
-  if (receiver.is("attribute")) return ctx.text(receiver.field("attribute"));
-  if (receiver.is("call")) {
-    // `conn.cursor().execute(...)`
-    Node function = receiver.field("function");
-    if (function.is("attribute") && ctx.text(function.field("attribute")) == "cursor") return "cursor";
-  }
-  return {};
+// What the semantic layer knows a receiver to be, for the calls whose meaning depends on it.
+enum class ReceiverType : std::uint8_t {
+  unknown,     // nothing known: naming conventions decide
+  not_client,  // a known type that talks to no server (a dict, a str, a file, a path ...)
+  orm_session,  // a SQLAlchemy / SQLModel session
+  mongo_collection,
+  other,  // a known instance of another type: the names do not override it
+};
+
+bool is_orm_session_type(std::string_view type) {
+  bool orm = type.starts_with("sqlalchemy.") || type.starts_with("sqlmodel.") || type.starts_with("flask_sqlalchemy.");
+  return orm && (type.ends_with("Session") || type.ends_with("session"));
 }
 
-bool is_session_like(const Context& ctx, Node receiver) {
-  std::string name = lower(receiver_name(ctx, receiver));
-  if (name.find("session") != std::string::npos) return true;
-  Value value = ctx.infer(receiver);
-  return value.kind == ValueKind::instance && value.qualified_name.starts_with("sqlalchemy.") &&
-         value.qualified_name.find("ession") != std::string::npos;
+ReceiverType receiver_type_of(const Value& value) {
+  switch (value.kind) {
+    case ValueKind::unknown:
+    case ValueKind::symbol:
+      return ReceiverType::unknown;
+    case ValueKind::instance:
+      break;
+    case ValueKind::union_of: {
+      // Every alternative must agree.
+      ReceiverType agreed = ReceiverType::unknown;
+      for (std::size_t i = 0; i < value.members.size(); ++i) {
+        ReceiverType member = receiver_type_of(value.members[i]);
+        if (i > 0 && member != agreed) return ReceiverType::unknown;
+        agreed = member;
+      }
+      return agreed;
+    }
+    default:
+      return ReceiverType::not_client;  // str, bytes, numbers, collections, None
+  }
+  const std::string& type = value.qualified_name;
+  if (is_orm_session_type(type)) return ReceiverType::orm_session;
+  if (type == "pymongo.Collection") return ReceiverType::mongo_collection;
+  if (is_file_object(value) || is_in_memory_stream(value) || type.starts_with("pathlib.")) {
+    return ReceiverType::not_client;
+  }
+  // An instance of a type the tables do not know (a library class, a project class made in
+  // another module): the names may still tell.
+  return ReceiverType::unknown;
+}
+
+// The receiver's name for the naming-convention fallback: ctx.receiver_name, and "cursor" for
+// `conn.cursor().execute(...)`.
+std::string fallback_name(const Context& ctx, Node receiver) {
+  if (receiver.is("call")) {
+    Node function = receiver.field("function");
+    if (function.is("attribute") && ctx.text(function.field("attribute")) == "cursor") return "cursor";
+    return {};
+  }
+  return ctx.receiver_name(receiver);
+}
+
+// `session`, `db_session`, `dbsession`, `self._session`, `db.session`: a session by name.
+// Not `session_data`, `session_key`, `sessions`: names that merely contain the word.
+bool is_session_name(std::string_view name) { return name == "sess" || name.ends_with("session"); }
+
+bool is_session_like(ReceiverType type, std::string_view name) {
+  if (type == ReceiverType::orm_session) return true;
+  return type == ReceiverType::unknown && is_session_name(name);
 }
 
 bool is_awaited(Node call) {
@@ -149,23 +206,29 @@ bool is_write_statement(const Context& ctx, Node call) {
   Node first = arguments ? arguments.named_child(0) : Node{};
   if (!first || !first.is("string")) return false;
   std::string text = lower(ctx.text(first));
-  auto start = text.find_first_not_of("rbuf\"' \n\t");
+  // Past the prefix (r, b, u, f) and the quotes: the statement's first word.
+  auto quote = text.find_first_of("\"'");
+  auto start = quote == std::string::npos ? quote : text.find_first_not_of("\"' \n\t(", quote);
   if (start == std::string::npos) return false;
   text = text.substr(start);
   return text.starts_with("insert") || text.starts_with("update") || text.starts_with("delete") ||
          text.starts_with("replace");
 }
 
-// A Mongo collection: `db.users`, `db["users"]`, `self.collection`, `users_collection`.
-bool is_collection_like(const Context& ctx, Node receiver, bool strict) {
-  std::string name = lower(receiver_name(ctx, receiver));
+// A Mongo collection: typed as one, or by name: `db.users`, `db["users"]`,
+// `self.collection`, `users_collection`.
+bool is_collection_like(const Context& ctx, Node receiver, ReceiverType type, bool strict) {
+  if (type == ReceiverType::mongo_collection) return true;
+  if (type != ReceiverType::unknown) return false;
+  std::string name = fallback_name(ctx, receiver);
   if (name.find("collection") != std::string::npos || name == "coll") return true;
   Node owner;
   if (receiver.is("attribute")) owner = receiver.field("object");
   if (receiver.is("subscript")) owner = receiver.field("value");
   if (!owner) return false;
+  if (receiver_type_of(ctx.infer(owner)) == ReceiverType::not_client) return false;
   if (!strict) return true;
-  return in_list(kMongoDatabaseNameSet, lower(receiver_name(ctx, owner)));
+  return in_list(kMongoDatabaseNameSet, fallback_name(ctx, owner));
 }
 
 bool looks_like_url(const Context& ctx, Node argument) {
@@ -204,6 +267,95 @@ std::string django_api(const ManagerChain& chain) {
     if (i + 1 < chain.methods.size()) api += "(...)";
   }
   return api;
+}
+
+// Flask-SQLAlchemy: the model and methods of a `Model.query....` callee
+// ("app.models.User", {"filter_by", "first"}); an empty model for anything else.
+ManagerChain query_chain(std::string_view callee) {
+  constexpr std::string_view kQuery = ".query.";
+  auto at = callee.find(kQuery);
+  if (at == std::string_view::npos || at == 0) return {};
+  std::string_view model = callee.substr(0, at);
+  std::string_view last = model.substr(model.rfind('.') == std::string_view::npos ? 0 : model.rfind('.') + 1);
+  // A class by its name: `db.session.query` and `self.query` are not model query properties,
+  // and neither is a typed session's `query()`.
+  if (last.empty() || !std::isupper(static_cast<unsigned char>(last.front())) || is_orm_session_type(model)) return {};
+  ManagerChain chain;
+  chain.model = std::string(model);
+  std::string_view rest = callee.substr(at + kQuery.size());
+  for (std::size_t start = 0; start < rest.size();) {
+    std::size_t end = std::min(rest.find('.', start), rest.size());
+    chain.methods.push_back(rest.substr(start, end - start));
+    start = end + 1;
+  }
+  return chain;
+}
+
+CallEffect classify_query_chain(const ManagerChain& chain) {
+  for (std::size_t i = 0; i + 1 < chain.methods.size(); ++i) {
+    if (!in_list(kQueryLazySet, chain.methods[i])) return {};
+  }
+  std::string_view last = chain.methods.empty() ? std::string_view{} : chain.methods.back();
+  EffectKind kind = in_list(kQueryWritingSet, last)      ? EffectKind::write
+                    : in_list(kQueryEvaluatingSet, last) ? EffectKind::read
+                    : in_list(kQueryLazySet, last)       ? EffectKind::lazy_query
+                                                         : EffectKind::none;
+  std::string api = short_api(chain.model) + ".query";
+  for (std::size_t i = 0; i < chain.methods.size(); ++i) {
+    api += fmt::format(".{}{}", chain.methods[i], i + 1 < chain.methods.size() ? "(...)" : "");
+  }
+  return effect(kind, Library::sqlalchemy, std::move(api), chain.model);
+}
+
+bool is_write_method(std::string_view method) {
+  return method.starts_with("insert") || method.starts_with("update") || method.starts_with("delete") ||
+         method.starts_with("replace");
+}
+
+// Sessions, connections, cursors, collections and Redis clients whose calls the tables of
+// qualified names did not match: the semantic layer's type of the receiver decides first, and
+// only when it knows nothing do naming conventions (`cursor`, `self._redis`, `db.session`).
+CallEffect classify_by_receiver(const Context& ctx, Node call, std::string_view method, Node receiver) {
+  bool session_method = in_list(kSessionMethodSet, method) || method == "commit" || method == "flush";
+  bool named_method = method == "execute" || in_list(kAsyncDbMethodSet, method) || in_list(kRedisCommandSet, method);
+  bool mongo_method = in_list(kMongoMethodSet, method) || method == "find" || method == "aggregate";
+  if (!session_method && !named_method && !mongo_method) return {};
+  ReceiverType type = receiver_type_of(ctx.infer(receiver));
+  if (type == ReceiverType::not_client) return {};
+  std::string name = type == ReceiverType::unknown ? fallback_name(ctx, receiver) : std::string{};
+  auto api = [&] { return std::string(ctx.text(call.field("function"))); };
+  if (session_method && is_session_like(type, name)) {
+    if (method == "commit" || method == "flush") return effect(EffectKind::write, Library::sqlalchemy, api());
+    Node arguments = call.field("arguments");
+    Node first = arguments ? arguments.named_child(0) : Node{};
+    if (method == "get" && type == ReceiverType::unknown) {
+      // `session.get(url)` is an HTTP client session; `session.get(User, pk)` an ORM one; any
+      // other `get` (a dict's) is neither.
+      if (first && looks_like_url(ctx, first)) return effect(EffectKind::http, Library::http, api());
+      if (!first || !first.is("identifier") || !std::isupper(static_cast<unsigned char>(ctx.text(first).front()))) {
+        return {};
+      }
+    }
+    if (in_list(kSessionMethodSet, method)) return effect(EffectKind::read, Library::sqlalchemy, api());
+  }
+  if (type == ReceiverType::unknown) {
+    if (method == "execute" && in_list(kCursorNameSet, name)) {
+      return effect(is_write_statement(ctx, call) ? EffectKind::write : EffectKind::read, Library::dbapi, api());
+    }
+    if (in_list(kAsyncDbMethodSet, method) && in_list(kAsyncConnectionNameSet, name) && is_awaited(call)) {
+      return effect(is_write_statement(ctx, call) ? EffectKind::write : EffectKind::read, Library::async_db, api());
+    }
+  }
+  if (in_list(kMongoMethodSet, method) && is_collection_like(ctx, receiver, type, false)) {
+    return effect(is_write_method(method) ? EffectKind::write : EffectKind::read, Library::mongo, api());
+  }
+  if ((method == "find" || method == "aggregate") && is_collection_like(ctx, receiver, type, true)) {
+    return effect(EffectKind::read, Library::mongo, api());
+  }
+  if (type == ReceiverType::unknown && in_list(kRedisCommandSet, method) && in_list(kRedisNameSet, name)) {
+    return effect(EffectKind::redis, Library::redis, api());
+  }
+  return {};
 }
 
 }  // namespace
@@ -294,13 +446,17 @@ CallEffect classify_call(const Context& ctx, Node call, const std::string& calle
         configured != EffectKind::none) {
       return effect(configured, configured == EffectKind::http ? Library::http : Library::configured, callee);
     }
-    if (const KnownCall* known = find_known_call(callee)) {
-      std::string known_api = known->library == Library::http ? callee : std::string(ctx.text(function));
-      return effect(known->kind, known->library, std::move(known_api));
+    std::string canonical = canonical_callee(callee);
+    if (const KnownCall* known = find_known_call(canonical)) {
+      std::string known_api = known->library == Library::http ? canonical : std::string(ctx.text(function));
+      bool driver = known->library == Library::dbapi || known->library == Library::async_db;
+      EffectKind kind = driver && is_write_statement(ctx, call) ? EffectKind::write : known->kind;
+      return effect(kind, known->library, std::move(known_api));
     }
     if (ManagerChain chain = manager_chain(callee); !chain.model.empty()) {
       return classify_manager_chain(chain, django_api(chain));
     }
+    if (ManagerChain chain = query_chain(callee); !chain.model.empty()) return classify_query_chain(chain);
   }
   if (!function.is("attribute")) return {};
   std::string_view method = ctx.text(function.field("attribute"));
@@ -310,54 +466,15 @@ CallEffect classify_call(const Context& ctx, Node call, const std::string& calle
     ManagerChain chain{std::string(ctx.text(receiver.field("object"))), {method}};
     return classify_manager_chain(chain, fmt::format("{}.objects.{}", chain.model, method));
   }
-  auto api = [&] { return std::string(ctx.text(function)); };
-  // `x.get(...)` is mostly dict.get: only a receiver named like a session is looked at.
-  bool session_method = in_list(kSessionMethodSet, method) &&
-                        (method != "get" || lower(receiver_name(ctx, receiver)).find("session") != std::string::npos);
-  if (session_method && is_session_like(ctx, receiver)) {
-    // `session.get(url)` is an HTTP client session; `session.get(User, pk)` an ORM one.
-    Node arguments = call.field("arguments");
-    Node first = arguments ? arguments.named_child(0) : Node{};
-    if (method == "get" && first && looks_like_url(ctx, first)) {
-      return effect(EffectKind::http, Library::http, api());
-    }
-    if (method == "get" && (!first || !first.is("identifier") || !std::isupper(static_cast<unsigned char>(ctx.text(first).front())))) {
-      return {};
-    }
-    return effect(EffectKind::read, Library::sqlalchemy, api());
-  }
-  if ((method == "commit" || method == "flush") && is_session_like(ctx, receiver)) {
-    return effect(EffectKind::write, Library::sqlalchemy, api());
-  }
-  bool by_receiver_name = method == "execute" || in_list(kAsyncDbMethodSet, method) || in_list(kRedisCommandSet, method);
-  std::string name = by_receiver_name ? lower(receiver_name(ctx, receiver)) : std::string{};
-  if (method == "execute" && in_list(kCursorNameSet, name)) {
-    return effect(is_write_statement(ctx, call) ? EffectKind::write : EffectKind::read, Library::dbapi, api());
-  }
-  if (in_list(kAsyncDbMethodSet, method) && in_list(kAsyncConnectionNameSet, name) && is_awaited(call)) {
-    return effect(is_write_statement(ctx, call) ? EffectKind::write : EffectKind::read, Library::async_db,
-                  api());
-  }
-  if (in_list(kMongoMethodSet, method) && is_collection_like(ctx, receiver, false)) {
-    bool writes = method.starts_with("insert") || method.starts_with("update") || method.starts_with("delete") ||
-                  method.starts_with("replace");
-    return effect(writes ? EffectKind::write : EffectKind::read, Library::mongo, api());
-  }
-  if ((method == "find" || method == "aggregate") && is_collection_like(ctx, receiver, true)) {
-    return effect(EffectKind::read, Library::mongo, api());
-  }
-  if (in_list(kRedisCommandSet, method) && in_list(kRedisNameSet, name)) {
-    return effect(EffectKind::redis, Library::redis, api());
-  }
-  return {};
+  return classify_by_receiver(ctx, call, method, receiver);
 }
 
 namespace {
 
+// A driver-level call takes SQL text: DB-API and async drivers. ORM sessions take statements
+// built from models.
 bool is_driver_call(const CallEffect& effect) {
-  return effect.library == Library::dbapi || effect.library == Library::async_db ||
-         (effect.library == Library::sqlalchemy && !effect.api.ends_with("query") &&
-          lower(effect.api).find("session") == std::string::npos);
+  return effect.library == Library::dbapi || effect.library == Library::async_db;
 }
 
 // The statement argument, seen through `text(...)`.

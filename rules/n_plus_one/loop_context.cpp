@@ -44,7 +44,12 @@ bool feeds_concurrent_runner(const Context& ctx, const LoopFrame& loop) {
 bool repeats_per_item(const Context& ctx, const LoopFrame& loop) {
   if (loop.kind == LoopKind::while_loop) return false;
   if (feeds_concurrent_runner(ctx, loop)) return false;
-  if (loop.iterable && is_constant_bounded(ctx, loop.iterable)) return false;
+  // A handful of items fixed by the program text (three channels, a literal tuple, an enum,
+  // a class constant): a handful of round trips, not N.
+  if (loop.iterable &&
+      (ctx.collection_size(loop.iterable) == CollectionSize::bounded || is_constant_bounded(ctx, loop.iterable))) {
+    return false;
+  }
   return !always_leaves_after_first_pass(ctx, loop);
 }
 
@@ -57,6 +62,41 @@ bool has_parameter(const Context& ctx, Node function, std::string_view name) {
   }
   return false;
 }
+
+// `cache` written as `cache[...] = ...` somewhere in `block`.
+bool stores_into(const Context& ctx, Node block, std::string_view cache) {
+  constexpr int kMaxNodes = 2048;
+  std::vector<Node> pending{block};
+  for (int visited = 0; !pending.empty() && visited < kMaxNodes; ++visited) {
+    Node node = pending.back();
+    pending.pop_back();
+    if (node.is("assignment")) {
+      Node left = node.field("left");
+      if (left && left.is("subscript") && ctx.text(left.field("value")) == cache) return true;
+    }
+    for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) pending.push_back(node.named_child(i));
+  }
+  return false;
+}
+
+// `if key not in cache: cache[key] = query(key)`: the query runs once per distinct key, not once
+// per item (a memo the loop fills).
+bool memoized_by_key(const Context& ctx, Node node) {
+  Node loop = ctx.loops().back().node;
+  for (Node child = node, parent = node.parent(); parent && !(parent == loop);
+       child = parent, parent = parent.parent()) {
+    if (!parent.is("if_statement") || !(child == parent.field("consequence"))) continue;
+    Node condition = parent.field("condition");
+    if (!condition || !condition.is("comparison_operator") || condition.child_count() != 3 ||
+        !condition.child(1).is("not in")) {
+      continue;
+    }
+    if (stores_into(ctx, child, ctx.text(condition.child(2)))) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 bool is_request_handler(const Context& ctx) {
   const ExecutionFrame* function = ctx.function();
@@ -87,7 +127,19 @@ bool is_request_handler(const Context& ctx) {
   return handler_class && handler_method;
 }
 
-}  // namespace
+Severity lowered(Severity severity) {
+  switch (severity) {
+    case Severity::critical: return Severity::high;
+    case Severity::high: return Severity::medium;
+    default: return Severity::low;
+  }
+}
+
+// One-time paths are lowered once, for every rule, by Context::report (the rule table's cost
+// column): not here, or they would be lowered twice.
+Severity PerIteration::severity_from(Severity base) const {
+  return loops >= 2 || request_handler ? Severity::critical : base;
+}
 
 std::string PerIteration::severity_reason() const {
   if (loops >= 2) return " (the loop is itself nested in a loop)";
@@ -95,15 +147,22 @@ std::string PerIteration::severity_reason() const {
   return {};
 }
 
-PerIteration per_iteration(const Context& ctx) {
+PerIteration per_iteration(const Context& ctx, Node node) {
   PerIteration result;
   if (ctx.loops().empty() || is_migration_file(ctx.path())) return result;
+  const LoopFrame* last = &ctx.loops().back();
+  // `for x in xs: ... return X.objects.get(...)`, or a query followed by `break`: the
+  // innermost loop ends right after it, so it runs once per pass of the loops around.
+  bool leaves_innermost = node && (leaves_loop_after(ctx, node) || memoized_by_key(ctx, node));
   for (const LoopFrame& loop : ctx.loops()) {
     if (!repeats_per_item(ctx, loop)) continue;
+    if (leaves_innermost && &loop == last) continue;
     ++result.loops;
     result.innermost = &loop;
   }
-  if (result.applies()) result.request_handler = is_request_handler(ctx);
+  if (result.applies()) {
+    result.request_handler = is_request_handler(ctx);
+  }
   return result;
 }
 

@@ -11,21 +11,34 @@ namespace perfscan {
 
 struct PerIteration {
   // Enclosing `for` loops and comprehension clauses of the current function that repeat work
-  // per item: not `while` loops (polling, pagination, retries), not loops over a literal of a
-  // handful of items, not loops whose body always leaves after the first pass.
+  // per item: not `while` loops (polling, pagination, retries), not loops over a collection the
+  // program text bounds (a literal, a constant, an enum: ctx.collection_size), not loops whose
+  // body always leaves after the first pass or right after the node, and not the innermost
+  // loop for a node memoized by key (`if k not in cache: cache[k] = ...`).
   std::size_t loops = 0;
   const LoopFrame* innermost = nullptr;
   bool request_handler = false;  // a Django/Flask/FastAPI view or a *View/*Handler method
 
   [[nodiscard]] bool applies() const { return loops > 0; }
-  // critical when the loop is itself nested or runs inside a request handler.
-  [[nodiscard]] Severity severity() const {
-    return loops >= 2 || request_handler ? Severity::critical : Severity::high;
-  }
+  // critical when the loop is itself nested or runs inside a request handler; one step lower
+  // on a one-time path.
+  [[nodiscard]] Severity severity() const { return severity_from(Severity::high); }
+  // `base` raised to critical for nested loops and request handlers (one-time paths are lowered
+  // by Context::report for every rule).
+  [[nodiscard]] Severity severity_from(Severity base) const;
+  // What raised the severity, for the message: " (inside a request handler)".
   [[nodiscard]] std::string severity_reason() const;
 };
 
-PerIteration per_iteration(const Context& ctx);
+// Does the node being checked (`node`, the call or access a rule flags) run once per item?
+PerIteration per_iteration(const Context& ctx, Node node);
+
+// One step down: critical -> high -> medium -> low.
+Severity lowered(Severity severity);
+
+// A function that serves requests: a parameter named `request`, a route decorator, or a
+// get/post/... method of a *View/*ViewSet/*Handler/*Resource/*Endpoint class.
+bool is_request_handler(const Context& ctx);
 
 // "the loop over `authors`" for messages.
 std::string loop_description(const Context& ctx, const LoopFrame& loop);

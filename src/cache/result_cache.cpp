@@ -24,21 +24,24 @@ namespace {
 // are the tripwire (x86-64, libstdc++): update them together with encode/decode.
 static_assert(sizeof(Finding) == 320, "Finding changed: update the result cache codec");
 static_assert(sizeof(FileError) == 72, "FileError changed: update the result cache codec");
-static_assert(sizeof(FileFacts) == 336, "FileFacts changed: update the result cache codec");
+static_assert(sizeof(FileFacts) == 448, "FileFacts changed: update the result cache codec");
 static_assert(sizeof(FunctionFact) == 40, "FunctionFact changed: update the result cache codec");
 static_assert(sizeof(TypeFact) == 64, "TypeFact changed: update the result cache codec");
 static_assert(sizeof(ClassFact) == 64, "ClassFact changed: update the result cache codec");
 static_assert(sizeof(CallFact) == 80, "CallFact changed: update the result cache codec");
-static_assert(sizeof(ModelFact) == 192, "ModelFact changed: update the result cache codec");
+static_assert(sizeof(ModelFact) == 240, "ModelFact changed: update the result cache codec");
 static_assert(sizeof(FieldFact) == 152, "FieldFact changed: update the result cache codec");
 static_assert(sizeof(OrmRootFact) == 40, "OrmRootFact changed: update the result cache codec");
-static_assert(sizeof(QuerySiteFact) == 64, "QuerySiteFact changed: update the result cache codec");
+static_assert(sizeof(QuerySiteFact) == 136, "QuerySiteFact changed: update the result cache codec");
 static_assert(sizeof(FunctionEffectFact) == 192,
               "FunctionEffectFact changed: update the result cache codec");
-static_assert(sizeof(PendingFinding) == 488,
+static_assert(sizeof(PendingFinding) == 528,
               "PendingFinding changed: update the result cache codec");
 static_assert(sizeof(Suppressions) == 56, "Suppressions changed: update the result cache codec");
-static_assert(sizeof(DatabaseFacts) == 120, "DatabaseFacts changed: update the result cache codec");
+static_assert(sizeof(SignalFact) == 72, "SignalFact changed: update the result cache codec");
+static_assert(sizeof(QuerysetArgumentFact) == 176,
+              "QuerysetArgumentFact changed: update the result cache codec");
+static_assert(sizeof(DatabaseFacts) == 232, "DatabaseFacts changed: update the result cache codec");
 static_assert(sizeof(KnowledgeExtensions) == 72,
               "KnowledgeExtensions changed: update cache_config_hash");
 static_assert(sizeof(RuleSettings) == 88, "RuleSettings changed: update cache_config_hash");
@@ -231,7 +234,7 @@ void model_fields(Io& io, M& m) {
   io.enumerated(m.orm_hint, Orm::sqlalchemy);
   io.field(m.table);
   io.field(m.abstract);
-  io.list(m.fields, 27, [&](auto& field) {
+  io.list(m.fields, 29, [&](auto& field) {
     io.field(field.name);
     io.enumerated(field.kind, FieldKind::relationship);
     io.field(field.target);
@@ -241,26 +244,33 @@ void model_fields(Io& io, M& m) {
     io.field(field.column);
     io.field(field.indexed);
     io.field(field.boolean);
+    io.field(field.choices);
   });
   io.list(m.indexes, 4, [&](auto& index) { strings_field(io, index); });
   strings_field(io, m.managers);
+  strings_field(io, m.overrides);
+  strings_field(io, m.manager_classes);
 }
 
 template <typename Io, typename D>
 void database_fields(Io& io, D& db) {
-  io.list(db.models, 34, [&](auto& model) { model_fields(io, model); });
+  io.list(db.models, 42, [&](auto& model) { model_fields(io, model); });
   io.list(db.roots, 5, [&](auto& root) {
     io.field(root.qualified_name);
     io.enumerated(root.orm, Orm::sqlalchemy);
   });
-  io.list(db.query_sites, 16, [&](auto& site) {
+  io.list(db.query_sites, 26, [&](auto& site) {
     io.field(site.model);
     io.list(site.columns, 5, [&](auto& column) {
       io.field(column.first);
-      io.enumerated(column.second, LookupKind::order);
+      io.enumerated(column.second, LookupKind::join);
     });
     io.field(site.line);
     io.field(site.column);
+    io.enumerated(site.model_kind, SiteModel::manager);
+    io.enumerated(site.context, SiteContext::excluded);
+    io.field(site.relation);
+    io.field(site.function);
   });
   io.list(db.functions, 37, [&](auto& function) {
     io.field(function.function);
@@ -276,7 +286,7 @@ void database_fields(Io& io, D& db) {
     io.field(function.constant_work_line);
     io.field(function.callees.joined());
   });
-  io.list(db.pending, kFindingBytes + 26, [&](auto& pending) {
+  io.list(db.pending, kFindingBytes + 33, [&](auto& pending) {
     finding_fields(io, pending.finding);
     io.field(pending.subject);
     io.field(pending.detail);
@@ -286,7 +296,27 @@ void database_fields(Io& io, D& db) {
     io.field(pending.via_relation);
     io.field(pending.first_argument);
     io.field(pending.no_arguments);
+    io.field(pending.parameter);
+    io.field(pending.parameter_position);
+    io.field(pending.strong_evidence);
   });
+  io.list(db.signals, 12, [&](auto& signal) {
+    io.field(signal.signal);
+    io.field(signal.sender);
+    io.field(signal.line);
+  });
+  io.list(db.queryset_arguments, 27, [&](auto& argument) {
+    io.field(argument.callee);
+    io.field(argument.keyword);
+    io.field(argument.position);
+    io.field(argument.model);
+    strings_field(io, argument.eager);
+    io.field(argument.everything_eager);
+    io.field(argument.caller);
+    io.field(argument.line);
+  });
+  io.field(db.request_handlers.joined());
+  io.field(db.model_evidence.joined());
 }
 
 template <typename Io, typename F>

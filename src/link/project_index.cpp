@@ -88,11 +88,81 @@ const FieldFact* ModelInfo::field(std::string_view name) const {
 
 ProjectIndex::ProjectIndex(const std::vector<const FileFacts*>& files, RuleSettings settings)
     : files_(files), settings_(std::move(settings)) {
+  for (const FileFacts* file : files_) {
+    for (const ClassFact& fact : file->classes) classes_.try_emplace(fact.qualified_name, &fact);
+    for (std::string_view name : file->database.model_evidence) model_evidence_.insert(name);
+  }
   index_functions();
   resolve_models();
   resolve_reverse_relations();
   resolve_effects();
+  resolve_signals();
   resolve_call_origins();
+}
+
+ClassStatus ProjectIndex::class_status(std::string_view qualified_name) const {
+  if (model(qualified_name) != nullptr) return ClassStatus::model;
+  // Every base must be a project class or a builtin: a base from outside the scan may be a
+  // model (a third-party abstract model) for all the project shows.
+  std::vector<std::pair<std::string, int>> pending{{std::string(qualified_name), 0}};
+  std::unordered_set<std::string> seen;
+  while (!pending.empty()) {
+    auto [name, depth] = pending.back();
+    pending.pop_back();
+    if (depth > kMaxBaseDepth || !seen.insert(name).second) continue;
+    if (name == "object" || name.starts_with("builtins.")) continue;
+    std::string local = name;
+    auto it = classes_.find(name);
+    if (it == classes_.end() && depth > 0) {
+      // A base written as a bare name of the class's own module.
+      std::string module = module_of(std::string(qualified_name));
+      it = classes_.find(module.empty() ? name : fmt::format("{}.{}", module, name));
+    }
+    if (it == classes_.end()) return ClassStatus::unknown;
+    if (models_.count(it->first) != 0) return ClassStatus::model;
+    for (const std::string& base : it->second->bases) pending.emplace_back(base, depth + 1);
+  }
+  return ClassStatus::not_model;
+}
+
+bool ProjectIndex::has_model_evidence(std::string_view qualified_name) const {
+  if (model_evidence_.count(qualified_name) != 0) return true;
+  // `app.models.Tag`, `models.Tag`, `app.models.tags.Tag`: imported from a models module.
+  std::string_view module = qualified_name.substr(0, qualified_name.rfind('.') == std::string_view::npos
+                                                         ? 0
+                                                         : qualified_name.rfind('.'));
+  for (std::size_t start = 0; start < module.size();) {
+    std::size_t end = std::min(module.find('.', start), module.size());
+    if (module.substr(start, end - start) == "models") return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+const std::vector<SignalOrigin>& ProjectIndex::signals_for(std::string_view model) const {
+  static const std::vector<SignalOrigin> kNone;
+  auto it = signals_.find(model);
+  return it == signals_.end() ? kNone : it->second;
+}
+
+void ProjectIndex::resolve_signals() {
+  for (const FileFacts* file : files_) {
+    for (const SignalFact& signal : file->database.signals) {
+      std::string model = signal.sender;
+      if (models_.count(model) == 0) {
+        // `sender="app.Book"` or a name the file could not resolve: a unique model of that name.
+        std::string short_name = last_component(model);
+        std::string unique;
+        for (const auto& [name, info] : models_) {
+          if (info.fact->name != short_name) continue;
+          unique = unique.empty() ? name : std::string{};
+          if (unique.empty()) break;
+        }
+        if (!unique.empty()) model = unique;
+      }
+      signals_[model].push_back(SignalOrigin{signal.signal, file->path, signal.line});
+    }
+  }
 }
 
 const ModelInfo* ProjectIndex::model(std::string_view qualified_name) const {
@@ -110,6 +180,18 @@ const ReverseRelation* ProjectIndex::reverse_relation(std::string_view model,
 }
 
 std::string ProjectIndex::related_model(std::string_view model, std::string_view accessor) const {
+  if (model.empty()) {
+    // An owner of unknown type: a reverse accessor named after its model (`<model>_set`, or a
+    // related_name) that exactly one relation in the project declares.
+    std::string found;
+    for (const auto& [target, accessors] : reverse_) {
+      auto it = accessors.find(accessor);
+      if (it == accessors.end()) continue;
+      if (!found.empty() && found != it->second.source_model) return {};
+      found = it->second.source_model;
+    }
+    return found;
+  }
   const ModelInfo* info = this->model(model);
   if (info == nullptr) return {};
   if (const ReverseRelation* reverse = reverse_relation(model, accessor)) return reverse->source_model;
@@ -190,10 +272,15 @@ void ProjectIndex::resolve_models() {
       chain.pop_back();
       if (depth > kMaxBaseDepth || !visited.insert(current).second) continue;
       if (auto found = model_facts.find(current); found != model_facts.end()) {
-        for (const FieldFact& field : found->second.first->fields) {
+        const ModelFact& declared = *found->second.first;
+        for (const FieldFact& field : declared.fields) {
           if (info.field(field.name) == nullptr) info.fields.push_back(&field);
         }
-        for (const auto& index : found->second.first->indexes) info.indexes.push_back(index);
+        for (const auto& index : declared.indexes) info.indexes.push_back(index);
+        for (const std::string& method : declared.overrides) {
+          info.overrides_save = info.overrides_save || method == "save";
+          info.overrides_delete = info.overrides_delete || method == "delete";
+        }
       }
       if (auto cls = classes.find(current); cls != classes.end()) {
         for (const std::string& base : cls->second.fact->bases) {

@@ -274,7 +274,11 @@ class Reader {
     const KnownAnnotation* known = find_known(name);
     if (known == nullptr) {
       if (is_typing_module_name(name)) return {};
-      return Value{ValueKind::instance, name};  // a class: its instances (generic arguments aside)
+      // A class: its instances. A generic class of one argument (`QuerySet[Book]`,
+      // `Manager[Book]`, `Page[Row]`) yields that argument when iterated.
+      Value value{ValueKind::instance, name};
+      if (args.size() == 1) value.set_element(args.front());
+      return value;
     }
     auto arg = [&](std::size_t i) { return i < args.size() ? args[i] : Value{}; };
     switch (known->shape) {
