@@ -39,6 +39,8 @@ struct RuleSettings {
 struct ScanOptions {
   std::vector<std::string> paths;   // files, directories, or "-" for stdin
   std::string stdin_filename;       // display path for "-"
+  // The text of "-" when the caller already holds it (tests, fuzzing); nullopt: read stdin.
+  std::optional<std::string> stdin_text;
   std::vector<std::string> excludes;  // extra glob patterns
   bool include_pyi = false;
   bool respect_gitignore = true;

@@ -249,8 +249,10 @@ class KeyReader {
          }},
     };
     for (const auto& [key, node] : table) {
+      // A copy of the name: clang 14 does not let a lambda capture a structured binding.
+      std::string_view name = key.str();
       auto handler = std::find_if(handlers.begin(), handlers.end(),
-                                  [&](const auto& entry) { return entry.first == key.str(); });
+                                  [&](const auto& entry) { return entry.first == name; });
       if (handler == handlers.end()) {
         throw ConfigError(
             fmt::format("{}:{}: unknown key '{}' (see docs/ci.md for the keys "

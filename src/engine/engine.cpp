@@ -348,7 +348,7 @@ Report scan(const ScanOptions& options) {
   unsigned jobs = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   std::string stdin_text;
   if (std::any_of(inputs.begin(), inputs.end(), [](const Input& in) { return in.from_stdin; })) {
-    stdin_text = read_stdin();
+    stdin_text = options.stdin_text ? *options.stdin_text : read_stdin();
     report.stats.stage(Stage::read) += clock.lap();
   }
   auto workers_started = std::chrono::steady_clock::now();
