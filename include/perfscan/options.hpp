@@ -53,6 +53,10 @@ struct ScanOptions {
 
   unsigned jobs = 0;  // 0 = one per core
 
+  // Wall-clock budget for one file, from reading it to the end of its walk. Past it the file is
+  // reported as an error naming it and the scan goes on. 0: no budget.
+  double file_timeout_seconds = 10.0;
+
   // The oldest Python the scanned code must run on; rules whose advice depends on the
   // interpreter (PS803: exceptions are zero-cost since 3.11) read it through RuleSettings.
   std::string target_version;  // "3.10"; empty: not given

@@ -130,6 +130,18 @@ class KeyReader {
     return static_cast<unsigned>(jobs);
   }
 
+  // Seconds, as an integer or a float: 0 (no budget) to a day.
+  double seconds(const toml::node& node, std::string_view key) const {
+    std::optional<double> value;
+    if (const auto* integer = node.as_integer()) value = static_cast<double>(integer->get());
+    if (const auto* floating = node.as_floating_point()) value = floating->get();
+    if (!value) fail(node.source(), key, fmt::format("must be a number of seconds, not {}", type_name(node)));
+    if (!(*value >= 0 && *value <= 86400)) {
+      fail(node.source(), key, fmt::format("must be from 0 to 86400 seconds, not {}", *value));
+    }
+    return *value;
+  }
+
   std::string target_version(const toml::node& node, std::string_view key) const {
     static const std::regex kVersion(R"(3\.[0-9]{1,2})");
     std::string text = string(node, key);
@@ -235,6 +247,8 @@ class KeyReader {
          }},
         {"format", [&](const toml::node& n, std::string_view k) { config.format = format(n, k); }},
         {"jobs", [&](const toml::node& n, std::string_view k) { config.jobs = jobs(n, k); }},
+        {"file-timeout",
+         [&](const toml::node& n, std::string_view k) { config.file_timeout = seconds(n, k); }},
         {"extra-blocking-calls",
          [&](const toml::node& n, std::string_view k) {
            config.knowledge.blocking_calls = blocking_calls(n, k);

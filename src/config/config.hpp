@@ -40,6 +40,7 @@ struct FileConfig {
   std::optional<Severity> fail_on, min_severity;
   std::optional<std::string> target_version, format;
   std::optional<unsigned> jobs;
+  std::optional<double> file_timeout;  // seconds; 0: no budget
   KnowledgeExtensions knowledge;
 };
 
