@@ -71,19 +71,25 @@ times_path = os.path.join(out, "times.tsv")
 if os.path.exists(times_path):
     rows = []
     for line in open(times_path):
-        t, n, b, e, p = line.rstrip("\n").split("\t", 4)
-        rows.append((float(t), int(n), int(b), int(e), p))
+        cpu, wall, n, b, e, p = line.rstrip("\n").split("\t", 5)
+        rows.append((float(cpu), float(wall), int(n), int(b), p))
     rows.sort(reverse=True)
-    print("ten slowest files:")
-    for t, n, b, e, p in rows[:10]:
-        print(f"  {t:8.3f} s  {n:7d} lines  {p}")
-    # Per line only where a file has enough lines for the ratio to mean something.
-    sized = [(t / n, t, n, p) for t, n, b, e, p in rows if n >= 100]
-    median = statistics.median(c for c, *_ in sized)
-    print(f"median cost per line (files of 100 lines or more): {median * 1e6:.2f} µs")
-    outliers = sorted((c for c in sized if c[0] > 20 * median), reverse=True)
+    print(f"each file alone: {sum(r[0] for r in rows):.1f} s of CPU")
+    print("ten slowest files (CPU seconds, lines, bytes):")
+    for cpu, wall, n, b, p in rows[:10]:
+        print(f"  {cpu:8.3f} s  {n:7d} lines  {b:9d} bytes  {p}")
+    # Per line only where a file has enough lines for the ratio to mean something; per byte
+    # too, since a few files hold lines of thousands of characters.
+    sized = [r for r in rows if r[2] >= 100]
+    per_line = statistics.median(r[0] / r[2] for r in sized)
+    per_byte = statistics.median(r[0] / r[3] for r in sized)
+    print(f"median cost (files of 100 lines or more): {per_line * 1e6:.2f} µs per line, "
+          f"{per_byte * 1e9:.0f} ns per byte")
+    outliers = sorted(((r[0] / r[2] / per_line, r) for r in sized if r[0] / r[2] > 20 * per_line),
+                      reverse=True)
     print(f"files above 20 x the median per line: {len(outliers)}")
-    for c, t, n, p in outliers[:20]:
-        print(f"  {c / median:6.1f} x  {t:8.3f} s  {n:7d} lines  {p}")
+    for ratio, (cpu, wall, n, b, p) in outliers[:20]:
+        print(f"  {ratio:6.1f} x per line, {cpu / b / per_byte:5.1f} x per byte  {cpu:8.3f} s  "
+              f"{n:7d} lines  {p}")
 PY
 exit "$failed"
