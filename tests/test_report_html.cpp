@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli_support.hpp"
+#include "html_check.hpp"
 #include "perfscan/report.hpp"
 #include "report/review.hpp"
 #include "report/writers.hpp"
@@ -16,95 +17,8 @@
 namespace perfscan {
 namespace {
 
+using testing::check_well_formed;
 using testing::contains;
-
-// ---------------------------------------------------------------------------------------------
-// A small well-formedness check: every tag closed in order, attributes quoted, entities known,
-// <style> raw text, and no <script> at all. Returns "" when well-formed, else the problem.
-
-bool known_entity(std::string_view html, std::size_t amp) {
-  for (std::string_view entity : {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"}) {
-    if (html.substr(amp, entity.size()) == entity) return true;
-  }
-  if (html.substr(amp, 2) != "&#") return false;
-  std::size_t semi = html.find(';', amp);
-  return semi != std::string_view::npos && semi - amp <= 9;
-}
-
-std::string check_well_formed(std::string_view html) {
-  std::vector<std::string> open;
-  std::size_t pos = 0;
-  if (!html.starts_with("<!DOCTYPE html>")) return "no doctype";
-  pos = html.find('>') + 1;
-  while (pos < html.size()) {
-    const char c = html[pos];
-    if (c == '&') {
-      if (!known_entity(html, pos)) return fmt::format("bad entity at {}", pos);
-      ++pos;
-      continue;
-    }
-    if (c == '>')
-      return fmt::format("stray '>' at {}: {}", pos, html.substr(pos > 40 ? pos - 40 : 0, 60));
-    if (c != '<') {
-      ++pos;
-      continue;
-    }
-    if (html.substr(pos, 2) == "</") {
-      std::size_t end = html.find('>', pos);
-      std::string name(html.substr(pos + 2, end - pos - 2));
-      if (open.empty() || open.back() != name) {
-        return fmt::format("</{}> closes <{}> at {}", name, open.empty() ? "" : open.back(), pos);
-      }
-      open.pop_back();
-      pos = end + 1;
-      continue;
-    }
-    std::size_t name_end = html.find_first_of(" />", pos + 1);
-    std::string name(html.substr(pos + 1, name_end - pos - 1));
-    if (name.empty() || std::isalpha(static_cast<unsigned char>(name[0])) == 0) {
-      return fmt::format("bad tag name at {}", pos);
-    }
-    if (name == "script") return "a <script> element";
-    // Attributes: name="value" pairs; the value may not contain '<' or a raw quote.
-    std::size_t i = name_end;
-    bool self_closing = false;
-    while (true) {
-      while (i < html.size() && html[i] == ' ') ++i;
-      if (html.substr(i, 2) == "/>") {
-        self_closing = true;
-        i += 2;
-        break;
-      }
-      if (html[i] == '>') {
-        ++i;
-        break;
-      }
-      std::size_t eq = html.find('=', i);
-      if (eq == std::string_view::npos || html[eq + 1] != '"') {
-        return fmt::format("unquoted attribute in <{}> at {}", name, i);
-      }
-      std::size_t close = html.find('"', eq + 2);
-      std::string_view value = html.substr(eq + 2, close - eq - 2);
-      if (contains(value, "<")) return fmt::format("'<' in an attribute of <{}>", name);
-      for (std::size_t a = value.find('&'); a != std::string_view::npos;
-           a = value.find('&', a + 1)) {
-        if (!known_entity(value, a)) return fmt::format("bad entity in an attribute of <{}>", name);
-      }
-      i = close + 1;
-    }
-    pos = i;
-    if (self_closing) continue;
-    if (name == "style") {
-      std::size_t end = html.find("</style>", pos);
-      if (end == std::string_view::npos) return "unclosed <style>";
-      pos = end + 8;
-      continue;
-    }
-    open.push_back(name);
-  }
-  if (!open.empty()) return "unclosed <" + open.back() + ">";
-  return "";
-}
 
 // ---------------------------------------------------------------------------------------------
 // Reports built by hand

@@ -13,8 +13,11 @@
 
 #include <tree_sitter/api.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -73,6 +76,20 @@ struct NodeData {
 
 class Node;
 
+// What SyntaxTree::build returns when it stopped at TreeLimits::deadline.
+inline constexpr std::string_view kPastDeadline = "past the deadline";
+
+// How large a tree analysis accepts. Past these a file is reported as an error instead of
+// analysed: the copy costs about 64 bytes per node, rules walk it several times, and the most
+// nodes a 20 MB file of ordinary code has is about 4 million. Nesting is bounded for the same
+// reason (the walk keeps a frame per open node); CPython itself refuses a few hundred levels.
+struct TreeLimits {
+  std::uint32_t max_nodes = 20'000'000;
+  std::uint32_t max_depth = 100'000;
+  // The copy of a huge tree takes seconds: it stops at the file's deadline too (none: no limit).
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+};
+
 // A parsed file's visible nodes in document (pre-)order: index 0 is the root, and a node's
 // descendants follow it contiguously.
 class SyntaxTree {
@@ -81,8 +98,10 @@ class SyntaxTree {
   SyntaxTree(const SyntaxTree&) = delete;  // Nodes point at their tree
   SyntaxTree& operator=(const SyntaxTree&) = delete;
 
-  // Copies tree-sitter's tree (iteratively: no recursion on depth).
-  void build(const TSTree* tree);
+  // Copies tree-sitter's tree (iteratively: no recursion on depth). Stops and returns why when
+  // the tree has more nodes or deeper nesting than `limits` allow, or the deadline passes (""
+  // when copied whole).
+  std::string build(const TSTree* tree, const TreeLimits& limits = {});
 
   [[nodiscard]] std::size_t size() const { return nodes_.size(); }
   [[nodiscard]] Node root() const;

@@ -51,6 +51,8 @@ std::optional<TestProfile> parse_test_profile(std::string_view text);
 struct ScanOptions {
   std::vector<std::string> paths;   // files, directories, or "-" for stdin
   std::string stdin_filename;       // display path for "-"
+  // The text of "-" when the caller already holds it (tests, fuzzing); nullopt: read stdin.
+  std::optional<std::string> stdin_text;
   std::vector<std::string> excludes;  // extra glob patterns
   bool include_pyi = false;
   bool respect_gitignore = true;
@@ -67,6 +69,10 @@ struct ScanOptions {
   Severity min_severity = Severity::low;
 
   unsigned jobs = 0;  // 0 = one per core
+
+  // Wall-clock budget for one file, from reading it to the end of its walk. Past it the file is
+  // reported as an error naming it and the scan goes on. 0: no budget.
+  double file_timeout_seconds = 10.0;
 
   // The oldest Python the scanned code must run on; rules whose advice depends on the
   // interpreter (PS803: exceptions are zero-cost since 3.11) read it through RuleSettings.

@@ -133,6 +133,11 @@ void define_options(CLI::App& app, CliOptions& o) {
       ->type_name("PROFILE");
   app.add_option("-j,--jobs", o.scan.jobs, "Worker threads (default: one per core)")
       ->check(CLI::Range(1u, 1024u));
+  app.add_option("--file-timeout", o.scan.file_timeout_seconds,
+                 "Stop analysing a file after SECONDS and report it as an error (default 10; "
+                 "0: no limit)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.0, 86400.0));
   app.add_option("--color", o.color, "Colour the text output")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_flag("-q,--quiet", o.quiet, "Print findings and a one-line total only");
@@ -291,6 +296,9 @@ void apply_configuration(const CLI::App& app, const FileConfig& config, CliOptio
   if (!given("--exclude") && config.exclude) o.scan.excludes = *config.exclude;
   if (!given("--format") && config.format) o.format = *config.format;
   if (!given("--jobs") && config.jobs) o.scan.jobs = *config.jobs;
+  if (!given("--file-timeout") && config.file_timeout) {
+    o.scan.file_timeout_seconds = *config.file_timeout;
+  }
   if (!given("--fail-on") && config.fail_on) o.fail_on = severity_name(*config.fail_on);
   if (!given("--min-severity") && config.min_severity) {
     o.min_severity = severity_name(*config.min_severity);

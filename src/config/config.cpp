@@ -18,6 +18,39 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A key or value from the file as a message shows it: control characters escaped and anything
+// past 80 bytes cut, so that every message is one readable line whatever the file holds.
+std::string shown_text(std::string_view text) {
+  constexpr std::size_t kMaxShown = 80;
+  std::size_t cut = std::min(text.size(), kMaxShown);
+  // Never in the middle of a UTF-8 sequence: back off over continuation bytes.
+  while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  std::string out;
+  for (char c : text.substr(0, cut)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (byte < 0x20 || byte == 0x7F) {
+      out += fmt::format("\\x{:02x}", byte);
+    } else {
+      out += c;
+    }
+  }
+  if (cut < text.size()) out += "...";
+  return out;
+}
+
+// libstdc++'s std::regex recurses once per character matched: a name of a few hundred thousand
+// characters would overflow the stack. No qualified name is anywhere near this long.
+constexpr std::size_t kMaxNameLength = 1000;
+
+std::string too_long(const std::string& name) {
+  return fmt::format("must hold names of at most {} characters, not '{}' ({} characters)",
+                     kMaxNameLength, shown_text(name), name.size());
+}
+
 // Reads one table's keys, naming the file and line of every mistake. Keys inside nested
 // tables are named by their dotted path ("severity.PS401") so the message points at one place.
 class KeyReader {
@@ -27,7 +60,8 @@ class KeyReader {
 
   [[noreturn]] void fail(const toml::source_region& where, std::string_view key,
                          std::string_view problem) const {
-    throw ConfigError(fmt::format("{}:{}: key '{}' {}", path_, where.begin.line, key, problem));
+    throw ConfigError(
+        fmt::format("{}:{}: key '{}' {}", path_, where.begin.line, shown_text(key), problem));
   }
 
   static std::string_view type_name(const toml::node& node) {
@@ -105,7 +139,7 @@ class KeyReader {
         return fmt::format(
             "names no rule: '{}' (use an id like PS401, a prefix like PS4, a "
             "category, a rule name or ALL; see --list-rules)",
-            selector);
+            shown_text(selector));
       }
     });
   }
@@ -115,7 +149,7 @@ class KeyReader {
     std::optional<Severity> parsed = parse_severity(text);
     if (!parsed) {
       fail(node.source(), key,
-           fmt::format("must be one of critical, high, medium, low, not '{}'", text));
+           fmt::format("must be one of critical, high, medium, low, not '{}'", shown_text(text)));
     }
     return *parsed;
   }
@@ -138,12 +172,24 @@ class KeyReader {
     return static_cast<unsigned>(jobs);
   }
 
+  // Seconds, as an integer or a float: 0 (no budget) to a day.
+  double seconds(const toml::node& node, std::string_view key) const {
+    std::optional<double> value;
+    if (const auto* integer = node.as_integer()) value = static_cast<double>(integer->get());
+    if (const auto* floating = node.as_floating_point()) value = floating->get();
+    if (!value) fail(node.source(), key, fmt::format("must be a number of seconds, not {}", type_name(node)));
+    if (!(*value >= 0 && *value <= 86400)) {
+      fail(node.source(), key, fmt::format("must be from 0 to 86400 seconds, not {}", *value));
+    }
+    return *value;
+  }
+
   std::string target_version(const toml::node& node, std::string_view key) const {
     static const std::regex kVersion(R"(3\.[0-9]{1,2})");
     std::string text = string(node, key);
     if (!std::regex_match(text, kVersion)) {
       fail(node.source(), key,
-           fmt::format("must be a Python version like \"3.10\", not '{}'", text));
+           fmt::format("must be a Python version like \"3.10\", not '{}'", shown_text(text)));
     }
     return text;
   }
@@ -152,7 +198,7 @@ class KeyReader {
     std::string text = string(node, key);
     if (std::find(formats_.begin(), formats_.end(), text) == formats_.end()) {
       fail(node.source(), key,
-           fmt::format("must be one of {}, not '{}'", fmt::join(formats_, ", "), text));
+           fmt::format("must be one of {}, not '{}'", fmt::join(formats_, ", "), shown_text(text)));
     }
     return text;
   }
@@ -161,8 +207,10 @@ class KeyReader {
   std::vector<std::string> qualified_names(const toml::node& node, std::string_view key) const {
     static const std::regex kDotted(R"([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*)");
     return checked_strings(node, key, [](const std::string& name) -> std::string {
+      if (name.size() > kMaxNameLength) return too_long(name);
       if (std::regex_match(name, kDotted)) return {};
-      return fmt::format("must hold dotted Python names like \"mylib.io.fetch\", not '{}'", name);
+      return fmt::format("must hold dotted Python names like \"mylib.io.fetch\", not '{}'",
+                         shown_text(name));
     });
   }
 
@@ -173,12 +221,13 @@ class KeyReader {
         R"([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(\.\*)?)"
         R"((:(http|sleep|subprocess|file-io|fs-metadata|db|socket|wait))?)");
     return checked_strings(node, key, [](const std::string& name) -> std::string {
+      if (name.size() > kMaxNameLength) return too_long(name);
       if (std::regex_match(name, kBlocking)) return {};
       return fmt::format(
           "must hold dotted Python names, optionally `Type.*` and `:kind` (kind one of http, "
           "sleep, subprocess, file-io, fs-metadata, db, socket, wait), like "
           "\"mylib.io.fetch:http\", not '{}'",
-          name);
+          shown_text(name));
     });
   }
 
@@ -209,7 +258,7 @@ class KeyReader {
         throw ConfigError(
             fmt::format("{}:{}: key '{}' names no rule: use a rule id like PS401 "
                         "or a rule name (see --list-rules)",
-                        path_, rule.source().begin.line, name));
+                        path_, rule.source().begin.line, shown_text(name)));
       }
       config.severity[std::string(found->info().id)] = severity(level, name);
     }
@@ -244,6 +293,8 @@ class KeyReader {
         {"format", [&](const toml::node& n, std::string_view k) { config.format = format(n, k); }},
         {"jobs", [&](const toml::node& n, std::string_view k) { config.jobs = jobs(n, k); }},
         {"tests", [&](const toml::node& n, std::string_view k) { config.tests = tests(n, k); }},
+        {"file-timeout",
+         [&](const toml::node& n, std::string_view k) { config.file_timeout = seconds(n, k); }},
         {"extra-blocking-calls",
          [&](const toml::node& n, std::string_view k) {
            config.knowledge.blocking_calls = blocking_calls(n, k);
@@ -258,13 +309,15 @@ class KeyReader {
          }},
     };
     for (const auto& [key, node] : table) {
+      // A copy of the name: clang 14 does not let a lambda capture a structured binding.
+      std::string_view name = key.str();
       auto handler = std::find_if(handlers.begin(), handlers.end(),
-                                  [&](const auto& entry) { return entry.first == key.str(); });
+                                  [&](const auto& entry) { return entry.first == name; });
       if (handler == handlers.end()) {
         throw ConfigError(
             fmt::format("{}:{}: unknown key '{}' (see docs/ci.md for the keys "
                         "perfscan reads)",
-                        path_, key.source().begin.line, key.str()));
+                        path_, key.source().begin.line, shown_text(key.str())));
       }
       handler->second(node, key.str());
     }
@@ -275,7 +328,80 @@ class KeyReader {
   const std::vector<std::string>& formats_;
 };
 
+// toml++ builds and destroys nested tables recursively: a key of some 30,000 dotted parts
+// overflows the stack (SIGSEGV) before any check of ours could run. Configuration nests a few
+// levels; past this bound the text is refused unparsed.
+constexpr std::size_t kMaxTomlNesting = 1000;
+
+// Skips the string starting at `i` (a quote character) and returns the index just past it.
+std::size_t skip_string(std::string_view text, std::size_t i) {
+  const char quote = text[i];
+  const bool multiline = text.substr(i, 3) == std::string(3, quote);
+  std::size_t at = i + (multiline ? 3 : 1);
+  while (at < text.size()) {
+    if (quote == '"' && text[at] == '\\') {
+      at += 2;
+    } else if (multiline ? text.substr(at, 3) == std::string(3, quote) : text[at] == quote) {
+      return at + (multiline ? 3 : 1);
+    } else if (!multiline && text[at] == '\n') {
+      return at;  // unterminated: toml++ will say so
+    } else {
+      ++at;
+    }
+  }
+  return at;
+}
+
+bool is_digit(std::string_view text, std::size_t i) {
+  return i < text.size() && text[i] >= '0' && text[i] <= '9';
+}
+
+// An upper bound on how deeply the tables and arrays of a TOML document nest, read without
+// parsing it: every level is opened by a part of a [table] header, a dot in a key, or an open
+// bracket or brace, so the bound is the most of those in effect at any point.
+std::size_t nesting_bound(std::string_view text) {
+  std::size_t header = 0;    // parts of the last [table] header
+  std::size_t key_dots = 0;  // dots in keys since the last line break outside brackets
+  std::string open;          // the '[' and '{' open in values
+  bool key_position = true;  // a key may start here (line start, after '{' or ',' in a table)
+  std::size_t bound = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"' || c == '\'') {
+      i = skip_string(text, i) - 1;
+    } else if (c == '#') {
+      i = std::min(text.find('\n', i), text.size()) - 1;
+    } else if (c == '[' && key_position && open.empty()) {
+      std::size_t end = std::min(text.find_first_of("]\n", i), text.size());
+      header = 1 + static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(i),
+                                                       text.begin() + static_cast<std::ptrdiff_t>(end), '.'));
+      key_dots = 0;
+      i = end;
+    } else if (c == '[' || c == '{') {
+      open.push_back(c);
+      key_position = c == '{';
+    } else if (c == ']' || c == '}') {
+      if (!open.empty()) open.pop_back();
+    } else if (c == '=') {
+      key_position = false;
+    } else if (c == ',') {
+      key_position = !open.empty() && open.back() == '{';
+    } else if (c == '\n' && open.empty()) {
+      key_position = true;
+      key_dots = 0;
+    } else if (c == '.' && (key_position || !is_digit(text, i - 1) || !is_digit(text, i + 1))) {
+      ++key_dots;  // a dot in a key; a dot between digits in a value is a number's
+    }
+    bound = std::max(bound, header + key_dots + open.size());
+  }
+  return bound;
+}
+
 toml::table parse_toml(std::string_view text, const std::string& shown_path) {
+  if (nesting_bound(text) > kMaxTomlNesting) {
+    throw ConfigError(fmt::format("{}: invalid TOML: tables or arrays nested deeper than {} levels",
+                                  shown_path, kMaxTomlNesting));
+  }
   try {
     return toml::parse(text, shown_path);
   } catch (const toml::parse_error& error) {
@@ -298,6 +424,7 @@ bool read_text(const fs::path& file, std::string& text) {
 bool has_perfscan_table(const fs::path& pyproject) {
   std::string text;
   if (!read_text(pyproject, text)) return false;
+  if (nesting_bound(text) > kMaxTomlNesting) return true;  // load_config says why
   try {
     toml::table document = toml::parse(text, pyproject.string());
     return document["tool"]["perfscan"].node() != nullptr;

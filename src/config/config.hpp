@@ -41,6 +41,7 @@ struct FileConfig {
   std::optional<std::string> target_version, format;
   std::optional<unsigned> jobs;
   std::optional<TestProfile> tests;  // `tests = "relaxed" | "full" | "skip"`
+  std::optional<double> file_timeout;  // seconds; 0: no budget
   KnowledgeExtensions knowledge;
 };
 

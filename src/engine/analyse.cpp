@@ -4,6 +4,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <tuple>
 
@@ -71,8 +72,40 @@ void keep_linked_facts(FileResult& result, bool linking) {
   result.facts.functions = {};
 }
 
+AnalysisLimits AnalysisLimits::from(const ScanOptions& options) {
+  AnalysisLimits limits;
+  limits.timeout_seconds = options.file_timeout_seconds;
+  return limits;
+}
+
+Deadline deadline_for(const AnalysisLimits& limits) {
+  if (limits.timeout_seconds <= 0) return std::nullopt;
+  return std::chrono::steady_clock::now() +
+         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+             std::chrono::duration<double>(limits.timeout_seconds));
+}
+
+namespace {
+
+std::string over_time(const AnalysisLimits& limits, std::string_view stage) {
+  return fmt::format("analysis stopped while {}: over the {:g} s budget for one file "
+                     "(--file-timeout)",
+                     stage, limits.timeout_seconds);
+}
+
+// The file as skipped, for one reason: no findings, nothing cached, the scan goes on.
+void give_up(FileResult& result, const std::string& path, std::string reason) {
+  result.scanned = false;
+  result.findings.clear();
+  result.facts = FileFacts{};
+  result.errors.push_back(FileError{path, std::move(reason), false});
+}
+
+}  // namespace
+
 FileResult analyse_text(const std::string& display_path, const std::string& module, bool is_package,
-                        std::string bytes, Parser& parser, const RuleDispatch& dispatch) {
+                        std::string bytes, Parser& parser, const RuleDispatch& dispatch,
+                        const AnalysisLimits& limits, const Deadline& deadline) {
   StageClock clock;
   FileResult result;
   result.bytes = bytes.size();
@@ -88,31 +121,57 @@ FileResult analyse_text(const std::string& display_path, const std::string& modu
   result.scanned = true;
   result.lines = count_lines(source.text);
   result.read_time += clock.lap();
-  TSTree* parsed = parser.parse_raw(source.text);
+  ParseFailure failure = ParseFailure::none;
+  TSTree* parsed = parser.parse_raw(source.text, ParseLimits{deadline, limits.parse_memory}, &failure);
   result.parse_time += clock.lap();
   if (parsed == nullptr) {
-    result.scanned = false;
-    result.errors.push_back(FileError{display_path, "the parser gave up on this file", false});
+    switch (failure) {
+      case ParseFailure::deadline: give_up(result, display_path, over_time(limits, "parsing")); break;
+      case ParseFailure::memory:
+        give_up(result, display_path,
+                fmt::format("skipped: parsing it needs more than {} MiB (generated data, not code?)",
+                            limits.parse_memory >> 20));
+        break;
+      case ParseFailure::none: give_up(result, display_path, "the parser gave up on this file"); break;
+    }
     return result;
   }
   // Copying tree-sitter's tree into the flat one (and freeing it) is perfscan's own work, so it
   // counts as analysis: the parse stage stays comparable with the parse-only benchmark.
-  Tree tree = flatten(parsed);
-  // Two walks: the first learns what the file's classes and functions are, the second (the
-  // one rules see) answers with it (semantic/walker.hpp).
-  FileTypes types;
-  Context context(display_path, module, is_package, source.text, dispatch.settings());
-  walk_file(context, dispatch, tree.root(), types);
-  result.findings = std::move(context.findings());
-  result.facts = std::move(context.facts());
+  std::string too_large;
+  TreeLimits tree_limits = limits.tree;
+  tree_limits.deadline = deadline;
+  Tree tree = flatten(parsed, tree_limits, &too_large);
+  if (!tree.valid()) {
+    give_up(result, display_path,
+            too_large == kPastDeadline ? over_time(limits, "analysing") : "skipped: " + too_large);
+    result.analyse_time += clock.lap();
+    return result;
+  }
+  try {
+    ScopedDeadline walk_deadline(deadline);
+    check_deadline();
+    // Two walks: the first learns what the file's classes and functions are, the second (the
+    // one rules see) answers with it (semantic/walker.hpp).
+    FileTypes types;
+    Context context(display_path, module, is_package, source.text, dispatch.settings());
+    walk_file(context, dispatch, tree.root(), types);
+    result.findings = std::move(context.findings());
+    result.facts = std::move(context.facts());
+  } catch (const BudgetExceeded&) {
+    give_up(result, display_path, over_time(limits, "analysing"));
+    result.analyse_time += clock.lap();
+    return result;
+  }
   finish_findings(result.findings, result.facts.suppressions);
   result.analyse_time += clock.lap();
   return result;
 }
 
 FileResult analyse_file(const DiscoveredFile& file, Parser& parser, const RuleDispatch& dispatch,
-                        const std::string* source) {
+                        const std::string* source, const AnalysisLimits& limits) {
   StageClock clock;
+  Deadline deadline = deadline_for(limits);
   std::string bytes;
   if (source != nullptr) {
     bytes = *source;
@@ -127,7 +186,7 @@ FileResult analyse_file(const DiscoveredFile& file, Parser& parser, const RuleDi
   }
   StageTime reading = clock.lap();
   FileResult result = analyse_text(file.display_path, file.module, file.is_package,
-                                   std::move(bytes), parser, dispatch);
+                                   std::move(bytes), parser, dispatch, limits, deadline);
   result.read_time += reading;
   return result;
 }

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "discover/discover.hpp"
+#include "engine/budget.hpp"
 #include "perfscan/facts.hpp"
+#include "perfscan/options.hpp"
 #include "perfscan/finding.hpp"
 #include "perfscan/file_result.hpp"
 #include "perfscan/report.hpp"
@@ -16,13 +18,28 @@
 
 namespace perfscan {
 
-// `source` is used instead of reading fs_path when `has_source` (stdin).
-FileResult analyse_file(const DiscoveredFile& file, Parser& parser, const RuleDispatch& dispatch,
-                        const std::string* source = nullptr);
+// What one file may cost. Past any of these the file is reported as an error naming the limit,
+// and the scan goes on with the next file.
+struct AnalysisLimits {
+  double timeout_seconds = 0.0;  // wall clock from reading to the end of the walk; 0: none
+  TreeLimits tree;
+  std::size_t parse_memory = kMaxParseMemory;
 
-// Analyses text already in memory (tests, stdin).
+  static AnalysisLimits from(const ScanOptions& options);
+};
+
+// `source` is used instead of reading fs_path when given (stdin).
+FileResult analyse_file(const DiscoveredFile& file, Parser& parser, const RuleDispatch& dispatch,
+                        const std::string* source = nullptr, const AnalysisLimits& limits = {});
+
+// Analyses text already in memory (tests, stdin). `deadline` bounds parsing and the walk; the
+// walk is bounded only when `dispatch` holds a BudgetCheck (engine/budget.hpp).
 FileResult analyse_text(const std::string& display_path, const std::string& module, bool is_package,
-                        std::string bytes, Parser& parser, const RuleDispatch& dispatch);
+                        std::string bytes, Parser& parser, const RuleDispatch& dispatch,
+                        const AnalysisLimits& limits = {}, const Deadline& deadline = {});
+
+// When a file analysed from now with `limits` must be done.
+Deadline deadline_for(const AnalysisLimits& limits);
 
 // Keeps of `result.facts` only what the link step reads (classes, database facts, suppressions,
 // names) when `linking`, and nothing otherwise: facts outlive the file's analysis (in memory

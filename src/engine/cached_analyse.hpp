@@ -11,6 +11,6 @@ namespace perfscan {
 // Without an enabled cache this is analyse_file(). Either way the result's facts are cut to
 // what linking needs (keep_linked_facts) before they are stored or returned.
 FileResult analyse_cached(const DiscoveredFile& file, Parser& parser, const RuleDispatch& dispatch,
-                          ResultCache& cache, bool linking);
+                          ResultCache& cache, bool linking, const AnalysisLimits& limits = {});
 
 }  // namespace perfscan

@@ -17,6 +17,7 @@
 
 #include "discover/discover.hpp"
 #include "engine/analyse.hpp"
+#include "engine/budget.hpp"
 #include "engine/cached_analyse.hpp"
 #include "core/stage_clock.hpp"
 #include "perfscan/project.hpp"
@@ -138,7 +139,8 @@ std::string read_stdin() {
 // the others. `sink` is called from the workers and must be thread-safe.
 template <typename Sink>
 void analyse_all(const std::vector<Input>& inputs, const RuleDispatch& dispatch, unsigned jobs,
-                 const std::string& stdin_text, ResultCache& cache, bool keep_facts, Sink& sink) {
+                 const std::string& stdin_text, ResultCache& cache, bool keep_facts,
+                 const AnalysisLimits& limits, Sink& sink) {
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     Parser parser;
@@ -148,10 +150,10 @@ void analyse_all(const std::vector<Input>& inputs, const RuleDispatch& dispatch,
       // No exception may cross the thread boundary: a failure is this file's error value.
       try {
         if (input.from_stdin) {
-          result = analyse_file(input.file, parser, dispatch, &stdin_text);
+          result = analyse_file(input.file, parser, dispatch, &stdin_text, limits);
           keep_linked_facts(result, keep_facts);
         } else {
-          result = analyse_cached(input.file, parser, dispatch, cache, keep_facts);
+          result = analyse_cached(input.file, parser, dispatch, cache, keep_facts, limits);
         }
       } catch (const std::exception& failure) {
         result = FileResult{};
@@ -388,7 +390,9 @@ Report scan(const ScanOptions& options) {
   std::vector<const ProjectRule*> linkers =
       options.link ? project_rules(selected) : std::vector<const ProjectRule*>{};
   std::vector<const Rule*> dispatched = linkers.empty() ? selected : with_fact_collectors(selected);
-  RuleDispatch dispatch(dispatched, rule_settings(options));
+  // The budget check is dispatched but not part of the cache key: it changes no result.
+  BudgetCheck budget_check(dispatched);
+  RuleDispatch dispatch(with_budget_check(budget_check, dispatched), rule_settings(options));
   ResultCache cache(options.cache_dir,
                     cache_config_hash(rule_ids(dispatched), dispatch.settings(), !linkers.empty()));
   StageClock clock;
@@ -399,12 +403,13 @@ Report scan(const ScanOptions& options) {
   unsigned jobs = options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   std::string stdin_text;
   if (std::any_of(inputs.begin(), inputs.end(), [](const Input& in) { return in.from_stdin; })) {
-    stdin_text = read_stdin();
+    stdin_text = options.stdin_text ? *options.stdin_text : read_stdin();
     report.stats.stage(Stage::read) += clock.lap();
   }
   auto workers_started = std::chrono::steady_clock::now();
   ResultCollector collector(report, inputs, !linkers.empty(), options.min_severity);
-  analyse_all(inputs, dispatch, jobs, stdin_text, cache, !linkers.empty(), collector);
+  const AnalysisLimits limits = AnalysisLimits::from(options);
+  analyse_all(inputs, dispatch, jobs, stdin_text, cache, !linkers.empty(), limits, collector);
   cache.report_to(report.stats);
   report.stats.workers_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - workers_started).count();
@@ -415,7 +420,7 @@ Report scan(const ScanOptions& options) {
     // first run). Its own findings are not reported: finish_link_findings keeps only findings
     // in the scanned files.
     ContextCollector context_facts(context.size());
-    analyse_all(context, dispatch, jobs, stdin_text, cache, true, context_facts);
+    analyse_all(context, dispatch, jobs, stdin_text, cache, true, limits, context_facts);
     context_facts.append_to(facts);
     report.stats.context_files = context.size();
     cache.report_to(report.stats);

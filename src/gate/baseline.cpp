@@ -67,7 +67,11 @@ Baseline read_baseline(const fs::path& file) {
   if (!in) throw UsageError(file.string() + ": cannot read the baseline: " + std::strerror(errno));
   std::ostringstream text;
   text << in.rdbuf();
-  Json document = Json::parse(text.str(), nullptr, false);
+  return parse_baseline(text.str(), file);
+}
+
+Baseline parse_baseline(std::string_view text, const fs::path& file) {
+  Json document = Json::parse(text, nullptr, false);
   if (document.is_discarded() || !document.is_object()) not_a_baseline(file, "not a JSON object");
   auto version = document.find("perfscan_baseline");
   if (version == document.end() || *version != kBaselineVersion) {

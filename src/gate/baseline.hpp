@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -26,6 +27,10 @@ struct BaselineOutcome {
 
 // Throws UsageError naming the file when it cannot be read or is not a baseline.
 Baseline read_baseline(const std::filesystem::path& file);
+
+// The same from the file's text already in memory (`file` names it in messages and gives the
+// folder entries are relative to). Throws UsageError when `text` is not a baseline.
+Baseline parse_baseline(std::string_view text, const std::filesystem::path& file);
 
 // Writes `findings` as a baseline through a temporary file renamed into place, so a reader
 // never sees half a file. Throws UsageError on failure.

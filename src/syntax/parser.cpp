@@ -2,12 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 
 #ifdef PERFSCAN_USE_MIMALLOC
 #include <mimalloc.h>
+#else
+#include <malloc.h>
 #endif
 
 namespace perfscan {
@@ -77,29 +81,72 @@ std::string grammar_incompatibility() {
 
 namespace {
 
+// ---- tree-sitter's allocator -------------------------------------------------------------------
+//
+// tree-sitter allocates through the functions below (ts_set_allocator): mimalloc's when perfscan
+// is built with it, the C library's otherwise. Each counts the bytes live on its thread, so a
+// parse can be cancelled once it holds more than its limit: tree-sitter checks the cancellation
+// flag every few operations and returns null. Parsers parse on the thread that created them and
+// trees are deleted on the thread that parsed them, so one thread's count is its parses' memory.
+
 #ifdef PERFSCAN_USE_MIMALLOC
+void* base_malloc(std::size_t size) { return mi_malloc(size); }
+void* base_calloc(std::size_t count, std::size_t size) { return mi_calloc(count, size); }
+void* base_realloc(void* block, std::size_t size) { return mi_realloc(block, size); }
+void base_free(void* block) { mi_free(block); }
+std::size_t usable_size(void* block) { return mi_usable_size(block); }
+#else
+void* base_malloc(std::size_t size) { return std::malloc(size); }
+void* base_calloc(std::size_t count, std::size_t size) { return std::calloc(count, size); }
+void* base_realloc(void* block, std::size_t size) { return std::realloc(block, size); }
+void base_free(void* block) { std::free(block); }
+std::size_t usable_size(void* block) { return malloc_usable_size(block); }
+#endif
+
+// Signed: should a block ever be freed on another thread than the one that allocated it, the
+// counts drift instead of wrapping around.
+thread_local std::int64_t live_bytes = 0;
+// Set by the allocator once `live_bytes` passes `memory_ceiling`; the thread's parser reads it.
+thread_local std::size_t cancel_parse = 0;
+thread_local std::int64_t memory_ceiling = INT64_MAX;
+
 // tree-sitter expects its allocator to abort rather than return null (its default does).
 [[noreturn]] void out_of_memory() {
   std::fputs("perfscan: out of memory while parsing\n", stderr);
   std::abort();
 }
-void* checked(void* block, bool requested) {
-  if (block == nullptr && requested) out_of_memory();
+
+void* counted(void* block, bool requested) {
+  if (block == nullptr) {
+    if (requested) out_of_memory();
+    return nullptr;
+  }
+  live_bytes += static_cast<std::int64_t>(usable_size(block));
+  if (live_bytes > memory_ceiling) cancel_parse = 1;
   return block;
 }
-void* ts_mi_malloc(std::size_t size) { return checked(mi_malloc(size), size != 0); }
-void* ts_mi_calloc(std::size_t count, std::size_t size) {
-  return checked(mi_calloc(count, size), count != 0 && size != 0);
+
+void* ts_counted_malloc(std::size_t size) { return counted(base_malloc(size), size != 0); }
+void* ts_counted_calloc(std::size_t count, std::size_t size) {
+  return counted(base_calloc(count, size), count != 0 && size != 0);
 }
-void* ts_mi_realloc(void* block, std::size_t size) { return checked(mi_realloc(block, size), size != 0); }
-#endif
+void* ts_counted_realloc(void* block, std::size_t size) {
+  std::int64_t before = block == nullptr ? 0 : static_cast<std::int64_t>(usable_size(block));
+  void* moved = base_realloc(block, size);
+  if (moved == nullptr && size != 0) out_of_memory();  // the old block is still live
+  live_bytes -= before;
+  return counted(moved, false);
+}
+void ts_counted_free(void* block) {
+  if (block == nullptr) return;
+  live_bytes -= static_cast<std::int64_t>(usable_size(block));
+  base_free(block);
+}
 
 // Installed before the first tree-sitter object exists: memory allocated by one allocator
 // must never be freed by the other.
 bool install_tree_sitter_allocator() {
-#ifdef PERFSCAN_USE_MIMALLOC
-  ts_set_allocator(ts_mi_malloc, ts_mi_calloc, ts_mi_realloc, mi_free);
-#endif
+  ts_set_allocator(ts_counted_malloc, ts_counted_calloc, ts_counted_realloc, ts_counted_free);
   return true;
 }
 
@@ -109,19 +156,49 @@ TSParser* new_parser() {
   return ts_parser_new();
 }
 
-}  // namespace
-
-Parser::Parser() : raw_(new_parser()) { ts_parser_set_language(raw_.get(), tree_sitter_python()); }
-
-TSTree* Parser::parse_raw(std::string_view source) {
-  return ts_parser_parse_string(raw_.get(), nullptr, source.data(),
-                                static_cast<uint32_t>(source.size()));
+std::uint64_t micros_until(std::chrono::steady_clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::microseconds>(
+      deadline - std::chrono::steady_clock::now());
+  // tree-sitter reads 0 as "no timeout": a deadline already past still gets one microsecond.
+  return left.count() > 0 ? static_cast<std::uint64_t>(left.count()) : 1;
 }
 
-Tree flatten(TSTree* parsed) {
+}  // namespace
+
+Parser::Parser() : raw_(new_parser()) {
+  ts_parser_set_language(raw_.get(), tree_sitter_python());
+  ts_parser_set_cancellation_flag(raw_.get(), &cancel_parse);
+}
+
+TSTree* Parser::parse_raw(std::string_view source, const ParseLimits& limits,
+                          ParseFailure* failure) {
+  ts_parser_set_timeout_micros(raw_.get(), limits.deadline ? micros_until(*limits.deadline) : 0);
+  cancel_parse = 0;
+  memory_ceiling = live_bytes + static_cast<std::int64_t>(
+                                    std::min<std::size_t>(limits.max_memory, INT64_MAX / 2));
+  TSTree* tree = ts_parser_parse_string(raw_.get(), nullptr, source.data(),
+                                        static_cast<uint32_t>(source.size()));
+  bool out_of_budget = cancel_parse != 0;
+  memory_ceiling = INT64_MAX;
+  cancel_parse = 0;
+  if (tree == nullptr) {
+    // A stopped parse resumes on the next call unless reset: the next file starts afresh.
+    ts_parser_reset(raw_.get());
+    if (failure != nullptr) *failure = out_of_budget ? ParseFailure::memory : ParseFailure::deadline;
+  } else if (failure != nullptr) {
+    *failure = ParseFailure::none;
+  }
+  return tree;
+}
+
+Tree flatten(TSTree* parsed, const TreeLimits& limits, std::string* problem) {
   auto nodes = std::make_unique<SyntaxTree>();
-  nodes->build(parsed);
+  std::string why = nodes->build(parsed, limits);
   ts_tree_delete(parsed);
+  if (!why.empty()) {
+    if (problem != nullptr) *problem = std::move(why);
+    return Tree{};
+  }
   return Tree{std::move(nodes)};
 }
 

@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <vector>
 
@@ -29,6 +31,9 @@ std::string_view symbol_name(TSSymbol symbol) {
 
 namespace {
 
+// Reading the clock costs about as much as copying a few nodes.
+constexpr std::size_t kNodesPerClockRead = 4096;
+
 NodeData copy_node(const TSNode& raw) {
   NodeData node;
   node.start_byte = ts_node_start_byte(raw);
@@ -47,7 +52,7 @@ NodeData copy_node(const TSNode& raw) {
 // One cursor pass in document order records each node with its parent and its position among
 // the parent's children; the child lists are then laid out from those positions. The cursor
 // keeps its own path, and `path` holds only indices, so depth costs no recursion.
-void SyntaxTree::build(const TSTree* tree) {
+std::string SyntaxTree::build(const TSTree* tree, const TreeLimits& limits) {
   nodes_.clear();
   children_.clear();
   named_children_.clear();
@@ -66,8 +71,22 @@ void SyntaxTree::build(const TSTree* tree) {
     return static_cast<std::uint32_t>(nodes_.size() - 1);
   };
   std::uint32_t current = add(kNoNode);
+  std::string problem;
   for (bool done = false; !done;) {
+    if (nodes_.size() > limits.max_nodes) {
+      problem = fmt::format("syntax tree larger than {} nodes", limits.max_nodes);
+      break;
+    }
+    if (limits.deadline && nodes_.size() % kNodesPerClockRead == 0 &&
+        std::chrono::steady_clock::now() > *limits.deadline) {
+      problem = kPastDeadline;
+      break;
+    }
     if (ts_tree_cursor_goto_first_child(&cursor)) {
+      if (path.size() >= limits.max_depth) {
+        problem = fmt::format("nested deeper than {} levels", limits.max_depth);
+        break;
+      }
       path.push_back(current);
       current = add(current);
       continue;
@@ -87,6 +106,10 @@ void SyntaxTree::build(const TSTree* tree) {
     }
   }
   ts_tree_cursor_delete(&cursor);
+  if (!problem.empty()) {
+    nodes_ = {};
+    return problem;
+  }
 
   std::uint32_t all = 0;
   std::uint32_t named = 0;
@@ -104,6 +127,7 @@ void SyntaxTree::build(const TSTree* tree) {
     children_[owner.first_child + node.index_in_parent] = index;
     if (node.named_index != kNoNode) named_children_[owner.first_named + node.named_index] = index;
   }
+  return {};
 }
 
 Node Node::field(TSFieldId id) const {
