@@ -209,6 +209,11 @@ CollectionSize Context::collection_size(Node expr) const {
   Value value = infer(expr);
   if (value.growing) return CollectionSize::data;
   if (value.size != CollectionSize::unknown) return value.size;
+  // Iterating a file object reads its lines; a queryset, its rows: as many as the data has.
+  if (is_file_object(value) ||
+      (value.kind == ValueKind::instance && !django_queryset_model(value.qualified_name).empty())) {
+    return CollectionSize::data;
+  }
   // Iterating an enum class visits its members: a handful fixed by the program.
   if (value.kind == ValueKind::symbol && types_ != nullptr) {
     if (const ClassTypes* cls = types_->find_class(value.qualified_name); cls != nullptr && cls->is_enum) {
@@ -345,7 +350,8 @@ Value Context::infer_bounded(Node expr, int depth) const {
   if (kind == "true" || kind == "false") return Value{ValueKind::boolean, {}};
   if (kind == "none") return Value{ValueKind::none, {}};
   if (kind == "list") return infer_display(expr, ValueKind::list, depth);
-  if (kind == "tuple") return infer_display(expr, ValueKind::tuple, depth);
+  // `for flag in True, False:` iterates a bare expression list: a tuple without parentheses.
+  if (kind == "tuple" || kind == "expression_list") return infer_display(expr, ValueKind::tuple, depth);
   if (kind == "set") return infer_display(expr, ValueKind::set, depth);
   if (kind == "dictionary") return with_size(Value{ValueKind::dict, {}}, CollectionSize::bounded);
   if (kind == "list_comprehension" || kind == "set_comprehension" || kind == "dictionary_comprehension" ||
@@ -444,6 +450,12 @@ Value Context::infer_subscript(Node expr, int depth) const {
 }
 
 Value Context::infer_attribute(Node expr, int depth) const {
+  std::string_view attribute = text(expr.field("attribute"));
+  // The class hierarchy of one object (`Child.__mro__`, `type(x).__bases__`): a handful of
+  // classes, never the data.
+  if (attribute == "__mro__" || attribute == "__bases__") {
+    return with_size(Value{ValueKind::tuple, {}}, CollectionSize::bounded);
+  }
   std::string name = qualified_name(expr);
   if (!name.empty()) {
     // `cls.registry` / `Config.items`: a class attribute of a class in this file has a type.
@@ -460,11 +472,6 @@ Value Context::infer_attribute(Node expr, int depth) const {
       }
     }
     return Value{ValueKind::symbol, std::move(name)};
-  }
-  std::string_view attribute = text(expr.field("attribute"));
-  // The class hierarchy of one object: a handful of classes, never the data.
-  if (attribute == "__mro__" || attribute == "__bases__") {
-    return with_size(Value{ValueKind::tuple, {}}, CollectionSize::bounded);
   }
   Value object = infer_bounded(expr.field("object"), depth + 1);
   if (object.kind == ValueKind::union_of) {

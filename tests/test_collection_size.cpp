@@ -1,0 +1,269 @@
+// Stage 3, semantic layer: Context::collection_size, the one answer every quadratic-cost rule
+// (PS101-PS106, PS401-PS403, ...) asks of the collection a loop walks. A probe rule records,
+// for every `probe(x)` call and every `for` statement, the size the Context gives `x` or the
+// loop's iterable at that point of the walk; each test asserts the exact answers.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "perfscan/context.hpp"
+#include "perfscan/rule.hpp"
+#include "perfscan/semantic.hpp"
+#include "semantic/file_types.hpp"
+#include "semantic/walker.hpp"
+#include "syntax/parser.hpp"
+
+namespace perfscan {
+namespace {
+
+class SizeProbe final : public Rule {
+ public:
+  SizeProbe()
+      : Rule(RuleInfo{"PS999", "size-probe", Category::loops, Severity::low,
+                      "Records collection sizes (tests only)"}) {}
+
+  [[nodiscard]] std::vector<std::string_view> node_kinds() const override {
+    return {"call", "for_statement"};
+  }
+
+  void check(Node node, Context& ctx) const override {
+    Node subject;
+    if (node.is("for_statement")) {
+      subject = node.field("right");
+    } else if (ctx.text(node.field("function")) == "probe") {
+      Node arguments = node.field("arguments");
+      subject = arguments ? arguments.named_child(0) : Node{};
+    }
+    if (!subject) return;
+    // Probes run single-threaded, in these tests only.
+    sizes_[std::string(ctx.text(subject))].push_back(ctx.collection_size(subject));
+  }
+
+  mutable std::map<std::string, std::vector<CollectionSize>> sizes_;
+};
+
+class Sizes {
+ public:
+  explicit Sizes(std::string source) : source_(std::move(source)) {
+    Parser parser;
+    Tree tree = parser.parse(source_);
+    REQUIRE(tree.valid());
+    RuleDispatch dispatch({&probe_});
+    Context context("mod.py", "mod", false, source_);
+    FileTypes types;
+    walk_file(context, dispatch, tree.root(), types);
+  }
+
+  // The size of the only probe or loop over `text`, or of its n-th occurrence.
+  [[nodiscard]] CollectionSize of(const std::string& text, std::size_t index = 0) const {
+    auto it = probe_.sizes_.find(text);
+    INFO("expression: " << text);
+    REQUIRE(it != probe_.sizes_.end());
+    REQUIRE(index < it->second.size());
+    return it->second[index];
+  }
+
+ private:
+  std::string source_;
+  SizeProbe probe_;
+};
+
+constexpr CollectionSize kBounded = CollectionSize::bounded;
+constexpr CollectionSize kData = CollectionSize::data;
+constexpr CollectionSize kUnknown = CollectionSize::unknown;
+
+}  // namespace
+}  // namespace perfscan
+
+namespace Catch {
+template <>
+struct StringMaker<perfscan::CollectionSize> {
+  static std::string convert(perfscan::CollectionSize size) {
+    static constexpr const char* kNames[] = {"unknown", "bounded", "data"};
+    return kNames[static_cast<int>(size)];
+  }
+};
+}  // namespace Catch
+
+namespace perfscan {
+
+TEST_CASE("collection size: displays, literals, constants and ranges are bounded", "[semantic][size]") {
+  Sizes s(R"py(
+CONSTANT = ["a", "b"]
+PAIR = ("a", "b")
+HEX = "0123456789abcdef"
+LIMIT = 8
+probe([a, b])
+probe((1, 2))
+probe({"a": 1})
+probe("abc")
+probe(range(10))
+probe(range(LIMIT))
+probe(CONSTANT)
+probe(PAIR)
+probe(HEX[8:])
+probe(enumerate(("a", "b")))
+probe(sorted([3, 1]))
+probe(zip(xs, (1, 2)))
+probe("a b c".split())
+probe([x.upper() for x in PAIR])
+probe(xs[:3])
+for flag in True, False:
+    pass
+)py");
+  for (const char* bounded :
+       {"[a, b]", "(1, 2)", R"({"a": 1})", R"("abc")", "range(10)", "range(LIMIT)", "CONSTANT", "PAIR",
+        "HEX[8:]", R"(enumerate(("a", "b")))", "sorted([3, 1])", "zip(xs, (1, 2))", R"("a b c".split())",
+        "[x.upper() for x in PAIR]", "xs[:3]", "True, False"}) {
+    INFO(bounded);
+    CHECK(s.of(bounded) == kBounded);
+  }
+}
+
+TEST_CASE("collection size: what is not known stays unknown", "[semantic][size]") {
+  Sizes s(R"py(
+def f(xs, n, obj, text):
+    probe(text.split(","))  # `text` may be anything with a split()
+    probe(xs)
+    probe(range(n))
+    probe(obj.items)
+    probe([*xs])
+    probe(zip(xs, xs))
+)py");
+  for (const char* unknown : {"xs", "range(n)", "obj.items", "[*xs]", "zip(xs, xs)", R"(text.split(","))"}) {
+    INFO(unknown);
+    CHECK(s.of(unknown) == kUnknown);
+  }
+}
+}  // namespace perfscan
+
+namespace perfscan {
+
+TEST_CASE("collection size: class hierarchies are bounded", "[semantic][size]") {
+  Sizes s(R"py(
+import inspect
+from inspect import getmro
+
+class Base:
+    pass
+
+class Child(Base):
+    def walk(self, other):
+        probe(type(self).__mro__)
+        probe(self.__class__.__mro__)
+        probe(Child.__mro__)
+        probe(Child.__bases__)
+        probe(type(other).__bases__)
+        probe(inspect.getmro(type(other)))
+        probe(getmro(Child))
+        probe(reversed(Child.__mro__))
+        probe(Child.__mro__[1:])
+
+def f(cls):
+    probe(cls.__mro__)
+)py");
+  for (const char* bounded :
+       {"type(self).__mro__", "self.__class__.__mro__", "Child.__mro__", "Child.__bases__", "type(other).__bases__",
+        "inspect.getmro(type(other))", "getmro(Child)", "reversed(Child.__mro__)", "Child.__mro__[1:]",
+        "cls.__mro__"}) {
+    INFO(bounded);
+    CHECK(s.of(bounded) == kBounded);
+  }
+}
+
+TEST_CASE("collection size: constant dicts, their views and class-level literals", "[semantic][size]") {
+  Sizes s(R"py(
+OPTIONS = {"a": 1, "b": 2}
+NAMES = ("a", "b", "c")
+
+class Form:
+    FIELDS = ["name", "email"]
+    CHOICES = (("a", "A"), ("b", "B"))
+
+    def clean(self):
+        probe(self.FIELDS)
+        probe(Form.CHOICES)
+
+    @classmethod
+    def build(cls):
+        probe(cls.FIELDS)
+
+probe(OPTIONS.keys())
+probe(OPTIONS.items())
+probe(OPTIONS.values())
+probe({"x": 1}.items())
+probe(sorted(OPTIONS))
+probe(NAMES)
+)py");
+  for (const char* bounded :
+       {"self.FIELDS", "Form.CHOICES", "cls.FIELDS", "OPTIONS.keys()", "OPTIONS.items()",
+        "OPTIONS.values()", R"({"x": 1}.items())", "sorted(OPTIONS)", "NAMES"}) {
+    INFO(bounded);
+    CHECK(s.of(bounded) == kBounded);
+  }
+}
+
+TEST_CASE("collection size: a display that grows is not bounded", "[semantic][size]") {
+  Sizes s(R"py(
+REGISTRY = []
+
+def register(x):
+    REGISTRY.append(x)
+
+class Pool:
+    items = []
+
+    def add(self, x):
+        self.items.append(x)
+
+    def walk(self):
+        probe(self.items)
+
+def local():
+    names = ["a"]
+    for x in xs:
+        names.append(x)
+    probe(names)
+    index = {}
+    for x in xs:
+        index[x] = 1
+    probe(index)
+
+probe(REGISTRY)
+)py");
+  CHECK(s.of("self.items") == kData);
+  CHECK(s.of("names") != kBounded);
+  CHECK(s.of("index") != kBounded);
+  CHECK(s.of("REGISTRY") != kBounded);
+}
+
+TEST_CASE("collection size: rows, lines and parsed input are data", "[semantic][size]") {
+  Sizes s(R"py(
+import json
+import os
+from pathlib import Path
+from shop.models import Book
+
+def f(path: Path, items: list):
+    probe(open(path).readlines())
+    with open(path) as handle:
+        probe(handle)
+    probe(json.load(handle))
+    probe(text.split(","))
+    probe(path.read_text().split())
+    probe(os.listdir(path))
+    probe(Book.objects.filter(active=True))
+    probe(Book.objects.all())
+    items.append(1)
+    probe(items)
+)py");
+  for (const char* data : {"open(path).readlines()", "handle", "json.load(handle)", "path.read_text().split()",
+                           "os.listdir(path)", "Book.objects.filter(active=True)", "Book.objects.all()", "items"}) {
+    INFO(data);
+    CHECK(s.of(data) == kData);
+  }
+}
+
+}  // namespace perfscan
