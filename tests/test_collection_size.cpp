@@ -267,3 +267,32 @@ def f(path: Path, items: list):
 }
 
 }  // namespace perfscan
+
+namespace perfscan {
+
+TEST_CASE("collection size: a name rebuilt from itself in a loop grows", "[semantic][size]") {
+  Sizes s(R"py(
+def product(pools):
+    result = [[]]
+    for pool in pools:
+        result = [x + [y] for x in result for y in pool]
+    probe(result)
+
+def levels(root):
+    level = [root]
+    while level:
+        level = [child for node in level for child in node.children]
+        probe(level)
+
+def rebound_once(xs):
+    names = ["a", "b"]
+    for x in xs:
+        other = [n for n in names]
+    probe(names)
+)py");
+  CHECK(s.of("result") == kData);
+  CHECK(s.of("level") == kData);
+  CHECK(s.of("names") == kBounded);
+}
+
+}  // namespace perfscan

@@ -66,7 +66,8 @@ class Context {
   // input, a collection that grows), or unknown.
   [[nodiscard]] CollectionSize collection_size(Node expr) const;
   // `expr` is a list, dict or set that is appended, extended, added or inserted into somewhere
-  // (a local anywhere in its function, an attribute anywhere in the file).
+  // (a local anywhere in its function, an attribute anywhere in the file), or a name rebuilt
+  // from itself inside a loop (`result = [x + [y] for x in result for y in pool]`).
   [[nodiscard]] bool is_growing(Node expr) const;
   // An annotation (a `type` node or any expression) read as a type in the current scope.
   [[nodiscard]] Value annotation_type(Node annotation) const;

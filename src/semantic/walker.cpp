@@ -95,6 +95,31 @@ bool is_growing_method(std::string_view method) {
   return false;
 }
 
+// True when `expr` reads the name `name` (attribute names and keywords are not reads).
+bool reads_name(Node expr, std::string_view name, std::string_view source) {
+  constexpr int kMaxNodes = 256;  // a right-hand side worth asking about is small
+  std::vector<Node> pending{expr};
+  for (int visited = 0; !pending.empty() && visited < kMaxNodes; ++visited) {
+    Node node = pending.back();
+    pending.pop_back();
+    if (!node) continue;
+    if (node.is("identifier")) {
+      if (source.substr(node.start_byte(), node.end_byte() - node.start_byte()) == name) return true;
+      continue;
+    }
+    if (node.is("attribute")) {
+      pending.push_back(node.field("object"));
+      continue;
+    }
+    if (node.is("keyword_argument")) {
+      pending.push_back(node.field("value"));
+      continue;
+    }
+    for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) pending.push_back(node.named_child(i));
+  }
+  return false;
+}
+
 bool is_enum_base(std::string_view base) {
   auto dot = base.rfind('.');
   std::string_view name = dot == std::string_view::npos ? base : base.substr(dot + 1);
@@ -613,6 +638,12 @@ void Walker::bind_assignment(Node assignment) {
       if (target.is("attribute")) record_attribute_assignment(target, inferred, annotated);
       if (class_body && target.is("identifier")) record_class_level_assignment(target, inferred, annotated);
       if (target.is("subscript")) record_growth(target.field("value"));
+      // `level = [c for n in level for c in n.children]` in a loop: rebuilt from itself on every
+      // iteration, the value grows with the iterations whatever its first binding holds.
+      if (target.is("identifier") && value && !ctx_.loops().empty() &&
+          reads_name(value, ctx_.text(target), ctx_.source())) {
+        record_growth(target);
+      }
     }
     if (target.is("identifier")) {
       bind(ctx_.text(target), Binding{BindingKind::assignment, inferred, assignment});
