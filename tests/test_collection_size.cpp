@@ -296,3 +296,53 @@ def rebound_once(xs):
 }
 
 }  // namespace perfscan
+
+namespace perfscan {
+
+TEST_CASE("collection size: straight-line appends to a local keep it bounded", "[semantic][size]") {
+  Sizes s(R"py(
+__all__ = ["a"]
+__all__.append("b")
+__all__ += ["c"]
+probe(__all__)
+
+def locales(lang):
+    names = [lang]
+    if "_" in lang:
+        names.append(lang.split("_")[0])
+    probe(names)
+
+def in_loop(xs):
+    grown = ["a"]
+    for x in xs:
+        grown.append(x)
+    probe(grown)
+
+def extended(a, b, extra):
+    items = [a, b]
+    items.extend(extra)
+    probe(items)
+    pair = [a]
+    pair.extend((b, b))
+    probe(pair)
+
+def parameter(acc):
+    acc.append(1)
+    probe(acc)
+
+REGISTRY = []
+
+def register(x):
+    REGISTRY.append(x)
+    probe(REGISTRY)
+)py");
+  CHECK(s.of("__all__") == kBounded);
+  CHECK(s.of("names") == kBounded);
+  CHECK(s.of("grown") != kBounded);
+  CHECK(s.of("items") != kBounded);  // extended by a collection of unknown size
+  CHECK(s.of("pair") == kBounded);
+  CHECK(s.of("acc") == kData);
+  CHECK(s.of("REGISTRY") != kBounded);
+}
+
+}  // namespace perfscan

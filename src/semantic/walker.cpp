@@ -637,12 +637,12 @@ void Walker::bind_assignment(Node assignment) {
     if (mode_ == WalkMode::collect_types) {
       if (target.is("attribute")) record_attribute_assignment(target, inferred, annotated);
       if (class_body && target.is("identifier")) record_class_level_assignment(target, inferred, annotated);
-      if (target.is("subscript")) record_growth(target.field("value"));
+      if (target.is("subscript")) record_growth(target.field("value"), true);
       // `level = [c for n in level for c in n.children]` in a loop: rebuilt from itself on every
       // iteration, the value grows with the iterations whatever its first binding holds.
       if (target.is("identifier") && value && !ctx_.loops().empty() &&
           reads_name(value, ctx_.text(target), ctx_.source())) {
-        record_growth(target);
+        record_growth(target, false);
       }
     }
     if (target.is("identifier")) {
@@ -659,7 +659,7 @@ void Walker::bind_augmented_assignment(Node assignment) {
   Node target = assignment.field("left");
   if (mode_ == WalkMode::collect_types) {
     std::string_view op = ctx_.text(assignment.field("operator"));
-    if (op == "+=" || op == "|=") record_growth(target);
+    if (op == "+=" || op == "|=") record_growth(target, is_bounded_operand(assignment.field("right")));
   }
   if (!target.is("identifier")) return;
   std::string_view name = ctx_.text(target);
@@ -842,13 +842,21 @@ void Walker::record_class_level_assignment(Node target, const Value& value, bool
 }
 
 // `items.append(x)`, `self.queue.extend(xs)`, `seen.add(k)`, `index[k] = v`: the collection
-// grows with the data that flows through it.
-void Walker::record_growth(Node collection) {
+// grows with the data that flows through it. A name of the running scope itself (a local, or a
+// module name at top level) grown only by straight-line code outside any loop, each time by one
+// item or a bounded collection (`bounded_step`), holds at most a few more items than it was
+// bound to (`locales = [lang]; locales.append(base)`): that is no growth with the data. A parameter, a global grown in a function and an attribute are grown
+// each time their function runs.
+void Walker::record_growth(Node collection, bool bounded_step) {
   while (collection && collection.is("parenthesized_expression")) collection = collection.named_child(0);
   if (!collection) return;
   if (collection.is("identifier")) {
     std::string_view name = ctx_.text(collection);
     const Binding* binding = ctx_.lookup(name);
+    if (bounded_step && binding != nullptr && binding->kind != BindingKind::parameter && ctx_.loops().empty()) {
+      auto own = ctx_.scopes_.back().bindings.find(name);
+      if (own != ctx_.scopes_.back().bindings.end() && &own->second == binding) return;
+    }
     const Scope& module = ctx_.scopes_.front();
     auto global = module.bindings.find(name);
     if (binding != nullptr && global != module.bindings.end() && binding == &global->second) {
@@ -870,8 +878,18 @@ void Walker::record_growth(Node collection) {
 void Walker::record_growth_by_call(Node call) {
   Node function = call.field("function");
   if (!function || !function.is("attribute")) return;
-  if (!is_growing_method(ctx_.text(function.field("attribute")))) return;
-  record_growth(function.field("object"));
+  std::string_view method = ctx_.text(function.field("attribute"));
+  if (!is_growing_method(method)) return;
+  // append/add/insert add one item; extend/update add as many as their argument holds.
+  bool adds_collection = method == "extend" || method == "update" || method == "extendleft";
+  Node arguments = call.field("arguments");
+  Node added = adds_collection && arguments ? arguments.named_child(0) : Node{};
+  record_growth(function.field("object"), !adds_collection || (added && is_bounded_operand(added)));
+}
+
+bool Walker::is_bounded_operand(Node added) const {
+  return !added.is("keyword_argument") && !added.is("list_splat") && !added.is("dictionary_splat") &&
+         ctx_.collection_size(added) == CollectionSize::bounded;
 }
 
 void walk_file(Context& context, const RuleDispatch& dispatch, Node root, FileTypes& types) {
