@@ -346,3 +346,52 @@ def register(x):
 }
 
 }  // namespace perfscan
+
+namespace perfscan {
+
+TEST_CASE("collection size: UPPER_CASE names and attributes are constants", "[semantic][size]") {
+  Sizes s(R"py(
+from django.conf import settings
+from importlib import machinery
+from .models import EXTRA_FIELDS
+
+def f(obj, rows):
+    probe(obj.PERMISSIONS_PRIORITY)
+    probe(settings.INSTALLED_APPS)
+    probe(machinery.EXTENSION_SUFFIXES)
+    probe(EXTRA_FIELDS)
+    probe(obj.permissions)
+    probe(rows)
+
+GROWN = []
+
+def grow(x):
+    GROWN.append(x)
+    probe(GROWN)
+)py");
+  for (const char* bounded :
+       {"obj.PERMISSIONS_PRIORITY", "settings.INSTALLED_APPS", "machinery.EXTENSION_SUFFIXES", "EXTRA_FIELDS"}) {
+    INFO(bounded);
+    CHECK(s.of(bounded) == kBounded);
+  }
+  CHECK(s.of("obj.permissions") == kUnknown);
+  CHECK(s.of("rows") == kUnknown);
+  // What the program says beats the convention: a constant list that grows is data.
+  CHECK(s.of("GROWN") == kData);
+}
+
+TEST_CASE("collection size: six.moves re-exports builtins", "[semantic][size]") {
+  Sizes s(R"py(
+from six.moves import range, zip
+import six
+
+probe(range(3))
+probe(six.moves.range(4))
+probe(zip(xs, (1, 2)))
+)py");
+  CHECK(s.of("range(3)") == kBounded);
+  CHECK(s.of("six.moves.range(4)") == kBounded);
+  CHECK(s.of("zip(xs, (1, 2))") == kBounded);
+}
+
+}  // namespace perfscan

@@ -89,6 +89,17 @@ bool is_constant_name(std::string_view name) {
   return letter;
 }
 
+// Python 2 compatibility modules re-export builtins under their own names: `six.moves.range`
+// and `six.moves.zip` are `range` and `zip`.
+std::string builtin_of_compat_module(std::string name) {
+  constexpr std::string_view kSixMoves = "six.moves.";
+  if (!name.starts_with(kSixMoves)) return name;
+  std::string_view builtin = std::string_view(name).substr(kSixMoves.size());
+  if (is_one_of(builtin, {"range", "zip", "map", "filter", "input"})) return fmt::format("builtins.{}", builtin);
+  if (builtin == "xrange") return "builtins.range";
+  return name;
+}
+
 Value with_size(Value value, CollectionSize size) {
   value.size = size;
   return value;
@@ -187,7 +198,7 @@ std::string Context::qualified_name(Node expr) const {
     name += '.';
     name += *it;
   }
-  return name;
+  return builtin_of_compat_module(std::move(name));
 }
 
 std::string Context::callee_name(Node call) const { return callee_bounded(call, 0); }
@@ -220,6 +231,11 @@ CollectionSize Context::collection_size(Node expr) const {
       return CollectionSize::bounded;
     }
   }
+  // The naming-convention fallback, when nothing above knows better: an UPPER_CASE name or
+  // attribute (`EXTENSION_SUFFIXES`, `settings.INSTALLED_APPS`, `obj.PERMISSIONS_PRIORITY`) is
+  // a constant, fixed by the program or its configuration.
+  Node name = expr.is("attribute") ? expr.field("attribute") : expr;
+  if (name.is("identifier") && is_constant_name(text(name))) return CollectionSize::bounded;
   return CollectionSize::unknown;
 }
 
