@@ -360,7 +360,10 @@ def f(obj, rows):
     probe(settings.INSTALLED_APPS)
     probe(machinery.EXTENSION_SUFFIXES)
     probe(EXTRA_FIELDS)
+    probe(EXTRA_FIELDS.items())
+    probe(obj.OPTIONS.keys())
     probe(obj.permissions)
+    probe(obj.permissions.values())
     probe(rows)
 
 GROWN = []
@@ -370,11 +373,13 @@ def grow(x):
     probe(GROWN)
 )py");
   for (const char* bounded :
-       {"obj.PERMISSIONS_PRIORITY", "settings.INSTALLED_APPS", "machinery.EXTENSION_SUFFIXES", "EXTRA_FIELDS"}) {
+       {"obj.PERMISSIONS_PRIORITY", "settings.INSTALLED_APPS", "machinery.EXTENSION_SUFFIXES", "EXTRA_FIELDS",
+        "EXTRA_FIELDS.items()", "obj.OPTIONS.keys()"}) {
     INFO(bounded);
     CHECK(s.of(bounded) == kBounded);
   }
   CHECK(s.of("obj.permissions") == kUnknown);
+  CHECK(s.of("obj.permissions.values()") == kUnknown);
   CHECK(s.of("rows") == kUnknown);
   // What the program says beats the convention: a constant list that grows is data.
   CHECK(s.of("GROWN") == kData);

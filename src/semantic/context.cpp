@@ -231,6 +231,16 @@ CollectionSize Context::collection_size(Node expr) const {
       return CollectionSize::bounded;
     }
   }
+  // A dict's views and a copy are as large as what they are taken from, known or not
+  // (`MAPPING.items()` on an imported constant).
+  if (expr.is("call")) {
+    Node function = expr.field("function");
+    Node arguments = expr.field("arguments");
+    if (function.is("attribute") && arguments && arguments.named_child_count() == 0 &&
+        is_one_of(text(function.field("attribute")), {"items", "keys", "values", "copy"})) {
+      return collection_size(function.field("object"));
+    }
+  }
   // The naming-convention fallback, when nothing above knows better: an UPPER_CASE name or
   // attribute (`EXTENSION_SUFFIXES`, `settings.INSTALLED_APPS`, `obj.PERMISSIONS_PRIORITY`) is
   // a constant, fixed by the program or its configuration.
