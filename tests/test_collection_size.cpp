@@ -400,3 +400,35 @@ probe(zip(xs, (1, 2)))
 }
 
 }  // namespace perfscan
+
+namespace perfscan {
+
+TEST_CASE("collection size: a binding in one branch merges with another branch's", "[semantic][size]") {
+  Sizes s(R"py(
+def f(introspection, rows, flag, a, b):
+    try:
+        constraints = introspection.get_constraints()
+    except NotImplementedError:
+        constraints = {}
+    probe(constraints)
+    if flag:
+        names = [a, b]
+    else:
+        names = [a]
+    probe(names)
+    if flag:
+        found = [a]
+    elif rows:
+        found = list(rows)
+    probe(found)
+    items = [a]
+    items = list(rows)
+    probe(items)
+)py");
+  CHECK(s.of("constraints") == kUnknown);
+  CHECK(s.of("names") == kBounded);
+  CHECK(s.of("found") == kUnknown);
+  CHECK(s.of("items") == kUnknown);  // straight-line: the later binding replaces the first
+}
+
+}  // namespace perfscan

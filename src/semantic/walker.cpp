@@ -646,11 +646,30 @@ void Walker::bind_assignment(Node assignment) {
       }
     }
     if (target.is("identifier")) {
-      bind(ctx_.text(target), Binding{BindingKind::assignment, inferred, assignment});
+      bind(ctx_.text(target), Binding{BindingKind::assignment, merged_with_other_branch(target, inferred), assignment});
     } else if (value) {
       bind_pattern_value(target, inferred, BindingKind::other, assignment);
     }
   }
+}
+
+// `constraints = get(...)` in a `try` and `constraints = {}` in its `except` (or the two arms of
+// an `if`): after the statement the name holds either, so an assignment in one branch merges
+// with the binding another branch of the same statement made. Within a branch the later
+// assignment wins, as in straight-line code.
+Value Walker::merged_with_other_branch(Node target, const Value& value) const {
+  const Scope& scope = ctx_.scopes_.back();
+  auto previous = scope.bindings.find(ctx_.text(target));
+  if (previous == scope.bindings.end() || previous->second.kind != BindingKind::assignment) return value;
+  Node earlier = previous->second.node;
+  if (!earlier) return value;
+  for (Node branch = target, parent = target.parent(); parent; branch = parent, parent = parent.parent()) {
+    if (parent.is("function_definition") || parent.is("class_definition") || parent.is("lambda")) break;
+    if (!parent.is("if_statement") && !parent.is("try_statement")) continue;
+    if (!parent.contains(earlier)) continue;
+    return branch.contains(earlier) ? value : merge_values(previous->second.value, value);
+  }
+  return value;
 }
 
 // `s += x` keeps the binding that made `s` (so a loop-invariant origin stays visible) and
