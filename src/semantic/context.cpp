@@ -118,23 +118,27 @@ Value tuple_of(std::vector<Value> items) {
   return value;
 }
 
-// `x[:10]`, `x[2:]`: a slice whose bounds are literals holds at most that many items when the
-// upper bound is given.
+// A slice whose literal bounds fix its length: `x[:10]`, `x[2:5]`, `x[-3:]`, `x[-5:-1]`. A
+// negative stop counts from the end (`x[1:-1]` is all but two items) and a missing stop runs to
+// the end, so those are as long as `x` unless the start counts from the end too.
 bool is_literal_bounded_slice(Node slice) {
   if (!slice || !slice.is("slice")) return false;
-  bool has_stop = false;
-  bool seen_colon = false;
+  // -1: absent; 0: a non-negative literal; 1: a negative literal.
+  int bounds[2] = {-1, -1};
+  int position = 0;
   for (uint32_t i = 0, n = slice.child_count(); i < n; ++i) {
     Node part = slice.child(i);
     if (!part.is_named()) {
-      if (seen_colon) break;  // a second colon: the step follows
-      seen_colon = true;
+      if (++position == 2) break;  // a second colon: the step follows
       continue;
     }
-    if (!part.is("integer") && !(part.is("unary_operator") && part.named_child(0).is("integer"))) return false;
-    if (seen_colon) has_stop = true;
+    bool negative = part.is("unary_operator") && part.named_child(0).is("integer");
+    if (!part.is("integer") && !negative) return false;
+    bounds[position] = negative ? 1 : 0;
   }
-  return has_stop;
+  auto [start, stop] = bounds;
+  if (stop == 0) return true;
+  return start == 1 && (stop == -1 || stop == 1);
 }
 
 }  // namespace
