@@ -424,11 +424,49 @@ def f(introspection, rows, flag, a, b):
     items = [a]
     items = list(rows)
     probe(items)
+
+def g(exog_values=None, cond=False):
+    if exog_values is None:
+        exog_values = [{}]
+    probe(exog_values)
+    parts = ["a"]
+    if cond:
+        parts = ["a", "b"]
+    probe(parts)
 )py");
   CHECK(s.of("constraints") == kUnknown);
   CHECK(s.of("names") == kBounded);
   CHECK(s.of("found") == kUnknown);
   CHECK(s.of("items") == kUnknown);  // straight-line: the later binding replaces the first
+  CHECK(s.of("exog_values") == kUnknown);
+  CHECK(s.of("parts") == kBounded);
+}
+
+}  // namespace perfscan
+
+namespace perfscan {
+
+TEST_CASE("collection size: slices bounded by their literals", "[semantic][size]") {
+  Sizes s(R"py(
+def f(xs):
+    probe(xs[:10])
+    probe(xs[2:5])
+    probe(xs[-3:])
+    probe(xs[-5:-1])
+    probe(xs[::2])
+    probe(xs[1:-1])
+    probe(xs[:-1])
+    probe(xs[2:])
+    probe(xs[i:10])
+)py");
+  for (const char* bounded : {"xs[:10]", "xs[2:5]", "xs[-3:]", "xs[-5:-1]"}) {
+    INFO(bounded);
+    CHECK(s.of(bounded) == kBounded);
+  }
+  for (const char* unbounded : {"xs[::2]", "xs[1:-1]", "xs[:-1]", "xs[2:]", "xs[i:10]"}) {
+    INFO(unbounded);
+    CHECK(s.of(unbounded) == kUnknown);
+  }
 }
 
 }  // namespace perfscan

@@ -653,21 +653,26 @@ void Walker::bind_assignment(Node assignment) {
   }
 }
 
-// `constraints = get(...)` in a `try` and `constraints = {}` in its `except` (or the two arms of
-// an `if`): after the statement the name holds either, so an assignment in one branch merges
-// with the binding another branch of the same statement made. Within a branch the later
-// assignment wins, as in straight-line code.
+// After an `if` or `try` statement a name it assigns in one branch holds either that value or
+// what the other branches, or the code before the statement, left in it:
+// - `constraints = get(...)` in a `try`, `constraints = {}` in its `except`;
+// - `if exog_values is None: exog_values = [{}]` on a parameter.
+// So an assignment in a branch merges with the binding another branch of the same statement
+// (or the code before it) made. Within one branch the later assignment wins, as in
+// straight-line code.
 Value Walker::merged_with_other_branch(Node target, const Value& value) const {
   const Scope& scope = ctx_.scopes_.back();
   auto previous = scope.bindings.find(ctx_.text(target));
-  if (previous == scope.bindings.end() || previous->second.kind != BindingKind::assignment) return value;
+  if (previous == scope.bindings.end()) return value;
+  BindingKind kind = previous->second.kind;
+  if (kind != BindingKind::assignment && kind != BindingKind::parameter) return value;
   Node earlier = previous->second.node;
   if (!earlier) return value;
   for (Node branch = target, parent = target.parent(); parent; branch = parent, parent = parent.parent()) {
     if (parent.is("function_definition") || parent.is("class_definition") || parent.is("lambda")) break;
     if (!parent.is("if_statement") && !parent.is("try_statement")) continue;
-    if (!parent.contains(earlier)) continue;
-    return branch.contains(earlier) ? value : merge_values(previous->second.value, value);
+    if (parent.contains(earlier) && branch.contains(earlier)) return value;
+    return merge_values(previous->second.value, value);
   }
   return value;
 }
