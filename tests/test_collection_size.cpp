@@ -470,3 +470,28 @@ def f(xs):
 }
 
 }  // namespace perfscan
+
+namespace perfscan {
+
+TEST_CASE("collection size: comments in displays, concatenations", "[semantic][size]") {
+  Sizes s(R"py(
+import inspect
+
+def f(cls, rows, path):
+    known = ("expires", "domain",
+             # RFC 2109 attributes
+             "version", "port")
+    probe(known)
+    probe((cls,) + inspect.getmro(cls))
+    probe(["a"] + ["b", "c"])
+    probe(["a"] + rows)
+    probe(["a"] + open(path).readlines())
+)py");
+  CHECK(s.of("known") == kBounded);
+  CHECK(s.of("(cls,) + inspect.getmro(cls)") == kBounded);
+  CHECK(s.of(R"(["a"] + ["b", "c"])") == kBounded);
+  CHECK(s.of(R"(["a"] + rows)") == kUnknown);
+  CHECK(s.of(R"(["a"] + open(path).readlines())") == kData);
+}
+
+}  // namespace perfscan

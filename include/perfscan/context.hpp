@@ -115,6 +115,8 @@ class Context {
   friend class Walker;
   friend void walk_file(Context&, const RuleDispatch&, Node, FileTypes&);
 
+  // collection_size() of `a + b + ...`.
+  CollectionSize concatenation_size(Node expr) const;
   Value infer_bounded(Node expr, int depth) const;
   std::string callee_bounded(Node call, int depth) const;
   Value infer_call(Node call, int depth) const;

@@ -235,6 +235,9 @@ CollectionSize Context::collection_size(Node expr) const {
       return CollectionSize::bounded;
     }
   }
+  // `(cls,) + mro`, `base + extra`: a concatenation is bounded when every piece is, sized by
+  // the data when one piece is.
+  if (expr.is("binary_operator") && text(expr.field("operator")) == "+") return concatenation_size(expr);
   // A dict's views and a copy are as large as what they are taken from, known or not
   // (`MAPPING.items()` on an imported constant).
   if (expr.is("call")) {
@@ -251,6 +254,26 @@ CollectionSize Context::collection_size(Node expr) const {
   Node name = expr.is("attribute") ? expr.field("attribute") : expr;
   if (name.is("identifier") && is_constant_name(text(name))) return CollectionSize::bounded;
   return CollectionSize::unknown;
+}
+
+CollectionSize Context::concatenation_size(Node expr) const {
+  constexpr int kMaxPieces = 16;
+  std::vector<Node> pieces;
+  Node node = expr;
+  for (; node.is("binary_operator") && text(node.field("operator")) == "+"; node = node.field("left")) {
+    Node right = node.field("right");
+    // Pieces that are sums themselves (`a + (b + c)`) nest without bound: not worth following.
+    if (right.is("binary_operator") || pieces.size() == kMaxPieces) return CollectionSize::unknown;
+    pieces.push_back(right);
+  }
+  pieces.push_back(node);
+  bool all_bounded = true;
+  for (Node piece : pieces) {
+    CollectionSize size = collection_size(piece);
+    if (size == CollectionSize::data) return CollectionSize::data;
+    all_bounded = all_bounded && size == CollectionSize::bounded;
+  }
+  return all_bounded ? CollectionSize::bounded : CollectionSize::unknown;
 }
 
 bool Context::is_growing(Node expr) const { return infer(expr).growing; }
@@ -413,7 +436,8 @@ Value Context::infer_display(Node expr, ValueKind kind, int depth) const {
   std::vector<Value> items;
   for (uint32_t i = 0; i < count; ++i) {
     Node item = expr.named_child(i);
-    if (item.is("list_splat") || item.is("parenthesized_list_splat") || item.is("comment")) {
+    if (item.is("comment")) continue;
+    if (item.is("list_splat") || item.is("parenthesized_list_splat")) {
       value.size = CollectionSize::unknown;  // `[*xs]`: as large as xs
       return value;
     }
