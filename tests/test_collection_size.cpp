@@ -39,9 +39,11 @@ class SizeProbe final : public Rule {
     if (!subject) return;
     // Probes run single-threaded, in these tests only.
     sizes_[std::string(ctx.text(subject))].push_back(ctx.collection_size(subject));
+    kinds_[std::string(ctx.text(subject))].push_back(ctx.infer(subject).kind);
   }
 
   mutable std::map<std::string, std::vector<CollectionSize>> sizes_;
+  mutable std::map<std::string, std::vector<ValueKind>> kinds_;
 };
 
 class Sizes {
@@ -63,6 +65,14 @@ class Sizes {
     REQUIRE(it != probe_.sizes_.end());
     REQUIRE(index < it->second.size());
     return it->second[index];
+  }
+
+  // What infer() says the only probe or loop over `text` holds.
+  [[nodiscard]] ValueKind kind_of(const std::string& text) const {
+    auto it = probe_.kinds_.find(text);
+    INFO("expression: " << text);
+    REQUIRE(it != probe_.kinds_.end());
+    return it->second.front();
   }
 
  private:
@@ -492,6 +502,27 @@ def f(cls, rows, path):
   CHECK(s.of(R"(["a"] + ["b", "c"])") == kBounded);
   CHECK(s.of(R"(["a"] + rows)") == kUnknown);
   CHECK(s.of(R"(["a"] + open(path).readlines())") == kData);
+}
+
+}  // namespace perfscan
+
+namespace perfscan {
+
+TEST_CASE("semantic: a dict display's key and value types", "[semantic][size]") {
+  Sizes s(R"py(
+out = {"body": "", "head": ""}
+mixed = {"body": "", "count": 0}
+probe({"body": "", "head": ""})
+probe({**other})
+probe(out["body"])
+probe(mixed["body"])
+for key in out:
+    pass
+)py");
+  CHECK(s.of(R"({"body": "", "head": ""})") == kBounded);
+  CHECK(s.of("{**other}") == kUnknown);
+  CHECK(s.kind_of(R"(out["body"])") == ValueKind::str);
+  CHECK(s.kind_of(R"(mixed["body"])") == ValueKind::unknown);
 }
 
 }  // namespace perfscan

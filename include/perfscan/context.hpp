@@ -125,6 +125,7 @@ class Context {
   Value infer_attribute(Node expr, int depth) const;
   Value infer_subscript(Node expr, int depth) const;
   Value infer_display(Node expr, ValueKind kind, int depth) const;
+  Value infer_dict_display(Node expr, int depth) const;
   Value infer_comprehension(Node expr, int depth) const;
   Value value_of_name(std::string_view name) const;
   // A project function's or method's result: `instance of pkg.mod.helper` becomes what

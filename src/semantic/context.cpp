@@ -406,7 +406,7 @@ Value Context::infer_bounded(Node expr, int depth) const {
   // `for flag in True, False:` iterates a bare expression list: a tuple without parentheses.
   if (kind == "tuple" || kind == "expression_list") return infer_display(expr, ValueKind::tuple, depth);
   if (kind == "set") return infer_display(expr, ValueKind::set, depth);
-  if (kind == "dictionary") return with_size(Value{ValueKind::dict, {}}, CollectionSize::bounded);
+  if (kind == "dictionary") return infer_dict_display(expr, depth);
   if (kind == "list_comprehension" || kind == "set_comprehension" || kind == "dictionary_comprehension" ||
       kind == "generator_expression") {
     return infer_comprehension(expr, depth);
@@ -452,6 +452,36 @@ Value Context::infer_display(Node expr, ValueKind kind, int depth) const {
     shared = shared.same_type(items[i]) ? shared : Value{};
   }
   value.set_element(std::move(shared));
+  return value;
+}
+
+// `{"body": "", "head": ""}`: a bounded dict whose key and value types are those its pairs
+// share (`members` = {key, value}, as for `Dict[K, V]`), unknown when they differ.
+Value Context::infer_dict_display(Node expr, int depth) const {
+  Value value = with_size(Value{ValueKind::dict, {}}, CollectionSize::bounded);
+  constexpr uint32_t kMaxPairs = 8;  // large literal tables are not worth walking pair by pair
+  uint32_t count = expr.named_child_count();
+  if (count == 0 || count > kMaxPairs) return value;
+  Value key;
+  Value item;
+  bool first = true;
+  for (uint32_t i = 0; i < count; ++i) {
+    Node pair = expr.named_child(i);
+    if (pair.is("comment")) continue;
+    if (!pair.is("pair")) {
+      value.size = CollectionSize::unknown;  // `{**other}`: as large as other
+      return value;
+    }
+    Value pair_key = infer_bounded(pair.field("key"), depth + 1);
+    Value pair_item = infer_bounded(pair.field("value"), depth + 1);
+    key = first || key.same_type(pair_key) ? pair_key : Value{};
+    item = first || item.same_type(pair_item) ? pair_item : Value{};
+    first = false;
+  }
+  if (key.is_known() && item.is_known()) {
+    value.set_element(key);
+    value.members = {key, item};
+  }
   return value;
 }
 
