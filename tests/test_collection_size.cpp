@@ -492,12 +492,17 @@ def f(cls, rows, path):
              # RFC 2109 attributes
              "version", "port")
     probe(known)
+    operations = [
+        # nothing yet
+    ]
+    probe(operations)
     probe((cls,) + inspect.getmro(cls))
     probe(["a"] + ["b", "c"])
     probe(["a"] + rows)
     probe(["a"] + open(path).readlines())
 )py");
   CHECK(s.of("known") == kBounded);
+  CHECK(s.of("operations") == kBounded);
   CHECK(s.of("(cls,) + inspect.getmro(cls)") == kBounded);
   CHECK(s.of(R"(["a"] + ["b", "c"])") == kBounded);
   CHECK(s.of(R"(["a"] + rows)") == kUnknown);
@@ -523,6 +528,23 @@ for key in out:
   CHECK(s.of("{**other}") == kUnknown);
   CHECK(s.kind_of(R"(out["body"])") == ValueKind::str);
   CHECK(s.kind_of(R"(mixed["body"])") == ValueKind::unknown);
+}
+
+}  // namespace perfscan
+
+namespace perfscan {
+
+TEST_CASE("collection size: deeply nested wrappers are answered in linear time", "[semantic][size]") {
+  // `list(list(...(xs)...))` once inferred every level twice (its items, then its size):
+  // 2^depth work. Each level is now inferred once and the depth is bounded.
+  std::string nested = "xs";
+  for (int i = 0; i < 200; ++i) nested = "list(" + nested + ")";
+  std::string chained = "xs";
+  for (int i = 0; i < 200; ++i) chained += ".copy()";
+  Sizes s("def f(xs):\n    probe(" + nested + ")\n    probe(" + chained + ")\n    probe(list(list([1, 2])))\n");
+  CHECK(s.of(nested) == kUnknown);
+  CHECK(s.of(chained) == kUnknown);
+  CHECK(s.of("list(list([1, 2]))") == kBounded);
 }
 
 }  // namespace perfscan

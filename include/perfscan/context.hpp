@@ -115,8 +115,11 @@ class Context {
   friend class Walker;
   friend void walk_file(Context&, const RuleDispatch&, Node, FileTypes&);
 
+  // collection_size(), bounded in depth like inference, and from a value already inferred.
+  CollectionSize size_bounded(Node expr, int depth) const;
+  CollectionSize size_of_value(const Value& value, Node expr, int depth) const;
   // collection_size() of `a + b + ...`.
-  CollectionSize concatenation_size(Node expr) const;
+  CollectionSize concatenation_size(Node expr, int depth) const;
   Value infer_bounded(Node expr, int depth) const;
   std::string callee_bounded(Node call, int depth) const;
   Value infer_call(Node call, int depth) const;

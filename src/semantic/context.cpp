@@ -218,10 +218,20 @@ std::string Context::callee_bounded(Node call, int depth) const {
 
 Value Context::infer(Node expr) const { return infer_bounded(expr, 0); }
 
-CollectionSize Context::collection_size(Node expr) const {
+CollectionSize Context::collection_size(Node expr) const { return size_bounded(expr, 0); }
+
+CollectionSize Context::size_bounded(Node expr, int depth) const {
   while (expr && expr.is("parenthesized_expression")) expr = expr.named_child(0);
-  if (!expr) return CollectionSize::unknown;
-  Value value = infer(expr);
+  if (!expr || depth > kMaxInferDepth) return CollectionSize::unknown;
+  return size_of_value(infer_bounded(expr, depth), expr, depth);
+}
+
+// The size of `expr`, whose value inference already gave: callers that inferred it anyway pass
+// it in, so that nested calls (`list(sorted(list(...)))`) infer each level once, not twice per
+// level.
+CollectionSize Context::size_of_value(const Value& value, Node expr, int depth) const {
+  while (expr && expr.is("parenthesized_expression")) expr = expr.named_child(0);
+  if (!expr || depth > kMaxInferDepth) return CollectionSize::unknown;
   if (value.growing) return CollectionSize::data;
   if (value.size != CollectionSize::unknown) return value.size;
   // Iterating a file object reads its lines; a queryset, its rows: as many as the data has.
@@ -237,7 +247,7 @@ CollectionSize Context::collection_size(Node expr) const {
   }
   // `(cls,) + mro`, `base + extra`: a concatenation is bounded when every piece is, sized by
   // the data when one piece is.
-  if (expr.is("binary_operator") && text(expr.field("operator")) == "+") return concatenation_size(expr);
+  if (expr.is("binary_operator") && text(expr.field("operator")) == "+") return concatenation_size(expr, depth);
   // A dict's views and a copy are as large as what they are taken from, known or not
   // (`MAPPING.items()` on an imported constant).
   if (expr.is("call")) {
@@ -245,7 +255,7 @@ CollectionSize Context::collection_size(Node expr) const {
     Node arguments = expr.field("arguments");
     if (function.is("attribute") && arguments && arguments.named_child_count() == 0 &&
         is_one_of(text(function.field("attribute")), {"items", "keys", "values", "copy"})) {
-      return collection_size(function.field("object"));
+      return size_bounded(function.field("object"), depth + 1);
     }
   }
   // The naming-convention fallback, when nothing above knows better: an UPPER_CASE name or
@@ -256,7 +266,7 @@ CollectionSize Context::collection_size(Node expr) const {
   return CollectionSize::unknown;
 }
 
-CollectionSize Context::concatenation_size(Node expr) const {
+CollectionSize Context::concatenation_size(Node expr, int depth) const {
   constexpr int kMaxPieces = 16;
   std::vector<Node> pieces;
   Node node = expr;
@@ -269,7 +279,7 @@ CollectionSize Context::concatenation_size(Node expr) const {
   pieces.push_back(node);
   bool all_bounded = true;
   for (Node piece : pieces) {
-    CollectionSize size = collection_size(piece);
+    CollectionSize size = size_bounded(piece, depth + 1);
     if (size == CollectionSize::data) return CollectionSize::data;
     all_bounded = all_bounded && size == CollectionSize::bounded;
   }
@@ -447,6 +457,7 @@ Value Context::infer_display(Node expr, ValueKind kind, int depth) const {
     value.members = std::move(items);
     return value;
   }
+  if (items.empty()) return value;  // a display that holds only comments
   Value shared = items.front();
   for (std::size_t i = 1; i < items.size() && shared.is_known(); ++i) {
     shared = shared.same_type(items[i]) ? shared : Value{};
@@ -496,12 +507,11 @@ Value Context::infer_comprehension(Node expr, int depth) const {
   for (uint32_t i = 0, n = expr.named_child_count(); i < n; ++i) {
     Node clause = expr.named_child(i);
     if (!clause.is("for_in_clause")) continue;
-    CollectionSize size = collection_size(clause.field("right"));
+    CollectionSize size = size_bounded(clause.field("right"), depth + 1);
     value.size = size;
     break;
   }
   value.iterator = kind == "generator_expression";
-  (void)depth;
   return value;
 }
 
@@ -702,7 +712,7 @@ Value Context::infer_builtin_call(std::string_view builtin, Node call, int depth
     Value value{ValueKind::iterable, {}};
     value.iterator = true;
     Node iterable = arguments && arguments.named_child_count() > 1 ? arguments.named_child(1) : Node{};
-    value.size = iterable ? collection_size(iterable) : CollectionSize::unknown;
+    value.size = iterable ? size_bounded(iterable, depth + 1) : CollectionSize::unknown;
     return value;
   }
   if (is_one_of(builtin, {"list", "sorted", "tuple", "set", "frozenset", "reversed", "iter"})) {
@@ -713,7 +723,7 @@ Value Context::infer_builtin_call(std::string_view builtin, Node call, int depth
                                                              : ValueKind::iterable,
                 {}};
     value.set_element(element_of(of));
-    value.size = first ? collection_size(first) : CollectionSize::bounded;
+    value.size = first ? size_of_value(of, first, depth + 1) : CollectionSize::bounded;
     value.iterator = builtin == "reversed" || builtin == "iter";
     return value;
   }
@@ -730,7 +740,7 @@ Value Context::infer_builtin_call(std::string_view builtin, Node call, int depth
       Node inner = bound.is("call") ? bound.field("arguments") : Node{};
       if (bound.is("call") && qualified_name(bound.field("function")) == "builtins.len" && inner &&
           inner.named_child_count() == 1) {
-        CollectionSize size = collection_size(inner.named_child(0));
+        CollectionSize size = size_bounded(inner.named_child(0), depth + 1);
         if (size == CollectionSize::bounded) continue;
         value.size = size;
       } else {
@@ -744,7 +754,7 @@ Value Context::infer_builtin_call(std::string_view builtin, Node call, int depth
     Value of = argument();
     Value value{ValueKind::iterable, {}};
     value.set_element(tuple_of({Value{ValueKind::number, {}}, element_of(of)}));
-    value.size = first ? collection_size(first) : CollectionSize::unknown;
+    value.size = first ? size_of_value(of, first, depth + 1) : CollectionSize::unknown;
     value.iterator = true;
     return value;
   }
@@ -757,8 +767,9 @@ Value Context::infer_builtin_call(std::string_view builtin, Node call, int depth
     for (uint32_t i = 0, n = arguments ? arguments.named_child_count() : 0; i < n; ++i) {
       Node side = arguments.named_child(i);
       if (side.is("keyword_argument") || side.is("comment")) continue;
-      items.push_back(element_of(infer_bounded(side, depth + 1)));
-      CollectionSize size = collection_size(side);
+      Value of = infer_bounded(side, depth + 1);
+      items.push_back(element_of(of));
+      CollectionSize size = size_of_value(of, side, depth + 1);
       any_bounded = any_bounded || size == CollectionSize::bounded;
       all_data = all_data && size == CollectionSize::data;
     }
