@@ -258,7 +258,8 @@ bool leaves_loop_after(const Context& ctx, Node node) {
 bool only_in_constant_loops(const Context& ctx) {
   if (ctx.loops().empty()) return false;
   for (const LoopFrame& frame : ctx.loops()) {
-    if (frame.kind == LoopKind::while_loop || !is_constant_bounded(ctx, frame.iterable)) {
+    if (frame.kind == LoopKind::while_loop ||
+        ctx.collection_size(frame.iterable) != CollectionSize::bounded) {
       return false;
     }
   }

@@ -34,7 +34,8 @@ Node first_argument(Node call);
 bool leaves_loop_after(const Context& ctx, Node node);
 
 // True when every loop enclosing the current node (in its frame) is a `for` over an iterable
-// whose size the source fixes (is_constant_bounded): the loops run a constant number of times.
+// whose size the program text bounds (Context::collection_size): the loops run a constant
+// number of times.
 bool only_in_constant_loops(const Context& ctx);
 
 }  // namespace perfscan

@@ -131,7 +131,7 @@ TEST_CASE("formats: sarif has every rule, the findings and repository-relative l
   CHECK(ps401["defaultConfiguration"]["level"] == "warning");
   CHECK(ps401["properties"]["tags"] == Json::array({"performance", "string-concat"}));
   CHECK(contains(ps401["help"]["markdown"].get<std::string>(), "## Why is it slow"));
-  CHECK(contains(ps401["fullDescription"]["text"].get<std::string>(), "Flags `s += piece`"));
+  CHECK(contains(ps401["fullDescription"]["text"].get<std::string>(), "Flags a `str` accumulator"));
 
   REQUIRE(run["results"].size() == 3);
   const Json& first = run["results"][0];

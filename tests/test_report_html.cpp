@@ -99,9 +99,9 @@ TEST_CASE("html: the review is well-formed and has its sections in the issue's o
 
 TEST_CASE("html: opportunities carry the rule doc's fix pattern and the index statements") {
   const std::string html = html_of(review_report());
-  // PS401's doc: "## Example" starts with csv = "" and "## Use instead" with parts = [].
-  CHECK(contains(html, "csv = &quot;&quot;"));
-  CHECK(contains(html, "parts = []"));
+  // PS401's doc: "## Example" and "## Use instead" are a Report class; the fix keeps self.lines = [].
+  CHECK(contains(html, "self.csv = &quot;&quot;"));
+  CHECK(contains(html, "self.lines = []"));
   CHECK(contains(html, "CREATE INDEX ix_order_customer ON shop_order (customer_id);"));
   // Code spans in messages become <code>.
   CHECK(contains(html, "<code>s</code> grows by concatenation"));

@@ -79,7 +79,8 @@ class Context {
   // input, a collection that grows), or unknown.
   [[nodiscard]] CollectionSize collection_size(Node expr) const;
   // `expr` is a list, dict or set that is appended, extended, added or inserted into somewhere
-  // (a local anywhere in its function, an attribute anywhere in the file).
+  // (a local anywhere in its function, an attribute anywhere in the file), or a name rebuilt
+  // from itself inside a loop (`result = [x + [y] for x in result for y in pool]`).
   [[nodiscard]] bool is_growing(Node expr) const;
   // An annotation (a `type` node or any expression) read as a type in the current scope.
   [[nodiscard]] Value annotation_type(Node annotation) const;
@@ -136,6 +137,11 @@ class Context {
   friend class Walker;
   friend void walk_file(Context&, const RuleDispatch&, Node, FileTypes&);
 
+  // collection_size(), bounded in depth like inference, and from a value already inferred.
+  CollectionSize size_bounded(Node expr, int depth) const;
+  CollectionSize size_of_value(const Value& value, Node expr, int depth) const;
+  // collection_size() of `a + b + ...`.
+  CollectionSize concatenation_size(Node expr, int depth) const;
   Value infer_bounded(Node expr, int depth) const;
   std::string callee_bounded(Node call, int depth) const;
   Value infer_call(Node call, int depth) const;
@@ -144,6 +150,7 @@ class Context {
   Value infer_attribute(Node expr, int depth) const;
   Value infer_subscript(Node expr, int depth) const;
   Value infer_display(Node expr, ValueKind kind, int depth) const;
+  Value infer_dict_display(Node expr, int depth) const;
   Value infer_comprehension(Node expr, int depth) const;
   Value value_of_name(std::string_view name) const;
   // A project function's or method's result: `instance of pkg.mod.helper` becomes what

@@ -51,7 +51,8 @@ struct Value {
   // `kind` or None. Rules ask about the non-None part.
   bool maybe_none = false;
   // The collection is appended, extended, added or inserted into somewhere (a local in its
-  // function, an attribute anywhere in its class): it grows with the data.
+  // function, an attribute anywhere in its class), or a local is rebuilt from itself inside a
+  // loop (`level = [c for n in level for c in n.children]`): it grows with the data.
   bool growing = false;
   // A one-shot iterator (iter(), map(), zip(), a generator): iterating it consumes it, so two
   // loops over it share its items instead of pairing them.

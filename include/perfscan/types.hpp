@@ -31,7 +31,8 @@ Value library_attribute(const Value& object, std::string_view attribute);
 
 // What calling a library function or method returns beyond "an instance of its canonical type"
 // (`path.glob(...)` -> Paths, sized by the data; `f.readlines()` -> a list of str read from
-// the file; `json.load(f)` -> parsed data), or unknown. `callee` is canonical.
+// the file; `json.load(f)` -> parsed data; `inspect.getmro(c)` -> a bounded tuple), or unknown.
+// `callee` is canonical.
 Value library_call_result(std::string_view callee);
 
 // Django: the model whose rows iterating `instance of <name>` gives, for a queryset made by a

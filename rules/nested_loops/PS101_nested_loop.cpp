@@ -33,14 +33,17 @@ class NestedLoop final : public Rule {
     // Pairwise walks, joins and searches are reported by PS102/PS105/PS106 instead.
     nested_loops::NestedLoop nest = classify_nested_loop(ctx, loop);
     if (nest.shape != NestShape::independent) return;
-    ctx.report(*this, loop_header(loop), message(ctx, nest.outer, loop.field("right")),
-               suggestion(ctx, nest.outer), nest_severity(nest));
+    // Quadratic in the data only when every collection of the nest grows with it: when a
+    // size is unknown (a parameter, an attribute), the nest may as well walk a few fields.
+    bool all_data = nested_loops::all_data_sized(ctx, nest, loop.field("right"));
+    ctx.report(*this, loop_header(loop), message(ctx, nest.outer, loop.field("right"), all_data),
+               suggestion(ctx, nest.outer), nest_severity(ctx, nest, loop.field("right")));
   }
 
  private:
   // "Loop over `customers` nested inside a loop over `orders`: O(|orders| × |customers|)".
   static std::string message(const Context& ctx, const std::vector<const LoopFrame*>& outer,
-                             Node iterable) {
+                             Node iterable, bool all_data) {
     auto name = [&](Node node) { return collection_name(ctx, node); };
     std::vector<std::string> quoted;
     std::vector<std::string> sizes;
@@ -51,13 +54,15 @@ class NestedLoop final : public Rule {
     }
     std::string inner_name = name(iterable);
     sizes.push_back(fmt::format("|{}|", inner_name));
+    // Says what the sizes are known to be: the cost is quadratic only if all grow.
+    std::string_view evidence = all_data ? ", all sized by the data" : "";
     if (outer.size() == 1) {
-      return fmt::format("Loop over `{}` nested inside a loop over {}: O({}) iterations",
-                         inner_name, quoted.front(), fmt::join(sizes, " × "));
+      return fmt::format("Loop over `{}` nested inside a loop over {}: O({}) iterations{}",
+                         inner_name, quoted.front(), fmt::join(sizes, " × "), evidence);
     }
-    return fmt::format("Loop over `{}` nested {} deep inside loops over {}: O({}) iterations",
+    return fmt::format("Loop over `{}` nested {} deep inside loops over {}: O({}) iterations{}",
                        inner_name, outer.size() + 1, fmt::join(quoted, " and "),
-                       fmt::join(sizes, " × "));
+                       fmt::join(sizes, " × "), evidence);
   }
 
   static std::string suggestion(const Context& ctx, const std::vector<const LoopFrame*>& outer) {

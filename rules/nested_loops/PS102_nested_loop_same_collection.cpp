@@ -34,7 +34,7 @@ class NestedLoopSameCollection final : public Rule {
                "(`set`, `collections.Counter`, or a dict keyed by what is compared): O(n); to "
                "compare neighbours, sort once and walk adjacent items: O(n log n); if every pair "
                "is really needed, `itertools.combinations` at least halves the work",
-               nested_loops::nest_severity(*nest));
+               nested_loops::nest_severity(ctx, *nest, loop.field("right")));
   }
 };
 

@@ -40,7 +40,7 @@ class LinearListMethodInLoop final : public Rule {
     if (advice == nullptr) return;
     const Binding* binding = nested_loops::persisting_binding(ctx, name);
     if (binding == nullptr || !receiver_fits(method, binding->value.kind)) return;
-    if (nested_loops::list_size(ctx, name, *binding) == ListSize::unknown ||
+    if (nested_loops::list_size(ctx, function.field("object")) == ListSize::bounded ||
         leaves_loop_after(ctx, call)) {
       return;
     }

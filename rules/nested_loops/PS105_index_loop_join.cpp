@@ -36,7 +36,7 @@ class IndexLoopJoin final : public Rule {
                            "enumerate({0})}}`, or a dict of lists when values repeat) and look "
                            "each item of `{1}` up: O(|{1}| + |{0}|)",
                            inner, outer),
-               nested_loops::nest_severity(*nest));
+               nested_loops::nest_severity(ctx, *nest, loop.field("right")));
   }
 };
 

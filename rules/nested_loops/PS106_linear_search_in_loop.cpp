@@ -39,7 +39,7 @@ class LinearSearchInLoop final : public Rule {
                            "repeat), then look up `{}`: O(|{}| + |{}|)",
                            inner_key, outer, inner_key, item, item, inner,
                            short_text(ctx, nest->outer_key, 30), outer, inner),
-               nested_loops::nest_severity(*nest));
+               nested_loops::nest_severity(ctx, *nest, loop.field("right")));
   }
 };
 

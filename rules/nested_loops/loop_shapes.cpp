@@ -40,130 +40,10 @@ Node walked_collection(const Context& ctx, Node iterable) {
   return node;
 }
 
-bool is_integer_literal(Node node) {
-  if (node && node.is("unary_operator")) node = node.field("argument");
-  return node && node.is("integer");
-}
-
-// `xs[:3]`, `xs[1:4]`: a slice with a literal stop holds at most that many items.
-bool is_literal_stop_slice(Node subscript) {
-  Node slice = subscript.field("subscript");
-  if (!slice || !slice.is("slice")) return false;
-  int colons = 0;
-  bool has_stop = false;
-  for (uint32_t i = 0, n = slice.child_count(); i < n; ++i) {
-    Node part = slice.child(i);
-    if (!part.is_named()) {
-      colons += part.is(":") ? 1 : 0;
-      continue;
-    }
-    if (colons >= 2) continue;  // the step does not bound the length
-    if (!is_integer_literal(part)) return false;
-    has_stop = has_stop || colons == 1;
-  }
-  return has_stop;
-}
-
-// `"a b c".split()`: a list fixed by the literal.
-bool is_literal_split(const Context& ctx, Node node) {
-  if (!node.is("call")) return false;
-  Node function = node.field("function");
-  if (!function.is("attribute") || !function.field("object").is("string")) return false;
-  std::string_view method = ctx.text(function.field("attribute"));
-  return method == "split" || method == "splitlines" || method == "rsplit";
-}
-
-// True when something in `scope` may add to the collection `name` (`.append`, `.add`,
-// `name += ...`, `name[k] = v`, ...) or bind `name` to something else than `binding` does.
-// Large scopes count as "may".
-bool may_grow_in(const Context& ctx, Node scope, std::string_view name, Node binding) {
-  constexpr int kMaxScopeNodes = 20000;
-  std::vector<Node> pending{scope};
-  for (int visited = 0; !pending.empty(); ++visited) {
-    if (visited == kMaxScopeNodes) return true;
-    Node node = pending.back();
-    pending.pop_back();
-    if (!node) continue;
-    if (node.is("augmented_assignment") && ctx.text(node.field("left")) == name) return true;
-    if (node.is("assignment")) {
-      Node left = node.field("left");
-      if (left.is("subscript") && ctx.text(left.field("value")) == name) return true;
-      if (left.is("identifier") && ctx.text(left) == name && node != binding) return true;
-    }
-    if (node.is("attribute") && ctx.text(node.field("object")) == name) {
-      std::string_view method = ctx.text(node.field("attribute"));
-      for (std::string_view grows : {"append", "extend", "insert", "add", "update", "setdefault"}) {
-        if (method == grows) return true;
-      }
-    }
-    for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
-      pending.push_back(node.named_child(i));
-    }
-  }
-  return false;
-}
-
-Node root_of(Node node) {
-  while (node.parent()) node = node.parent();
-  return node;
-}
-
-bool is_fixed_size_bounded(const Context& ctx, Node iterable, int depth);
-
-// `[bytes((i,)) for i in range(256)]`: every clause walks something the source fixes.
-bool is_comprehension_over_fixed(const Context& ctx, Node comprehension, int depth) {
-  bool any_clause = false;
-  for (uint32_t i = 0, n = comprehension.named_child_count(); i < n; ++i) {
-    Node clause = comprehension.named_child(i);
-    if (!clause.is("for_in_clause")) continue;
-    if (!is_fixed_size_bounded(ctx, clause.field("right"), depth + 1)) return false;
-    any_clause = true;
-  }
-  return any_clause;
-}
-
-// is_constant_bounded, and also: `"a b".split()`, `xs[:3]`, a comprehension over constants,
-// and a name bound to a bare tuple (`a, b, c`), to one of those, or to a display that nothing
-// in its scope grows. `depth` bounds the recursion through comprehension clauses.
-bool is_fixed_size_bounded(const Context& ctx, Node iterable, int depth) {
-  constexpr int kMaxDepth = 4;
-  for (int step = 0; step < 8 && iterable && depth <= kMaxDepth; ++step) {
-    if (is_constant_bounded(ctx, iterable) || is_literal_split(ctx, iterable)) return true;
-    if (iterable.is("subscript") && is_literal_stop_slice(iterable)) return true;
-    std::string_view kind = iterable.kind();
-    if (kind == "list_comprehension" || kind == "set_comprehension" ||
-        kind == "generator_expression" || kind == "dictionary_comprehension") {
-      return is_comprehension_over_fixed(ctx, iterable, depth);
-    }
-    if (iterable.is("identifier")) {
-      const Binding* binding = ctx.lookup(ctx.text(iterable));
-      if (binding == nullptr || binding->kind != BindingKind::assignment ||
-          !binding->node.is("assignment")) {
-        return false;
-      }
-      Node value = binding->node;
-      while (value && value.is("assignment")) value = value.field("right");
-      if (!value) return false;
-      if (value.is("expression_list")) return true;
-      if (value.is("list") || value.is("set") || value.is("tuple") || value.is("dictionary")) {
-        const ExecutionFrame* function = ctx.function();
-        Node scope = function != nullptr ? function->node : root_of(binding->node);
-        return !may_grow_in(ctx, scope, ctx.text(iterable), binding->node);
-      }
-      iterable = value;
-      continue;
-    }
-    Node walked = walked_collection(ctx, iterable);
-    if (walked == iterable) return false;
-    iterable = walked;
-  }
-  return false;
-}
-
 }  // namespace
 
-bool is_fixed_size(const Context& ctx, Node iterable) {
-  return is_fixed_size_bounded(ctx, iterable, 0);
+bool is_bounded(const Context& ctx, Node iterable) {
+  return ctx.collection_size(iterable) == CollectionSize::bounded;
 }
 
 namespace {
@@ -172,7 +52,7 @@ namespace {
 // `range(n)`: `for i in range(rows): for j in range(cols)` walks a grid once, while
 // `range(len(xs))` is xs in disguise.
 bool is_collection(const Context& ctx, Node iterable) {
-  if (!iterable || is_fixed_size(ctx, iterable)) return false;
+  if (!iterable || is_bounded(ctx, iterable)) return false;
   return !is_range_call(ctx, walked_collection(ctx, iterable));
 }
 
@@ -229,6 +109,116 @@ std::vector<const LoopFrame*> independent_outer_loops(const Context& ctx, Node i
   return outer;
 }
 
+// ---- nests that are linear in the data ---------------------------------------------------------
+
+// What runs once per item of a loop, besides the loop's own header: a `for` statement's body; a
+// comprehension clause's element and the `if` clauses after it.
+std::vector<Node> per_item_parts(Node loop) {
+  if (loop.is("for_statement")) return {loop.field("body")};
+  std::vector<Node> parts;
+  Node comprehension = loop.parent();
+  bool after_clause = false;
+  for (uint32_t i = 0, n = comprehension.named_child_count(); i < n; ++i) {
+    Node part = comprehension.named_child(i);
+    if (part == loop) after_clause = true;
+    if (after_clause && part.is("if_clause")) parts.push_back(part);
+  }
+  parts.push_back(comprehension.field("body"));
+  return parts;
+}
+
+// The identifier an attribute chain or subscript starts from: `row.cells[0]` -> `row`.
+Node chain_root(Node node) {
+  while (node && (node.is("attribute") || node.is("subscript"))) {
+    node = node.is("attribute") ? node.field("object") : node.field("value");
+  }
+  return node;
+}
+
+bool contains(const std::vector<std::string_view>& names, std::string_view name) {
+  return !name.empty() && std::find(names.begin(), names.end(), name) != names.end();
+}
+
+bool mentions_any(const std::vector<std::string_view>& names,
+                  const std::vector<std::string_view>& wanted) {
+  return std::any_of(names.begin(), names.end(),
+                     [&](std::string_view name) { return contains(wanted, name); });
+}
+
+bool is_one_of(std::string_view value, std::initializer_list<std::string_view> options) {
+  return std::find(options.begin(), options.end(), value) != options.end();
+}
+
+// `row[column]`, `row.get(column)`, `getattr(obj, name)` / `setattr(obj, name, v)`: a look-up
+// of the inner item's key in the object `holder` starts from. The pair {holder, key}, or nulls.
+std::pair<Node, Node> keyed_access(const Context& ctx, Node node) {
+  if (node.is("subscript")) return {node.field("value"), node.field("subscript")};
+  if (!node.is("call")) return {};
+  Node function = node.field("function");
+  Node arguments = node.field("arguments");
+  if (!arguments) return {};
+  if (function.is("attribute") && ctx.text(function.field("attribute")) == "get") {
+    return {function.field("object"), first_argument(node)};
+  }
+  if (function.is("identifier") &&
+      is_one_of(ctx.text(function), {"getattr", "setattr", "hasattr", "delattr"}) &&
+      arguments.named_child_count() >= 2) {
+    return {arguments.named_child(0), arguments.named_child(1)};
+  }
+  return {};
+}
+
+// The outer loops whose items the inner loop only takes apart, and calling whose items is all
+// the inner loop does with them, leave the nest linear in the data:
+// - `values[pos] for pos in positions`, `setattr(obj, name, None)`, `record.get(key)`: the
+//   inner loop walks the fields of the outer item, so together they visit every cell once;
+// - `process(row) for process in processors`, `hook(item)`: the inner items are functions,
+//   as many as the program defines.
+// Returns `outer` without the loops the inner one is linear against.
+std::vector<const LoopFrame*> multiplying_loops(const Context& ctx, Node loop,
+                                                std::vector<const LoopFrame*> outer) {
+  Node target = loop.field("left");
+  if (!target) return outer;
+  std::vector<std::string_view> inner_names = identifiers_in(ctx, target);
+  std::vector<Node> pending = per_item_parts(loop);
+  std::vector<const LoopFrame*> linear;
+  for (int visited = 0; !pending.empty() && visited < kMaxScannedNodes; ++visited) {
+    Node node = pending.back();
+    pending.pop_back();
+    if (!node || node.is("function_definition") || node.is("class_definition") || node.is("lambda")) {
+      continue;
+    }
+    if (node.is("call")) {
+      Node function = node.field("function");
+      if (function.is("identifier") && contains(inner_names, ctx.text(function))) {
+        return {};  // a pipeline of callables: bounded by the program
+      }
+    }
+    if (auto [holder, key] = keyed_access(ctx, node); holder && key) {
+      Node root = chain_root(holder);
+      std::string_view root_name = root && root.is("identifier") ? ctx.text(root) : std::string_view{};
+      std::vector<std::string_view> key_names = identifiers_in(ctx, key);
+      bool inner_holds = contains(inner_names, root_name);
+      bool inner_keys = mentions_any(key_names, inner_names);
+      for (const LoopFrame* frame : outer) {
+        std::vector<std::string_view> items = identifiers_in(ctx, frame->target);
+        // `outer[inner]` or `inner[outer]`: a cell of a table whose rows and columns the
+        // two loops walk.
+        if ((inner_keys && contains(items, root_name)) || (inner_holds && mentions_any(key_names, items))) {
+          linear.push_back(frame);
+        }
+      }
+    }
+    for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
+      pending.push_back(node.named_child(i));
+    }
+  }
+  std::erase_if(outer, [&](const LoopFrame* frame) {
+    return std::find(linear.begin(), linear.end(), frame) != linear.end();
+  });
+  return outer;
+}
+
 // ---- the comparisons that make a nest a join ------------------------------------------------
 
 // `a == b` -> {a, b}; null pair for anything else (chains, other operators).
@@ -241,11 +231,33 @@ std::pair<Node, Node> equality_operands(const Context& ctx, Node node) {
   return {node.named_child(0), node.named_child(1)};
 }
 
-bool mentions_any(const std::vector<std::string_view>& names,
-                  const std::vector<std::string_view>& wanted) {
-  return std::any_of(names.begin(), names.end(), [&](std::string_view name) {
-    return std::find(wanted.begin(), wanted.end(), name) != wanted.end();
-  });
+bool is_literal(Node node) {
+  return node && (node.is("string") || node.is("concatenated_string") || node.is("integer") ||
+                  node.is("float") || node.is("true") || node.is("false") || node.is("none"));
+}
+
+// `if script == "lava-vland-self":` (or an `elif`) around the inner loop, comparing the item of
+// an outer loop itself with a literal: the inner loop runs for the few outer items equal to
+// it, not for every one. An attribute of the item (`row.kind == "header"`) may match many.
+// Returns `outer` without the loops so guarded.
+std::vector<const LoopFrame*> unguarded_loops(const Context& ctx, Node loop,
+                                              std::vector<const LoopFrame*> outer) {
+  Node outermost = outer.empty() ? Node{} : outer.front()->node;
+  for (Node child = loop, parent = loop.parent(); parent && parent != outermost;
+       child = parent, parent = parent.parent()) {
+    bool guarded_branch = (parent.is("if_statement") || parent.is("elif_clause")) &&
+                          child == parent.field("consequence");
+    if (!guarded_branch) continue;
+    auto [left, right] = equality_operands(ctx, parent.field("condition"));
+    if (!left) continue;
+    Node item = is_literal(right) ? left : is_literal(left) ? right : Node{};
+    if (!item || !item.is("identifier")) continue;
+    std::erase_if(outer, [&](const LoopFrame* frame) {
+      return frame->node.contains(parent) && frame->target.is("identifier") &&
+             ctx.text(frame->target) == ctx.text(item);
+    });
+  }
+  return outer;
 }
 
 // Names bound by one of the outer loops (their targets or assignments in their bodies).
@@ -431,7 +443,7 @@ NestedLoop classify_nested_loop(const Context& ctx, Node loop) {
       return nest;
     }
   }
-  nest.outer = independent_outer_loops(ctx, iterable);
+  nest.outer = unguarded_loops(ctx, loop, multiplying_loops(ctx, loop, independent_outer_loops(ctx, iterable)));
   if (nest.outer.empty()) return nest;
   if ((nest.comparison = find_index_join(ctx, loop, nest.outer))) {
     nest.shape = NestShape::index_join;
@@ -458,8 +470,15 @@ std::string collection_name(const Context& ctx, Node iterable) {
   return short_text(ctx, walked_collection(ctx, iterable));
 }
 
-Severity nest_severity(const NestedLoop& nest) {
-  return nest.outer.size() + 1 >= 3 ? Severity::high : Severity::medium;
+bool all_data_sized(const Context& ctx, const NestedLoop& nest, Node inner_iterable) {
+  auto data = [&](Node iterable) { return ctx.collection_size(iterable) == CollectionSize::data; };
+  return data(inner_iterable) &&
+         std::all_of(nest.outer.begin(), nest.outer.end(), [&](const LoopFrame* frame) { return data(frame->iterable); });
+}
+
+Severity nest_severity(const Context& ctx, const NestedLoop& nest, Node inner_iterable) {
+  bool deep = nest.outer.size() + 1 >= 3;
+  return deep || all_data_sized(ctx, nest, inner_iterable) ? Severity::high : Severity::medium;
 }
 
 const Binding* persisting_binding(const Context& ctx, std::string_view name) {
@@ -494,32 +513,9 @@ bool grows_in_loop(const Context& ctx, std::string_view name) {
   return false;
 }
 
-ListSize list_size(const Context& ctx, std::string_view name, const Binding& binding) {
-  if (grows_in_loop(ctx, name)) return ListSize::grows;
-  if (binding.kind != BindingKind::assignment || !binding.node.is("assignment")) {
-    return ListSize::unknown;
-  }
-  Node value = binding.node;
-  while (value && value.is("assignment")) value = value.field("right");
-  if (!value) return ListSize::unknown;
-  if (value.is("list_comprehension")) return ListSize::from_data;
-  if (value.is("list") || value.is("tuple")) {
-    constexpr uint32_t kLargeDisplay = 10;
-    return value.named_child_count() >= kLargeDisplay ? ListSize::large : ListSize::unknown;
-  }
-  if (value.is("call") && first_argument(value)) {
-    std::string callee = ctx.callee_name(value);
-    if (callee == "builtins.list" || callee == "builtins.tuple" || callee == "builtins.sorted") {
-      return ListSize::from_data;
-    }
-  }
-  // str.split() and friends (inferred as a list from a text receiver), unless the receiver
-  // is a literal: `"a b c".split()` is a constant.
-  Node function = value.is("call") ? value.field("function") : Node{};
-  if (function && function.is("attribute") && !function.field("object").is("string")) {
-    return ListSize::from_data;
-  }
-  return ListSize::unknown;
+ListSize list_size(const Context& ctx, Node list) {
+  if (grows_in_loop(ctx, ctx.text(list))) return ListSize::grows;
+  return is_bounded(ctx, list) ? ListSize::bounded : ListSize::unbounded;
 }
 
 }  // namespace perfscan::nested_loops

@@ -49,13 +49,21 @@ Node loop_header(Node loop);
 // The collection a loop walks, for messages: `enumerate(xs)` -> "xs".
 std::string collection_name(const Context& ctx, Node iterable);
 
-// A collection whose size the source fixes: is_constant_bounded, and also `"a b".split()`,
-// `xs[:3]`, a comprehension over constants, and a name bound to a bare tuple (`a, b, c`), to
-// one of those, or to a display that nothing in its function grows.
-bool is_fixed_size(const Context& ctx, Node iterable);
+// A collection whose size the program text fixes (a display, a constant, `range(3)`, a class
+// hierarchy, ...), as the semantic layer answers it: loops over it run a constant number of
+// times, so nesting them multiplies the cost by a constant, not by the data.
+bool is_bounded(const Context& ctx, Node iterable);
 
-// Medium for two levels, high once three or more loops multiply (the severity policy).
-Severity nest_severity(const NestedLoop& nest);
+// True when the semantic layer knows every collection of the nest (the outer loops and
+// `inner_iterable`) to be sized by the data: query results, a file's lines, parsed input,
+// collections that grow.
+bool all_data_sized(const Context& ctx, const NestedLoop& nest, Node inner_iterable);
+
+// The severity policy of the nest rules: medium for two levels, high once three or more loops
+// multiply, and high as well when every collection of the nest is known to grow with the data
+// (all_data_sized): then the cost is surely quadratic in the data, while a collection of
+// unknown size may hold a few fields.
+Severity nest_severity(const Context& ctx, const NestedLoop& nest, Node inner_iterable);
 
 // ---- a list that lives across iterations (PS103, PS104) -----------------------------------
 
@@ -67,13 +75,12 @@ const Binding* persisting_binding(const Context& ctx, std::string_view name);
 // `name += ...`.
 bool grows_in_loop(const Context& ctx, std::string_view name);
 
-// Why a list (or tuple) that persists across iterations is worth a linear scan's cost.
+// How large a list (or tuple) that persists across iterations is, for the cost of scanning it.
 enum class ListSize : std::uint8_t {
-  unknown,    // a small display or something we cannot see: stay quiet
-  grows,      // the loop appends to it: the scans add up to O(n²)
-  from_data,  // built from other data (`[.. for ..]`, `list(xs)`, `s.split()`): O(n × m)
-  large,      // a display of many items: a constant factor, but a set is faster
+  bounded,    // fixed by the program text (a display nothing grows): a constant per scan
+  grows,      // the innermost loop appends to it: the scans add up to O(n²)
+  unbounded,  // sized by the data, or by a collection of unknown size: O(n × m)
 };
-ListSize list_size(const Context& ctx, std::string_view name, const Binding& binding);
+ListSize list_size(const Context& ctx, Node list);
 
 }  // namespace perfscan::nested_loops

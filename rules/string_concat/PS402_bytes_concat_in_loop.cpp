@@ -25,13 +25,14 @@ class BytesConcatInLoop final : public Rule {
     std::string_view name = ctx.text(grown.target);
     ctx.report(*this, statement,
                fmt::format("Bytes `{}` are built by concatenation inside a loop: bytes are "
-                           "immutable, so each step copies everything built so far (O(n²) in "
-                           "the total length)",
-                           name),
+                           "immutable and never grown in place, so each step copies everything "
+                           "built so far (O(n²) in the total length){}",
+                           name, grown.data_sized ? ", over a loop sized by the data" : ""),
                fmt::format("accumulate into a `bytearray` (`buf = bytearray()`, `buf += chunk`, "
                            "amortised O(1) per byte) or collect the chunks in a list and "
                            "`{} = b''.join(chunks)` once after the loop",
-                           name));
+                           name),
+               grown.data_sized ? Severity::high : Severity::medium);
   }
 };
 

@@ -89,6 +89,17 @@ bool is_constant_name(std::string_view name) {
   return letter;
 }
 
+// Python 2 compatibility modules re-export builtins under their own names: `six.moves.range`
+// and `six.moves.zip` are `range` and `zip`.
+std::string builtin_of_compat_module(std::string name) {
+  constexpr std::string_view kSixMoves = "six.moves.";
+  if (!name.starts_with(kSixMoves)) return name;
+  std::string_view builtin = std::string_view(name).substr(kSixMoves.size());
+  if (is_one_of(builtin, {"range", "zip", "map", "filter", "input"})) return fmt::format("builtins.{}", builtin);
+  if (builtin == "xrange") return "builtins.range";
+  return name;
+}
+
 Value with_size(Value value, CollectionSize size) {
   value.size = size;
   return value;
@@ -107,23 +118,27 @@ Value tuple_of(std::vector<Value> items) {
   return value;
 }
 
-// `x[:10]`, `x[2:]`: a slice whose bounds are literals holds at most that many items when the
-// upper bound is given.
+// A slice whose literal bounds fix its length: `x[:10]`, `x[2:5]`, `x[-3:]`, `x[-5:-1]`. A
+// negative stop counts from the end (`x[1:-1]` is all but two items) and a missing stop runs to
+// the end, so those are as long as `x` unless the start counts from the end too.
 bool is_literal_bounded_slice(Node slice) {
   if (!slice || !slice.is("slice")) return false;
-  bool has_stop = false;
-  bool seen_colon = false;
+  // -1: absent; 0: a non-negative literal; 1: a negative literal.
+  int bounds[2] = {-1, -1};
+  int position = 0;
   for (uint32_t i = 0, n = slice.child_count(); i < n; ++i) {
     Node part = slice.child(i);
     if (!part.is_named()) {
-      if (seen_colon) break;  // a second colon: the step follows
-      seen_colon = true;
+      if (++position == 2) break;  // a second colon: the step follows
       continue;
     }
-    if (!part.is("integer") && !(part.is("unary_operator") && part.named_child(0).is("integer"))) return false;
-    if (seen_colon) has_stop = true;
+    bool negative = part.is("unary_operator") && part.named_child(0).is("integer");
+    if (!part.is("integer") && !negative) return false;
+    bounds[position] = negative ? 1 : 0;
   }
-  return has_stop;
+  auto [start, stop] = bounds;
+  if (stop == 0) return true;
+  return start == 1 && (stop == -1 || stop == 1);
 }
 
 }  // namespace
@@ -192,7 +207,7 @@ std::string Context::qualified_name(Node expr) const {
     name += '.';
     name += *it;
   }
-  return name;
+  return builtin_of_compat_module(std::move(name));
 }
 
 std::string Context::callee_name(Node call) const { return callee_bounded(call, 0); }
@@ -259,15 +274,25 @@ void Context::export_types(std::vector<TypeFact>& out) const {
 
 Value Context::infer(Node expr) const { return infer_bounded(expr, 0); }
 
-CollectionSize Context::collection_size(Node expr) const {
+CollectionSize Context::collection_size(Node expr) const { return size_bounded(expr, 0); }
+
+CollectionSize Context::size_bounded(Node expr, int depth) const {
   while (expr && expr.is("parenthesized_expression")) expr = expr.named_child(0);
-  if (!expr) return CollectionSize::unknown;
-  Value value = infer(expr);
+  if (!expr || depth > kMaxInferDepth) return CollectionSize::unknown;
+  return size_of_value(infer_bounded(expr, depth), expr, depth);
+}
+
+// The size of `expr`, whose value inference already gave: callers that inferred it anyway pass
+// it in, so that nested calls (`list(sorted(list(...)))`) infer each level once, not twice per
+// level.
+CollectionSize Context::size_of_value(const Value& value, Node expr, int depth) const {
+  while (expr && expr.is("parenthesized_expression")) expr = expr.named_child(0);
+  if (!expr || depth > kMaxInferDepth) return CollectionSize::unknown;
   if (value.growing) return CollectionSize::data;
   if (value.size != CollectionSize::unknown) return value.size;
-  // A file's lines and a queryset's rows are as many as the data holds.
-  if (is_file_object(value)) return CollectionSize::data;
-  if (value.kind == ValueKind::instance && !django_queryset_model(value.qualified_name).empty()) {
+  // Iterating a file object reads its lines; a queryset, its rows: as many as the data has.
+  if (is_file_object(value) ||
+      (value.kind == ValueKind::instance && !django_queryset_model(value.qualified_name).empty())) {
     return CollectionSize::data;
   }
   // Iterating an enum class visits its members: a handful fixed by the program.
@@ -276,7 +301,45 @@ CollectionSize Context::collection_size(Node expr) const {
       return CollectionSize::bounded;
     }
   }
+  // `(cls,) + mro`, `base + extra`: a concatenation is bounded when every piece is, sized by
+  // the data when one piece is.
+  if (expr.is("binary_operator") && text(expr.field("operator")) == "+") return concatenation_size(expr, depth);
+  // A dict's views and a copy are as large as what they are taken from, known or not
+  // (`MAPPING.items()` on an imported constant).
+  if (expr.is("call")) {
+    Node function = expr.field("function");
+    Node arguments = expr.field("arguments");
+    if (function.is("attribute") && arguments && arguments.named_child_count() == 0 &&
+        is_one_of(text(function.field("attribute")), {"items", "keys", "values", "copy"})) {
+      return size_bounded(function.field("object"), depth + 1);
+    }
+  }
+  // The naming-convention fallback, when nothing above knows better: an UPPER_CASE name or
+  // attribute (`EXTENSION_SUFFIXES`, `settings.INSTALLED_APPS`, `obj.PERMISSIONS_PRIORITY`) is
+  // a constant, fixed by the program or its configuration.
+  Node name = expr.is("attribute") ? expr.field("attribute") : expr;
+  if (name.is("identifier") && is_constant_name(text(name))) return CollectionSize::bounded;
   return CollectionSize::unknown;
+}
+
+CollectionSize Context::concatenation_size(Node expr, int depth) const {
+  constexpr int kMaxPieces = 16;
+  std::vector<Node> pieces;
+  Node node = expr;
+  for (; node.is("binary_operator") && text(node.field("operator")) == "+"; node = node.field("left")) {
+    Node right = node.field("right");
+    // Pieces that are sums themselves (`a + (b + c)`) nest without bound: not worth following.
+    if (right.is("binary_operator") || pieces.size() == kMaxPieces) return CollectionSize::unknown;
+    pieces.push_back(right);
+  }
+  pieces.push_back(node);
+  bool all_bounded = true;
+  for (Node piece : pieces) {
+    CollectionSize size = size_bounded(piece, depth + 1);
+    if (size == CollectionSize::data) return CollectionSize::data;
+    all_bounded = all_bounded && size == CollectionSize::bounded;
+  }
+  return all_bounded ? CollectionSize::bounded : CollectionSize::unknown;
 }
 
 bool Context::is_growing(Node expr) const { return infer(expr).growing; }
@@ -421,9 +484,10 @@ Value Context::infer_bounded(Node expr, int depth) const {
   if (kind == "true" || kind == "false") return Value{ValueKind::boolean, {}};
   if (kind == "none") return Value{ValueKind::none, {}};
   if (kind == "list") return infer_display(expr, ValueKind::list, depth);
+  // `for flag in True, False:` iterates a bare expression list: a tuple without parentheses.
   if (kind == "tuple" || kind == "expression_list") return infer_display(expr, ValueKind::tuple, depth);
   if (kind == "set") return infer_display(expr, ValueKind::set, depth);
-  if (kind == "dictionary") return with_size(Value{ValueKind::dict, {}}, CollectionSize::bounded);
+  if (kind == "dictionary") return infer_dict_display(expr, depth);
   if (kind == "list_comprehension" || kind == "set_comprehension" || kind == "dictionary_comprehension" ||
       kind == "generator_expression") {
     return infer_comprehension(expr, depth);
@@ -453,7 +517,8 @@ Value Context::infer_display(Node expr, ValueKind kind, int depth) const {
   std::vector<Value> items;
   for (uint32_t i = 0; i < count; ++i) {
     Node item = expr.named_child(i);
-    if (item.is("list_splat") || item.is("parenthesized_list_splat") || item.is("comment")) {
+    if (item.is("comment")) continue;
+    if (item.is("list_splat") || item.is("parenthesized_list_splat")) {
       value.size = CollectionSize::unknown;  // `[*xs]`: as large as xs
       return value;
     }
@@ -463,11 +528,42 @@ Value Context::infer_display(Node expr, ValueKind kind, int depth) const {
     value.members = std::move(items);
     return value;
   }
+  if (items.empty()) return value;  // a display that holds only comments
   Value shared = items.front();
   for (std::size_t i = 1; i < items.size() && shared.is_known(); ++i) {
     shared = shared.same_type(items[i]) ? shared : Value{};
   }
   value.set_element(std::move(shared));
+  return value;
+}
+
+// `{"body": "", "head": ""}`: a bounded dict whose key and value types are those its pairs
+// share (`members` = {key, value}, as for `Dict[K, V]`), unknown when they differ.
+Value Context::infer_dict_display(Node expr, int depth) const {
+  Value value = with_size(Value{ValueKind::dict, {}}, CollectionSize::bounded);
+  constexpr uint32_t kMaxPairs = 8;  // large literal tables are not worth walking pair by pair
+  uint32_t count = expr.named_child_count();
+  if (count == 0 || count > kMaxPairs) return value;
+  Value key;
+  Value item;
+  bool first = true;
+  for (uint32_t i = 0; i < count; ++i) {
+    Node pair = expr.named_child(i);
+    if (pair.is("comment")) continue;
+    if (!pair.is("pair")) {
+      value.size = CollectionSize::unknown;  // `{**other}`: as large as other
+      return value;
+    }
+    Value pair_key = infer_bounded(pair.field("key"), depth + 1);
+    Value pair_item = infer_bounded(pair.field("value"), depth + 1);
+    key = first || key.same_type(pair_key) ? pair_key : Value{};
+    item = first || item.same_type(pair_item) ? pair_item : Value{};
+    first = false;
+  }
+  if (key.is_known() && item.is_known()) {
+    value.set_element(key);
+    value.members = {key, item};
+  }
   return value;
 }
 
@@ -482,12 +578,11 @@ Value Context::infer_comprehension(Node expr, int depth) const {
   for (uint32_t i = 0, n = expr.named_child_count(); i < n; ++i) {
     Node clause = expr.named_child(i);
     if (!clause.is("for_in_clause")) continue;
-    CollectionSize size = collection_size(clause.field("right"));
+    CollectionSize size = size_bounded(clause.field("right"), depth + 1);
     value.size = size;
     break;
   }
   value.iterator = kind == "generator_expression";
-  (void)depth;
   return value;
 }
 
@@ -520,6 +615,12 @@ Value Context::infer_subscript(Node expr, int depth) const {
 }
 
 Value Context::infer_attribute(Node expr, int depth) const {
+  std::string_view attribute = text(expr.field("attribute"));
+  // The class hierarchy of one object (`Child.__mro__`, `type(x).__bases__`): a handful of
+  // classes, never the data.
+  if (attribute == "__mro__" || attribute == "__bases__") {
+    return with_size(Value{ValueKind::tuple, {}}, CollectionSize::bounded);
+  }
   std::string name = qualified_name(expr);
   if (!name.empty()) {
     // `cls.registry` / `Config.items`: a class attribute of a class in this file has a type.
@@ -536,11 +637,6 @@ Value Context::infer_attribute(Node expr, int depth) const {
       }
     }
     return Value{ValueKind::symbol, std::move(name)};
-  }
-  std::string_view attribute = text(expr.field("attribute"));
-  // The class hierarchy of one object: a handful of classes, never the data.
-  if (attribute == "__mro__" || attribute == "__bases__") {
-    return with_size(Value{ValueKind::tuple, {}}, CollectionSize::bounded);
   }
   Value object = infer_bounded(expr.field("object"), depth + 1);
   if (object.kind == ValueKind::union_of) {
@@ -712,7 +808,7 @@ Value Context::infer_builtin_call(std::string_view builtin, Node call, int depth
     Value value{ValueKind::iterable, {}};
     value.iterator = true;
     Node iterable = arguments && arguments.named_child_count() > 1 ? arguments.named_child(1) : Node{};
-    value.size = iterable ? collection_size(iterable) : CollectionSize::unknown;
+    value.size = iterable ? size_bounded(iterable, depth + 1) : CollectionSize::unknown;
     return value;
   }
   if (is_one_of(builtin, {"list", "sorted", "tuple", "set", "frozenset", "reversed", "iter"})) {
@@ -723,7 +819,7 @@ Value Context::infer_builtin_call(std::string_view builtin, Node call, int depth
                                                              : ValueKind::iterable,
                 {}};
     value.set_element(element_of(of));
-    value.size = first ? collection_size(first) : CollectionSize::bounded;
+    value.size = first ? size_of_value(of, first, depth + 1) : CollectionSize::bounded;
     value.iterator = builtin == "reversed" || builtin == "iter";
     return value;
   }
@@ -740,7 +836,7 @@ Value Context::infer_builtin_call(std::string_view builtin, Node call, int depth
       Node inner = bound.is("call") ? bound.field("arguments") : Node{};
       if (bound.is("call") && qualified_name(bound.field("function")) == "builtins.len" && inner &&
           inner.named_child_count() == 1) {
-        CollectionSize size = collection_size(inner.named_child(0));
+        CollectionSize size = size_bounded(inner.named_child(0), depth + 1);
         if (size == CollectionSize::bounded) continue;
         value.size = size;
       } else {
@@ -754,7 +850,7 @@ Value Context::infer_builtin_call(std::string_view builtin, Node call, int depth
     Value of = argument();
     Value value{ValueKind::iterable, {}};
     value.set_element(tuple_of({Value{ValueKind::number, {}}, element_of(of)}));
-    value.size = first ? collection_size(first) : CollectionSize::unknown;
+    value.size = first ? size_of_value(of, first, depth + 1) : CollectionSize::unknown;
     value.iterator = true;
     return value;
   }
@@ -767,8 +863,9 @@ Value Context::infer_builtin_call(std::string_view builtin, Node call, int depth
     for (uint32_t i = 0, n = arguments ? arguments.named_child_count() : 0; i < n; ++i) {
       Node side = arguments.named_child(i);
       if (side.is("keyword_argument") || side.is("comment")) continue;
-      items.push_back(element_of(infer_bounded(side, depth + 1)));
-      CollectionSize size = collection_size(side);
+      Value of = infer_bounded(side, depth + 1);
+      items.push_back(element_of(of));
+      CollectionSize size = size_of_value(of, side, depth + 1);
       any_bounded = any_bounded || size == CollectionSize::bounded;
       all_data = all_data && size == CollectionSize::data;
     }

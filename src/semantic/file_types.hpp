@@ -57,7 +57,7 @@ struct FunctionTypes {
   MethodKind method = MethodKind::instance;
   bool cached = false;  // @cache / @lru_cache / @cached_property: repeated calls reuse the result
   // Locals (and parameters) of this function that are appended to, extended, added to,
-  // inserted into or stored into by key somewhere in it.
+  // inserted into or stored into by key somewhere in it, or rebound from themselves in a loop.
   std::unordered_set<std::string, NameHash, std::equal_to<>> growing_locals;
 };
 

@@ -110,6 +110,31 @@ bool is_named_tuple_base(std::string_view base) {
          base.find("namedtuple(") != std::string_view::npos;
 }
 
+// True when `expr` reads the name `name` (attribute names and keywords are not reads).
+bool reads_name(Node expr, std::string_view name, std::string_view source) {
+  constexpr int kMaxNodes = 256;  // a right-hand side worth asking about is small
+  std::vector<Node> pending{expr};
+  for (int visited = 0; !pending.empty() && visited < kMaxNodes; ++visited) {
+    Node node = pending.back();
+    pending.pop_back();
+    if (!node) continue;
+    if (node.is("identifier")) {
+      if (source.substr(node.start_byte(), node.end_byte() - node.start_byte()) == name) return true;
+      continue;
+    }
+    if (node.is("attribute")) {
+      pending.push_back(node.field("object"));
+      continue;
+    }
+    if (node.is("keyword_argument")) {
+      pending.push_back(node.field("value"));
+      continue;
+    }
+    for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) pending.push_back(node.named_child(i));
+  }
+  return false;
+}
+
 bool is_enum_base(std::string_view base) {
   auto dot = base.rfind('.');
   std::string_view name = dot == std::string_view::npos ? base : base.substr(dot + 1);
@@ -628,14 +653,44 @@ void Walker::bind_assignment(Node assignment) {
     if (mode_ == WalkMode::collect_types) {
       if (target.is("attribute")) record_attribute_assignment(target, inferred, annotated);
       if (class_body && target.is("identifier")) record_class_level_assignment(target, inferred, annotated);
-      if (target.is("subscript")) record_growth(target.field("value"));
+      if (target.is("subscript")) record_growth(target.field("value"), true);
+      // `level = [c for n in level for c in n.children]` in a loop: rebuilt from itself on every
+      // iteration, the value grows with the iterations whatever its first binding holds.
+      if (target.is("identifier") && value && !ctx_.loops().empty() &&
+          reads_name(value, ctx_.text(target), ctx_.source())) {
+        record_growth(target, false);
+      }
     }
     if (target.is("identifier")) {
-      bind(ctx_.text(target), Binding{BindingKind::assignment, inferred, assignment});
+      bind(ctx_.text(target), Binding{BindingKind::assignment, merged_with_other_branch(target, inferred), assignment});
     } else if (value) {
       bind_pattern_value(target, inferred, BindingKind::other, assignment);
     }
   }
+}
+
+// After an `if` or `try` statement a name it assigns in one branch holds either that value or
+// what the other branches, or the code before the statement, left in it:
+// - `constraints = get(...)` in a `try`, `constraints = {}` in its `except`;
+// - `if exog_values is None: exog_values = [{}]` on a parameter.
+// So an assignment in a branch merges with the binding another branch of the same statement
+// (or the code before it) made. Within one branch the later assignment wins, as in
+// straight-line code.
+Value Walker::merged_with_other_branch(Node target, const Value& value) const {
+  const Scope& scope = ctx_.scopes_.back();
+  auto previous = scope.bindings.find(ctx_.text(target));
+  if (previous == scope.bindings.end()) return value;
+  BindingKind kind = previous->second.kind;
+  if (kind != BindingKind::assignment && kind != BindingKind::parameter) return value;
+  Node earlier = previous->second.node;
+  if (!earlier) return value;
+  for (Node branch = target, parent = target.parent(); parent; branch = parent, parent = parent.parent()) {
+    if (parent.is("function_definition") || parent.is("class_definition") || parent.is("lambda")) break;
+    if (!parent.is("if_statement") && !parent.is("try_statement")) continue;
+    if (parent.contains(earlier) && branch.contains(earlier)) return value;
+    return merge_values(previous->second.value, value);
+  }
+  return value;
 }
 
 // `s += x` keeps the binding that made `s` (so a loop-invariant origin stays visible) and
@@ -644,7 +699,7 @@ void Walker::bind_augmented_assignment(Node assignment) {
   Node target = assignment.field("left");
   if (mode_ == WalkMode::collect_types) {
     std::string_view op = ctx_.text(assignment.field("operator"));
-    if (op == "+=" || op == "|=") record_growth(target);
+    if (op == "+=" || op == "|=") record_growth(target, is_bounded_operand(assignment.field("right")));
   }
   if (!target.is("identifier")) return;
   std::string_view name = ctx_.text(target);
@@ -832,13 +887,21 @@ void Walker::record_class_level_assignment(Node target, const Value& value, bool
 }
 
 // `items.append(x)`, `self.queue.extend(xs)`, `seen.add(k)`, `index[k] = v`: the collection
-// grows with the data that flows through it.
-void Walker::record_growth(Node collection) {
+// grows with the data that flows through it. A name of the running scope itself (a local, or a
+// module name at top level) grown only by straight-line code outside any loop, each time by one
+// item or a bounded collection (`bounded_step`), holds at most a few more items than it was
+// bound to (`locales = [lang]; locales.append(base)`): that is no growth with the data. A parameter, a global grown in a function and an attribute are grown
+// each time their function runs.
+void Walker::record_growth(Node collection, bool bounded_step) {
   while (collection && collection.is("parenthesized_expression")) collection = collection.named_child(0);
   if (!collection) return;
   if (collection.is("identifier")) {
     std::string_view name = ctx_.text(collection);
     const Binding* binding = ctx_.lookup(name);
+    if (bounded_step && binding != nullptr && binding->kind != BindingKind::parameter && ctx_.loops().empty()) {
+      auto own = ctx_.scopes_.back().bindings.find(name);
+      if (own != ctx_.scopes_.back().bindings.end() && &own->second == binding) return;
+    }
     const Scope& module = ctx_.scopes_.front();
     auto global = module.bindings.find(name);
     if (binding != nullptr && global != module.bindings.end() && binding == &global->second) {
@@ -860,8 +923,18 @@ void Walker::record_growth(Node collection) {
 void Walker::record_growth_by_call(Node call) {
   Node function = call.field("function");
   if (!function || !function.is("attribute")) return;
-  if (!is_growing_method(ctx_.text(function.field("attribute")))) return;
-  record_growth(function.field("object"));
+  std::string_view method = ctx_.text(function.field("attribute"));
+  if (!is_growing_method(method)) return;
+  // append/add/insert add one item; extend/update add as many as their argument holds.
+  bool adds_collection = method == "extend" || method == "update" || method == "extendleft";
+  Node arguments = call.field("arguments");
+  Node added = adds_collection && arguments ? arguments.named_child(0) : Node{};
+  record_growth(function.field("object"), !adds_collection || (added && is_bounded_operand(added)));
+}
+
+bool Walker::is_bounded_operand(Node added) const {
+  return !added.is("keyword_argument") && !added.is("list_splat") && !added.is("dictionary_splat") &&
+         ctx_.collection_size(added) == CollectionSize::bounded;
 }
 
 void walk_file(Context& context, const RuleDispatch& dispatch, Node root, FileTypes& types) {

@@ -93,7 +93,10 @@ class Walker {
   void record_return(Node return_statement);
   void record_attribute_assignment(Node target, const Value& value, bool annotated);
   void record_class_level_assignment(Node target, const Value& value, bool annotated);
-  void record_growth(Node collection);
+  Value merged_with_other_branch(Node target, const Value& value) const;
+  // `bounded_step`: the statement adds one item or a collection the program text bounds.
+  void record_growth(Node collection, bool bounded_step);
+  [[nodiscard]] bool is_bounded_operand(Node added) const;
   void record_growth_by_call(Node call);
   void finish_function(Node function_definition);
   FunctionTypes* current_function_types();
