@@ -492,4 +492,45 @@ TEST_CASE("types: merging values", "[types]") {
   CHECK(!wide.is_known());
 }
 
+
+TEST_CASE("types: calling an async def gives a coroutine until it is awaited", "[types]") {
+  Types types(R"(
+import asyncio
+
+async def fetch(u):
+    return u
+
+class Syncer:
+    async def refresh(self, record) -> int:
+        return 1
+
+    async def run(self, records, urls):
+        pending = [self.refresh(r) for r in records]
+        probe(pending)
+        for job in pending:
+            probe(job)
+        probe(fetch(1))
+        probe(await fetch(1))
+        probe(await self.refresh(2))
+        coros = (fetch(u) for u in urls)
+        for c in coros:
+            probe(c)
+        tasks = [asyncio.create_task(fetch(u)) for u in urls]
+        for t in tasks:
+            probe(t)
+        names = [r.name for r in records]
+        for n in names:
+            probe(n)
+)");
+  CHECK(types.value("pending").element_type().awaitable);
+  CHECK(types.value("job").awaitable);
+  CHECK(types.value("fetch(1)").awaitable);
+  CHECK_FALSE(types.value("await fetch(1)").awaitable);
+  CHECK_FALSE(types.value("await self.refresh(2)").awaitable);
+  CHECK(types.value("await self.refresh(2)").kind == ValueKind::number);
+  CHECK(types.value("c").awaitable);
+  CHECK_FALSE(types.value("t").awaitable);
+  CHECK_FALSE(types.value("n").awaitable);
+}
+
 }  // namespace perfscan

@@ -20,6 +20,7 @@ namespace perfscan {
 
 class Rule;
 class FileTypes;
+struct FunctionTypes;
 class RuleDispatch;
 
 // Bindings of one scope. Keys view into the source buffer, which outlives the walk.
@@ -50,6 +51,9 @@ class Context {
   // The binding `name` refers to at this point of the walk, following Python's scoping (class
   // bodies are not visible from nested functions). Null when unbound (builtin or unknown).
   [[nodiscard]] const Binding* lookup(std::string_view name) const;
+  // The innermost scope declares `name` `global` or `nonlocal`: assigning it stores the value
+  // outside the current call.
+  [[nodiscard]] bool declared_outer(std::string_view name) const;
   // Fully qualified name of a name or attribute chain: `r.get` -> "requests.get" after
   // `import requests as r`; `open` -> "builtins.open" unless shadowed. Empty when unknown.
   [[nodiscard]] std::string qualified_name(Node expr) const;
@@ -152,6 +156,12 @@ class Context {
   Value infer_display(Node expr, ValueKind kind, int depth) const;
   Value infer_dict_display(Node expr, int depth) const;
   Value infer_comprehension(Node expr, int depth) const;
+  Value comprehension_item(Node expr, int depth) const;
+  bool binds_name(Node target, std::string_view name) const;
+  // Project functions and methods (inherited ones too) by qualified name, from the first walk.
+  const FunctionTypes* project_function(const std::string& name) const;
+  bool is_coroutine_function(const std::string& name) const;
+  Value returns_of_function(const std::string& name, int depth) const;
   Value value_of_name(std::string_view name) const;
   // A project function's or method's result: `instance of pkg.mod.helper` becomes what
   // helper returns, as the first walk recorded it.

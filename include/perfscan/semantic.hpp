@@ -57,6 +57,10 @@ struct Value {
   // A one-shot iterator (iter(), map(), zip(), a generator): iterating it consumes it, so two
   // loops over it share its items instead of pairing them.
   bool iterator = false;
+  // A coroutine not yet awaited: what calling an `async def` gives (`fetch(url)`, and the items
+  // of `[fetch(u) for u in urls]`). `await` takes it away; the kind says what awaiting gives,
+  // and may be unknown while this is set.
+  bool awaitable = false;
   CollectionSize size = CollectionSize::unknown;
   // union_of: the alternatives (never None, never nested unions). tuple: the item types by
   // position when known (`a, b = X(), Y()`, `enumerate(paths)` -> (number, Path)).
@@ -83,7 +87,7 @@ struct Value {
   // The item type, or unknown.
   [[nodiscard]] Value element_type() const { return element ? *element : Value{}; }
   void set_element(Value item) {
-    if (item.is_known()) element = std::make_shared<const Value>(std::move(item));
+    if (item.is_known() || item.awaitable) element = std::make_shared<const Value>(std::move(item));
   }
   // Calls `visit` for every non-None alternative (the value itself unless it is a union):
   // a rule that must hold for the whole value asks it of every alternative.

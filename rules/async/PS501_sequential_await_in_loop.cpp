@@ -85,7 +85,9 @@ class SequentialAwaitInLoop final : public Rule {
     for (Node node : nodes) {
       if (!node.is("await") || inside_inner_loop(node, body)) continue;
       Node call = awaited_call(node);
-      if (!call || !is_independent_per_item(ctx, call, targets, assigned)) continue;
+      bool independent = call ? is_independent_per_item(ctx, call, targets, assigned)
+                              : awaits_item_coroutine(ctx, node, loop);
+      if (!independent) continue;
       ctx.report(*this, node,
                  fmt::format("`{}` is awaited once per item of `{}`, one call after another: "
                              "the loop takes the sum of all their latencies",
@@ -93,7 +95,8 @@ class SequentialAwaitInLoop final : public Rule {
                  fmt::format("start the calls together and await them at once: `await "
                              "asyncio.gather(*({} for {} in {}))` or an `asyncio.TaskGroup`, "
                              "bounded with an `asyncio.Semaphore` if the list is long",
-                             short_text(ctx, call), short_text(ctx, loop.field("left")),
+                             short_text(ctx, call ? call : node.named_child(0)),
+                             short_text(ctx, loop.field("left")),
                              short_text(ctx, loop.field("right"))));
       return;  // one finding per loop
     }
@@ -131,6 +134,35 @@ class SequentialAwaitInLoop final : public Rule {
     return names;
   }
 
+  // `for aw in aws: await aw` over coroutines made before the loop (`aws = [fetch(u) for u in
+  // urls]`): each starts only when awaited, so they run one after another. Tasks and futures
+  // (`asyncio.create_task`, `ensure_future`) already run concurrently; awaiting them in turn
+  // costs nothing, and the semantic layer does not call them awaitable.
+  // The rule runs as the walk enters the loop, before the target is bound: the item's type is
+  // the iterable's element type.
+  static bool awaits_item_coroutine(const Context& ctx, Node await_node, Node loop) {
+    Node operand = await_node.named_child(0);
+    while (operand && operand.is("parenthesized_expression")) operand = operand.named_child(0);
+    Node target = loop.field("left");
+    if (!operand || !operand.is("identifier") || !target || !target.is("identifier") ||
+        ctx.text(operand) != ctx.text(target)) {
+      return false;
+    }
+    return ctx.infer(loop.field("right")).element_type().awaitable;
+  }
+
+  // `item.refresh()` on the loop's item: a call per item, whatever its arguments.
+  static bool is_method_of_item(const Context& ctx, Node function,
+                                const std::vector<std::string_view>& targets) {
+    if (!function.is("attribute")) return false;
+    Node root = function.field("object");
+    while (root && (root.is("attribute") || root.is("subscript"))) {
+      root = root.is("attribute") ? root.field("object") : root.field("value");
+    }
+    return root && root.is("identifier") &&
+           std::find(targets.begin(), targets.end(), ctx.text(root)) != targets.end();
+  }
+
   static bool is_independent_per_item(const Context& ctx, Node call,
                                       const std::vector<std::string_view>& targets,
                                       const std::vector<std::string_view>& assigned) {
@@ -145,7 +177,7 @@ class SequentialAwaitInLoop final : public Rule {
     // Independent of earlier iterations: the arguments use the loop item and nothing the
     // loop body rebinds.
     std::vector<std::string_view> names = identifiers_in(ctx, call.field("arguments"));
-    bool uses_item = false;
+    bool uses_item = is_method_of_item(ctx, function, targets);
     for (std::string_view name : names) {
       bool is_target = std::find(targets.begin(), targets.end(), name) != targets.end();
       if (is_target) {

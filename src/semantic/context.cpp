@@ -179,6 +179,13 @@ const Binding* Context::lookup(std::string_view name) const {
   return nullptr;
 }
 
+bool Context::declared_outer(std::string_view name) const {
+  if (scopes_.empty()) return false;
+  auto it = scopes_.back().bindings.find(name);
+  return it != scopes_.back().bindings.end() &&
+         (it->second.kind == BindingKind::global_decl || it->second.kind == BindingKind::nonlocal_decl);
+}
+
 std::string Context::qualified_name(Node expr) const {
   // Walk down the attribute chain iteratively: `a.b.c` is attribute(attribute(a, b), c).
   // Parentheses change nothing: `(list)(x)`, `(os.path).join`.
@@ -399,10 +406,13 @@ std::string_view Context::one_time_path() const {
   if (outermost == nullptr) {
     return frames_.back().kind == FrameKind::module ? "module top level" : std::string_view{};
   }
-  std::string_view name = outermost->qualified_name.substr(outermost->qualified_name.rfind('.') + 1);
+  // A view of the member, not of a substr() temporary: the name must outlive this statement.
+  std::string_view qualified = outermost->qualified_name;
+  std::string_view name = qualified.substr(qualified.rfind('.') + 1);
   if (name == "__init__" || name == "__init_subclass__" || name == "__set_name__") return "`__init__`";
   if (owner_class != nullptr && name == "ready") {
-    std::string_view cls = owner_class->qualified_name.substr(owner_class->qualified_name.rfind('.') + 1);
+    std::string_view owner = owner_class->qualified_name;
+    std::string_view cls = owner.substr(owner.rfind('.') + 1);
     if (cls.ends_with("Config")) return "Django `AppConfig.ready()`";
   }
   if (name == "setup" || name == "setUp" || name == "setUpClass" || name == "configure" || name == "setup_module") {
@@ -492,7 +502,12 @@ Value Context::infer_bounded(Node expr, int depth) const {
       kind == "generator_expression") {
     return infer_comprehension(expr, depth);
   }
-  if (kind == "parenthesized_expression" || kind == "await") return infer_bounded(expr.named_child(0), depth + 1);
+  if (kind == "parenthesized_expression") return infer_bounded(expr.named_child(0), depth + 1);
+  if (kind == "await") {
+    Value awaited = infer_bounded(expr.named_child(0), depth + 1);
+    awaited.awaitable = false;
+    return awaited;
+  }
   if (kind == "subscript") return infer_subscript(expr, depth);
   if (kind == "binary_operator") return infer_binary(expr, depth);
   if (kind == "named_expression") return infer_bounded(expr.field("value"), depth + 1);
@@ -583,7 +598,60 @@ Value Context::infer_comprehension(Node expr, int depth) const {
     break;
   }
   value.iterator = kind == "generator_expression";
+  if (value.kind != ValueKind::dict) value.set_element(comprehension_item(expr, depth));
   return value;
+}
+
+// The type of a comprehension's items when its body is a call whose callee does not depend on
+// the comprehension's own variables (`[fetch(u) for u in urls]`, `(self.load(p) for p in ps)`):
+// the callee is then resolved where the comprehension stands, and so is what it returns.
+Value Context::comprehension_item(Node expr, int depth) const {
+  Node body = expr.field("body");
+  if (!body || !body.is("call")) return {};
+  Node root = body.field("function");
+  while (root && root.is("attribute")) root = root.field("object");
+  if (!root || !root.is("identifier")) return {};
+  std::string_view callee_root = text(root);
+  for (uint32_t i = 0, n = expr.named_child_count(); i < n; ++i) {
+    Node clause = expr.named_child(i);
+    if (clause.is("for_in_clause") && binds_name(clause.field("left"), callee_root)) return {};
+  }
+  return infer_bounded(body, depth + 1);
+}
+
+// Does the target pattern `target` (`x`, `(k, v)`, `[a, *rest]`) bind `name`?
+bool Context::binds_name(Node target, std::string_view name) const {
+  if (!target) return false;
+  if (target.is("identifier")) return text(target) == name;
+  for (uint32_t i = 0, n = target.named_child_count(); i < n; ++i) {
+    if (binds_name(target.named_child(i), name)) return true;
+  }
+  return false;
+}
+
+// A project `async def` (not an async generator) by its qualified name: a function of this
+// file, or a method of one of its classes (inherited ones included).
+bool Context::is_coroutine_function(const std::string& name) const {
+  const FunctionTypes* function = project_function(name);
+  return function != nullptr && function->is_async && !function->generator;
+}
+
+const FunctionTypes* Context::project_function(const std::string& name) const {
+  if (types_ == nullptr) return nullptr;
+  if (const FunctionTypes* function = types_->find_function(name)) return function;
+  auto dot = name.rfind('.');
+  if (dot == std::string::npos) return nullptr;
+  std::string_view owner = std::string_view(name).substr(0, dot);
+  if (types_->find_class(owner) == nullptr) return nullptr;
+  FileTypes::Member member = types_->find_member(owner, std::string_view(name).substr(dot + 1));
+  if (member.method == nullptr) return nullptr;
+  return types_->find_function(fmt::format("{}.{}", member.owner->qualified_name, name.substr(dot + 1)));
+}
+
+Value Context::returns_of_function(const std::string& name, int depth) const {
+  const FunctionTypes* function = project_function(name);
+  if (function == nullptr || depth > kMaxResolveDepth) return {};
+  return resolve(function->returns, depth + 1);
 }
 
 Value Context::infer_subscript(Node expr, int depth) const {
@@ -790,6 +858,11 @@ Value Context::infer_call(Node call, int depth) const {
   }
   if (types_ != nullptr) {
     if (types_->find_class(callee) != nullptr) return Value{ValueKind::instance, std::move(callee)};
+    if (is_coroutine_function(callee)) {
+      Value coroutine = returns_of_function(callee, depth + 1);
+      coroutine.awaitable = true;
+      return coroutine;
+    }
     Value project = resolve(Value{ValueKind::instance, callee}, depth + 1);
     if (!project.is_instance_of(callee)) return project;
   }

@@ -41,7 +41,12 @@ bool Value::same_type(const Value& other) const {
 }
 
 Value merge_values(const Value& a, const Value& b) {
-  if (!a.is_known() || !b.is_known()) return {};
+  if (!a.is_known() || !b.is_known()) {
+    // Two coroutines of unknown result are still coroutines.
+    Value coroutine;
+    coroutine.awaitable = a.awaitable && b.awaitable;
+    return coroutine;
+  }
   if (a.kind == ValueKind::none || b.kind == ValueKind::none) {
     Value value = a.kind == ValueKind::none ? b : a;
     if (value.kind != ValueKind::none) value.maybe_none = true;
@@ -51,6 +56,7 @@ Value merge_values(const Value& a, const Value& b) {
     Value value = a;
     value.maybe_none = a.maybe_none || b.maybe_none;
     value.growing = a.growing || b.growing;
+    value.awaitable = a.awaitable && b.awaitable;
     value.size = merged_size(a.size, b.size);
     return value;
   }
