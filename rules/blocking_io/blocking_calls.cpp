@@ -180,6 +180,13 @@ const std::vector<BlockingCall>& blocking_table() {
     add_all({"tempfile.TemporaryFile", "tempfile.NamedTemporaryFile", "tempfile.mkstemp",
              "tempfile.mkdtemp", "tempfile.TemporaryDirectory"},
             K::file_io, "creates a temporary file or directory synchronously", kFileAlt);
+    // An import finds, reads and executes the module's files (a `sys.modules` hit is cheap, but
+    // the first import is not, and a reload always reads): Home Assistant's loop checker
+    // reports these. Medium: after the first call it is usually a dictionary lookup.
+    add_all({"importlib.import_module", "importlib.reload", "importlib.__import__", "builtins.__import__"},
+            K::file_io, "imports a module: finds, reads and executes its files",
+            "import it at module level, or `await asyncio.to_thread(importlib.import_module, name)`",
+            Severity::medium);
     add_all(
         {"json.load", "json.dump", "pickle.load", "pickle.dump", "marshal.load", "marshal.dump"},
         K::file_io, "reads or writes a sync file object", kFileAlt, Severity::high,
