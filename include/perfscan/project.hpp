@@ -174,6 +174,12 @@ const Rule& database_fact_collector();
 inline constexpr std::string_view kAsyncCallSite = "PS-async-calls";
 const Rule& async_call_site_collector();
 
+// The hidden rule that records the calls loops make (pending records under kLoopCallSite), for
+// PS701 and PS702 to find constant work repeated through helpers (rules/caching/constant_work.hpp).
+// Added with the collectors above.
+inline constexpr std::string_view kLoopCallSite = "PS-loop-calls";
+const Rule& loop_call_site_collector();
+
 // The pending findings (PendingFinding) every file recorded for `rule_id`, with their file.
 template <typename Visit>
 void for_each_pending(const ProjectIndex& index, std::string_view rule_id, Visit&& visit) {

@@ -13,6 +13,7 @@
 
 #include <array>
 
+#include "caching/constant_work.hpp"
 #include "loops/loop_helpers.hpp"
 #include "memory/call_shapes.hpp"
 #include "perfscan/context.hpp"
@@ -162,7 +163,7 @@ bool runs_many_times(const Context& ctx) {
   return loops.size() >= 2 && !all_bounded;
 }
 
-class RegexCompileInLoop final : public Rule {
+class RegexCompileInLoop final : public Rule, public ProjectRule {
  public:
   RegexCompileInLoop()
       : Rule({"PS701", "regex-compile-in-loop", Category::caching, Severity::low,
@@ -172,7 +173,10 @@ class RegexCompileInLoop final : public Rule {
 
   void check(Node call, Context& ctx) const override {
     auto loops = ctx.loops();
-    if (loops.empty()) return;
+    if (loops.empty()) {
+      summarise_constant_compile(call, ctx);
+      return;
+    }
     Node arguments = call.field("arguments");
     if (!arguments || !arguments.is("argument_list")) return;
     Node pattern = first_argument(call);
@@ -201,7 +205,27 @@ class RegexCompileInLoop final : public Rule {
     }
   }
 
+  // A helper that compiles a constant pattern, called once per iteration of a loop in any module.
+  void link(const ProjectIndex& index, std::vector<Finding>& findings) const override {
+    link_constant_work(*this, /*regex=*/true, index, findings);
+  }
+
  private:
+  // `re.compile(CONST)` outside any loop of a function: the same work on every call, recorded
+  // in the function's summary for the link step.
+  static void summarise_constant_compile(Node call, Context& ctx) {
+    Node function = call.field("function");
+    if (!function || !shapes::names_method(ctx, function, "compile")) return;
+    std::string callee = ctx.callee_name(call);
+    if (regex_function(callee) != "compile") return;
+    Node pattern = first_argument(call);
+    if (!pattern || pattern.is("keyword_argument") || !shapes::is_constant_string(ctx, pattern, Node{}) ||
+        !flags_fixed(ctx, pattern, true) || shapes::result_is_memoised(ctx, call)) {
+      return;
+    }
+    record_constant_work(ctx, call, fmt::format("{}({})", callee, short_text(ctx, pattern, 30)));
+  }
+
   void report_compile(Context& ctx, Node call, const std::string& callee, Node pattern,
                       const LoopFrame& loop) const {
     ctx.report(*this, call,

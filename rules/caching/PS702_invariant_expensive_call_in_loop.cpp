@@ -6,6 +6,7 @@
 
 #include <array>
 
+#include "caching/constant_work.hpp"
 #include "loops/loop_helpers.hpp"
 #include "memory/call_shapes.hpp"
 #include "perfscan/context.hpp"
@@ -52,7 +53,7 @@ bool other_arguments_constant(const Context& ctx, Node first) {
   return true;
 }
 
-class InvariantExpensiveCallInLoop final : public Rule {
+class InvariantExpensiveCallInLoop final : public Rule, public ProjectRule {
  public:
   InvariantExpensiveCallInLoop()
       : Rule({"PS702", "invariant-expensive-call-in-loop", Category::caching, Severity::medium,
@@ -62,6 +63,10 @@ class InvariantExpensiveCallInLoop final : public Rule {
 
   void check(Node call, Context& ctx) const override {
     auto loops = ctx.loops();
+    if (loops.empty()) {
+      summarise_constant_parse(call, ctx);
+      return;
+    }
     // A few iterations fixed by the program text parse it a few times: not worth a finding.
     if (loops.empty() || loops::runs_fixed_number_of_times(ctx)) return;
     Node text = first_argument(call);
@@ -76,6 +81,34 @@ class InvariantExpensiveCallInLoop final : public Rule {
                "parse it once before the loop (or at module level) and reuse the result; "
                "if the loop mutates the result, copy it per iteration, which is still "
                "cheaper than parsing");
+  }
+
+  // A helper that parses a constant, called once per iteration of a loop in any module.
+  void link(const ProjectIndex& index, std::vector<Finding>& findings) const override {
+    link_constant_work(*this, /*regex=*/false, index, findings);
+  }
+
+ private:
+  // A parser called on a constant outside any loop of a function: the same work on every call,
+  // recorded in the function's summary for the link step.
+  static void summarise_constant_parse(Node call, Context& ctx) {
+    Node function = call.field("function");
+    if (!function || !names_a_parser(ctx, function)) return;
+    Node text = first_argument(call);
+    if (!text || text.is("keyword_argument") || !shapes::is_constant_string(ctx, text, Node{})) return;
+    std::string callee = ctx.callee_name(call);
+    if (!is_parser(callee) || !other_arguments_constant(ctx, text) || shapes::result_is_memoised(ctx, call)) return;
+    record_constant_work(ctx, call, fmt::format("{}({})", callee, short_text(ctx, text, 30)));
+  }
+
+  // A cheap test before resolving the callee: its last name is one of the parsers'.
+  static bool names_a_parser(const Context& ctx, Node function) {
+    std::string_view last = function.is("attribute") ? ctx.text(function.field("attribute")) : ctx.text(function);
+    for (std::string_view parser : kParsers) {
+      auto dot = parser.rfind('.');
+      if (parser.substr(dot + 1) == last) return true;
+    }
+    return false;
   }
 };
 

@@ -70,6 +70,21 @@ bool is_file_open(std::string_view callee) {
          callee == "gzip.open" || callee == "bz2.open" || callee == "lzma.open";
 }
 
+bool names_method(const Context& ctx, Node function, std::string_view name) {
+  if (function.is("attribute")) return ctx.text(function.field("attribute")) == name;
+  return function.is("identifier") && ctx.text(function) == name;
+}
+
+bool result_is_memoised(const Context& ctx, Node call) {
+  Node parent = call.parent();
+  while (parent && parent.is("parenthesized_expression")) parent = parent.parent();
+  if (!parent || !parent.is("assignment")) return false;
+  Node left = parent.field("left");
+  if (!left) return false;
+  if (left.is("attribute") || left.is("subscript")) return true;
+  return left.is("identifier") && ctx.declared_outer(ctx.text(left));
+}
+
 bool is_literal_string(Node expr) {
   expr = unparenthesised(expr);
   if (!expr) return false;

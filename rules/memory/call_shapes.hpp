@@ -20,6 +20,15 @@ Node sole_positional_argument(Node call);
 // `receiver.method(...)` with `method` spelled as given: the receiver, else null.
 Node method_receiver(const Context& ctx, Node call, std::string_view method);
 
+// The callee expression `function` (`re.compile`, `compile`) ends in the name `name`: a cheap
+// test before resolving the callee.
+bool names_method(const Context& ctx, Node function, std::string_view name);
+
+// The call's result is stored where it outlives the call: an attribute (`self._re = ...`,
+// `cls.PATTERN = ...`), a subscript (`_cache[key] = ...`) or a `global` / `nonlocal` name: the
+// lazy-initialisation idiom, which does its work once, not once per call.
+bool result_is_memoised(const Context& ctx, Node call);
+
 // `open`, `io.open`, `codecs.open`, `gzip.open`, `bz2.open`, `lzma.open`: calls that return a
 // file object to read lines from.
 bool is_file_open(std::string_view callee);

@@ -362,6 +362,7 @@ std::vector<const Rule*> with_fact_collectors(std::vector<const Rule*> selected)
   if (!project_rules(selected).empty()) {
     selected.push_back(&database_fact_collector());
     selected.push_back(&async_call_site_collector());
+    selected.push_back(&loop_call_site_collector());
   }
   return selected;
 }
