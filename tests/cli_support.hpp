@@ -28,8 +28,8 @@ inline std::string q(std::string_view word) {
 }
 
 inline CommandResult run_in(const TempDir& dir, const std::string& args,
-                            const std::string& stdin_text = {}) {
-  return run_perfscan(args, dir.path(), stdin_text);
+                            const std::string& stdin_text = {}, Tiers tiers = Tiers::all) {
+  return run_perfscan(args, dir.path(), stdin_text, tiers);
 }
 
 // Runs `git <args>` in `dir` with a throw-away identity (tests build real repositories).

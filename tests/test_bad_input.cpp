@@ -159,7 +159,7 @@ TEST_CASE("bad input: files and folders without read permission") {
     const fs::path err = dir.path() / "err.txt";
     std::string command = "cd " + q(dir.path().string()) +
                           " && setpriv --reuid=65534 --regid=65534 --clear-groups " +
-                          q(PERFSCAN_BINARY) + " good.py locked.py closed --format json >" +
+                          q(PERFSCAN_BINARY) + " --extend-select ALL good.py locked.py closed --format json >" +
                           q(out.string()) + " 2>" + q(err.string());
     int status = std::system(command.c_str());
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -193,7 +193,7 @@ TEST_CASE("bad input: a symlink to /dev/zero named explicitly") {
   // The timeout is the safety net should a regression read the endless device again (no
   // `ulimit -v`: the AddressSanitizer build cannot start under one).
   std::string command = "cd " + q(dir.path().string()) + " && timeout 60 " +
-                        q(PERFSCAN_BINARY) + " zero.py good.py --format json >" + q(out.string()) +
+                        q(PERFSCAN_BINARY) + " --extend-select ALL zero.py good.py --format json >" + q(out.string()) +
                         " 2>" + q(err.string());
   int status = std::system(command.c_str());
   CommandResult result;

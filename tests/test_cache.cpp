@@ -29,7 +29,7 @@ bool same_result(const FileResult& a, const FileResult& b) {
          a.findings == b.findings && a.errors == b.errors && a.facts == b.facts;
 }
 
-std::vector<const Rule*> every_rule() { return with_fact_collectors(select_rules({}, {})); }
+std::vector<const Rule*> every_rule() { return with_fact_collectors(select_rules({"ALL"}, {})); }
 
 CacheConfig default_config() { return cache_config_hash(rule_ids(every_rule()), RuleSettings{}, true); }
 
@@ -290,7 +290,7 @@ TEST_CASE("cache: rules, target version, knowledge lists and linking each change
   fewer.erase(fewer.begin() + 1);
   variants.push_back(cache_config_hash(rule_ids(fewer), RuleSettings{}, true));
   variants.push_back(
-      cache_config_hash(rule_ids(select_rules({}, {})), RuleSettings{}, true));   // no collector
+      cache_config_hash(rule_ids(select_rules({"ALL"}, {})), RuleSettings{}, true));   // no collector
   variants.push_back(cache_config_hash(rule_ids(rules), RuleSettings{}, false));  // link off
   RuleSettings settings;
   settings.target_version = PythonVersion{3, 10};

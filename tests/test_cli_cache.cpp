@@ -207,8 +207,8 @@ TEST_CASE("cli cache: two processes filling one cache at once report what an unc
   auto reference = run_in(dir, ". --format json --no-cache");
   std::string binary = PERFSCAN_BINARY;
   std::string command = "cd " + q(dir.path().string()) + " && (" + q(binary) +
-                        " . --format json -j 2 >one.json 2>one.err & " + q(binary) +
-                        " . --format json -j 2 >two.json 2>two.err & wait)";
+                        " --extend-select ALL . --format json -j 2 >one.json 2>one.err & " + q(binary) +
+                        " --extend-select ALL . --format json -j 2 >two.json 2>two.err & wait)";
   REQUIRE(std::system(command.c_str()) == 0);
   Json expected = parse_json(reference).at("findings");
   for (const char* name : {"one", "two"}) {

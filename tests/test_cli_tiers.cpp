@@ -65,9 +65,10 @@ TEST_CASE("tiers: --explain appends the tier, precision and cost traits from the
   // By name too, and the doc itself comes first.
   auto by_name = run_in(dir, "--explain string-concat-in-loop");
   CHECK(by_name.out.starts_with("# PS401"));
-  CHECK(contains(by_name.out, "- **Test code:** its cost model holds in tests too"));
   CHECK(contains(by_name.out,
                  "its cost is paid per iteration, so a finding on a path that runs once"));
+  auto cache = run_in(dir, "--explain lru-cache-on-method");
+  CHECK(contains(cache.out, "- **Test code:** its cost model holds in tests too"));
 }
 
 TEST_CASE(
@@ -83,10 +84,10 @@ TEST_CASE(
   CHECK(extended.exit_code == 1);
   CHECK(parse_json(extended)["findings"].size() == 2);
   dir.write(".perfscan.toml", "extend-select = [\"ALL\"]\n");
-  auto markdown = run_in(dir, ". --no-cache --format markdown");
+  auto markdown = run_in(dir, ". --no-cache --format markdown", {}, Tiers::as_given);
   CHECK(contains(markdown.out, "| extend-select | `ALL` |"));
   dir.write(".perfscan.toml", "extend-select = [\"PS9999\"]\n");
-  auto unknown = run_in(dir, ". --no-cache");
+  auto unknown = run_in(dir, ". --no-cache", {}, Tiers::as_given);
   CHECK(unknown.exit_code == 2);
   CHECK(contains(unknown.err, "names no rule: 'PS9999'"));
 }

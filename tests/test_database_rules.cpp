@@ -15,7 +15,7 @@ Report scan_project(const testing::TempDir& dir) {
   ScanOptions options;
   options.paths = {dir.path().string()};
   options.jobs = 1;
-  options.select = {"PS2", "PS9"};
+  options.select = {"ALL"};
   return scan(options);
 }
 

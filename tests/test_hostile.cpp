@@ -214,7 +214,7 @@ TEST_CASE("hostile cache: a read-only cache folder warns once and the scan is co
                                             fs::perms::others_read | fs::perms::others_exec);
   // Root ignores permissions: run as `nobody`, who may read but not write anything here.
   std::string as_user = ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
-  auto result = run_shell(dir, as_user + q(PERFSCAN_BINARY) + " a.py b.py --format json --cache-dir cache");
+  auto result = run_shell(dir, as_user + q(PERFSCAN_BINARY) + " --extend-select ALL a.py b.py --format json --cache-dir cache");
   fs::permissions(dir.path() / "cache", fs::perms::owner_all);
   CHECK(result.exit_code == 1);
   Json report = parse_json(result);
@@ -229,7 +229,7 @@ TEST_CASE("hostile cache: a read-only cache folder warns once and the scan is co
 // as on a full disk they fail with ENOSPC; the signal that would kill the writer is ignored, as
 // it is where disks fill up). Its stdout and stderr go through pipes, which the limit spares.
 CommandResult run_with_no_room(const TempDir& dir, const std::string& args) {
-  std::string limited = "{ { trap '' XFSZ; ulimit -f 0; exec " + q(PERFSCAN_BINARY) + " " + args +
+  std::string limited = "{ { trap '' XFSZ; ulimit -f 0; exec " + q(PERFSCAN_BINARY) + " --extend-select ALL " + args +
                         "; } 2>&1 1>&3 3>&- | cat >&2; } 3>&1 | cat";
   return run_shell(dir, "bash -c " + q("set -o pipefail; " + limited));
 }

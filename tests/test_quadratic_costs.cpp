@@ -22,6 +22,7 @@ std::map<std::uint32_t, std::pair<Severity, std::string>> findings_of(const std:
   ScanOptions options;
   options.paths = {path.string()};
   options.jobs = 1;
+  options.select = {std::string(rule)};
   Report report = scan(options);
   std::map<std::uint32_t, std::pair<Severity, std::string>> found;
   for (const Finding& finding : report.findings) {

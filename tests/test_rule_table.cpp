@@ -72,17 +72,25 @@ TEST_CASE("rule table: a default-tier rule that was measured is at least 90% rig
   for (const auto& rule : all_rules()) {
     const RuleTraits& traits = rule->traits();
     if (traits.tier != Tier::standard || !traits.precision.measured()) continue;
+    // PS000 is the analyser's own diagnostic (a file it could not parse), not a performance
+    // claim: rules/traits.def keeps it in the default tier whatever its sample says.
+    if (rule->info().id == "PS000") continue;
     INFO(rule->info().id << ": " << precision_text(traits.precision));
     REQUIRE(traits.precision.percent().has_value());
     CHECK(*traits.precision.percent() >= 90.0);
   }
 }
 
-TEST_CASE("rule table: the test-code column follows issue 14's list of exempt rules") {
-  // Tests block, poll, fire tasks, import and query in loops on purpose.
-  const std::set<std::string> exempt = {"PS201", "PS202", "PS203", "PS204", "PS205", "PS301",
-                                        "PS302", "PS303", "PS304", "PS305", "PS306", "PS307",
-                                        "PS308", "PS309", "PS501", "PS502", "PS504", "PS505", "PS807"};
+TEST_CASE("rule table: every rule but PS000, PS604 and PS901 is exempt in test code") {
+  // Tests block, poll, fire tasks, import and query in loops on purpose, and walk small
+  // fixtures: every cost model but the parse diagnostic, the cache that keeps every instance
+  // alive (a test session is long-lived too) and the index advice (schema, not test code)
+  // assumes production data.
+  std::set<std::string> exempt;
+  for (const auto& rule : all_rules()) exempt.insert(std::string(rule->info().id));
+  exempt.erase("PS000");
+  exempt.erase("PS604");
+  exempt.erase("PS901");
   for (const auto& rule : all_rules()) {
     INFO(rule->info().id);
     CHECK((rule->traits().in_tests == InTests::exempt) ==

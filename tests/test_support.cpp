@@ -13,8 +13,21 @@ std::string read_file(const std::filesystem::path& path) {
   return buffer.str();
 }
 
-CommandResult run_perfscan(const std::string& args, const std::filesystem::path& cwd,
-                           const std::string& stdin_text) {
+namespace {
+
+bool chooses_rules(const std::string& args) {
+  for (std::string_view option : {"--select", "--extend-select", "--ignore", "--list-rules", "--explain"}) {
+    if (args.find(option) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+CommandResult run_perfscan(const std::string& given_args, const std::filesystem::path& cwd,
+                           const std::string& stdin_text, Tiers tiers) {
+  std::string args = given_args;
+  if (tiers == Tiers::all && !chooses_rules(args)) args = "--extend-select ALL " + args;
   TempDir scratch;
   auto out_path = scratch.path() / "stdout";
   auto err_path = scratch.path() / "stderr";

@@ -51,8 +51,15 @@ struct CommandResult {
 
 // Runs `perfscan <args>` through the shell (args are passed verbatim: quote them yourself),
 // from `cwd` when given, capturing stdout and stderr.
+//
+// The end-to-end tests exercise the CLI with every rule on: which rules are in the default tier
+// follows the blind reads (rules/traits.def) and must not change what a test of, say, the
+// baseline or the cache sees. So `--extend-select ALL` is added unless the arguments choose
+// rules themselves (`--select`, `--extend-select`, `--ignore`) or `tiers` is `Tiers::as_given`
+// (the tests of the default selection itself).
+enum class Tiers { all, as_given };
 CommandResult run_perfscan(const std::string& args, const std::filesystem::path& cwd = {},
-                           const std::string& stdin_text = {});
+                           const std::string& stdin_text = {}, Tiers tiers = Tiers::all);
 
 std::string read_file(const std::filesystem::path& path);
 
