@@ -192,6 +192,17 @@ class Context {
   std::vector<std::pair<Node, std::uint32_t>> statements_;
   std::vector<Finding> findings_;
   FileFacts facts_;
+  // While the walk hands one node to its rules, nothing these answers depend on changes (the
+  // rules only report), and most rules ask the same questions about the same call: its callee
+  // and what its receiver is. The answers are kept for that one dispatch and dropped after it.
+  struct DispatchMemo {
+    bool active = false;
+    std::vector<std::pair<std::uint32_t, std::string>> callees;
+    std::vector<std::pair<std::uint32_t, Value>> values;
+  };
+  mutable DispatchMemo memo_;
+  void begin_dispatch() const;
+  void end_dispatch() const;
 };
 
 }  // namespace perfscan

@@ -212,19 +212,6 @@ std::string with_trailing_slash(std::string path) {
   return path;
 }
 
-// True when `canonical_folder` or one of its parents holds a .git entry (folder, or file for
-// worktrees and submodules). git_libgit2_init() costs ~10 ms (it loads the TLS certificates),
-// so a scan outside any repository should not pay it: a few lstat() calls decide first.
-bool may_be_in_repository(std::string folder) {
-  while (true) {
-    struct stat info {};
-    if (::lstat((with_trailing_slash(folder) + ".git").c_str(), &info) == 0) return true;
-    auto cut = folder.rfind('/');
-    if (folder == "/" || cut == std::string::npos) return false;
-    folder = cut == 0 ? "/" : folder.substr(0, cut);
-  }
-}
-
 // Where a walked folder sits for .gitignore purposes: its repository (null outside any
 // repository, where nothing is ignored) and its path relative to the work tree ("" or "a/b/").
 struct IgnoreScope {

@@ -1,6 +1,19 @@
 #include "discover/libgit2.hpp"
 
+#include <sys/stat.h>
+
 namespace perfscan {
+
+bool may_be_in_repository(std::string folder) {
+  while (true) {
+    struct stat info {};
+    std::string marker = folder.ends_with('/') ? folder + ".git" : folder + "/.git";
+    if (::lstat(marker.c_str(), &info) == 0) return true;
+    auto cut = folder.rfind('/');
+    if (folder == "/" || cut == std::string::npos) return false;
+    folder = cut == 0 ? "/" : folder.substr(0, cut);
+  }
+}
 
 void ensure_libgit2() {
   struct LibGit2Guard {

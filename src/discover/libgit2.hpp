@@ -9,6 +9,11 @@
 
 namespace perfscan {
 
+// True when `canonical_folder` or one of its parents holds a .git entry (folder, or file for
+// worktrees and submodules). git_libgit2_init() costs ~10 ms (it loads the TLS certificates),
+// so a scan outside any repository should not pay it: a few lstat() calls decide first.
+bool may_be_in_repository(std::string canonical_folder);
+
 // libgit2 keeps global state: initialise it once per process, shut it down at exit.
 void ensure_libgit2();
 

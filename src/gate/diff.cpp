@@ -114,6 +114,10 @@ ChangedLines changed_lines_since(const std::string& ref, const fs::path& from) {
 }
 
 std::optional<fs::path> repository_root(const fs::path& from) {
+  std::error_code error;
+  fs::path canonical = fs::weakly_canonical(normal_absolute(from), error);
+  if (error) canonical = normal_absolute(from);
+  if (!may_be_in_repository(canonical.string())) return std::nullopt;
   ensure_libgit2();
   git_repository* raw = nullptr;
   if (open_repository(&raw, from.string(), 0) < 0) return std::nullopt;

@@ -217,7 +217,23 @@ std::string Context::qualified_name(Node expr) const {
   return builtin_of_compat_module(std::move(name));
 }
 
-std::string Context::callee_name(Node call) const { return callee_bounded(call, 0); }
+std::string Context::callee_name(Node call) const {
+  if (!memo_.active) return callee_bounded(call, 0);
+  for (const auto& [id, callee] : memo_.callees) {
+    if (id == call.id()) return callee;
+  }
+  std::string callee = callee_bounded(call, 0);
+  memo_.callees.emplace_back(call.id(), callee);
+  return callee;
+}
+
+void Context::begin_dispatch() const { memo_.active = true; }
+
+void Context::end_dispatch() const {
+  memo_.active = false;
+  memo_.callees.clear();
+  memo_.values.clear();
+}
 
 std::string Context::callee_bounded(Node call, int depth) const {
   Node function = call.field("function");
@@ -279,7 +295,15 @@ void Context::export_types(std::vector<TypeFact>& out) const {
   std::sort(out.begin(), out.end(), [](const TypeFact& a, const TypeFact& b) { return a.name < b.name; });
 }
 
-Value Context::infer(Node expr) const { return infer_bounded(expr, 0); }
+Value Context::infer(Node expr) const {
+  if (!memo_.active || !expr) return infer_bounded(expr, 0);
+  for (const auto& [id, value] : memo_.values) {
+    if (id == expr.id()) return value;
+  }
+  Value value = infer_bounded(expr, 0);
+  memo_.values.emplace_back(expr.id(), value);
+  return value;
+}
 
 CollectionSize Context::collection_size(Node expr) const { return size_bounded(expr, 0); }
 

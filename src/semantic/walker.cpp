@@ -204,7 +204,18 @@ void Walker::enter(Node node, TSFieldId field) {
       ctx_.statements_.emplace_back(node, node.line());
       entry.statement_pushed = true;
     }
-    for (const Rule* rule : dispatch_.rules_for(node.symbol())) rule->check(node, ctx_);
+    auto rules = dispatch_.rules_for(node.symbol());
+    if (!rules.empty()) {
+      // A rule may throw (the per-file budget): the guard still drops the memo.
+      struct Dispatch {
+        const Context& ctx;
+        explicit Dispatch(const Context& context) : ctx(context) { ctx.begin_dispatch(); }
+        ~Dispatch() { ctx.end_dispatch(); }
+        Dispatch(const Dispatch&) = delete;
+        Dispatch& operator=(const Dispatch&) = delete;
+      } dispatch(ctx_);
+      for (const Rule* rule : rules) rule->check(node, ctx_);
+    }
   }
   stack_.push_back(entry);
 }
