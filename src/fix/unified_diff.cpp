@@ -64,12 +64,13 @@ std::vector<Line> align(const std::vector<std::string_view>& a, const std::vecto
         script.push_back({Op::same, a[prefix + i]});
         ++i;
         ++j;
-      } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-        script.push_back({Op::added, b[prefix + j]});
-        ++j;
-      } else {
+      } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+        // Removals before additions, as diff -u prints them.
         script.push_back({Op::removed, a[prefix + i]});
         ++i;
+      } else {
+        script.push_back({Op::added, b[prefix + j]});
+        ++j;
       }
     }
   }
