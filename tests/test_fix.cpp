@@ -184,4 +184,19 @@ TEST_CASE("fix: JSON findings carry a fix object, SARIF results carry fixes", "[
   CHECK(replacement["deletedRegion"]["startColumn"] == 14);
 }
 
+TEST_CASE("fix: a list a try could see half-filled gets an unsafe fix", "[fix]") {
+  TempDir dir;
+  std::string source =
+      "import json\n\n\ndef f(p):\n    rows = json.loads(open(p).read())\n    try:\n"
+      "        out = []\n        for r in rows:\n            out.append(r + 1)\n"
+      "    except ValueError:\n        out = None\n    return out\n";
+  dir.write("t.py", source);
+  Json report = parse_json(run_in(dir, "--select PS804 --no-cache --format json t.py"));
+  const Json& finding = report["findings"].at(0);
+  CHECK(finding["fix"]["applicability"] == "unsafe");
+  CHECK(finding["fix"]["edits"].at(0)["content"] == "[r + 1 for r in rows]");
+  run_in(dir, "--select PS804 --no-cache --fix t.py");
+  CHECK(read_all(dir.path() / "t.py") == source);
+}
+
 }  // namespace perfscan
