@@ -23,8 +23,9 @@ ALLOWED = {
     "gate": {"core", "syntax", "discover"},
     "report": {"core", "syntax", "semantic", "link", "rules"},
     "engine": {"core", "syntax", "discover", "semantic", "link", "rules", "cache", "report"},
+    "fix": {"core", "syntax", "discover", "semantic", "link", "rules", "cache", "report", "engine"},
     "cli": {"core", "syntax", "discover", "semantic", "link", "rules", "cache", "config", "gate",
-            "report", "engine"},
+            "report", "engine", "fix"},
 }
 
 # Public headers (include/perfscan/*.hpp) belong to the part that implements them.

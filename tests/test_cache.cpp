@@ -73,9 +73,11 @@ FileResult every_field_set() {
                   "    for x in y:",
                   7,
                   true,
-                  "`__init__`"};
+                  "`__init__`",
+                  Fix{FixSafety::unsafe, {Edit{3, 9, "new\ntext", Span{1, 4, 2, 3}}}}};
   result.findings = {finding, finding};
   result.findings[1].severity = Severity::critical;
+  result.findings[1].fix.reset();
   result.errors = {FileError{"a/b.py", "invalid UTF-8 replaced", true}, FileError{"c", "", false}};
   FileFacts& facts = result.facts;
   facts.path = "a/b.py";

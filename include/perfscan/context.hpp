@@ -131,8 +131,9 @@ class Context {
   [[nodiscard]] std::span<const Node> try_statements() const { return tries_; }
 
   // ---- output ----------------------------------------------------------------------------
-  void report(const Rule& rule, Node node, std::string message, std::string suggestion,
-              std::optional<Severity> severity = std::nullopt);
+  // Returns the finding just made, so a rule can attach its fix (valid until the next report).
+  Finding& report(const Rule& rule, Node node, std::string message, std::string suggestion,
+                  std::optional<Severity> severity = std::nullopt);
   [[nodiscard]] FileFacts& facts() { return facts_; }
   [[nodiscard]] const FileFacts& facts() const { return facts_; }
   [[nodiscard]] std::vector<Finding>& findings() { return findings_; }

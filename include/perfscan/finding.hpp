@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace perfscan {
 
@@ -56,6 +57,34 @@ struct Span {
   bool operator==(const Span&) const = default;
 };
 
+// How sure a fix is to keep the program's behaviour: `safe` fixes keep it exactly and `--fix`
+// applies them; `unsafe` ones may change it in corner cases the doc names (an exception's
+// type, code skipped by short-circuiting) and need `--unsafe-fixes`.
+enum class FixSafety : std::uint8_t { safe, unsafe };
+
+std::string_view fix_safety_name(FixSafety safety);  // "safe", "unsafe"
+
+// One text edit of a fix: replace the decoded source's bytes [start, end) with `content`
+// (start == end inserts, empty content deletes). `span` is the same range in lines and
+// character columns, for reports that speak positions (JSON, SARIF); `end_column` is exclusive.
+struct Edit {
+  std::uint32_t start = 0;
+  std::uint32_t end = 0;
+  std::string content;
+  Span span;
+
+  bool operator==(const Edit&) const = default;
+};
+
+// A rewrite of the flagged code that makes the finding go away. Edits never overlap and are
+// sorted by position; they are applied together or not at all.
+struct Fix {
+  FixSafety safety = FixSafety::safe;
+  std::vector<Edit> edits;
+
+  bool operator==(const Fix&) const = default;
+};
+
 struct Finding {
   std::string rule_id;  // "PS401"
   std::string rule_name;
@@ -78,6 +107,8 @@ struct Finding {
   // The one-time path its severity was lowered for ("`__init__`"), or "": the message gets a
   // note saying so when the finding is finished (rule_info.hpp, one_time_note).
   std::string lowered_on;
+  // The rewrite that removes the finding, when the rule knows one (src/fix applies it).
+  std::optional<Fix> fix;
 
   bool operator==(const Finding&) const = default;
 };

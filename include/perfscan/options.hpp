@@ -4,6 +4,8 @@
 
 #include <compare>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -93,6 +95,11 @@ struct ScanOptions {
   // Folder of the result cache (src/cache): files whose content, path and settings match an
   // entry are not analysed again. Empty: no cache (the library default).
   std::string cache_dir;
+
+  // File contents to analyse instead of what is on disk, by display path (`--fix` checks its
+  // rewrites, and `--fix-diff` scans them, before anything is written). Such files bypass the
+  // result cache. Null: every file is read from disk.
+  std::shared_ptr<const std::map<std::string, std::string>> source_overrides;
 };
 
 }  // namespace perfscan

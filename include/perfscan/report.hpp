@@ -87,6 +87,14 @@ struct ScanSetup {
   std::vector<std::pair<std::string, std::string>> gate;
 };
 
+// What `--fix` did, for the summary: the report's findings are what remains afterwards.
+struct FixSummary {
+  bool ran = false;     // --fix ran (the files were rewritten)
+  bool unsafe = false;  // --unsafe-fixes: unsafe fixes applied too, and marked fixable
+  int fixed = 0;        // fixes applied, over every pass
+  int files = 0;        // files rewritten
+};
+
 struct Report {
   std::string tool_version;
   ScanSetup setup;
@@ -97,6 +105,7 @@ struct Report {
   std::vector<std::string> scanned_files;
   Summary summary;
   ScanStats stats;
+  FixSummary fixes;
 };
 
 // Fills `report.summary` counts from `report.findings` (file and line counts come from the

@@ -2,6 +2,7 @@
 // Documentation: PS801.md beside this file.
 #include <fmt/format.h>
 
+#include "fix_edits.hpp"
 #include "loop_helpers.hpp"
 #include "memory/call_shapes.hpp"
 #include "perfscan/types.hpp"
@@ -31,11 +32,20 @@ class UnnecessaryListCast final : public Rule {
     // A handful of fixed items: nothing worth a finding.
     if (ctx.collection_size(copied) == CollectionSize::bounded) return;
     if (!is_fresh_value(ctx, copied) && !is_unchanged_collection(ctx, loop, copied)) return;
-    ctx.report(*this, cast,
-               fmt::format("`list()` copies `{}` only to iterate over it: an extra O(n) "
-                           "allocation and copy before the loop starts",
-                           short_text(ctx, copied)),
-               fmt::format("iterate `{}` directly", short_text(ctx, copied)));
+    Finding& finding =
+        ctx.report(*this, cast,
+                   fmt::format("`list()` copies `{}` only to iterate over it: an extra O(n) "
+                               "allocation and copy before the loop starts",
+                               short_text(ctx, copied)),
+                   fmt::format("iterate `{}` directly", short_text(ctx, copied)));
+    // `for x in list(y):` -> `for x in y:`. The finding already holds only when nothing can
+    // see the copy differ from `y` (a fresh value, or a local the body never changes), so the
+    // loop sees the same items in the same order. Comments inside the call would be lost.
+    if (!fixes::contains_comment(cast) && !copied.is("list_splat") &&
+        !copied.is("keyword_argument")) {
+      finding.fix =
+          fixes::make(FixSafety::safe, {fixes::replace(ctx, cast, std::string(ctx.text(copied)))});
+    }
   }
 
  private:

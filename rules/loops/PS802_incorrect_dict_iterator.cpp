@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "fix_edits.hpp"
 #include "loop_helpers.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
@@ -54,7 +55,7 @@ class IncorrectDictIterator final : public Rule {
                              "the loop only counts",
                              dict));
     } else if (*key_used) {
-      ctx.report(*this, iterable,
+      Finding& finding = ctx.report(*this, iterable,
                  fmt::format("`{}` is never used: `.items()` builds a (key, value) tuple per "
                              "item only to drop the value",
                              ctx.text(value)),
@@ -63,17 +64,35 @@ class IncorrectDictIterator final : public Rule {
                  fmt::format("iterate the keys: `for {0} in {1}.keys():` (or `for {0} in {1}:` "
                              "when it is a dict)",
                              ctx.text(key), dict));
+      finding.fix = fix(ctx, loop, receiver, key, value, "keys");
     } else {
-      ctx.report(*this, iterable,
+      Finding& finding = ctx.report(*this, iterable,
                  fmt::format("`{}` is never used: `.items()` builds a (key, value) tuple per "
                              "item only to drop the key",
                              ctx.text(key)),
                  fmt::format("iterate the values: `for {} in {}.values():`", ctx.text(value),
                              dict));
+      finding.fix = fix(ctx, loop, receiver, value, key, "values");
     }
   }
 
  private:
+  // `for k, v in d.items()` -> `for k in d.keys()` (or `for v in d.values()`): the target
+  // becomes the used side, `items` the matching view. Safe for a known mapping when the
+  // dropped side is a plain name; unpacking a nested pattern (`k, (_, _)`) also checks each
+  // value's shape, and an unknown receiver may lack keys()/values(): unsafe then.
+  static std::optional<Fix> fix(const Context& ctx, Node loop, const Value& receiver, Node kept,
+                                Node dropped, std::string_view view) {
+    Node target = loop.field("left");
+    Node iterable = loop.field("right");
+    Node attribute = iterable.field("function").field("attribute");
+    if (!attribute || fixes::contains_comment(target)) return std::nullopt;
+    bool safe = is_mapping(receiver) && dropped.is("identifier");
+    return fixes::make(safe ? FixSafety::safe : FixSafety::unsafe,
+                       {fixes::replace(ctx, target, std::string(ctx.text(kept))),
+                        fixes::replace(ctx, attribute, std::string(view))});
+  }
+
   // `<expr>.items()` with no arguments (`config.items(section)` is ConfigParser's, which
   // returns pairs of a different kind).
   static bool is_items_call(const Context& ctx, Node iterable) {

@@ -4,6 +4,7 @@
 
 #include "async/async_helpers.hpp"
 #include "loop_helpers.hpp"
+#include "loops/comprehension_fix.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
 #include "rule_helpers.hpp"
@@ -33,13 +34,20 @@ class ManualListComprehension final : public Rule {
     if (!loops::bound_empty_before(ctx, loop, out, loops::EmptyKind::list)) return;
     if (!loops::can_become_comprehension(ctx, loop, out, {element, condition})) return;
     std::string clause = condition ? fmt::format(" if {}", short_text(ctx, condition, 30)) : "";
-    ctx.report(*this, statement,
+    Finding& finding = ctx.report(*this, statement,
                fmt::format("`{}` is built by appending in a for loop over {}: a list "
                            "comprehension builds it without the per-item `append` method call",
                            out, short_text(ctx, loop.field("right"), 30)),
                fmt::format("`{} = [{} {}for {} in {}{}]`", out, short_text(ctx, element, 30),
                            is_async_loop(loop) ? "async " : "", short_text(ctx, target, 20),
                            short_text(ctx, loop.field("right"), 30), clause));
+    // `out = []` + the loop -> `out = [element for target in iterable if condition]`.
+    if (!element.is("list_splat") && !element.is("keyword_argument")) {
+      finding.fix = loops::replace_filling_loop(
+          ctx, loop, out,
+          loops::comprehension_text(ctx, loop, ctx.text(element), condition, '[', ']'),
+          {element, condition});
+    }
   }
 };
 

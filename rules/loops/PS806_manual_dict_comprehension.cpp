@@ -4,6 +4,7 @@
 
 #include "async/async_helpers.hpp"
 #include "loop_helpers.hpp"
+#include "loops/comprehension_fix.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
 #include "rule_helpers.hpp"
@@ -43,7 +44,7 @@ class ManualDictComprehension final : public Rule {
     if (!loops::bound_empty_before(ctx, loop, out, loops::EmptyKind::dict)) return;
     if (!loops::can_become_comprehension(ctx, loop, out, {key, value, condition})) return;
     std::string clause = condition ? fmt::format(" if {}", short_text(ctx, condition, 30)) : "";
-    ctx.report(*this, statement,
+    Finding& finding = ctx.report(*this, statement,
                fmt::format("`{}` is filled item by item in a for loop: a dict comprehension "
                            "builds it in one expression, without the per-item store statement",
                            out),
@@ -51,6 +52,13 @@ class ManualDictComprehension final : public Rule {
                            short_text(ctx, value, 25), is_async_loop(loop) ? "async " : "",
                            short_text(ctx, loop.field("left"), 20),
                            short_text(ctx, loop.field("right"), 30), clause));
+    // `out = {}` + the loop -> `out = {key: value for target in iterable if condition}`. The
+    // comprehension computes the key before the value; the check above made sure at most one
+    // of them calls anything, so no side effect changes order.
+    std::string pair = fmt::format("{}: {}", ctx.text(key), ctx.text(value));
+    finding.fix = loops::replace_filling_loop(
+        ctx, loop, out, loops::comprehension_text(ctx, loop, pair, condition, '{', '}'),
+        {key, value, condition});
   }
 };
 

@@ -4,6 +4,8 @@
 // Documentation: PS601.md beside this file.
 #include <fmt/format.h>
 
+#include "fix_edits.hpp"
+#include "loops/loop_helpers.hpp"
 #include "memory/call_shapes.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
@@ -31,16 +33,16 @@ class ReadlinesToIterate final : public Rule {
     Node iterable = shapes::unparenthesised(node.field("right"));
     if (!iterable) return;
     if (Node file = shapes::whole_file_lines_receiver(ctx, iterable)) {
-      if (!is_in_memory_stream(ctx.infer(file))) report_iteration(ctx, iterable, file);
+      if (!is_in_memory_stream(ctx.infer(file))) report_iteration(ctx, node, iterable, file);
       return;
     }
     if (iterable.is("identifier") && node.is("for_statement")) check_lines_variable(ctx, iterable);
   }
 
  private:
-  void report_iteration(Context& ctx, Node iterable, Node file) const {
+  void report_iteration(Context& ctx, Node loop, Node iterable, Node file) const {
     std::string source = short_text(ctx, file);
-    ctx.report(*this, iterable,
+    Finding& finding = ctx.report(*this, iterable,
                fmt::format("`{}` reads the whole file into a list of lines before the loop "
                            "sees the first one",
                            short_text(ctx, iterable)),
@@ -48,6 +50,37 @@ class ReadlinesToIterate final : public Rule {
                            "line at a time (strip the trailing newline with `line.rstrip(\"\\n\")` "
                            "if needed)",
                            source));
+    if (Node call = shapes::unparenthesised(iterable); call && call.is("call") &&
+                                                      ctx.text(call).ends_with("readlines()")) {
+      finding.fix = fixes::make(iteration_safety(ctx, loop, file),
+                                {fixes::replace(ctx, call, fixes::as_primary(ctx, file))});
+    }
+  }
+
+  // `for line in f.readlines()` -> `for line in f`: the same lines, read as the loop goes
+  // instead of all before it. Safe only when nothing can tell the difference: `f` is known to
+  // be a file and the loop never touches it (a `f.readline()` or `f.seek()` in the body would
+  // see another position), never leaves early (`break` leaves the file's position on the
+  // current line instead of at its end) and never suspends (`yield`, `await`: other code could
+  // read or close the file meanwhile). A comprehension runs to the end at once, except a
+  // generator expression, which would read a file that may be closed by then.
+  static FixSafety iteration_safety(const Context& ctx, Node loop, Node file) {
+    if (!is_file_object(ctx.infer(file))) return FixSafety::unsafe;
+    std::string_view name = ctx.text(file);
+    if (loop.is("for_statement")) {
+      for (Node part : {loop.field("body"), loop.field("alternative")}) {
+        if (!part) continue;
+        if (loops::mentions(ctx, part, name) || fixes::contains_kind(part, "break_statement") ||
+            fixes::contains_kind(part, "yield") || fixes::contains_kind(part, "await")) {
+          return FixSafety::unsafe;
+        }
+      }
+      return FixSafety::safe;
+    }
+    Node comprehension = loop.parent();
+    if (!comprehension || comprehension.is("generator_expression")) return FixSafety::unsafe;
+    loops::Occurrences found = loops::occurrences_of(ctx, comprehension, name);
+    return found.complete && found.items.size() == 1 ? FixSafety::safe : FixSafety::unsafe;
   }
 
   // `lines = f.readlines()` followed by `for line in lines:` and no other use of `lines`. Inside

@@ -6,6 +6,7 @@
 #include <array>
 #include <string_view>
 
+#include "fix_edits.hpp"
 #include "memory/call_shapes.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
@@ -83,11 +84,15 @@ class ListComprehensionInCall final : public Rule {
       bool is_set = argument.is("set_comprehension");
       if (is_set && !short_circuits) return;
       std::string_view name = consumer.callee.substr(consumer.callee.find('.') + 1);
-      ctx.report(*this, argument,
-                 fmt::format("{} comprehension passed to `{}()`: the {} {}",
-                             is_set ? "Set" : "List", name, is_set ? "set" : "list",
-                             consumer.why),
-                 std::string(consumer.instead));
+      Finding& finding =
+          ctx.report(*this, argument,
+                     fmt::format("{} comprehension passed to `{}()`: the {} {}",
+                                 is_set ? "Set" : "List", name, is_set ? "set" : "list",
+                                 consumer.why),
+                     std::string(consumer.instead));
+      if (!is_set && is_generator_consumer(consumer.callee)) {
+        finding.fix = generator_fix(ctx, call, argument, short_circuits, takes_extra_keywords);
+      }
       return;
     }
   }
@@ -116,6 +121,50 @@ class ListComprehensionInCall final : public Rule {
       shapes::push_named_children(node, pending);
     }
     return false;
+  }
+
+  static bool is_generator_consumer(std::string_view callee) {
+    return callee == "builtins.any" || callee == "builtins.all" || callee == "builtins.sum" ||
+           callee == "builtins.min" || callee == "builtins.max";
+  }
+
+  // `sum([f(x) for x in xs])` -> `sum(f(x) for x in xs)`; with other arguments the generator
+  // keeps its own parentheses: `min((f(x) for x in xs), key=k)`. (The comprehension has no
+  // `await`: check() returned before.) The consumer then computes each element just before
+  // using it instead of all of them first:
+  // - sum/min/max still use every element, in the same order, so the result and any exception
+  //   are the same when computing an element cannot see what the consumer did so far. That
+  //   holds when the comprehension calls nothing but builtins and methods of immutable values,
+  //   and min/max's `key=` is absent or a builtin name: safe. Otherwise unsafe.
+  // - any/all stop at the first deciding element: elements after it are no longer computed,
+  //   so an exception one of them would raise (`1 / x` for a zero) is no longer raised:
+  //   always unsafe.
+  static std::optional<Fix> generator_fix(const Context& ctx, Node call, Node comprehension,
+                                          bool short_circuits, bool other_arguments) {
+    if (fixes::contains_comment(call.field("arguments"))) return std::nullopt;
+    bool safe = !short_circuits && !calls_beyond_builtins(ctx, comprehension) &&
+                keys_are_builtins(ctx, call);
+    std::uint32_t open = comprehension.start_byte();
+    std::uint32_t close = comprehension.end_byte() - 1;
+    std::string opener = other_arguments ? "(" : "";
+    std::string closer = other_arguments ? ")" : "";
+    return fixes::make(safe ? FixSafety::safe : FixSafety::unsafe,
+                       {fixes::edit(ctx, open, open + 1, opener),
+                        fixes::edit(ctx, close, close + 1, closer)});
+  }
+
+  // Every `key=` argument is a builtin name (`len`, `abs`): it cannot change what the elements
+  // compute.
+  static bool keys_are_builtins(const Context& ctx, Node call) {
+    Node arguments = call.field("arguments");
+    for (uint32_t i = 0, n = arguments.named_child_count(); i < n; ++i) {
+      Node argument = arguments.named_child(i);
+      if (!argument.is("keyword_argument") || ctx.text(argument.field("name")) != "key") continue;
+      Node value = argument.field("value");
+      if (value.is("identifier") && ctx.qualified_name(value).starts_with("builtins.")) continue;
+      return false;
+    }
+    return true;
   }
 
   // The list's cost grows with the collection the comprehension walks: only a data-sized one

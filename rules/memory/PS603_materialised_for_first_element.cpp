@@ -5,6 +5,7 @@
 // Documentation: PS603.md beside this file.
 #include <fmt/format.h>
 
+#include "fix_edits.hpp"
 #include "memory/call_shapes.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
@@ -165,20 +166,48 @@ class MaterialisedForFirstElement final : public Rule {
     Value source = ctx.infer(fresh.source);
     bool sequence = source.is(ValueKind::list) || source.is(ValueKind::tuple) || source.is_text();
     if (access == Access::first) {
-      ctx.report(*this, node,
+      Finding& finding = ctx.report(*this, node,
                  fmt::format("`{}` copies every element to read the first one", built),
                  sequence ? fmt::format("index it directly: `{}[0]`", what)
                           : fmt::format("use `next(iter({}))` (or `{}[0]` if it is already a "
                                         "sequence)",
                                         what, what));
+      finding.fix = first_element_fix(ctx, node, fresh, source);
     } else if (access == Access::head) {
-      ctx.report(*this, node,
+      Finding& finding = ctx.report(*this, node,
                  fmt::format("`{}[:n]` copies every element to keep the first few", built),
                  sequence ? fmt::format("slice it directly: `{}[:n]`", what)
                           : fmt::format("use `list(itertools.islice({}, n))` (or slice `{}` "
                                         "directly if it is already a sequence)",
                                         what, what));
+      // `list(xs)[:3]` -> `xs[:3]` only for a list: a tuple's or a str's slice is no list.
+      if (node.is("subscript") && source.is(ValueKind::list) &&
+          !fixes::contains_comment(node)) {
+        finding.fix = fixes::make(
+            FixSafety::safe,
+            {fixes::replace(ctx, node, fmt::format("{}[{}]", fixes::as_primary(ctx, fresh.source),
+                                                   ctx.text(node.field("subscript"))))});
+      }
     }
+  }
+
+  // `list(x)[0]` (or `[*x][0]`): over a list, tuple or str, `x[0]` reads the same element and
+  // raises the same IndexError when it is empty: safe. Over anything else `next(iter(x))`
+  // reads the same element, but raises StopIteration instead of IndexError when `x` is empty
+  // (an `except IndexError` no longer catches it; inside a generator it becomes RuntimeError):
+  // unsafe. `list(x).pop(0)` keeps no fix, nor does a call with comments inside.
+  static std::optional<Fix> first_element_fix(const Context& ctx, Node node,
+                                              const FreshList& fresh, const Value& source) {
+    if (!node.is("subscript") || fixes::contains_comment(node)) return std::nullopt;
+    bool sequence = source.is(ValueKind::list) || source.is(ValueKind::tuple) || source.is_text();
+    if (sequence) {
+      return fixes::make(FixSafety::safe,
+                         {fixes::replace(ctx, node, fixes::as_primary(ctx, fresh.source) + "[0]")});
+    }
+    if (!fixes::is_builtin(ctx, "next") || !fixes::is_builtin(ctx, "iter")) return std::nullopt;
+    return fixes::make(FixSafety::unsafe,
+                       {fixes::replace(ctx, node,
+                                       fmt::format("next(iter({}))", ctx.text(fresh.source)))});
   }
 
   void report_comprehension(Context& ctx, Node node, const FreshList& fresh, Access access) const {

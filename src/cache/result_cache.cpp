@@ -22,7 +22,7 @@ namespace {
 // Fields are written one by one below: a fact or finding that gains a member must be added to
 // the codec (and kCacheFormatVersion bumped), or the cache would silently drop it. These sizes
 // are the tripwire (x86-64, libstdc++): update them together with encode/decode.
-static_assert(sizeof(Finding) == 320, "Finding changed: update the result cache codec");
+static_assert(sizeof(Finding) == 360, "Finding changed: update the result cache codec");
 static_assert(sizeof(FileError) == 72, "FileError changed: update the result cache codec");
 static_assert(sizeof(FileFacts) == 448, "FileFacts changed: update the result cache codec");
 static_assert(sizeof(FunctionFact) == 40, "FunctionFact changed: update the result cache codec");
@@ -35,7 +35,7 @@ static_assert(sizeof(OrmRootFact) == 40, "OrmRootFact changed: update the result
 static_assert(sizeof(QuerySiteFact) == 136, "QuerySiteFact changed: update the result cache codec");
 static_assert(sizeof(FunctionEffectFact) == 192,
               "FunctionEffectFact changed: update the result cache codec");
-static_assert(sizeof(PendingFinding) == 528,
+static_assert(sizeof(PendingFinding) == 568,
               "PendingFinding changed: update the result cache codec");
 static_assert(sizeof(Suppressions) == 56, "Suppressions changed: update the result cache codec");
 static_assert(sizeof(SignalFact) == 72, "SignalFact changed: update the result cache codec");
@@ -202,6 +202,43 @@ void strings_field(Io& io, Strings& items) {
   io.list(items, 4, [&](auto& text) { io.field(text); });
 }
 
+template <typename Io, typename S>
+void span_fields(Io& io, S& span) {
+  io.field(span.line);
+  io.field(span.column);
+  io.field(span.end_line);
+  io.field(span.end_column);
+}
+
+// A flag, then (when set) the safety and the edits. Writing reads the optional; reading fills it.
+inline void fix_fields(Writer& io, const std::optional<Fix>& fix) {
+  io.flag(fix.has_value());
+  if (!fix) return;
+  io.enumerated(fix->safety, FixSafety::unsafe);
+  io.list(fix->edits, 28, [&](const Edit& edit) {
+    io.field(edit.start);
+    io.field(edit.end);
+    io.field(edit.content);
+    span_fields(io, edit.span);
+  });
+}
+inline void fix_fields(Reader& io, std::optional<Fix>& fix) {
+  bool present = false;
+  io.field(present);
+  if (!present) {
+    fix.reset();
+    return;
+  }
+  fix.emplace();
+  io.enumerated(fix->safety, FixSafety::unsafe);
+  io.list(fix->edits, 28, [&](Edit& edit) {
+    io.field(edit.start);
+    io.field(edit.end);
+    io.field(edit.content);
+    span_fields(io, edit.span);
+  });
+}
+
 template <typename Io, typename F>
 void finding_fields(Io& io, F& f) {
   io.field(f.rule_id);
@@ -221,9 +258,10 @@ void finding_fields(Io& io, F& f) {
   io.field(f.statement_line);
   io.field(f.in_test_code);
   io.field(f.lowered_on);
+  fix_fields(io, f.fix);
 }
-// strings, enums, span and line, the test-code flag
-constexpr std::size_t kFindingBytes = 9 * 4 + 2 + 5 * 4 + 1;
+// strings, enums, span and line, the test-code flag, the has-fix flag
+constexpr std::size_t kFindingBytes = 9 * 4 + 2 + 5 * 4 + 1 + 1;
 
 template <typename Io, typename M>
 void model_fields(Io& io, M& m) {

@@ -19,6 +19,8 @@
 #include "gate/baseline.hpp"
 #include "gate/diff.hpp"
 #include "core/paths.hpp"
+#include "fix/fixer.hpp"
+#include "fix/unified_diff.hpp"
 #include "gate/policy.hpp"
 #include "perfscan/engine.hpp"
 #include "report/ci_writers.hpp"
@@ -56,6 +58,10 @@ struct CliOptions {
   bool stats = false;
   bool no_cache = false;
   std::string cache_dir;  // --cache-dir ("" : .perfscan_cache in the project root)
+  // --fix / --fix-diff / --unsafe-fixes (src/fix).
+  bool fix = false;
+  bool fix_diff = false;
+  bool unsafe_fixes = false;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
@@ -162,6 +168,15 @@ void define_options(CLI::App& app, CliOptions& o) {
                  "configuration file, else the current folder)")
       ->type_name("DIR")
       ->excludes(no_cache);
+  app.add_flag("--fix", o.fix,
+               "Rewrite the scanned files to apply the safe fixes ([*] in the report), then "
+               "report what remains");
+  app.add_flag("--unsafe-fixes", o.unsafe_fixes,
+               "With --fix or --fix-diff, apply the unsafe fixes too (they may change behaviour "
+               "in corner cases: see each rule's doc)");
+  app.add_flag("--fix-diff", o.fix_diff,
+               "Print the unified diff --fix would make and write nothing (exit 1 when there is "
+               "one)");
   app.add_option("--stdin-filename", o.scan.stdin_filename, "Path to report for '-' (stdin)")
       ->type_name("PATH");
   app.add_flag("--list-rules", o.list_rules, "List every rule and exit");
@@ -406,6 +421,21 @@ void describe_gate(Report& report, const CliOptions& o) {
 // Between the scan and the report: configuration policy, baseline, severity floor, diff. The
 // baseline sees every finding before the floor, so raising --min-severity later does not turn
 // hidden debt into "fixed" entries.
+struct GateOutcome {
+  std::optional<BaselineOutcome> baseline;
+  int off_diff = 0;
+};
+
+// Baseline, severity floor and diff, after the configuration policy: what hides findings.
+GateOutcome gate_findings(Report& report, const CliOptions& o, const std::optional<Baseline>& frozen,
+                          const std::optional<ChangedLines>& changed) {
+  GateOutcome outcome;
+  if (frozen) outcome.baseline = apply_baseline(report, *frozen, o.scan.paths);
+  drop_below(report, parse_severity(o.min_severity).value_or(Severity::low));
+  outcome.off_diff = changed ? keep_changed(report, *changed) : 0;
+  return outcome;
+}
+
 int filter_report(Report& report, const CliOptions& o, const std::optional<Baseline>& frozen,
                   const std::optional<ChangedLines>& changed) {
   apply_policy(report, o.policy);
@@ -415,15 +445,13 @@ int filter_report(Report& report, const CliOptions& o, const std::optional<Basel
                              report.findings.size() == 1 ? "" : "s", o.write_baseline);
     return kExitClean;
   }
-  std::optional<BaselineOutcome> baseline;
-  if (frozen) baseline = apply_baseline(report, *frozen, o.scan.paths);
-  drop_below(report, parse_severity(o.min_severity).value_or(Severity::low));
-  int off_diff = changed ? keep_changed(report, *changed) : 0;
+  GateOutcome gate = gate_findings(report, o, frozen, changed);
   summarize_findings(report);
   describe_gate(report, o);
-  note_gate(o, baseline, off_diff);
+  note_gate(o, gate.baseline, gate.off_diff);
   return -1;
 }
+
 
 // `--stats`, once the report is out: the report stage runs from the end of the scan to here.
 void print_stats(Report& report, const CliOptions& o, StageClock& report_clock) {
@@ -466,6 +494,48 @@ int write_and_check(Report& report, const CliOptions& o) {
   return exit_code_for(report, o);
 }
 
+// --fix and --fix-diff: each pass is the scan and the same filters as a plain run, so only
+// findings the report would show are fixed (a baseline's, a `# noqa`'d one, one below
+// --min-severity or off the --diff lines are not).
+int fix_and_report(const CliOptions& o, const std::optional<Baseline>& frozen,
+                   const std::optional<ChangedLines>& changed) {
+  GateOutcome gate;
+  auto scan_pass = [&](const ScanOptions& options) {
+    Report pass = scan(options);
+    apply_policy(pass, o.policy);
+    gate = gate_findings(pass, o, frozen, changed);
+    return pass;
+  };
+  FixSettings settings;
+  settings.unsafe = o.unsafe_fixes;
+  FixOutcome outcome = run_fixes(o.scan, scan_pass, settings);
+  if (o.fix_diff) {
+    for (const FixedFile& file : outcome.files) {
+      std::cout << unified_diff(file.path, file.before, file.after);
+    }
+    std::cout.flush();
+    for (const std::string& problem : outcome.problems) std::cerr << "perfscan: " << problem << '\n';
+    std::cerr << fmt::format("perfscan: --fix-diff: would fix {} finding{} in {} file{}\n",
+                             outcome.fixed, outcome.fixed == 1 ? "" : "s", outcome.files.size(),
+                             outcome.files.size() == 1 ? "" : "s");
+    return outcome.files.empty() ? kExitClean : kExitFindings;
+  }
+  int written = write_fixed_files(outcome);
+  for (const std::string& problem : outcome.problems) std::cerr << "perfscan: " << problem << '\n';
+  Report& report = outcome.report;
+  report.fixes.ran = true;
+  report.fixes.unsafe = o.unsafe_fixes;
+  report.fixes.files = written;
+  for (const FixedFile& file : outcome.files) report.fixes.fixed += file.fixes;
+  summarize_findings(report);
+  describe_gate(report, o);
+  note_gate(o, gate.baseline, gate.off_diff);
+  StageClock report_clock;
+  int exit_code = write_and_check(report, o);
+  print_stats(report, o, report_clock);
+  return exit_code;
+}
+
 int scan_and_report(CliOptions& o) {
   // The severity floor is applied after the scan, once severity overrides are known.
   o.scan.min_severity = Severity::low;
@@ -491,7 +561,9 @@ int scan_and_report(CliOptions& o) {
     o.scan.cache_dir =
         o.cache_dir.empty() ? (o.policy.root / ".perfscan_cache").string() : o.cache_dir;
   }
+  if (o.fix || o.fix_diff) return fix_and_report(o, frozen, changed);
   Report report = scan(o.scan);
+  report.fixes.unsafe = o.unsafe_fixes;
   if (!report.stats.cache_problem.empty()) {
     std::cerr << fmt::format("perfscan: warning: result cache not written ({} result{}): {}\n",
                              report.stats.cache_write_failures,
@@ -525,6 +597,12 @@ int run_cli(int argc, char** argv) {
     if (options.list_rules) return list_rules(options);
     if (!options.explain.empty()) return explain(options.explain);
     apply_configuration(app, read_configuration(options), options);
+    if ((options.fix || options.fix_diff) && !options.write_baseline.empty()) {
+      throw UsageError("--fix and --fix-diff cannot be combined with --write-baseline");
+    }
+    if (options.fix && options.fix_diff) {
+      throw UsageError("--fix writes the files and --fix-diff only shows the diff: choose one");
+    }
     return scan_and_report(options);
   } catch (const ConfigError& error) {
     std::cerr << "perfscan: " << error.what() << '\n';

@@ -35,6 +35,10 @@ std::string_view severity_name(Severity severity) {
   return kSeverityNames.at(static_cast<std::size_t>(severity));
 }
 
+std::string_view fix_safety_name(FixSafety safety) {
+  return safety == FixSafety::safe ? "safe" : "unsafe";
+}
+
 std::optional<Severity> parse_severity(std::string_view text) {
   for (Severity severity : kAllSeverities) {
     if (severity_name(severity) == text) return severity;

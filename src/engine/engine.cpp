@@ -140,7 +140,8 @@ std::string read_stdin() {
 template <typename Sink>
 void analyse_all(const std::vector<Input>& inputs, const RuleDispatch& dispatch, unsigned jobs,
                  const std::string& stdin_text, ResultCache& cache, bool keep_facts,
-                 const AnalysisLimits& limits, Sink& sink) {
+                 const AnalysisLimits& limits, Sink& sink,
+                 const std::map<std::string, std::string>* overrides = nullptr) {
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     Parser parser;
@@ -149,8 +150,13 @@ void analyse_all(const std::vector<Input>& inputs, const RuleDispatch& dispatch,
       FileResult result;
       // No exception may cross the thread boundary: a failure is this file's error value.
       try {
+        auto overridden = overrides != nullptr ? overrides->find(input.file.display_path)
+                                               : std::map<std::string, std::string>::const_iterator{};
         if (input.from_stdin) {
           result = analyse_file(input.file, parser, dispatch, &stdin_text, limits);
+          keep_linked_facts(result, keep_facts);
+        } else if (overrides != nullptr && overridden != overrides->end()) {
+          result = analyse_file(input.file, parser, dispatch, &overridden->second, limits);
           keep_linked_facts(result, keep_facts);
         } else {
           result = analyse_cached(input.file, parser, dispatch, cache, keep_facts, limits);
@@ -410,7 +416,8 @@ Report scan(const ScanOptions& options) {
   auto workers_started = std::chrono::steady_clock::now();
   ResultCollector collector(report, inputs, !linkers.empty(), options.min_severity);
   const AnalysisLimits limits = AnalysisLimits::from(options);
-  analyse_all(inputs, dispatch, jobs, stdin_text, cache, !linkers.empty(), limits, collector);
+  analyse_all(inputs, dispatch, jobs, stdin_text, cache, !linkers.empty(), limits, collector,
+              options.source_overrides.get());
   cache.report_to(report.stats);
   report.stats.workers_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - workers_started).count();
@@ -421,7 +428,8 @@ Report scan(const ScanOptions& options) {
     // first run). Its own findings are not reported: finish_link_findings keeps only findings
     // in the scanned files.
     ContextCollector context_facts(context.size());
-    analyse_all(context, dispatch, jobs, stdin_text, cache, true, limits, context_facts);
+    analyse_all(context, dispatch, jobs, stdin_text, cache, true, limits, context_facts,
+                options.source_overrides.get());
     context_facts.append_to(facts);
     report.stats.context_files = context.size();
     cache.report_to(report.stats);

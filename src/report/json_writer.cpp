@@ -113,6 +113,20 @@ Json finding_to_json(const Finding& finding) {
   // The tier of the rule (rules/traits.def): CI can tell extended-tier findings apart.
   const Rule* rule = find_rule(finding.rule_id);
   json["tier"] = std::string(tier_name(rule != nullptr ? rule->traits().tier : Tier::extended));
+  // Only on findings that have one: the edits `--fix` (safe) or `--unsafe-fixes` would make,
+  // as 1-based lines and character columns (end exclusive), like the finding's own span.
+  if (finding.fix) {
+    Json edits = Json::array();
+    for (const Edit& edit : finding.fix->edits) {
+      edits.push_back(Json{{"line", edit.span.line},
+                           {"column", edit.span.column},
+                           {"end_line", edit.span.end_line},
+                           {"end_column", edit.span.end_column},
+                           {"content", edit.content}});
+    }
+    json["fix"] = Json{{"applicability", std::string(fix_safety_name(finding.fix->safety))},
+                       {"edits", std::move(edits)}};
+  }
   return json;
 }
 

@@ -90,6 +90,31 @@ Json region_json(const Span& span) {
               {"endColumn", end_column}};
 }
 
+// SARIF 2.1.0 §3.55: one artifactChange for the finding's file, each edit a replacement of a
+// region (empty for an insertion) by the inserted text. Whether `--fix` applies it by default
+// is in the description and in properties.applicability.
+Json fix_json(const Fix& fix, const std::string& relative) {
+  Json replacements = Json::array();
+  for (const Edit& edit : fix.edits) {
+    Span span = edit.span;
+    Json region = Json{{"startLine", std::max<std::uint32_t>(span.line, 1)},
+                       {"startColumn", std::max<std::uint32_t>(span.column, 1)},
+                       {"endLine", std::max<std::uint32_t>(span.end_line, 1)},
+                       {"endColumn", std::max<std::uint32_t>(span.end_column, 1)}};
+    replacements.push_back(Json{{"deletedRegion", region}, {"insertedContent", Json{{"text", edit.content}}}});
+  }
+  std::string_view safety = fix_safety_name(fix.safety);
+  return Json{{"description",
+               Json{{"text", fix.safety == FixSafety::safe
+                                 ? std::string("Safe fix: `perfscan --fix` applies it")
+                                 : std::string("Unsafe fix (may change behaviour): `perfscan "
+                                               "--fix --unsafe-fixes` applies it")}}},
+              {"artifactChanges",
+               Json::array({Json{{"artifactLocation", artifact_location(relative)},
+                                 {"replacements", replacements}}})},
+              {"properties", Json{{"applicability", safety}}}};
+}
+
 Json result_json(const Finding& finding, const std::filesystem::path& root,
                  const std::map<std::string, std::size_t>& rule_index) {
   std::string relative = ci_path(finding, root);
@@ -107,6 +132,7 @@ Json result_json(const Finding& finding, const std::filesystem::path& root,
   result["partialFingerprints"] = Json{{"perfscan/v1", located_fingerprint(relative, finding)}};
   result["properties"] = Json{{"severity", severity_name(finding.severity)},
                               {"category", category_id(finding.category)}};
+  if (finding.fix) result["fixes"] = Json::array({fix_json(*finding.fix, relative)});
   return result;
 }
 

@@ -239,12 +239,46 @@ Excerpt make_excerpt(const Finding& finding) {
   return excerpt;
 }
 
-std::string location_line(const Finding& finding, const Painter& painter) {
+bool fixable_here(const Finding& finding, bool unsafe) {
+  return finding.fix && (finding.fix->safety == FixSafety::safe || unsafe);
+}
+
+// "Fixed 3 findings in 2 files." after --fix, and how many of the remaining ones --fix (or
+// --unsafe-fixes) would rewrite; "" when there is nothing to say.
+std::string fix_note(const Report& report) {
+  std::size_t safe = 0;
+  std::size_t unsafe = 0;
+  for (const Finding& finding : report.findings) {
+    if (!finding.fix) continue;
+    (finding.fix->safety == FixSafety::safe ? safe : unsafe) += 1;
+  }
+  std::string note;
+  if (report.fixes.ran) {
+    note += fmt::format("Fixed {} in {}; {} remain{}.\n",
+                        plural(static_cast<std::size_t>(report.fixes.fixed), "finding", "findings"),
+                        plural(static_cast<std::size_t>(report.fixes.files), "file", "files"),
+                        report.findings.size(), report.findings.size() == 1 ? "s" : "");
+  }
+  std::size_t fixable = safe + (report.fixes.unsafe ? unsafe : 0);
+  if (fixable > 0) {
+    note += fmt::format("{} fixable with {} ([*]).\n", plural(fixable, "finding", "findings"),
+                        report.fixes.unsafe ? "--fix --unsafe-fixes" : "--fix");
+  }
+  if (!report.fixes.unsafe && unsafe > 0) {
+    note += fmt::format("{} more with --unsafe-fixes (may change behaviour: see each rule's doc).\n",
+                        unsafe);
+  }
+  return note;
+}
+
+std::string location_line(const Finding& finding, const Painter& painter, bool unsafe) {
   const std::string location =
       fmt::format("{}:{}:{}:", printable(finding.path), finding.span.line, finding.span.column);
   const std::string tag = fmt::format("[{}]", severity_name(finding.severity));
-  return fmt::format("{} {} {} {}\n", painter.paint(kBold, location), printable(finding.rule_id),
-                     painter.paint(severity_color(finding.severity), tag),
+  // `[*]`: --fix (or --unsafe-fixes, when the run has it) rewrites this one.
+  const std::string fixable = fixable_here(finding, unsafe) ? " [*]" : "";
+  return fmt::format("{} {}{} {} {}\n", painter.paint(kBold, location), printable(finding.rule_id),
+                     fixable, painter.paint(severity_color(finding.severity), tag),
                      printable(finding.message));
 }
 
@@ -259,8 +293,8 @@ std::string source_lines(const Finding& finding, const Painter& painter) {
                      painter.paint(severity_color(finding.severity), carets));
 }
 
-std::string finding_block(const Finding& finding, const Painter& painter) {
-  std::string block = location_line(finding, painter);
+std::string finding_block(const Finding& finding, const Painter& painter, bool unsafe) {
+  std::string block = location_line(finding, painter, unsafe);
   if (!finding.source_line.empty()) block += source_lines(finding, painter);
   if (!finding.suggestion.empty()) {
     block += fmt::format("  {}\n", painter.paint(kGreen, "help: " + printable(finding.suggestion)));
@@ -452,18 +486,18 @@ std::string hidden_in_tests(const Report& report) {
 }
 
 std::string clean_result(const Report& report, const Painter& painter) {
-  return fmt::format("{}{}  ({})\n{}", heading(kSummaryTitle, painter),
+  return fmt::format("{}{}  ({})\n{}{}", heading(kSummaryTitle, painter),
                      painter.paint(kGreen, "No performance issues found"), scan_statistics(report),
-                     hidden_in_tests(report));
+                     hidden_in_tests(report), fix_note(report));
 }
 
 std::vector<std::string> summary_blocks(const Report& report, const TextStyle& style,
                                         const Painter& painter) {
   if (report.findings.empty()) return {clean_result(report, painter)};
   std::vector<std::string> blocks;
-  blocks.push_back(fmt::format("{}{}  ({})\n{}", heading(kSummaryTitle, painter),
+  blocks.push_back(fmt::format("{}{}  ({})\n{}{}", heading(kSummaryTitle, painter),
                                total_issues(report), scan_statistics(report),
-                               hidden_in_tests(report)));
+                               hidden_in_tests(report), fix_note(report)));
   blocks.push_back(severity_table(report.summary, painter));
   blocks.push_back(category_table(report.summary, painter));
   blocks.push_back(files_table(report.summary, painter));
@@ -481,7 +515,7 @@ std::vector<std::string> quiet_blocks(const Report& report, const TextStyle& sty
   if (report.summary.hidden_in_tests > 0) {
     total += fmt::format("  ({} hidden in test code)", report.summary.hidden_in_tests);
   }
-  std::vector<std::string> blocks = {total + "\n"};
+  std::vector<std::string> blocks = {total + "\n" + fix_note(report)};
   if (style.statistics && !report.findings.empty()) blocks.push_back(rule_table(report, painter));
   return blocks;
 }
@@ -492,7 +526,9 @@ void write_text(const Report& report, std::ostream& out, const TextStyle& style)
   const Painter painter(style.color);
   // Each block ends with a newline; blocks are separated by one blank line.
   std::vector<std::string> blocks;
-  for (const Finding& finding : report.findings) blocks.push_back(finding_block(finding, painter));
+  for (const Finding& finding : report.findings) {
+    blocks.push_back(finding_block(finding, painter, report.fixes.unsafe));
+  }
   if (!report.errors.empty()) blocks.push_back(errors_block(report.errors, painter));
   std::vector<std::string> tail =
       style.quiet ? quiet_blocks(report, style, painter) : summary_blocks(report, style, painter);

@@ -1058,8 +1058,8 @@ std::span<const LoopFrame> Context::loops() const {
   return std::span<const LoopFrame>(loops_).subspan(first);
 }
 
-void Context::report(const Rule& rule, Node node, std::string message, std::string suggestion,
-                     std::optional<Severity> severity) {
+Finding& Context::report(const Rule& rule, Node node, std::string message, std::string suggestion,
+                         std::optional<Severity> severity) {
   const RuleInfo& info = rule.info();
   Finding finding;
   finding.rule_id = info.id;
@@ -1101,6 +1101,7 @@ void Context::report(const Rule& rule, Node node, std::string message, std::stri
     }
   }
   findings_.push_back(std::move(finding));
+  return findings_.back();
 }
 
 bool is_test_file_path(std::string_view path) { return is_test_path(path); }
