@@ -20,6 +20,7 @@
 #include "gate/diff.hpp"
 #include "core/paths.hpp"
 #include "gate/policy.hpp"
+#include "measure/profile.hpp"
 #include "perfscan/engine.hpp"
 #include "report/ci_writers.hpp"
 #include "report/writers.hpp"
@@ -56,6 +57,8 @@ struct CliOptions {
   bool stats = false;
   bool no_cache = false;
   std::string cache_dir;  // --cache-dir ("" : .perfscan_cache in the project root)
+  // --profile files (repeatable), else the configuration's `profile` list.
+  std::vector<std::string> profiles;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
@@ -162,6 +165,11 @@ void define_options(CLI::App& app, CliOptions& o) {
                  "configuration file, else the current folder)")
       ->type_name("DIR")
       ->excludes(no_cache);
+  app.add_option("--profile", o.profiles,
+                 "A sampling profile to rank findings by (py-spy raw or speedscope, Austin, "
+                 "collapsed stacks); repeatable")
+      ->allow_extra_args(false)
+      ->type_name("FILE");
   app.add_option("--stdin-filename", o.scan.stdin_filename, "Path to report for '-' (stdin)")
       ->type_name("PATH");
   app.add_flag("--list-rules", o.list_rules, "List every rule and exit");
@@ -319,6 +327,15 @@ void apply_configuration(const CLI::App& app, const FileConfig& config, CliOptio
   append(o.scan.ignore, o.extend_ignore);
   append(o.scan.excludes, config.extend_exclude);
   o.scan.knowledge = config.knowledge;
+  // The configuration's profiles are relative to its folder.
+  if (!given("--profile")) {
+    for (const std::string& profile : config.profiles) {
+      std::filesystem::path path(profile);
+      o.profiles.push_back(path.is_absolute() || config.dir.empty()
+                               ? profile
+                               : (config.dir / path).lexically_normal().string());
+    }
+  }
   o.config_path = config.path;
   o.policy.root = config.dir.empty() ? normal_absolute(".") : config.dir;
   o.policy.severity = config.severity;
@@ -466,6 +483,19 @@ int write_and_check(Report& report, const CliOptions& o) {
   return exit_code_for(report, o);
 }
 
+// The --profile files, read before the scan so that a bad one fails fast (ProfileError);
+// skipped lines are warnings on stderr.
+std::vector<Profile> read_profiles(const CliOptions& o) {
+  std::vector<Profile> profiles;
+  for (const std::string& file : o.profiles) {
+    profiles.push_back(read_profile(file));
+    for (const std::string& warning : profiles.back().warnings) {
+      std::cerr << "perfscan: warning: " << warning << '\n';
+    }
+  }
+  return profiles;
+}
+
 int scan_and_report(CliOptions& o) {
   // The severity floor is applied after the scan, once severity overrides are known.
   o.scan.min_severity = Severity::low;
@@ -475,6 +505,7 @@ int scan_and_report(CliOptions& o) {
   if (!o.diff_ref.empty()) changed = changed_lines_since(o.diff_ref, first_folder(o));
   std::optional<Baseline> frozen;
   if (!o.baseline.empty()) frozen = read_baseline(o.baseline);
+  std::vector<Profile> profiles = read_profiles(o);
   o.scan.link = !o.no_link;
   // Files named rather than folders (pre-commit, an editor): the rest of the project, under
   // the configuration file's folder or else the repository root, is read for its facts.
@@ -503,6 +534,7 @@ int scan_and_report(CliOptions& o) {
     print_stats(report, o, report_clock);
     return done;
   }
+  if (!o.profiles.empty()) attach_profiles(report, profiles, o.profiles, load_source);
   int exit_code = write_and_check(report, o);
   print_stats(report, o, report_clock);
   return exit_code;
@@ -527,6 +559,9 @@ int run_cli(int argc, char** argv) {
     apply_configuration(app, read_configuration(options), options);
     return scan_and_report(options);
   } catch (const ConfigError& error) {
+    std::cerr << "perfscan: " << error.what() << '\n';
+    return kExitError;
+  } catch (const ProfileError& error) {
     std::cerr << "perfscan: " << error.what() << '\n';
     return kExitError;
   } catch (const UsageError& error) {
