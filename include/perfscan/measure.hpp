@@ -3,6 +3,7 @@
 // the result cache): the measures sit beside the findings, by index.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -53,6 +54,26 @@ struct ProfileMeasures {
   std::uint64_t unmatched_samples = 0;  // samples with no frame in the scanned code at all
   std::vector<UnmatchedFrame> top_unmatched;  // the few with the most samples
   std::vector<std::string> warnings;          // lines skipped, one message each
+};
+
+// A finding of the previous report that no longer occurs (`--compare`).
+struct PreviousFinding {
+  std::string rule;
+  std::string path;
+  std::uint32_t line = 0;
+  Severity severity = Severity::low;
+  Category category = Category::loops;
+  std::string message;
+};
+
+// Changes since an earlier JSON report, findings matched by path, rule and fingerprint.
+struct Comparison {
+  std::string source;                     // the previous report, as given
+  std::vector<std::size_t> added;         // Report::findings indices not in the previous one
+  std::vector<PreviousFinding> fixed;     // previous findings that no longer occur
+  std::size_t remaining = 0;              // findings in both
+  std::array<int, kAllSeverities.size()> before_severity{}, after_severity{};
+  std::array<int, kAllCategories.size()> before_category{}, after_category{};
 };
 
 inline constexpr std::size_t kMaxHotFunctions = 10;

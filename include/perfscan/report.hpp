@@ -104,6 +104,8 @@ struct Report {
   ScanStats stats;
   // The sampling profiles given with --profile, joined to the findings; nullopt without one.
   std::optional<ProfileMeasures> profile;
+  // `--compare PREVIOUS.json`: what changed since that report; nullopt without one.
+  std::optional<Comparison> comparison;
 };
 
 // Fills `report.summary` counts from `report.findings` (file and line counts come from the

@@ -17,6 +17,7 @@
 #include "config/config.hpp"
 #include "core/stage_clock.hpp"
 #include "gate/baseline.hpp"
+#include "gate/compare.hpp"
 #include "gate/diff.hpp"
 #include "core/paths.hpp"
 #include "gate/policy.hpp"
@@ -59,6 +60,7 @@ struct CliOptions {
   std::string cache_dir;  // --cache-dir ("" : .perfscan_cache in the project root)
   // --profile files (repeatable), else the configuration's `profile` list.
   std::vector<std::string> profiles;
+  std::string compare;  // --compare PREVIOUS.json
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
@@ -170,6 +172,10 @@ void define_options(CLI::App& app, CliOptions& o) {
                  "collapsed stacks); repeatable")
       ->allow_extra_args(false)
       ->type_name("FILE");
+  app.add_option("--compare", o.compare,
+                 "Show the changes since an earlier JSON report: new, fixed and remaining "
+                 "findings")
+      ->type_name("PREVIOUS.json");
   app.add_option("--stdin-filename", o.scan.stdin_filename, "Path to report for '-' (stdin)")
       ->type_name("PATH");
   app.add_flag("--list-rules", o.list_rules, "List every rule and exit");
@@ -535,6 +541,7 @@ int scan_and_report(CliOptions& o) {
     return done;
   }
   if (!o.profiles.empty()) attach_profiles(report, profiles, o.profiles, load_source);
+  if (!o.compare.empty()) compare_with(report, o.compare);
   int exit_code = write_and_check(report, o);
   print_stats(report, o, report_clock);
   return exit_code;

@@ -255,6 +255,7 @@ class HtmlReview {
     write_header();
     write_executive_summary();
     write_hot_spots();
+    write_comparison();
     write_distribution();
     write_critical_files();
     write_opportunities();
@@ -305,6 +306,7 @@ class HtmlReview {
          << ")</dd>\n</dl>\n"
          << "<nav class=\"toc\"><a href=\"#summary\">Summary</a>"
          << (report_.profile ? "<a href=\"#hot-spots\">Hot spots</a>" : "")
+         << (report_.comparison ? "<a href=\"#changes\">Changes</a>" : "")
          << "<a href=\"#distribution\">By "
             "severity and category</a><a href=\"#critical-files\">Critical files</a>"
             "<a href=\"#opportunities\">Opportunities</a>"
@@ -360,6 +362,60 @@ class HtmlReview {
   static std::string rule_name(const std::string& id) {
     const Rule* rule = find_rule(id);
     return rule == nullptr ? std::string() : std::string(rule->info().name);
+  }
+
+  // `--compare`: new, fixed and remaining findings, and the trend per severity and category.
+  void write_comparison() {
+    if (!report_.comparison) return;
+    const Comparison& c = *report_.comparison;
+    out_ << "<section id=\"changes\">\n<h2>Changes since the last review</h2>\n<p>Compared with <code>"
+         << escape(c.source) << "</code>: <strong>" << c.added.size() << " new</strong>, "
+         << c.fixed.size() << " fixed, " << c.remaining << " remaining.</p>\n"
+         << "<table>\n<tr><th>Severity</th><th class=\"num\">Before</th><th class=\"num\">Now"
+            "</th><th class=\"num\">Change</th></tr>\n";
+    std::vector<Bar> bars;
+    for (Severity severity : kAllSeverities) {
+      auto i = static_cast<std::size_t>(severity);
+      out_ << "<tr><td>" << severity_name(severity) << "</td><td class=\"num\">"
+           << c.before_severity.at(i) << "</td><td class=\"num\">" << c.after_severity.at(i)
+           << "</td><td class=\"num\">" << fmt::format("{:+}", c.after_severity.at(i) - c.before_severity.at(i))
+           << "</td></tr>\n";
+    }
+    out_ << "<tr><th>Category</th><th></th><th></th><th></th></tr>\n";
+    for (Category category : kAllCategories) {
+      auto i = static_cast<std::size_t>(category);
+      if (c.before_category.at(i) == 0 && c.after_category.at(i) == 0) continue;
+      out_ << "<tr><td>" << escape(category_display_name(category)) << "</td><td class=\"num\">"
+           << c.before_category.at(i) << "</td><td class=\"num\">" << c.after_category.at(i)
+           << "</td><td class=\"num\">" << fmt::format("{:+}", c.after_category.at(i) - c.before_category.at(i))
+           << "</td></tr>\n";
+    }
+    out_ << "</table>\n";
+    bars.push_back({"new", static_cast<int>(c.added.size()), "high"});
+    bars.push_back({"fixed", static_cast<int>(c.fixed.size()), "low"});
+    bars.push_back({"remaining", static_cast<int>(c.remaining), ""});
+    out_ << bar_chart("Findings since the last review", bars);
+    if (!c.added.empty()) {
+      out_ << "<h3>New</h3>\n<ul class=\"worst\">\n";
+      for (std::size_t k = 0; k < c.added.size() && k < 50; ++k) {
+        const Finding& finding = report_.findings[c.added[k]];
+        out_ << "<li>" << severity_badge(finding.severity) << " <span class=\"mono\">"
+             << escape(review_.location(finding)) << "</span> " << escape(finding.rule_id) << ' '
+             << inline_markup(finding.message) << "</li>\n";
+      }
+      out_ << "</ul>\n";
+    }
+    if (!c.fixed.empty()) {
+      out_ << "<h3>Fixed</h3>\n<ul class=\"worst\">\n";
+      for (std::size_t k = 0; k < c.fixed.size() && k < 50; ++k) {
+        const PreviousFinding& finding = c.fixed[k];
+        out_ << "<li>" << severity_badge(finding.severity) << " <span class=\"mono\">"
+             << escape(review_.shown_path(finding.path)) << ':' << finding.line << "</span> "
+             << escape(finding.rule) << ' ' << inline_markup(finding.message) << "</li>\n";
+      }
+      out_ << "</ul>\n";
+    }
+    out_ << "</section>\n";
   }
 
   void write_distribution() {

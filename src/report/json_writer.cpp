@@ -150,6 +150,39 @@ Json stats_json(const ScanStats& stats) {
   return json;
 }
 
+// `--compare`: the new findings by fingerprint, the fixed ones in brief, and the counts per
+// severity and category before and now.
+Json comparison_json(const Report& report) {
+  const Comparison& c = *report.comparison;
+  Json added = Json::array();
+  for (std::size_t i : c.added) {
+    const Finding& finding = report.findings[i];
+    added.push_back(Json{{"rule", finding.rule_id}, {"path", finding.path},
+                         {"line", finding.span.line}, {"fingerprint", finding.fingerprint}});
+  }
+  Json fixed = Json::array();
+  for (const PreviousFinding& finding : c.fixed) {
+    fixed.push_back(Json{{"rule", finding.rule}, {"path", finding.path}, {"line", finding.line},
+                         {"severity", std::string(severity_name(finding.severity))}});
+  }
+  Json severity = Json::object();
+  for (Severity s : kAllSeverities) {
+    auto i = static_cast<std::size_t>(s);
+    severity[std::string(severity_name(s))] =
+        Json{{"before", c.before_severity.at(i)}, {"now", c.after_severity.at(i)}};
+  }
+  Json category = Json::object();
+  for (Category k : kAllCategories) {
+    auto i = static_cast<std::size_t>(k);
+    category[std::string(category_id(k))] =
+        Json{{"before", c.before_category.at(i)}, {"now", c.after_category.at(i)}};
+  }
+  return Json{{"previous", c.source},        {"new", c.added.size()},
+              {"fixed", c.fixed.size()},     {"remaining", c.remaining},
+              {"by_severity", severity},     {"by_category", category},
+              {"new_findings", std::move(added)}, {"fixed_findings", std::move(fixed)}};
+}
+
 }  // namespace
 
 Json finding_to_json(const Finding& finding) {
@@ -178,6 +211,7 @@ void write_json(const Report& report, std::ostream& out) {
   document["schema_version"] = kSchemaVersion;
   document["summary"] = summary_json(report);
   if (report.profile) document["profile"] = profile_json(report);
+  if (report.comparison) document["comparison"] = comparison_json(report);
   document["findings"] = findings_json(report);
   document["errors"] = errors_json(report);
   document["stats"] = stats_json(report.stats);

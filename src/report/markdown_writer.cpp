@@ -137,6 +137,7 @@ class MarkdownReview {
     write_header();
     write_executive_summary();
     write_hot_spots();
+    write_comparison();
     write_distribution();
     write_critical_files();
     write_opportunities();
@@ -267,6 +268,42 @@ class MarkdownReview {
       }
       out_ << '\n';
     }
+  }
+
+  // `--compare`: new, fixed and remaining findings, and the change per severity and category.
+  void write_comparison() {
+    if (!report_.comparison) return;
+    const Comparison& c = *report_.comparison;
+    out_ << "## Changes since the last review\n\nCompared with " << md_code(c.source, false)
+         << ": **" << c.added.size() << " new**, " << c.fixed.size() << " fixed, " << c.remaining
+         << " remaining.\n\n| | Before | Now | Change |\n|---|---:|---:|---:|\n";
+    for (Severity severity : kAllSeverities) {
+      auto i = static_cast<std::size_t>(severity);
+      out_ << "| " << severity_name(severity) << " | " << c.before_severity.at(i) << " | "
+           << c.after_severity.at(i) << " | "
+           << fmt::format("{:+}", c.after_severity.at(i) - c.before_severity.at(i)) << " |\n";
+    }
+    for (Category category : kAllCategories) {
+      auto i = static_cast<std::size_t>(category);
+      if (c.before_category.at(i) == 0 && c.after_category.at(i) == 0) continue;
+      out_ << "| " << md_text(category_display_name(category)) << " | " << c.before_category.at(i)
+           << " | " << c.after_category.at(i) << " | "
+           << fmt::format("{:+}", c.after_category.at(i) - c.before_category.at(i)) << " |\n";
+    }
+    out_ << '\n';
+    for (std::size_t k = 0; k < c.added.size() && k < 20; ++k) {
+      const Finding& finding = report_.findings[c.added[k]];
+      out_ << "- new: **" << severity_name(finding.severity) << "** "
+           << md_code(review_.location(finding), false) << ' ' << md_text(finding.rule_id) << ' '
+           << md_inline(finding.message, false) << '\n';
+    }
+    for (std::size_t k = 0; k < c.fixed.size() && k < 20; ++k) {
+      const PreviousFinding& finding = c.fixed[k];
+      out_ << "- fixed: **" << severity_name(finding.severity) << "** "
+           << md_code(fmt::format("{}:{}", review_.shown_path(finding.path), finding.line), false)
+           << ' ' << md_text(finding.rule) << ' ' << md_inline(finding.message, false) << '\n';
+    }
+    if (!c.added.empty() || !c.fixed.empty()) out_ << '\n';
   }
 
   void write_distribution() {

@@ -469,6 +469,25 @@ std::string clean_result(const Report& report, const Painter& painter) {
                      hidden_in_tests(report));
 }
 
+// `--compare`: one block of new, fixed and remaining findings and the change per severity.
+std::string comparison_block(const Report& report, const Painter& painter) {
+  const Comparison& c = *report.comparison;
+  std::string block = heading("CHANGES SINCE THE LAST REVIEW", painter);
+  block += fmt::format("  compared with {}: {} new, {} fixed, {} remaining\n",
+                       printable(c.source), c.added.size(), c.fixed.size(), c.remaining);
+  for (Severity severity : kAllSeverities) {
+    auto i = static_cast<std::size_t>(severity);
+    block += fmt::format("  {:<9}{:>6} -> {:<6}({:+})\n", severity_name(severity),
+                         c.before_severity.at(i), c.after_severity.at(i),
+                         c.after_severity.at(i) - c.before_severity.at(i));
+  }
+  for (std::size_t k = 0; k < c.fixed.size() && k < 10; ++k) {
+    block += fmt::format("  fixed: {}:{} {}\n", printable(c.fixed[k].path), c.fixed[k].line,
+                         printable(c.fixed[k].rule));
+  }
+  return block;
+}
+
 std::vector<std::string> summary_blocks(const Report& report, const TextStyle& style,
                                         const Painter& painter) {
   if (report.findings.empty()) return {clean_result(report, painter)};
@@ -480,6 +499,7 @@ std::vector<std::string> summary_blocks(const Report& report, const TextStyle& s
   blocks.push_back(category_table(report.summary, painter));
   blocks.push_back(files_table(report.summary, painter, report.profile.has_value()));
   if (style.statistics) blocks.push_back(rule_table(report, painter));
+  if (report.comparison) blocks.push_back(comparison_block(report, painter));
   return blocks;
 }
 
