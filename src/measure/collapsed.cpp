@@ -59,6 +59,9 @@ std::optional<ProfileFrame> py_spy_frame(std::string_view frame) {
   if (colon != std::string_view::npos && all_digits(inside.substr(colon + 1))) {
     parsed.path = std::string(inside.substr(0, colon));
     parsed.line = to_line(inside.substr(colon + 1));
+  } else if (colon != std::string_view::npos && inside.substr(0, colon).ends_with(".py")) {
+    // "path.py:None": a sampler that read a frame between two lines; no line, same file.
+    parsed.path = std::string(inside.substr(0, colon));
   } else {
     parsed.path = std::string(inside);
   }
