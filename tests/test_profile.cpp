@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli_support.hpp"
+#include "html_check.hpp"
 #include "measure/profile.hpp"
 #include "report/writers.hpp"
 
@@ -382,6 +383,18 @@ TEST_CASE("profile cli: text puts the measured hot spots first, markdown and htm
   CHECK(contains(html.out, "<a href=\"#hot-spots\">Hot spots</a>"));
   CHECK(contains(html.out, "80.0%"));
   CHECK(contains(html.out, "encode (/usr/lib/python3.11/json/encoder.py:200)"));
+  CHECK(testing::check_well_formed(html.out).empty());
+
+  // Hot spots, action plan and comparison together, self-contained and well-formed.
+  REQUIRE(run_in(project.dir, "--format json -o before.json app.py").exit_code == 1);
+  auto all = run_in(project.dir,
+                    "--profile app.pyspy.txt --compare before.json --format html app.py");
+  for (std::string_view section : {"id=\"hot-spots\"", "id=\"action-plan\"", "id=\"changes\""}) {
+    CHECK(contains(all.out, section));
+  }
+  CHECK(testing::check_well_formed(all.out).empty());
+  CHECK_FALSE(contains(all.out, "src=\"http"));
+  CHECK_FALSE(contains(all.out, "href=\"http"));
 }
 
 TEST_CASE("profile cli: frames naming markup are escaped in html") {
