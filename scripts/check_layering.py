@@ -24,17 +24,18 @@ ALLOWED = {
     "report": {"core", "syntax", "semantic", "link", "rules"},
     "engine": {"core", "syntax", "discover", "semantic", "link", "rules", "cache", "report"},
     "fix": {"core", "syntax", "discover", "semantic", "link", "rules", "cache", "report", "engine"},
+    "measure": {"core", "syntax"},
     "cli": {"core", "syntax", "discover", "semantic", "link", "rules", "cache", "config", "gate",
-            "report", "engine", "fix"},
+            "report", "engine", "fix", "measure"},
 }
 
 # Public headers (include/perfscan/*.hpp) belong to the part that implements them.
 PUBLIC_HEADERS = {
     "errors": "core", "facts": "core", "file_result": "core", "finding": "core",
-    "options": "core", "report": "core", "rule_info": "core", "version": "core",
+    "options": "core", "report": "core", "measure": "core", "rule_info": "core", "version": "core",
     "node": "syntax",
     "context": "semantic", "semantic": "semantic", "rule": "semantic", "types": "semantic",
-    "project": "link",
+    "project": "link", "effort": "rules",
     "engine": "engine",
 }
 

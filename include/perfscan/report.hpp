@@ -4,11 +4,13 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "perfscan/finding.hpp"
+#include "perfscan/measure.hpp"
 #include "perfscan/options.hpp"
 
 namespace perfscan {
@@ -19,6 +21,9 @@ struct FileSummary {
   int score = 0;  // sum of severity weights
   std::array<int, kAllSeverities.size()> by_severity{};
   Category dominant_category = Category::loops;
+  // With a profile: the largest share of the samples among its findings' functions (0: none
+  // measured). Files are then ranked by severity and share together (finding_priority).
+  double share = 0.0;
 };
 
 struct Summary {
@@ -106,6 +111,10 @@ struct Report {
   Summary summary;
   ScanStats stats;
   FixSummary fixes;
+  // The sampling profiles given with --profile, joined to the findings; nullopt without one.
+  std::optional<ProfileMeasures> profile;
+  // `--compare PREVIOUS.json`: what changed since that report; nullopt without one.
+  std::optional<Comparison> comparison;
 };
 
 // Fills `report.summary` counts from `report.findings` (file and line counts come from the

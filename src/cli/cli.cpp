@@ -17,11 +17,13 @@
 #include "config/config.hpp"
 #include "core/stage_clock.hpp"
 #include "gate/baseline.hpp"
+#include "gate/compare.hpp"
 #include "gate/diff.hpp"
 #include "core/paths.hpp"
 #include "fix/fixer.hpp"
 #include "fix/unified_diff.hpp"
 #include "gate/policy.hpp"
+#include "measure/profile.hpp"
 #include "perfscan/engine.hpp"
 #include "report/ci_writers.hpp"
 #include "report/writers.hpp"
@@ -62,6 +64,9 @@ struct CliOptions {
   bool fix = false;
   bool fix_diff = false;
   bool unsafe_fixes = false;
+  // --profile files (repeatable), else the configuration's `profile` list.
+  std::vector<std::string> profiles;
+  std::string compare;  // --compare PREVIOUS.json
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
@@ -177,6 +182,15 @@ void define_options(CLI::App& app, CliOptions& o) {
   app.add_flag("--fix-diff", o.fix_diff,
                "Print the unified diff --fix would make and write nothing (exit 1 when there is "
                "one)");
+  app.add_option("--profile", o.profiles,
+                 "A sampling profile to rank findings by (py-spy raw or speedscope, Austin, "
+                 "collapsed stacks); repeatable")
+      ->allow_extra_args(false)
+      ->type_name("FILE");
+  app.add_option("--compare", o.compare,
+                 "Show the changes since an earlier JSON report: new, fixed and remaining "
+                 "findings")
+      ->type_name("PREVIOUS.json");
   app.add_option("--stdin-filename", o.scan.stdin_filename, "Path to report for '-' (stdin)")
       ->type_name("PATH");
   app.add_flag("--list-rules", o.list_rules, "List every rule and exit");
@@ -334,6 +348,15 @@ void apply_configuration(const CLI::App& app, const FileConfig& config, CliOptio
   append(o.scan.ignore, o.extend_ignore);
   append(o.scan.excludes, config.extend_exclude);
   o.scan.knowledge = config.knowledge;
+  // The configuration's profiles are relative to its folder.
+  if (!given("--profile")) {
+    for (const std::string& profile : config.profiles) {
+      std::filesystem::path path(profile);
+      o.profiles.push_back(path.is_absolute() || config.dir.empty()
+                               ? profile
+                               : (config.dir / path).lexically_normal().string());
+    }
+  }
   o.config_path = config.path;
   o.policy.root = config.dir.empty() ? normal_absolute(".") : config.dir;
   o.policy.severity = config.severity;
@@ -536,6 +559,19 @@ int fix_and_report(const CliOptions& o, const std::optional<Baseline>& frozen,
   return exit_code;
 }
 
+// The --profile files, read before the scan so that a bad one fails fast (ProfileError);
+// skipped lines are warnings on stderr.
+std::vector<Profile> read_profiles(const CliOptions& o) {
+  std::vector<Profile> profiles;
+  for (const std::string& file : o.profiles) {
+    profiles.push_back(read_profile(file));
+    for (const std::string& warning : profiles.back().warnings) {
+      std::cerr << "perfscan: warning: " << warning << '\n';
+    }
+  }
+  return profiles;
+}
+
 int scan_and_report(CliOptions& o) {
   // The severity floor is applied after the scan, once severity overrides are known.
   o.scan.min_severity = Severity::low;
@@ -545,6 +581,7 @@ int scan_and_report(CliOptions& o) {
   if (!o.diff_ref.empty()) changed = changed_lines_since(o.diff_ref, first_folder(o));
   std::optional<Baseline> frozen;
   if (!o.baseline.empty()) frozen = read_baseline(o.baseline);
+  std::vector<Profile> profiles = read_profiles(o);
   o.scan.link = !o.no_link;
   // Files named rather than folders (pre-commit, an editor): the rest of the project, under
   // the configuration file's folder or else the repository root, is read for its facts.
@@ -575,6 +612,8 @@ int scan_and_report(CliOptions& o) {
     print_stats(report, o, report_clock);
     return done;
   }
+  if (!o.profiles.empty()) attach_profiles(report, profiles, o.profiles, load_source);
+  if (!o.compare.empty()) compare_with(report, o.compare);
   int exit_code = write_and_check(report, o);
   print_stats(report, o, report_clock);
   return exit_code;
@@ -605,6 +644,9 @@ int run_cli(int argc, char** argv) {
     }
     return scan_and_report(options);
   } catch (const ConfigError& error) {
+    std::cerr << "perfscan: " << error.what() << '\n';
+    return kExitError;
+  } catch (const ProfileError& error) {
     std::cerr << "perfscan: " << error.what() << '\n';
     return kExitError;
   } catch (const UsageError& error) {

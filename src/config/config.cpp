@@ -295,6 +295,8 @@ class KeyReader {
         {"tests", [&](const toml::node& n, std::string_view k) { config.tests = tests(n, k); }},
         {"file-timeout",
          [&](const toml::node& n, std::string_view k) { config.file_timeout = seconds(n, k); }},
+        {"profile",
+         [&](const toml::node& n, std::string_view k) { config.profiles = strings(n, k); }},
         {"extra-blocking-calls",
          [&](const toml::node& n, std::string_view k) {
            config.knowledge.blocking_calls = blocking_calls(n, k);

@@ -43,6 +43,8 @@ struct FileConfig {
   std::optional<TestProfile> tests;  // `tests = "relaxed" | "full" | "skip"`
   std::optional<double> file_timeout;  // seconds; 0: no budget
   KnowledgeExtensions knowledge;
+  // `profile = ["prof.txt", ...]`: sampling profiles, relative to the file's folder.
+  std::vector<std::string> profiles;
 };
 
 // The configuration file that governs `start` (a file or folder): in each folder from `start`

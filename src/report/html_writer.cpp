@@ -136,7 +136,8 @@ font-size:12px;font-weight:600;color:#fff}
 .opportunity{border:1px solid var(--line);border-radius:8px;padding:4px 16px 12px;margin:12px 0}
 .fix{display:grid;grid-template-columns:1fr 1fr;gap:12px}.fix>div{min-width:0}
 .fix h5{margin:6px 0 0;font-size:13px;color:var(--muted)}
-.worst{margin:6px 0;padding-left:20px}.muted{color:var(--muted)}
+.worst{margin:6px 0;padding-left:20px}.checklist{list-style:none;margin:6px 0;padding-left:8px}
+.effort{font-size:.8em;border:1px solid var(--line);border-radius:4px;padding:0 6px}.muted{color:var(--muted)}
 .filters{position:sticky;top:0;background:var(--bg);padding:8px 0;border-bottom:1px solid
 var(--line);font-size:14px;z-index:1}.filters a{margin-right:10px;white-space:nowrap}
 .filter-target{display:block;position:relative;top:-60px}
@@ -253,9 +254,12 @@ class HtmlReview {
     write_head();
     write_header();
     write_executive_summary();
+    write_hot_spots();
+    write_comparison();
     write_distribution();
     write_critical_files();
     write_opportunities();
+    write_action_plan();
     write_index_statements();
     write_details();
     write_appendix();
@@ -263,6 +267,10 @@ class HtmlReview {
   }
 
  private:
+  // The action plan's files named and findings checked off per step.
+  static constexpr std::size_t kPlanFiles = 8;
+  static constexpr std::size_t kPlanChecklist = 30;
+
   const Summary& summary() const { return report_.summary; }
   int severity_count(Severity severity) const {
     return summary().by_severity.at(static_cast<std::size_t>(severity));
@@ -296,9 +304,14 @@ class HtmlReview {
          << "<dt>Scan time</dt><dd>" << format_seconds(report_.stats.seconds) << " ("
          << report_.stats.jobs << (report_.stats.jobs == 1 ? " thread" : " threads")
          << ")</dd>\n</dl>\n"
-         << "<nav class=\"toc\"><a href=\"#summary\">Summary</a><a href=\"#distribution\">By "
+         << "<nav class=\"toc\"><a href=\"#summary\">Summary</a>"
+         << (report_.profile ? "<a href=\"#hot-spots\">Hot spots</a>" : "")
+         << (report_.comparison ? "<a href=\"#changes\">Changes</a>" : "")
+         << "<a href=\"#distribution\">By "
             "severity and category</a><a href=\"#critical-files\">Critical files</a>"
             "<a href=\"#opportunities\">Opportunities</a>"
+         << (review_.action_plan.empty() ? "" : "<a href=\"#action-plan\">Action plan</a>")
+         << ""
          << (review_.index_statements.empty() ? "" : "<a href=\"#indexes\">Indexes</a>")
          << "<a href=\"#details\">Findings</a><a href=\"#appendix\">Appendix</a></nav>\n"
          << "</header>\n";
@@ -351,6 +364,60 @@ class HtmlReview {
     return rule == nullptr ? std::string() : std::string(rule->info().name);
   }
 
+  // `--compare`: new, fixed and remaining findings, and the trend per severity and category.
+  void write_comparison() {
+    if (!report_.comparison) return;
+    const Comparison& c = *report_.comparison;
+    out_ << "<section id=\"changes\">\n<h2>Changes since the last review</h2>\n<p>Compared with <code>"
+         << escape(c.source) << "</code>: <strong>" << c.added.size() << " new</strong>, "
+         << c.fixed.size() << " fixed, " << c.remaining << " remaining.</p>\n"
+         << "<table>\n<tr><th>Severity</th><th class=\"num\">Before</th><th class=\"num\">Now"
+            "</th><th class=\"num\">Change</th></tr>\n";
+    std::vector<Bar> bars;
+    for (Severity severity : kAllSeverities) {
+      auto i = static_cast<std::size_t>(severity);
+      out_ << "<tr><td>" << severity_name(severity) << "</td><td class=\"num\">"
+           << c.before_severity.at(i) << "</td><td class=\"num\">" << c.after_severity.at(i)
+           << "</td><td class=\"num\">" << fmt::format("{:+}", c.after_severity.at(i) - c.before_severity.at(i))
+           << "</td></tr>\n";
+    }
+    out_ << "<tr><th>Category</th><th></th><th></th><th></th></tr>\n";
+    for (Category category : kAllCategories) {
+      auto i = static_cast<std::size_t>(category);
+      if (c.before_category.at(i) == 0 && c.after_category.at(i) == 0) continue;
+      out_ << "<tr><td>" << escape(category_display_name(category)) << "</td><td class=\"num\">"
+           << c.before_category.at(i) << "</td><td class=\"num\">" << c.after_category.at(i)
+           << "</td><td class=\"num\">" << fmt::format("{:+}", c.after_category.at(i) - c.before_category.at(i))
+           << "</td></tr>\n";
+    }
+    out_ << "</table>\n";
+    bars.push_back({"new", static_cast<int>(c.added.size()), "high"});
+    bars.push_back({"fixed", static_cast<int>(c.fixed.size()), "low"});
+    bars.push_back({"remaining", static_cast<int>(c.remaining), ""});
+    out_ << bar_chart("Findings since the last review", bars);
+    if (!c.added.empty()) {
+      out_ << "<h3>New</h3>\n<ul class=\"worst\">\n";
+      for (std::size_t k = 0; k < c.added.size() && k < 50; ++k) {
+        const Finding& finding = report_.findings[c.added[k]];
+        out_ << "<li>" << severity_badge(finding.severity) << " <span class=\"mono\">"
+             << escape(review_.location(finding)) << "</span> " << escape(finding.rule_id) << ' '
+             << inline_markup(finding.message) << "</li>\n";
+      }
+      out_ << "</ul>\n";
+    }
+    if (!c.fixed.empty()) {
+      out_ << "<h3>Fixed</h3>\n<ul class=\"worst\">\n";
+      for (std::size_t k = 0; k < c.fixed.size() && k < 50; ++k) {
+        const PreviousFinding& finding = c.fixed[k];
+        out_ << "<li>" << severity_badge(finding.severity) << " <span class=\"mono\">"
+             << escape(review_.shown_path(finding.path)) << ':' << finding.line << "</span> "
+             << escape(finding.rule) << ' ' << inline_markup(finding.message) << "</li>\n";
+      }
+      out_ << "</ul>\n";
+    }
+    out_ << "</section>\n";
+  }
+
   void write_distribution() {
     out_ << "<section id=\"distribution\">\n<h2>Issues by severity and category</h2>\n"
          << "<div class=\"charts\">\n<div>\n<h3>By severity</h3>\n<table>\n"
@@ -383,6 +450,58 @@ class HtmlReview {
     out_ << "</div>\n</div>\n</section>\n";
   }
 
+  // The profile's hottest functions of the scanned code with their findings, or a note that a
+  // hot function has none; the sample count and the frames outside the scanned code.
+  void write_hot_spots() {
+    if (!report_.profile) return;
+    const ProfileMeasures& profile = *report_.profile;
+    std::string sources;
+    for (const std::string& source : profile.sources) {
+      sources += (sources.empty() ? "" : ", ") + std::string("<code>") + escape(source) + "</code>";
+    }
+    out_ << "<section id=\"hot-spots\">\n<h2>Measured hot spots</h2>\n<p class=\"muted\">From "
+         << sources << ": " << profile.total_samples
+         << " samples. Findings are ranked by severity and measured share together; those the "
+            "profile never saw are ranked down.</p>\n";
+    if (profile.hot.empty()) {
+      out_ << "<p>No function of the scanned code is in the profile.</p>\n";
+    } else {
+      out_ << "<table>\n<tr><th>#</th><th>Function</th><th>Location</th><th class=\"num\">Share"
+              "</th><th class=\"num\">Samples</th><th>Findings</th></tr>\n";
+      for (std::size_t rank = 0; rank < profile.hot.size(); ++rank) {
+        const HotFunction& hot = profile.hot[rank];
+        out_ << "<tr><td class=\"num\">" << rank + 1 << "</td><td class=\"mono\">"
+             << escape(hot.name) << "</td><td class=\"path\"><a href=\"#" << anchor_of(hot.path)
+             << "\">" << escape(review_.shown_path(hot.path)) << ':' << hot.line
+             << "</a></td><td class=\"num\">" << share_percent(hot.share)
+             << "</td><td class=\"num\">" << hot.samples << "</td><td>";
+        if (hot.findings.empty()) {
+          out_ << "<span class=\"muted\">none: the time goes to the work itself or what it "
+                  "calls</span>";
+        }
+        for (std::size_t k = 0; k < hot.findings.size(); ++k) {
+          const Finding& finding = report_.findings[hot.findings[k]];
+          out_ << (k == 0 ? "" : "<br/>") << severity_badge(finding.severity) << ' '
+               << escape(finding.rule_id) << " <span class=\"mono\">" << finding.span.line << ':'
+               << finding.span.column << "</span> " << inline_markup(finding.message);
+        }
+        out_ << "</td></tr>\n";
+      }
+      out_ << "</table>\n";
+    }
+    if (profile.unmatched_frames > 0) {
+      out_ << "<p class=\"muted\">" << profile.unmatched_frames
+           << " frames of the profile are outside the scanned code (" << profile.unmatched_samples
+           << " samples hold none of it); the most sampled:</p>\n<ul>\n";
+      for (const UnmatchedFrame& frame : profile.top_unmatched) {
+        out_ << "<li><code>" << escape(frame.frame) << "</code>: " << frame.samples
+             << " samples</li>\n";
+      }
+      out_ << "</ul>\n";
+    }
+    out_ << "</section>\n";
+  }
+
   void write_critical_files() {
     out_ << "<section id=\"critical-files\">\n<h2>Most critical files</h2>\n";
     if (summary().files.empty()) {
@@ -397,7 +516,8 @@ class HtmlReview {
     for (Severity severity : kAllSeverities) {
       out_ << "<th class=\"num\">" << severity_name(severity) << "</th>";
     }
-    out_ << "<th>Dominant category</th></tr>\n";
+    out_ << "<th>Dominant category</th>"
+         << (report_.profile ? "<th class=\"num\">Measured</th>" : "") << "</tr>\n";
     const std::size_t shown = std::min<std::size_t>(10, summary().files.size());
     for (std::size_t i = 0; i < shown; ++i) {
       const FileSummary& file = summary().files[i];
@@ -405,7 +525,12 @@ class HtmlReview {
            << anchor_of(file.path) << "\">" << escape(review_.shown_path(file.path))
            << "</a></td><td class=\"num\">" << file.score << "</td>";
       for (int count : file.by_severity) out_ << "<td class=\"num\">" << count << "</td>";
-      out_ << "<td>" << escape(category_display_name(file.dominant_category)) << "</td></tr>\n";
+      out_ << "<td>" << escape(category_display_name(file.dominant_category)) << "</td>";
+      if (report_.profile) {
+        out_ << "<td class=\"num\">" << (file.share > 0 ? share_percent(file.share) : "not seen")
+             << "</td>";
+      }
+      out_ << "</tr>\n";
     }
     out_ << "</table>\n</section>\n";
   }
@@ -422,9 +547,10 @@ class HtmlReview {
     int rank = 0;
     for (const CategoryOpportunity& category : review_.opportunities) {
       out_ << fmt::format(
-          "<h3>{}. {}</h3>\n<p class=\"muted\">Impact {} (severity weight &#215; count): {} "
+          "<h3>{}. {}</h3>\n<p class=\"muted\">Impact {} (severity weight &#215; count{}): {} "
           "occurrences in {} files.</p>\n",
-          ++rank, escape(category_display_name(category.category)), category.impact, category.count,
+          ++rank, escape(category_display_name(category.category)), category.impact,
+          report_.profile ? ", scaled by measured share" : "", category.count,
           category.files);
       for (const RuleOpportunity& rule : category.rules) write_rule_opportunity(rule);
     }
@@ -438,6 +564,11 @@ class HtmlReview {
          << fmt::format("<p><strong>{} occurrences in {} files</strong>, impact {}.", rule.count,
                         rule.files, rule.impact);
     if (!rule.cost.empty()) out_ << ' ' << inline_markup(rule.cost);
+    if (report_.profile) {
+      out_ << (rule.share > 0 ? " Measured: up to " + share_percent(rule.share) +
+                                    " of the profile's samples in its functions."
+                              : std::string(" Not seen in the profile."));
+    }
     out_ << "</p>\n<p>Worst locations:</p>\n<ul class=\"worst\">\n";
     for (const Finding* finding : rule.worst) {
       out_ << "<li>" << severity_badge(finding->severity) << " <a class=\"mono\" href=\"#"
@@ -451,6 +582,51 @@ class HtmlReview {
            << "</code></pre></div>\n</div>\n";
     }
     out_ << "</div>\n";
+  }
+
+  // Impact × effort: the opportunities in the order to do them, quadrant by quadrant, each with
+  // its findings as a checklist and the files it touches.
+  void write_action_plan() {
+    if (review_.action_plan.empty()) return;
+    out_ << "<section id=\"action-plan\">\n<h2>Action plan</h2>\n<p class=\"muted\">Impact from "
+            "severity, occurrences"
+         << (report_.profile ? " and measured share" : "")
+         << "; effort from what the fix takes (mechanical, local refactor, design). High impact "
+            "and low effort first.</p>\n";
+    int step = 0;
+    for (const ActionQuadrant& quadrant : review_.action_plan) {
+      out_ << "<h3>" << escape(quadrant.title) << "</h3>\n";
+      for (const ActionItem& item : quadrant.items) {
+        out_ << "<div class=\"opportunity\">\n<h4>" << ++step << ". " << escape(item.rule_id)
+             << ' ' << escape(item.rule_name) << " <span class=\"effort\">"
+             << effort_name(item.effort) << "</span> impact " << item.impact << "</h4>\n<p>"
+             << item.findings.size() << (item.findings.size() == 1 ? " finding" : " findings")
+             << " in " << item.files.size() << (item.files.size() == 1 ? " file" : " files")
+             << ": ";
+        for (std::size_t i = 0; i < item.files.size() && i < kPlanFiles; ++i) {
+          out_ << (i == 0 ? "" : ", ") << "<a class=\"mono\" href=\"#" << anchor_of(item.files[i])
+               << "\">" << escape(review_.shown_path(item.files[i])) << "</a>";
+        }
+        if (item.files.size() > kPlanFiles) out_ << " and " << item.files.size() - kPlanFiles << " more";
+        out_ << '.';
+        if (report_.profile && item.share > 0) {
+          out_ << " Measured: up to " << share_percent(item.share) << " of the samples.";
+        }
+        out_ << "</p>\n<ul class=\"checklist\">\n";
+        for (std::size_t i = 0; i < item.findings.size() && i < kPlanChecklist; ++i) {
+          const Finding& finding = *item.findings[i];
+          out_ << "<li>&#9744; " << severity_badge(finding.severity) << " <span class=\"mono\">"
+               << escape(review_.location(finding)) << "</span> "
+               << inline_markup(finding.message) << "</li>\n";
+        }
+        if (item.findings.size() > kPlanChecklist) {
+          out_ << "<li class=\"muted\">and " << item.findings.size() - kPlanChecklist
+               << " more</li>\n";
+        }
+        out_ << "</ul>\n</div>\n";
+      }
+    }
+    out_ << "</section>\n";
   }
 
   void write_index_statements() {

@@ -41,10 +41,15 @@ Json rule_counts(const Summary& summary) {
   return counts;
 }
 
-Json file_list(const Summary& summary) {
+// Shares rounded to four places: enough to rank by, and stable in diffs.
+double rounded_share(double share) { return std::round(share * 10000.0) / 10000.0; }
+
+Json file_list(const Report& report) {
   Json files = Json::array();
-  for (const FileSummary& file : summary.files) {
-    files.push_back(Json{{"path", file.path}, {"findings", file.findings}, {"score", file.score}});
+  for (const FileSummary& file : report.summary.files) {
+    Json json{{"path", file.path}, {"findings", file.findings}, {"score", file.score}};
+    if (report.profile) json["share"] = rounded_share(file.share);
+    files.push_back(std::move(json));
   }
   return files;
 }
@@ -58,17 +63,68 @@ Json summary_json(const Report& report) {
   json["by_severity"] = severity_counts(summary);
   json["by_category"] = category_counts(summary);
   json["by_rule"] = rule_counts(summary);
-  json["files"] = file_list(summary);
+  json["files"] = file_list(report);
   // The test profile in effect and the findings in test code it left out (--tests full).
   json["test_profile"] = std::string(test_profile_name(report.setup.options.tests));
   json["hidden_in_tests"] = summary.hidden_in_tests;
   return json;
 }
 
+// With a profile, findings come in rank order (severity and share together) and each one in a
+// function the profile saw says how much of it: {"samples": N, "share": S}.
 Json findings_json(const Report& report) {
   Json findings = Json::array();
-  for (const Finding& finding : report.findings) findings.push_back(finding_to_json(finding));
+  if (!report.profile) {
+    for (const Finding& finding : report.findings) findings.push_back(finding_to_json(finding));
+    return findings;
+  }
+  for (std::size_t i : report.profile->ranked) {
+    Json json = finding_to_json(report.findings[i]);
+    if (const auto& measure = report.profile->findings[i]) {
+      json["profile"] = Json{{"samples", measure->samples}, {"share", rounded_share(measure->share)}};
+    }
+    findings.push_back(std::move(json));
+  }
   return findings;
+}
+
+// The `profile` block: what was read, the hottest functions of the scanned code with their
+// findings (by fingerprint), and the frames outside it.
+Json profile_json(const Report& report) {
+  const ProfileMeasures& profile = *report.profile;
+  Json hot = Json::array();
+  for (const HotFunction& function : profile.hot) {
+    Json findings = Json::array();
+    for (std::size_t i : function.findings) {
+      const Finding& finding = report.findings[i];
+      findings.push_back(Json{{"rule", finding.rule_id},
+                              {"line", finding.span.line},
+                              {"severity", std::string(severity_name(finding.severity))},
+                              {"fingerprint", finding.fingerprint}});
+    }
+    hot.push_back(Json{{"path", function.path},
+                       {"function", function.name},
+                       {"line", function.line},
+                       {"end_line", function.end_line},
+                       {"samples", function.samples},
+                       {"share", rounded_share(function.share)},
+                       {"findings", std::move(findings)}});
+  }
+  Json unmatched = Json::array();
+  for (const UnmatchedFrame& frame : profile.top_unmatched) {
+    unmatched.push_back(Json{{"frame", frame.frame}, {"samples", frame.samples}});
+  }
+  std::size_t measured = 0;
+  for (const auto& measure : profile.findings) measured += measure ? 1 : 0;
+  return Json{{"sources", profile.sources},
+              {"samples", profile.total_samples},
+              {"stacks", profile.stacks},
+              {"measured_findings", measured},
+              {"hot_functions", std::move(hot)},
+              {"unmatched_frames", profile.unmatched_frames},
+              {"unmatched_samples", profile.unmatched_samples},
+              {"top_unmatched", std::move(unmatched)},
+              {"warnings", profile.warnings}};
 }
 
 Json errors_json(const Report& report) {
@@ -92,6 +148,39 @@ Json stats_json(const ScanStats& stats) {
                        {"misses", stats.cache_misses},
                        {"write_failures", stats.cache_write_failures}};
   return json;
+}
+
+// `--compare`: the new findings by fingerprint, the fixed ones in brief, and the counts per
+// severity and category before and now.
+Json comparison_json(const Report& report) {
+  const Comparison& c = *report.comparison;
+  Json added = Json::array();
+  for (std::size_t i : c.added) {
+    const Finding& finding = report.findings[i];
+    added.push_back(Json{{"rule", finding.rule_id}, {"path", finding.path},
+                         {"line", finding.span.line}, {"fingerprint", finding.fingerprint}});
+  }
+  Json fixed = Json::array();
+  for (const PreviousFinding& finding : c.fixed) {
+    fixed.push_back(Json{{"rule", finding.rule}, {"path", finding.path}, {"line", finding.line},
+                         {"severity", std::string(severity_name(finding.severity))}});
+  }
+  Json severity = Json::object();
+  for (Severity s : kAllSeverities) {
+    auto i = static_cast<std::size_t>(s);
+    severity[std::string(severity_name(s))] =
+        Json{{"before", c.before_severity.at(i)}, {"now", c.after_severity.at(i)}};
+  }
+  Json category = Json::object();
+  for (Category k : kAllCategories) {
+    auto i = static_cast<std::size_t>(k);
+    category[std::string(category_id(k))] =
+        Json{{"before", c.before_category.at(i)}, {"now", c.after_category.at(i)}};
+  }
+  return Json{{"previous", c.source},        {"new", c.added.size()},
+              {"fixed", c.fixed.size()},     {"remaining", c.remaining},
+              {"by_severity", severity},     {"by_category", category},
+              {"new_findings", std::move(added)}, {"fixed_findings", std::move(fixed)}};
 }
 
 }  // namespace
@@ -135,6 +224,8 @@ void write_json(const Report& report, std::ostream& out) {
   document["tool"] = Json{{"name", "perfscan"}, {"version", report.tool_version}};
   document["schema_version"] = kSchemaVersion;
   document["summary"] = summary_json(report);
+  if (report.profile) document["profile"] = profile_json(report);
+  if (report.comparison) document["comparison"] = comparison_json(report);
   document["findings"] = findings_json(report);
   document["errors"] = errors_json(report);
   document["stats"] = stats_json(report.stats);

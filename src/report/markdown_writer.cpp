@@ -136,9 +136,12 @@ class MarkdownReview {
   void write(std::ostream& out) {
     write_header();
     write_executive_summary();
+    write_hot_spots();
+    write_comparison();
     write_distribution();
     write_critical_files();
     write_opportunities();
+    write_action_plan();
     write_index_statements();
     std::ostringstream appendix;
     std::swap(appendix, out_);
@@ -153,6 +156,9 @@ class MarkdownReview {
   static constexpr std::size_t kCommentBudget = 60000;
   // Rules shown with their worst locations and fix pattern; the rest get one line each.
   static constexpr int kDetailedRules = 8;
+  // The action plan's files named and findings checked off per step.
+  static constexpr std::size_t kPlanFiles = 5;
+  static constexpr std::size_t kPlanChecklist = 10;
 
   static ReviewLimits limits() {
     ReviewLimits limits;
@@ -218,6 +224,88 @@ class MarkdownReview {
                 static_cast<int>(summary().files.size())));
   }
 
+  // The profile's hottest functions of the scanned code with their findings, or a note that a
+  // hot function has none; the sample count and the frames outside the scanned code.
+  void write_hot_spots() {
+    if (!report_.profile) return;
+    const ProfileMeasures& profile = *report_.profile;
+    std::string sources;
+    for (const std::string& source : profile.sources) {
+      sources += (sources.empty() ? "" : ", ") + md_code(source, false);
+    }
+    out_ << "## Measured hot spots\n\n"
+         << fmt::format("From {}: {} samples. Findings are ranked by severity and measured share "
+                        "together; those the profile never saw are ranked down.\n\n",
+                        sources, profile.total_samples);
+    if (profile.hot.empty()) {
+      out_ << "No function of the scanned code is in the profile.\n\n";
+    } else {
+      out_ << "| # | Function | Location | Share | Samples | Findings |\n"
+              "|---:|---|---|---:|---:|---|\n";
+      for (std::size_t rank = 0; rank < profile.hot.size(); ++rank) {
+        const HotFunction& hot = profile.hot[rank];
+        std::string findings;
+        for (std::size_t i : hot.findings) {
+          const Finding& finding = report_.findings[i];
+          findings += (findings.empty() ? "" : "<br>") + md_text(finding.rule_id) + " **" +
+                      std::string(severity_name(finding.severity)) + "** " +
+                      md_code(fmt::format("{}:{}", finding.span.line, finding.span.column), true);
+        }
+        if (findings.empty()) findings = "none: the time goes to the work itself or what it calls";
+        out_ << "| " << rank + 1 << " | " << md_code(hot.name, true) << " | "
+             << md_code(fmt::format("{}:{}", review_.shown_path(hot.path), hot.line), true)
+             << " | " << share_percent(hot.share) << " | " << hot.samples << " | " << findings
+             << " |\n";
+      }
+      out_ << '\n';
+    }
+    if (profile.unmatched_frames > 0) {
+      out_ << fmt::format("{} frames of the profile are outside the scanned code ({} samples hold "
+                          "none of it); the most sampled:\n\n",
+                          profile.unmatched_frames, profile.unmatched_samples);
+      for (const UnmatchedFrame& frame : profile.top_unmatched) {
+        out_ << "- " << md_code(frame.frame, false) << ": " << frame.samples << " samples\n";
+      }
+      out_ << '\n';
+    }
+  }
+
+  // `--compare`: new, fixed and remaining findings, and the change per severity and category.
+  void write_comparison() {
+    if (!report_.comparison) return;
+    const Comparison& c = *report_.comparison;
+    out_ << "## Changes since the last review\n\nCompared with " << md_code(c.source, false)
+         << ": **" << c.added.size() << " new**, " << c.fixed.size() << " fixed, " << c.remaining
+         << " remaining.\n\n| | Before | Now | Change |\n|---|---:|---:|---:|\n";
+    for (Severity severity : kAllSeverities) {
+      auto i = static_cast<std::size_t>(severity);
+      out_ << "| " << severity_name(severity) << " | " << c.before_severity.at(i) << " | "
+           << c.after_severity.at(i) << " | "
+           << fmt::format("{:+}", c.after_severity.at(i) - c.before_severity.at(i)) << " |\n";
+    }
+    for (Category category : kAllCategories) {
+      auto i = static_cast<std::size_t>(category);
+      if (c.before_category.at(i) == 0 && c.after_category.at(i) == 0) continue;
+      out_ << "| " << md_text(category_display_name(category)) << " | " << c.before_category.at(i)
+           << " | " << c.after_category.at(i) << " | "
+           << fmt::format("{:+}", c.after_category.at(i) - c.before_category.at(i)) << " |\n";
+    }
+    out_ << '\n';
+    for (std::size_t k = 0; k < c.added.size() && k < 20; ++k) {
+      const Finding& finding = report_.findings[c.added[k]];
+      out_ << "- new: **" << severity_name(finding.severity) << "** "
+           << md_code(review_.location(finding), false) << ' ' << md_text(finding.rule_id) << ' '
+           << md_inline(finding.message, false) << '\n';
+    }
+    for (std::size_t k = 0; k < c.fixed.size() && k < 20; ++k) {
+      const PreviousFinding& finding = c.fixed[k];
+      out_ << "- fixed: **" << severity_name(finding.severity) << "** "
+           << md_code(fmt::format("{}:{}", review_.shown_path(finding.path), finding.line), false)
+           << ' ' << md_text(finding.rule) << ' ' << md_inline(finding.message, false) << '\n';
+    }
+    if (!c.added.empty() || !c.fixed.empty()) out_ << '\n';
+  }
+
   void write_distribution() {
     out_ << "## Issues by severity\n\n| Severity | Findings | Share |\n|---|---:|---:|\n";
     for (Severity severity : kAllSeverities) {
@@ -245,15 +333,19 @@ class MarkdownReview {
       out_ << "No file has findings.\n\n";
       return;
     }
-    out_ << "| # | File | Score | critical | high | medium | low | Dominant category |\n"
-            "|---:|---|---:|---:|---:|---:|---:|---|\n";
+    const bool measured = report_.profile.has_value();
+    out_ << "| # | File | Score | critical | high | medium | low | Dominant category |"
+         << (measured ? " Measured |\n" : "\n")
+         << "|---:|---|---:|---:|---:|---:|---:|---|" << (measured ? "---:|\n" : "\n");
     const std::size_t shown = std::min<std::size_t>(10, summary().files.size());
     for (std::size_t i = 0; i < shown; ++i) {
       const FileSummary& file = summary().files[i];
       out_ << "| " << i + 1 << " | " << md_code(review_.shown_path(file.path), true) << " | "
            << file.score;
       for (int count : file.by_severity) out_ << " | " << count;
-      out_ << " | " << md_text(category_display_name(file.dominant_category)) << " |\n";
+      out_ << " | " << md_text(category_display_name(file.dominant_category)) << " |";
+      if (measured) out_ << ' ' << (file.share > 0 ? share_percent(file.share) : "not seen") << " |";
+      out_ << '\n';
     }
     out_ << '\n';
   }
@@ -264,9 +356,10 @@ class MarkdownReview {
     int rank = 0;
     for (const CategoryOpportunity& category : review_.opportunities) {
       out_ << fmt::format(
-          "### {}. {}\n\nImpact {} (severity weight × count): {} occurrences "
+          "### {}. {}\n\nImpact {} (severity weight × count{}): {} occurrences "
           "in {} files.\n\n",
           ++rank, md_text(category_display_name(category.category)), category.impact,
+          report_.profile ? ", scaled by measured share" : "",
           category.count, category.files);
       for (const RuleOpportunity& rule : category.rules) {
         if (detailed_rules_++ < kDetailedRules) {
@@ -286,6 +379,11 @@ class MarkdownReview {
          << fmt::format("**{} occurrences in {} files**, impact {}.", rule.count, rule.files,
                         rule.impact);
     if (!rule.cost.empty()) out_ << ' ' << md_inline(rule.cost, false);
+    if (report_.profile) {
+      out_ << (rule.share > 0 ? " Measured: up to " + share_percent(rule.share) +
+                                    " of the profile's samples in its functions."
+                              : std::string(" Not seen in the profile."));
+    }
     out_ << "\n\nWorst locations:\n\n";
     for (const Finding* finding : rule.worst) {
       out_ << "- **" << severity_name(finding->severity) << "** "
@@ -297,6 +395,46 @@ class MarkdownReview {
       out_ << "<details><summary>Fix pattern</summary>\n\nBefore:\n\n"
            << md_fence(rule.before, "python") << "\nAfter:\n\n"
            << md_fence(rule.after, "python") << "\n</details>\n\n";
+    }
+  }
+
+  // Impact × effort: the opportunities in the order to do them, quadrant by quadrant, each with
+  // its findings as a checklist and the files it touches.
+  void write_action_plan() {
+    if (review_.action_plan.empty()) return;
+    out_ << "## Action plan\n\nImpact from severity, occurrences"
+         << (report_.profile ? " and measured share" : "")
+         << "; effort from what the fix takes (mechanical, local refactor, design). High impact "
+            "and low effort first.\n\n";
+    int step = 0;
+    for (const ActionQuadrant& quadrant : review_.action_plan) {
+      out_ << "### " << md_text(quadrant.title) << "\n\n";
+      for (const ActionItem& item : quadrant.items) {
+        out_ << fmt::format("#### {}. ", ++step) << md_text(item.rule_id) << ' '
+             << md_code(item.rule_name, false) << ": " << effort_name(item.effort) << ", impact "
+             << item.impact << "\n\n"
+             << item.findings.size() << (item.findings.size() == 1 ? " finding" : " findings")
+             << " in " << item.files.size() << (item.files.size() == 1 ? " file" : " files")
+             << ": ";
+        for (std::size_t i = 0; i < item.files.size() && i < kPlanFiles; ++i) {
+          out_ << (i == 0 ? "" : ", ") << md_code(review_.shown_path(item.files[i]), false);
+        }
+        if (item.files.size() > kPlanFiles) out_ << " and " << item.files.size() - kPlanFiles << " more";
+        out_ << ".";
+        if (report_.profile && item.share > 0) {
+          out_ << " Measured: up to " << share_percent(item.share) << " of the samples.";
+        }
+        out_ << "\n\n";
+        for (std::size_t i = 0; i < item.findings.size() && i < kPlanChecklist; ++i) {
+          const Finding& finding = *item.findings[i];
+          out_ << "- [ ] " << md_code(review_.location(finding), false) << ' '
+               << md_inline(finding.message, false) << '\n';
+        }
+        if (item.findings.size() > kPlanChecklist) {
+          out_ << "- _and " << item.findings.size() - kPlanChecklist << " more_\n";
+        }
+        out_ << '\n';
+      }
     }
   }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -109,25 +110,54 @@ RuleOpportunity describe_rule(const std::string& rule_id) {
   return rule;
 }
 
+}  // namespace
+
+std::optional<FindingMeasure> measure_of(const Report& report, const Finding& finding) {
+  if (!report.profile || report.findings.empty()) return std::nullopt;
+  const Finding* first = report.findings.data();
+  if (&finding < first || &finding >= first + report.findings.size()) return std::nullopt;
+  return report.profile->findings.at(static_cast<std::size_t>(&finding - first));
+}
+
+std::string share_percent(double share) { return fmt::format("{:.1f}%", share * 100.0); }
+
+namespace {
+
 std::vector<CategoryOpportunity> rank_opportunities(const Report& report) {
   std::map<std::string, int> file_score;
   for (const FileSummary& file : report.summary.files) file_score[file.path] = file.score;
   std::map<std::string, std::vector<const Finding*>> by_rule;
   for (const Finding& finding : report.findings) by_rule[finding.rule_id].push_back(&finding);
 
+  // With a profile, impact weighs each finding by its measured share (finding_priority).
+  auto priority = [&](const Finding* finding) {
+    return finding_priority(finding->severity, report.profile.has_value(),
+                            measure_of(report, *finding));
+  };
   std::map<Category, CategoryOpportunity> categories;
   for (auto& [rule_id, findings] : by_rule) {
     RuleOpportunity rule = describe_rule(rule_id);
     std::set<std::string_view> files;
+    double impact = 0.0;
     for (const Finding* finding : findings) {
-      rule.impact += severity_weight(finding->severity);
+      impact += priority(finding);
+      if (auto measure = measure_of(report, *finding)) {
+        rule.share = std::max(rule.share, measure->share);
+      }
       files.insert(finding->path);
       if (rule.rule_name.empty()) rule.rule_name = finding->rule_name;
     }
+    rule.impact = static_cast<int>(std::lround(impact));
     rule.count = static_cast<int>(findings.size());
     rule.files = static_cast<int>(files.size());
-    // Worst: most severe first, then in the file that weighs most, then in report order.
+    // Worst: most severe (with a profile: highest priority) first, then in the file that weighs
+    // most, then in report order.
     std::stable_sort(findings.begin(), findings.end(), [&](const Finding* a, const Finding* b) {
+      if (report.profile) {
+        double pa = priority(a);
+        double pb = priority(b);
+        if (pa != pb) return pa > pb;
+      }
       if (a->severity != b->severity) return a->severity < b->severity;
       return file_score[a->path] > file_score[b->path];
     });
@@ -156,6 +186,66 @@ std::vector<CategoryOpportunity> rank_opportunities(const Report& report) {
                      return a.impact > b.impact;
                    });
   return result;
+}
+
+// Every rule with findings as an action item, sorted into the four quadrants of impact × effort.
+std::vector<ActionQuadrant> plan_actions(const Report& report,
+                                         const std::vector<CategoryOpportunity>& opportunities) {
+  const bool profiled = report.profile.has_value();
+  std::vector<std::size_t> order;
+  if (profiled) {
+    order = report.profile->ranked;
+  } else {
+    order.resize(report.findings.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return report.findings[a].severity < report.findings[b].severity;
+    });
+  }
+  std::map<std::string, std::vector<const Finding*>> by_rule;
+  for (std::size_t i : order) by_rule[report.findings[i].rule_id].push_back(&report.findings[i]);
+
+  std::vector<ActionQuadrant> quadrants = {
+      {true, true, "Quick wins: high impact, low effort", {}},
+      {true, false, "Major projects: high impact, high effort", {}},
+      {false, true, "Fill-ins: low impact, low effort", {}},
+      {false, false, "Later: low impact, high effort", {}},
+  };
+  for (const CategoryOpportunity& category : opportunities) {
+    for (const RuleOpportunity& rule : category.rules) {
+      ActionItem item;
+      item.rule_id = rule.rule_id;
+      item.rule_name = rule.rule_name;
+      item.effort = rule_effort(rule.rule_id).value_or(Effort::local_refactor);
+      item.impact = rule.impact;
+      item.share = rule.share;
+      item.findings = by_rule[rule.rule_id];
+      std::set<std::string_view> seen;
+      for (const Finding* finding : item.findings) {
+        if (seen.insert(finding->path).second) item.files.push_back(finding->path);
+      }
+      bool high = item.impact >= kHighImpact || (profiled && item.share >= kHighShare);
+      bool low_effort = item.effort != Effort::design;
+      for (ActionQuadrant& quadrant : quadrants) {
+        if (quadrant.high_impact == high && quadrant.low_effort == low_effort) {
+          quadrant.items.push_back(std::move(item));
+          break;
+        }
+      }
+    }
+  }
+  std::vector<ActionQuadrant> plan;
+  for (ActionQuadrant& quadrant : quadrants) {
+    if (quadrant.items.empty()) continue;
+    std::stable_sort(quadrant.items.begin(), quadrant.items.end(),
+                     [](const ActionItem& a, const ActionItem& b) {
+                       if (a.effort != b.effort) return a.effort < b.effort;
+                       if (a.impact != b.impact) return a.impact > b.impact;
+                       return a.rule_id < b.rule_id;
+                     });
+    plan.push_back(std::move(quadrant));
+  }
+  return plan;
 }
 
 std::vector<std::string> gather_index_statements(const Report& report) {
@@ -440,6 +530,7 @@ Review build_review(const Report& report, const ReviewLimits& limits) {
   for (const FileSummary& file : report.summary.files) review.total_score += file.score;
   review.files_for_80_percent = files_for_share(report.summary.files, review.total_score);
   review.opportunities = rank_opportunities(report);
+  review.action_plan = plan_actions(report, review.opportunities);
   review.index_statements = gather_index_statements(report);
   review.files = detail_files(report, limits);
   review.path_prefix = common_root_prefix(report.setup);

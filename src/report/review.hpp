@@ -5,11 +5,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "perfscan/report.hpp"
+#include "perfscan/effort.hpp"
 #include "perfscan/rule.hpp"
 
 namespace perfscan {
@@ -43,6 +45,7 @@ struct RuleOpportunity {
   std::string before;                 // the doc's Example code block
   std::string after;                  // the doc's Use instead code block
   std::vector<const Finding*> worst;  // up to three, most severe first
+  double share = 0.0;                 // with a profile: the largest share among its findings
 };
 
 // "2 critical and 5 high findings, of 12 in 4 files": the executive summary's sentence.
@@ -78,12 +81,39 @@ struct FileDetail {
   std::size_t without_excerpt = 0;      // listed but over the excerpt cap
 };
 
+// One rule's findings as a step of the action plan: its effort (rules/effort.def), its impact,
+// the files it touches and its findings in the order to fix them (highest priority first).
+struct ActionItem {
+  std::string rule_id;
+  std::string rule_name;
+  Effort effort = Effort::local_refactor;
+  int impact = 0;
+  double share = 0.0;
+  std::vector<std::string> files;        // in the order their first finding comes
+  std::vector<const Finding*> findings;  // every finding of the rule, by priority
+};
+
+// High impact: an impact of at least kHighImpact (two high findings, five medium, one critical)
+// or, with a profile, a share of at least kHighShare. Low effort: mechanical or local refactor.
+inline constexpr int kHighImpact = 10;
+inline constexpr double kHighShare = 0.25;
+
+struct ActionQuadrant {
+  bool high_impact = false;
+  bool low_effort = false;
+  std::string title;               // "Quick wins: high impact, low effort"
+  std::vector<ActionItem> items;   // least effort first, then highest impact
+};
+
 struct Review {
   std::vector<CategoryCount> categories;         // non-empty ones, by count (desc)
   std::vector<CategoryCount> severe_categories;  // up to three, by critical+high (desc)
   std::size_t files_for_80_percent = 0;          // fewest files holding 80% of the score
   int total_score = 0;
   std::vector<CategoryOpportunity> opportunities;  // highest impact first
+  // The action plan: the non-empty quadrants, high impact / low effort first, then high / high,
+  // low / low, low / high.
+  std::vector<ActionQuadrant> action_plan;
   std::vector<std::string> index_statements;       // CREATE INDEX ..., sorted, unique
   std::vector<FileDetail> files;                   // in path order
   // With one directory scanned, paths are shown relative to it ("db/models/base.py" under
@@ -130,6 +160,11 @@ struct RuleRun {
   int findings = 0;
 };
 std::vector<RuleRun> rules_that_ran(const Report& report);
+
+// The profile's measure of a finding of `report` (by its address in report.findings), or
+// nullopt without a profile or when the profile never saw its function.
+std::optional<FindingMeasure> measure_of(const Report& report, const Finding& finding);
+std::string share_percent(double share);  // 0.8123 -> "81.2%"
 
 // "2026-11-29T13:25:25Z" -> "2026-11-29 13:25 UTC"; anything else is returned unchanged.
 std::string readable_timestamp(const std::string& iso);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -293,11 +294,18 @@ std::string source_lines(const Finding& finding, const Painter& painter) {
                      painter.paint(severity_color(finding.severity), carets));
 }
 
-std::string finding_block(const Finding& finding, const Painter& painter, bool unsafe) {
+std::string share_text(double share) { return fmt::format("{:.1f}%", share * 100.0); }
+
+std::string finding_block(const Finding& finding, const Painter& painter, bool unsafe,
+                          const std::optional<FindingMeasure>& measure = std::nullopt) {
   std::string block = location_line(finding, painter, unsafe);
   if (!finding.source_line.empty()) block += source_lines(finding, painter);
   if (!finding.suggestion.empty()) {
     block += fmt::format("  {}\n", painter.paint(kGreen, "help: " + printable(finding.suggestion)));
+  }
+  if (measure) {
+    block += fmt::format("  measured: its function is on {} of the profile's samples ({})\n",
+                         share_text(measure->share), measure->samples);
   }
   return block;
 }
@@ -412,14 +420,16 @@ std::string severity_breakdown(const FileSummary& file) {
 }
 
 std::string file_row(std::size_t rank, const FileSummary& file, std::size_t path_column,
-                     std::size_t score_width, const Painter& painter) {
-  return fmt::format("  {:>2}. {}  score {:>{}}  ({})  mostly {}\n", rank,
+                     std::size_t score_width, const Painter& painter, bool profiled) {
+  std::string measured;
+  if (profiled) measured = file.share > 0 ? "  measured " + share_text(file.share) : "  not measured";
+  return fmt::format("  {:>2}. {}  score {:>{}}  ({})  mostly {}{}\n", rank,
                      painter.paint(kBold, pad_right(file.path, path_column)),
                      with_thousands(file.score), score_width, severity_breakdown(file),
-                     category_display_name(file.dominant_category));
+                     category_display_name(file.dominant_category), measured);
 }
 
-std::string files_table(const Summary& summary, const Painter& painter) {
+std::string files_table(const Summary& summary, const Painter& painter, bool profiled) {
   const std::size_t shown = std::min(summary.files.size(), kTopFiles);
   std::size_t path_column = 0;
   std::size_t score_width = 0;
@@ -427,9 +437,11 @@ std::string files_table(const Summary& summary, const Painter& painter) {
     path_column = std::max(path_column, std::min(width_of(summary.files[i].path), kMaxPathColumn));
     score_width = std::max(score_width, with_thousands(summary.files[i].score).size());
   }
-  std::string block = heading("MOST CRITICAL FILES", painter);
+  std::string block = heading(
+      profiled ? "MOST CRITICAL FILES (by severity and measured share)" : "MOST CRITICAL FILES",
+      painter);
   for (std::size_t i = 0; i < shown; ++i) {
-    block += file_row(i + 1, summary.files[i], path_column, score_width, painter);
+    block += file_row(i + 1, summary.files[i], path_column, score_width, painter, profiled);
   }
   if (summary.files.size() > shown) {
     const std::size_t hidden = summary.files.size() - shown;
@@ -491,6 +503,25 @@ std::string clean_result(const Report& report, const Painter& painter) {
                      hidden_in_tests(report), fix_note(report));
 }
 
+// `--compare`: one block of new, fixed and remaining findings and the change per severity.
+std::string comparison_block(const Report& report, const Painter& painter) {
+  const Comparison& c = *report.comparison;
+  std::string block = heading("CHANGES SINCE THE LAST REVIEW", painter);
+  block += fmt::format("  compared with {}: {} new, {} fixed, {} remaining\n",
+                       printable(c.source), c.added.size(), c.fixed.size(), c.remaining);
+  for (Severity severity : kAllSeverities) {
+    auto i = static_cast<std::size_t>(severity);
+    block += fmt::format("  {:<9}{:>6} -> {:<6}({:+})\n", severity_name(severity),
+                         c.before_severity.at(i), c.after_severity.at(i),
+                         c.after_severity.at(i) - c.before_severity.at(i));
+  }
+  for (std::size_t k = 0; k < c.fixed.size() && k < 10; ++k) {
+    block += fmt::format("  fixed: {}:{} {}\n", printable(c.fixed[k].path), c.fixed[k].line,
+                         printable(c.fixed[k].rule));
+  }
+  return block;
+}
+
 std::vector<std::string> summary_blocks(const Report& report, const TextStyle& style,
                                         const Painter& painter) {
   if (report.findings.empty()) return {clean_result(report, painter)};
@@ -500,8 +531,9 @@ std::vector<std::string> summary_blocks(const Report& report, const TextStyle& s
                                hidden_in_tests(report), fix_note(report)));
   blocks.push_back(severity_table(report.summary, painter));
   blocks.push_back(category_table(report.summary, painter));
-  blocks.push_back(files_table(report.summary, painter));
+  blocks.push_back(files_table(report.summary, painter, report.profile.has_value()));
   if (style.statistics) blocks.push_back(rule_table(report, painter));
+  if (report.comparison) blocks.push_back(comparison_block(report, painter));
   return blocks;
 }
 
@@ -520,14 +552,69 @@ std::vector<std::string> quiet_blocks(const Report& report, const TextStyle& sty
   return blocks;
 }
 
+// The profile's hottest functions of the scanned code, each with its findings (or a note that
+// it has none), then what the profile holds outside the scanned code.
+std::string hot_spots_block(const Report& report, const Painter& painter) {
+  const ProfileMeasures& profile = *report.profile;
+  std::string sources;
+  for (const std::string& source : profile.sources) {
+    sources += (sources.empty() ? "" : ", ") + printable(source);
+  }
+  std::string block = heading("== Measured hot spots ==", painter);
+  block += fmt::format("profile: {}: {}\n", sources,
+                       plural(profile.total_samples, "sample", "samples"));
+  if (profile.hot.empty()) {
+    block += "  no function of the scanned code is in the profile\n";
+  }
+  for (std::size_t rank = 0; rank < profile.hot.size(); ++rank) {
+    const HotFunction& hot = profile.hot[rank];
+    block += fmt::format("  {:>2}. {:>6}  {}  {} ({})\n", rank + 1, share_text(hot.share),
+                         painter.paint(kBold, printable(hot.name)),
+                         fmt::format("{}:{}", printable(hot.path), hot.line),
+                         plural(hot.samples, "sample", "samples"));
+    if (hot.findings.empty()) {
+      block += "        no findings here: the time goes to the work itself or to what it calls\n";
+    }
+    for (std::size_t i : hot.findings) {
+      const Finding& finding = report.findings[i];
+      block += fmt::format("        {} {} {}:{}:{} {}\n", printable(finding.rule_id),
+                           painter.paint(severity_color(finding.severity),
+                                         fmt::format("[{}]", severity_name(finding.severity))),
+                           printable(finding.path), finding.span.line, finding.span.column,
+                           printable(finding.message));
+    }
+  }
+  if (profile.unmatched_frames > 0) {
+    std::string named;
+    for (const UnmatchedFrame& frame : profile.top_unmatched) {
+      named += fmt::format("\n    {} ({})", printable(frame.frame),
+                           plural(frame.samples, "sample", "samples"));
+    }
+    block += fmt::format("frames outside the scanned code: {}; samples with none of it: {}; the "
+                         "most sampled:{}\n",
+                         with_thousands(profile.unmatched_frames),
+                         with_thousands(profile.unmatched_samples), named);
+  }
+  return block;
+}
+
 }  // namespace
 
 void write_text(const Report& report, std::ostream& out, const TextStyle& style) {
   const Painter painter(style.color);
   // Each block ends with a newline; blocks are separated by one blank line.
   std::vector<std::string> blocks;
-  for (const Finding& finding : report.findings) {
-    blocks.push_back(finding_block(finding, painter, report.fixes.unsafe));
+  if (report.profile) {
+    // Measured hot spots first, then the findings by rank (severity and share together).
+    if (!style.quiet) blocks.push_back(hot_spots_block(report, painter));
+    for (std::size_t i : report.profile->ranked) {
+      blocks.push_back(
+          finding_block(report.findings[i], painter, report.fixes.unsafe, report.profile->findings[i]));
+    }
+  } else {
+    for (const Finding& finding : report.findings) {
+      blocks.push_back(finding_block(finding, painter, report.fixes.unsafe));
+    }
   }
   if (!report.errors.empty()) blocks.push_back(errors_block(report.errors, painter));
   std::vector<std::string> tail =
