@@ -36,9 +36,12 @@ bool is_database_handle(const Context& ctx, Node receiver) {
 }
 
 // Awaited methods that are sequential by nature: locks, queues, streams, database
-// connections (one connection runs one query at a time) and sleeps. Matched on the method
-// name, which is all that is known of most receivers.
+// connections (one connection runs one query at a time) and sleeps; and the life cycle of
+// components (start, stop, cleanup, the async protocols' dunders), which runs once per process
+// and in an order the components depend on. Matched on the method name, which is all that is
+// known of most receivers.
 bool is_inherently_sequential_method(const Context& ctx, std::string_view method, Node receiver) {
+  if (method.starts_with("__")) return true;  // `await it.__anext__()`, `await cm.__aexit__(...)`
   static constexpr std::string_view kPrefixes[] = {"read", "write", "send", "recv", "receive"};
   for (std::string_view prefix : kPrefixes) {
     if (method.starts_with(prefix)) return true;
@@ -46,7 +49,8 @@ bool is_inherently_sequential_method(const Context& ctx, std::string_view method
   static constexpr std::string_view kMethods[] = {
       "acquire",  "bind",   "wait",     "wait_for",    "put",      "drain",    "sleep",
       "join",     "close",  "execute",  "executemany", "fetchrow", "fetchval", "fetchone",
-      "fetchall", "commit", "rollback", "flush",       "publish",  "emit",     "ack"};
+      "fetchall", "commit", "rollback", "flush",       "publish",  "emit",     "ack",
+      "start",    "stop",   "shutdown", "cleanup",     "aclose",   "terminate"};
   if (std::find(std::begin(kMethods), std::end(kMethods), method) != std::end(kMethods)) {
     return true;
   }
@@ -76,6 +80,9 @@ class SequentialAwaitInLoop final : public Rule {
     if (!ctx.in_async_function() || is_async_loop(loop)) return;
     // A handful of fixed items (`for family, addr in ((0, a), (1, b))`): little to gain.
     if (ctx.collection_size(loop.field("right")) == CollectionSize::bounded) return;
+    // `for exit in reversed(self._exits)`: an order the code asks for, teardown in reverse
+    // order of setup. The awaits depend on each other.
+    if (walks_in_reverse(ctx, loop.field("right"))) return;
     Node body = loop.field("body");
     std::vector<std::string_view> targets = identifiers_in(ctx, loop.field("left"));
     if (!body || targets.empty()) return;
@@ -103,6 +110,12 @@ class SequentialAwaitInLoop final : public Rule {
   }
 
  private:
+  static bool walks_in_reverse(const Context& ctx, Node iterable) {
+    if (!iterable || !iterable.is("call")) return false;
+    std::string callee = ctx.callee_name(iterable);
+    return callee == "reversed" || callee == "builtins.reversed";
+  }
+
   // A loop that stops on a result (`break`, `return`), or yields each result as it comes,
   // needs them in order.
   static bool exits_early(const std::vector<Node>& nodes) {

@@ -110,11 +110,14 @@ void link_constant_work(const Rule& rule, bool regex, const ProjectIndex& index,
       }
     }
     finding.message = fmt::format(
-        "`{}()` is called on every iteration of the loop at line {}, and each call repeats the same work: {} → "
-        "`{}` at {}:{}",
-        pending.detail, pending.loop_line, chain(index, callee), origin->call, origin->path, origin->line);
+        "`{}()` is called on every iteration of the loop at line {}, and each call {}: {} → `{}` at {}:{}",
+        pending.detail, pending.loop_line,
+        regex ? "builds a regular expression from its arguments and compiles it (or looks it up in re's cache)"
+              : "repeats the same work",
+        chain(index, callee), origin->call, origin->path, origin->line);
     finding.suggestion =
-        regex ? "compile the pattern once, at module level (`PATTERN = re.compile(...)`), and use it in the helper"
+        regex ? "compile the patterns once, before the loop or when the values they are built from are known, "
+                "and pass the compiled pattern to the helper"
               : "parse the constant once, at module level or with `functools.cache` on the helper, and reuse the "
                 "result (copy it if callers mutate it)";
     findings.push_back(std::move(finding));

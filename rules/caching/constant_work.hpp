@@ -1,6 +1,8 @@
-// PS701/PS702 through helpers: a function that compiles a constant pattern or parses a constant
-// text does the same work on every call, so a loop that calls it once per iteration repeats
-// that work for nothing, in whichever module the function lives.
+// PS701/PS702 through helpers: a function that parses a constant text (PS702) does the same work
+// on every call, and one that builds a regular expression from its arguments (PS701) compiles
+// it, or looks it up in re's cache, on every call; a loop that calls it once per iteration
+// repeats that work, in whichever module the function lives. (A constant pattern is not
+// recorded: re's cache serves it for a dictionary lookup.)
 //
 // During the walk PS701 and PS702 record that work in the function's summary
 // (FunctionEffectFact::constant_work), and the hidden loop call-site collector records the
