@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <tuple>
 
 #include "core/stage_clock.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule_info.hpp"
+#include "syntax/grammar_gaps.hpp"
 #include "syntax/source.hpp"
 
 namespace perfscan {
@@ -101,6 +103,26 @@ void give_up(FileResult& result, const std::string& path, std::string reason) {
   result.errors.push_back(FileError{path, std::move(reason), false});
 }
 
+// When the parse failed only because of valid Python the grammar misreads, parses the
+// equivalent padded copy instead (syntax/grammar_gaps.hpp): `text` and `parsed` then hold it.
+// Returns whether it did. A copy that still does not parse is dropped: the file keeps its own
+// text and PS000 reports the error.
+bool work_around_grammar_gaps(std::string& text, TSTree*& parsed, Parser& parser, const ParseLimits& limits) {
+  if (!ts_node_has_error(ts_tree_root_node(parsed))) return false;
+  std::optional<PaddedSource> padded = pad_dedented_continuations(text);
+  if (!padded) return false;
+  TSTree* reparsed = parser.parse_raw(padded->text, limits, nullptr);
+  if (reparsed == nullptr) return false;
+  if (ts_node_has_error(ts_tree_root_node(reparsed))) {
+    ts_tree_delete(reparsed);
+    return false;
+  }
+  ts_tree_delete(parsed);
+  parsed = reparsed;
+  text = std::move(padded->text);
+  return true;
+}
+
 }  // namespace
 
 FileResult analyse_text(const std::string& display_path, const std::string& module, bool is_package,
@@ -136,6 +158,8 @@ FileResult analyse_text(const std::string& display_path, const std::string& modu
     }
     return result;
   }
+  bool padded = work_around_grammar_gaps(source.text, parsed, parser, ParseLimits{deadline, limits.parse_memory});
+  result.parse_time += clock.lap();
   // Copying tree-sitter's tree into the flat one (and freeing it) is perfscan's own work, so it
   // counts as analysis: the parse stage stays comparable with the parse-only benchmark.
   std::string too_large;
@@ -164,6 +188,10 @@ FileResult analyse_text(const std::string& display_path, const std::string& modu
     return result;
   }
   finish_findings(result.findings, result.facts.suppressions);
+  // Fixes are byte ranges of the text analysed; on a padded copy they would miss the file's.
+  if (padded) {
+    for (Finding& finding : result.findings) finding.fix.reset();
+  }
   result.analyse_time += clock.lap();
   return result;
 }

@@ -1,0 +1,52 @@
+// syntax/grammar_gaps: the copy perfscan parses when tree-sitter-python misreads valid Python.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "syntax/grammar_gaps.hpp"
+
+using perfscan::pad_dedented_continuations;
+
+TEST_CASE("grammar gaps: a line inside brackets indented less than its statement is padded") {
+  std::string source = "if True:\n    print(1 +\n1)\n    x = (a.\n  b)\n";
+  auto padded = pad_dedented_continuations(source);
+  REQUIRE(padded.has_value());
+  CHECK(padded->first_line == 3);
+  CHECK(padded->text == "if True:\n    print(1 +\n    1)\n    x = (a.\n    b)\n");
+}
+
+TEST_CASE("grammar gaps: ordinary code is left alone") {
+  CHECK_FALSE(pad_dedented_continuations("def f(a,\n      b):\n    return [a,\n            b]\n").has_value());
+  // Deeper continuation lines, and a closing bracket at the statement's indentation.
+  CHECK_FALSE(pad_dedented_continuations("    x = f(\n        1,\n    )\n").has_value());
+  // A backslash continuation is not inside brackets; the grammar reads it.
+  CHECK_FALSE(pad_dedented_continuations("    x = 1 + \\\n2\n").has_value());
+  CHECK_FALSE(pad_dedented_continuations("").has_value());
+}
+
+TEST_CASE("grammar gaps: brackets and line breaks in strings and comments do not count") {
+  // An open bracket in a string or comment opens nothing.
+  CHECK_FALSE(pad_dedented_continuations("    s = '('\nx = 1\n").has_value());
+  CHECK_FALSE(pad_dedented_continuations("    y = 1  # (\nx = 1\n").has_value());
+  // A triple-quoted string's lines are its content, not continuation lines.
+  CHECK_FALSE(pad_dedented_continuations("    s = \"\"\"(\n[\n\"\"\"\nx = 1\n").has_value());
+  CHECK_FALSE(pad_dedented_continuations("    s = f(\"\"\"\ntext\n\"\"\")\n").has_value());
+  // An escaped quote does not end the string.
+  CHECK_FALSE(pad_dedented_continuations("    s = '\\'('\nx = 1\n").has_value());
+}
+
+TEST_CASE("grammar gaps: blank and comment-only lines inside brackets need no pad") {
+  CHECK_FALSE(pad_dedented_continuations("    x = [\n\n# note\n        1]\n").has_value());
+}
+
+TEST_CASE("grammar gaps: a file that indents with tabs is left as it is") {
+  CHECK_FALSE(pad_dedented_continuations("if x:\n\ty = (1 +\n2)\n").has_value());
+}
+
+TEST_CASE("grammar gaps: line counts stay right after triple-quoted strings and CRLF") {
+  std::string source = "s = \"\"\"a\nb\"\"\"\nif x:\r\n    y = (1 +\r\n2)\r\n";
+  auto padded = pad_dedented_continuations(source);
+  REQUIRE(padded.has_value());
+  CHECK(padded->first_line == 5);
+  CHECK(padded->text == "s = \"\"\"a\nb\"\"\"\nif x:\r\n    y = (1 +\r\n    2)\r\n");
+}
