@@ -51,15 +51,27 @@ NodeData copy_node(const TSNode& raw) {
 
 // One cursor pass in document order records each node with its parent and its position among
 // the parent's children; the child lists are then laid out from those positions. The cursor
-// keeps its own path, and `path` holds only indices, so depth costs no recursion.
+// keeps its own path, and `path` holds only indices and counts, so depth costs no recursion.
+//
+// tree-sitter counts a node's visible children (ts_node_child_count) the way the cursor visits
+// them, so the pass moves to a first child or a next sibling only when one is there. Asking the
+// cursor for a sibling past the last one is what it does slowest: it climbs through every hidden
+// node above that child before it fails.
 std::string SyntaxTree::build(const TSTree* tree, const TreeLimits& limits) {
   nodes_.clear();
   children_.clear();
   named_children_.clear();
   TSTreeCursor cursor = ts_tree_cursor_new(ts_tree_root_node(tree));
-  std::vector<std::uint32_t> path;
+  struct Open {
+    std::uint32_t node;
+    std::uint32_t child_total;  // the node's children, visited or not
+  };
+  std::vector<Open> path;
+  std::uint32_t current_children = 0;  // the children of the node just added
   auto add = [&](std::uint32_t parent) {
-    NodeData node = copy_node(ts_tree_cursor_current_node(&cursor));
+    TSNode raw = ts_tree_cursor_current_node(&cursor);
+    NodeData node = copy_node(raw);
+    current_children = ts_node_child_count(raw);
     if (parent != kNoNode) {
       NodeData& owner = nodes_[parent];
       node.parent = parent;
@@ -82,26 +94,27 @@ std::string SyntaxTree::build(const TSTree* tree, const TreeLimits& limits) {
       problem = kPastDeadline;
       break;
     }
-    if (ts_tree_cursor_goto_first_child(&cursor)) {
+    if (current_children > 0 && ts_tree_cursor_goto_first_child(&cursor)) {
       if (path.size() >= limits.max_depth) {
         problem = fmt::format("nested deeper than {} levels", limits.max_depth);
         break;
       }
-      path.push_back(current);
+      path.push_back(Open{current, current_children});
       current = add(current);
       continue;
     }
+    // Back up to the nearest open node with a child left to visit.
     for (;;) {
       if (path.empty()) {
         done = true;
         break;
       }
-      if (ts_tree_cursor_goto_next_sibling(&cursor)) {
-        current = add(path.back());
+      const Open& open = path.back();
+      if (nodes_[open.node].child_count < open.child_total && ts_tree_cursor_goto_next_sibling(&cursor)) {
+        current = add(open.node);
         break;
       }
       ts_tree_cursor_goto_parent(&cursor);
-      current = path.back();
       path.pop_back();
     }
   }
