@@ -233,6 +233,7 @@ void Context::end_dispatch() const {
   memo_.active = false;
   memo_.callees.clear();
   memo_.values.clear();
+  memo_.sizes.clear();
 }
 
 std::string Context::callee_bounded(Node call, int depth) const {
@@ -305,7 +306,15 @@ Value Context::infer(Node expr) const {
   return value;
 }
 
-CollectionSize Context::collection_size(Node expr) const { return size_bounded(expr, 0); }
+CollectionSize Context::collection_size(Node expr) const {
+  if (!memo_.active || !expr) return size_bounded(expr, 0);
+  for (const auto& [id, size] : memo_.sizes) {
+    if (id == expr.id()) return size;
+  }
+  CollectionSize size = size_bounded(expr, 0);
+  memo_.sizes.emplace_back(expr.id(), size);
+  return size;
+}
 
 CollectionSize Context::size_bounded(Node expr, int depth) const {
   while (expr && expr.is("parenthesized_expression")) expr = expr.named_child(0);
