@@ -34,7 +34,9 @@ namespace {
 // Reading the clock costs about as much as copying a few nodes.
 constexpr std::size_t kNodesPerClockRead = 4096;
 
-NodeData copy_node(const TSNode& raw) {
+// `may_have_error`: false when the parent has no error. A node that contains no syntax error
+// contains no missing node either (ts_node_has_error), so most nodes skip both questions.
+NodeData copy_node(const TSNode& raw, bool may_have_error) {
   NodeData node;
   node.start_byte = ts_node_start_byte(raw);
   node.end_byte = ts_node_end_byte(raw);
@@ -42,8 +44,8 @@ NodeData copy_node(const TSNode& raw) {
   node.end_point = ts_node_end_point(raw);
   node.symbol = ts_node_symbol(raw);
   if (ts_node_is_named(raw)) node.flags |= NodeData::kNamed;
-  if (ts_node_is_missing(raw)) node.flags |= NodeData::kMissing;
-  if (ts_node_has_error(raw)) node.flags |= NodeData::kHasError;
+  if (may_have_error && ts_node_is_missing(raw)) node.flags |= NodeData::kMissing;
+  if (may_have_error && ts_node_has_error(raw)) node.flags |= NodeData::kHasError;
   return node;
 }
 
@@ -70,7 +72,7 @@ std::string SyntaxTree::build(const TSTree* tree, const TreeLimits& limits) {
   std::uint32_t current_children = 0;  // the children of the node just added
   auto add = [&](std::uint32_t parent) {
     TSNode raw = ts_tree_cursor_current_node(&cursor);
-    NodeData node = copy_node(raw);
+    NodeData node = copy_node(raw, parent == kNoNode || (nodes_[parent].flags & NodeData::kHasError) != 0);
     current_children = ts_node_child_count(raw);
     if (parent != kNoNode) {
       NodeData& owner = nodes_[parent];
