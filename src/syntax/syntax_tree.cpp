@@ -145,16 +145,6 @@ std::string SyntaxTree::build(const TSTree* tree, const TreeLimits& limits) {
   return {};
 }
 
-Node Node::field(TSFieldId id) const {
-  if (is_null() || id == 0) return {};
-  const NodeData& node = data();
-  for (std::uint32_t i = 0; i < node.child_count; ++i) {
-    std::uint32_t child = tree_->child_id(node, i);
-    if (tree_->data(child).field == id) return Node{tree_, child};
-  }
-  return {};
-}
-
 // Like tree-sitter's: the nearest named node after this one among the parent's children.
 Node Node::next_named_sibling() const {
   Node owner = parent();
