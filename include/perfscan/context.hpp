@@ -200,6 +200,9 @@ class Context {
     bool active = false;
     std::vector<std::pair<std::uint32_t, std::string>> callees;
     std::vector<std::pair<std::uint32_t, Value>> values;
+    // collection_size() answers: the loop rules ask each enclosing loop's iterable for every
+    // call in the loop.
+    std::vector<std::pair<std::uint32_t, CollectionSize>> sizes;
   };
   mutable DispatchMemo memo_;
   void begin_dispatch() const;

@@ -196,6 +196,17 @@ class Node {
   std::uint32_t index_ = 0;
 };
 
+// Inline: rules ask for fields about a million times a scan, mostly of nodes with a few children.
+inline Node Node::field(TSFieldId id) const {
+  if (is_null() || id == 0) return {};
+  const NodeData& node = data();
+  for (std::uint32_t i = 0; i < node.child_count; ++i) {
+    std::uint32_t child = tree_->child_id(node, i);
+    if (tree_->data(child).field == id) return Node{tree_, child};
+  }
+  return {};
+}
+
 inline Node SyntaxTree::root() const { return nodes_.empty() ? Node{} : Node{this, 0}; }
 inline Node SyntaxTree::at(std::uint32_t index) const { return Node{this, index}; }
 

@@ -4,6 +4,7 @@
 // Documentation: PS704.md beside this file.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <unordered_map>
@@ -59,12 +60,55 @@ bool is_identifier_char(char c) {
          static_cast<unsigned char>(c) >= 0x80;
 }
 
-// `name` at `at` is a whole token followed by an argument list: only white space, line
-// continuations and comments may stand between a callee's last name and its `(`.
-bool is_called_name_at(std::string_view body, std::size_t at, std::size_t length) {
-  if (at > 0 && is_identifier_char(body[at - 1])) return false;
-  std::size_t pos = at + length;
-  if (pos < body.size() && is_identifier_char(body[pos])) return false;
+// is_identifier_char for every byte, so the body scan below costs a load per character.
+const std::array<bool, 256>& identifier_chars() {
+  static const std::array<bool, 256> table = [] {
+    std::array<bool, 256> chars{};
+    for (std::size_t c = 0; c < chars.size(); ++c) chars[c] = is_identifier_char(static_cast<char>(c));
+    return chars;
+  }();
+  return table;
+}
+
+// The distinct last names of the known reads (`stat` in `os.stat`, `get` in `requests.get`),
+// grouped by length: a body token is compared only with the names as long as it.
+class LastNames {
+ public:
+  static constexpr std::size_t kMaxLength = 15;
+
+  LastNames() {
+    for (std::string_view known : kReadingIoCalls) {
+      std::string_view last = known.substr(known.rfind('.') + 1);
+      if (std::find(names_.begin(), names_.end(), last) != names_.end()) continue;
+      names_.push_back(last);
+      by_length_.at(last.size()).push_back(names_.size() - 1);
+    }
+  }
+
+  [[nodiscard]] std::size_t count() const { return names_.size(); }
+
+  // The index of `token` among the names, or count() when it is none of them.
+  [[nodiscard]] std::size_t find(std::string_view token) const {
+    if (token.size() > kMaxLength) return count();
+    for (std::size_t index : by_length_[token.size()]) {
+      if (names_[index].front() == token.front() && names_[index] == token) return index;
+    }
+    return count();
+  }
+
+ private:
+  std::vector<std::string_view> names_;
+  std::array<std::vector<std::size_t>, kMaxLength + 1> by_length_{};
+};
+
+const LastNames& reading_io_last_names() {
+  static const LastNames names;
+  return names;
+}
+
+// Only white space, line continuations and comments stand between `pos` (just past a callee's
+// last name) and an argument list's `(`.
+bool argument_list_follows(std::string_view body, std::size_t pos) {
   while (pos < body.size()) {
     char c = body[pos];
     if (c == '(') return true;
@@ -82,15 +126,24 @@ bool is_called_name_at(std::string_view body, std::size_t at, std::size_t length
 // The body's text calls the last name of some known read at least twice. A repeat needs two
 // calls of one callee, and may_be_reading_io_call only accepts a call whose own last name is
 // that segment, so a body that calls each such name at most once cannot hold a repeat. Most
-// bodies fail here, before the walk.
+// bodies fail here, before the walk. The text is read once, token by token (a token: a maximal
+// run of identifier characters), whatever it holds: strings and comments included, as the
+// rule's walk later tells calls from text.
 bool calls_a_reading_io_name_twice(std::string_view body) {
-  for (std::string_view known : kReadingIoCalls) {
-    std::string_view last = known.substr(known.rfind('.') + 1);
-    int calls = 0;
-    for (std::size_t at = body.find(last); at != std::string_view::npos;
-         at = body.find(last, at + last.size())) {
-      if (is_called_name_at(body, at, last.size()) && ++calls == 2) return true;
+  const std::array<bool, 256>& identifier = identifier_chars();
+  const LastNames& names = reading_io_last_names();
+  std::array<int, kReadingIoCalls.size()> calls{};
+  auto is_identifier = [&](std::size_t at) { return identifier[static_cast<unsigned char>(body[at])]; };
+  for (std::size_t at = 0; at < body.size();) {
+    if (!is_identifier(at)) {
+      ++at;
+      continue;
     }
+    std::size_t end = at + 1;
+    while (end < body.size() && is_identifier(end)) ++end;
+    std::size_t name = names.find(body.substr(at, end - at));
+    if (name < names.count() && argument_list_follows(body, end) && ++calls.at(name) == 2) return true;
+    at = end;
   }
   return false;
 }

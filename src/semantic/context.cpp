@@ -89,13 +89,23 @@ bool is_constant_name(std::string_view name) {
   return letter;
 }
 
+// "builtins.len" for `len`, without fmt's parsing: every builtin name read is qualified.
+std::string builtin_name(std::string_view name) {
+  constexpr std::string_view kPrefix = "builtins.";
+  std::string qualified;
+  qualified.reserve(kPrefix.size() + name.size());
+  qualified += kPrefix;
+  qualified += name;
+  return qualified;
+}
+
 // Python 2 compatibility modules re-export builtins under their own names: `six.moves.range`
 // and `six.moves.zip` are `range` and `zip`.
 std::string builtin_of_compat_module(std::string name) {
   constexpr std::string_view kSixMoves = "six.moves.";
   if (!name.starts_with(kSixMoves)) return name;
   std::string_view builtin = std::string_view(name).substr(kSixMoves.size());
-  if (is_one_of(builtin, {"range", "zip", "map", "filter", "input"})) return fmt::format("builtins.{}", builtin);
+  if (is_one_of(builtin, {"range", "zip", "map", "filter", "input"})) return builtin_name(builtin);
   if (builtin == "xrange") return "builtins.range";
   return name;
 }
@@ -187,18 +197,15 @@ bool Context::declared_outer(std::string_view name) const {
 }
 
 std::string Context::qualified_name(Node expr) const {
-  // Walk down the attribute chain iteratively: `a.b.c` is attribute(attribute(a, b), c).
+  // Walk down the attribute chain to its base: `a.b.c` is attribute(attribute(a, b), c).
   // Parentheses change nothing: `(list)(x)`, `(os.path).join`.
   auto unparenthesised = [](Node node) {
     while (node && node.is("parenthesized_expression")) node = node.named_child(0);
     return node;
   };
-  std::vector<std::string_view> attributes;
-  Node base = unparenthesised(expr);
-  while (base && base.is("attribute")) {
-    attributes.push_back(text(base.field("attribute")));
-    base = unparenthesised(base.field("object"));
-  }
+  Node top = unparenthesised(expr);
+  Node base = top;
+  while (base && base.is("attribute")) base = unparenthesised(base.field("object"));
   if (!base || !base.is("identifier")) return {};
   std::string name;
   std::string_view identifier = text(base);
@@ -206,13 +213,16 @@ std::string Context::qualified_name(Node expr) const {
     if (binding->value.kind != ValueKind::symbol) return {};
     name = binding->value.qualified_name;
   } else if (is_python_builtin(identifier)) {
-    name = fmt::format("builtins.{}", identifier);
+    name = builtin_name(identifier);
   } else {
     return {};
   }
-  for (auto it = attributes.rbegin(); it != attributes.rend(); ++it) {
+  // Back up from the base to the top, adding each attribute's name in source order.
+  for (Node node = base; !(node == top);) {
+    node = node.parent();
+    if (!node.is("attribute")) continue;
     name += '.';
-    name += *it;
+    name += text(node.field("attribute"));
   }
   return builtin_of_compat_module(std::move(name));
 }
@@ -233,6 +243,7 @@ void Context::end_dispatch() const {
   memo_.active = false;
   memo_.callees.clear();
   memo_.values.clear();
+  memo_.sizes.clear();
 }
 
 std::string Context::callee_bounded(Node call, int depth) const {
@@ -305,7 +316,15 @@ Value Context::infer(Node expr) const {
   return value;
 }
 
-CollectionSize Context::collection_size(Node expr) const { return size_bounded(expr, 0); }
+CollectionSize Context::collection_size(Node expr) const {
+  if (!memo_.active || !expr) return size_bounded(expr, 0);
+  for (const auto& [id, size] : memo_.sizes) {
+    if (id == expr.id()) return size;
+  }
+  CollectionSize size = size_bounded(expr, 0);
+  memo_.sizes.emplace_back(expr.id(), size);
+  return size;
+}
 
 CollectionSize Context::size_bounded(Node expr, int depth) const {
   while (expr && expr.is("parenthesized_expression")) expr = expr.named_child(0);
@@ -479,7 +498,7 @@ Value Context::value_of_name(std::string_view name) const {
     value.size = binding->kind == BindingKind::parameter ? CollectionSize::data : CollectionSize::unknown;
     return value;
   }
-  if (is_python_builtin(name)) return Value{ValueKind::symbol, fmt::format("builtins.{}", name)};
+  if (is_python_builtin(name)) return Value{ValueKind::symbol, builtin_name(name)};
   return {};
 }
 

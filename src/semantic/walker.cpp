@@ -180,6 +180,9 @@ void Walker::walk(Node root) {
         stack_.pop_back();
       }
       if (stack_.empty()) break;  // past the subtree of `root`
+      // Punctuation and keywords (a third of the nodes): nothing to track or dispatch, and no
+      // children that would need them open.
+      if ((data.flags & NodeData::kNamed) == 0 && data.child_count == 0) continue;
     }
     enter(tree.at(index), index == root.id() ? TSFieldId{0} : data.field);
   }
@@ -196,15 +199,18 @@ void Walker::enter(Node node, TSFieldId field) {
     stack_.push_back(entry);
     return;
   }
-  entry.kind = semantic_kind(node.symbol());
-  if (!stack_.empty()) enter_child_region(stack_.back(), node, field, entry);
-  apply_node_effects(entry);
+  entry.kind = kind_of(node.symbol());
+  if (!stack_.empty() && opens_child_regions(stack_.back().kind)) {
+    enter_child_region(stack_.back(), node, field, entry);
+  }
+  // Most named nodes are expressions and plain statements, which have no effect of their own.
+  if (entry.kind != SemKind::other && entry.kind != SemKind::statement) apply_node_effects(entry);
   if (mode_ == WalkMode::check) {
     if (is_statement_kind(entry.kind)) {
       ctx_.statements_.emplace_back(node, node.line());
       entry.statement_pushed = true;
     }
-    auto rules = dispatch_.rules_for(node.symbol());
+    const std::vector<const Rule*>& rules = dispatch_.rules_for(node.symbol());
     if (!rules.empty()) {
       // A rule may throw (the per-file budget): the guard still drops the memo.
       struct Dispatch {
@@ -242,6 +248,24 @@ void Walker::leave(const Entry& entry) {
   if (entry.with_pushed) ctx_.withs_.pop_back();
   if (entry.try_pushed) ctx_.tries_.pop_back();
   if (entry.statement_pushed) ctx_.statements_.pop_back();
+}
+
+// The kinds enter_child_region acts on, as parents.
+bool Walker::opens_child_regions(SemKind kind) {
+  switch (kind) {
+    case SemKind::for_statement:
+    case SemKind::while_statement:
+    case SemKind::comprehension:
+    case SemKind::function_definition:
+    case SemKind::lambda:
+    case SemKind::class_definition:
+    case SemKind::with_statement:
+    case SemKind::try_statement:
+    case SemKind::except_clause:
+      return true;
+    default:
+      return false;
+  }
 }
 
 // Context that begins at a particular child: a loop body (not its iterable, evaluated once),

@@ -62,6 +62,12 @@ class Walker {
 
   void enter(Node node, TSFieldId field);
   void leave(const Entry& entry);
+  // semantic_kind() without its call: the walk asks for every node.
+  [[nodiscard]] SemKind kind_of(TSSymbol symbol) const {
+    if (symbol == kErrorSymbol) return SemKind::error;
+    return symbol < kinds_.size() ? kinds_[symbol] : SemKind::other;
+  }
+  static bool opens_child_regions(SemKind kind);
   void enter_child_region(const Entry& parent, Node child, TSFieldId field, Entry& entry);
   void apply_node_effects(Entry& entry);
   void hoist_module_bindings(Node module);
@@ -105,6 +111,7 @@ class Walker {
   const RuleDispatch& dispatch_;
   WalkMode mode_;
   FileTypes* types_ = nullptr;  // written in collect_types
+  const std::vector<SemKind>& kinds_ = semantic_kinds();
   std::vector<Entry> stack_;
   // Functions whose own bindings were hoisted for the functions nested in them (late binding).
   std::vector<std::uint32_t> hoisted_functions_;

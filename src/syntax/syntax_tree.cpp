@@ -34,7 +34,9 @@ namespace {
 // Reading the clock costs about as much as copying a few nodes.
 constexpr std::size_t kNodesPerClockRead = 4096;
 
-NodeData copy_node(const TSNode& raw) {
+// `may_have_error`: false when the parent has no error. A node that contains no syntax error
+// contains no missing node either (ts_node_has_error), so most nodes skip both questions.
+NodeData copy_node(const TSNode& raw, bool may_have_error) {
   NodeData node;
   node.start_byte = ts_node_start_byte(raw);
   node.end_byte = ts_node_end_byte(raw);
@@ -42,8 +44,8 @@ NodeData copy_node(const TSNode& raw) {
   node.end_point = ts_node_end_point(raw);
   node.symbol = ts_node_symbol(raw);
   if (ts_node_is_named(raw)) node.flags |= NodeData::kNamed;
-  if (ts_node_is_missing(raw)) node.flags |= NodeData::kMissing;
-  if (ts_node_has_error(raw)) node.flags |= NodeData::kHasError;
+  if (may_have_error && ts_node_is_missing(raw)) node.flags |= NodeData::kMissing;
+  if (may_have_error && ts_node_has_error(raw)) node.flags |= NodeData::kHasError;
   return node;
 }
 
@@ -51,15 +53,27 @@ NodeData copy_node(const TSNode& raw) {
 
 // One cursor pass in document order records each node with its parent and its position among
 // the parent's children; the child lists are then laid out from those positions. The cursor
-// keeps its own path, and `path` holds only indices, so depth costs no recursion.
+// keeps its own path, and `path` holds only indices and counts, so depth costs no recursion.
+//
+// tree-sitter counts a node's visible children (ts_node_child_count) the way the cursor visits
+// them, so the pass moves to a first child or a next sibling only when one is there. Asking the
+// cursor for a sibling past the last one is what it does slowest: it climbs through every hidden
+// node above that child before it fails.
 std::string SyntaxTree::build(const TSTree* tree, const TreeLimits& limits) {
   nodes_.clear();
   children_.clear();
   named_children_.clear();
   TSTreeCursor cursor = ts_tree_cursor_new(ts_tree_root_node(tree));
-  std::vector<std::uint32_t> path;
+  struct Open {
+    std::uint32_t node;
+    std::uint32_t child_total;  // the node's children, visited or not
+  };
+  std::vector<Open> path;
+  std::uint32_t current_children = 0;  // the children of the node just added
   auto add = [&](std::uint32_t parent) {
-    NodeData node = copy_node(ts_tree_cursor_current_node(&cursor));
+    TSNode raw = ts_tree_cursor_current_node(&cursor);
+    NodeData node = copy_node(raw, parent == kNoNode || (nodes_[parent].flags & NodeData::kHasError) != 0);
+    current_children = ts_node_child_count(raw);
     if (parent != kNoNode) {
       NodeData& owner = nodes_[parent];
       node.parent = parent;
@@ -82,26 +96,27 @@ std::string SyntaxTree::build(const TSTree* tree, const TreeLimits& limits) {
       problem = kPastDeadline;
       break;
     }
-    if (ts_tree_cursor_goto_first_child(&cursor)) {
+    if (current_children > 0 && ts_tree_cursor_goto_first_child(&cursor)) {
       if (path.size() >= limits.max_depth) {
         problem = fmt::format("nested deeper than {} levels", limits.max_depth);
         break;
       }
-      path.push_back(current);
+      path.push_back(Open{current, current_children});
       current = add(current);
       continue;
     }
+    // Back up to the nearest open node with a child left to visit.
     for (;;) {
       if (path.empty()) {
         done = true;
         break;
       }
-      if (ts_tree_cursor_goto_next_sibling(&cursor)) {
-        current = add(path.back());
+      const Open& open = path.back();
+      if (nodes_[open.node].child_count < open.child_total && ts_tree_cursor_goto_next_sibling(&cursor)) {
+        current = add(open.node);
         break;
       }
       ts_tree_cursor_goto_parent(&cursor);
-      current = path.back();
       path.pop_back();
     }
   }
@@ -126,16 +141,6 @@ std::string SyntaxTree::build(const TSTree* tree, const TreeLimits& limits) {
     const NodeData& owner = nodes_[node.parent];
     children_[owner.first_child + node.index_in_parent] = index;
     if (node.named_index != kNoNode) named_children_[owner.first_named + node.named_index] = index;
-  }
-  return {};
-}
-
-Node Node::field(TSFieldId id) const {
-  if (is_null() || id == 0) return {};
-  const NodeData& node = data();
-  for (std::uint32_t i = 0; i < node.child_count; ++i) {
-    std::uint32_t child = tree_->child_id(node, i);
-    if (tree_->data(child).field == id) return Node{tree_, child};
   }
   return {};
 }
