@@ -37,7 +37,13 @@ constexpr RuleTableRow kRuleTable[] = {
 #undef PERFSCAN_RULE
 
 namespace generated {
-extern const std::pair<std::string_view, std::string_view> kRuleDocs[];
+// Written by cmake/EmbedDocs.cmake, one row per rules/**/PS*.md.
+struct RuleDoc {
+  std::string_view id;
+  std::string_view path;
+  std::string_view text;
+};
+extern const RuleDoc kRuleDocs[];
 extern const std::size_t kRuleDocCount;
 }  // namespace generated
 
@@ -74,11 +80,25 @@ const Rule* find_rule(std::string_view id) {
   return nullptr;
 }
 
-std::string_view rule_doc(std::string_view id) {
+namespace {
+
+const generated::RuleDoc* find_doc(std::string_view id) {
   for (std::size_t i = 0; i < generated::kRuleDocCount; ++i) {
-    if (generated::kRuleDocs[i].first == id) return generated::kRuleDocs[i].second;
+    if (generated::kRuleDocs[i].id == id) return &generated::kRuleDocs[i];
   }
-  return {};
+  return nullptr;
+}
+
+}  // namespace
+
+std::string_view rule_doc(std::string_view id) {
+  const generated::RuleDoc* doc = find_doc(id);
+  return doc != nullptr ? doc->text : std::string_view{};
+}
+
+std::string_view rule_doc_path(std::string_view id) {
+  const generated::RuleDoc* doc = find_doc(id);
+  return doc != nullptr ? doc->path : std::string_view{};
 }
 
 }  // namespace perfscan

@@ -7,9 +7,12 @@ set -euo pipefail
 PERFSCAN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PERFSCAN_BUILD="${PERFSCAN_BUILD:-$PERFSCAN_ROOT/build/release}"
 
+# help2man writes the man page from --help; dpkg-dev (dpkg-shlibdeps) and file let CPack
+# work out the Debian package's dependencies (scripts/package.sh).
 packages=(g++ cmake ninja-build pkg-config git
           libtree-sitter-dev libcli11-dev libfmt-dev nlohmann-json3-dev catch2
-          libgit2-dev libxxhash-dev libtomlplusplus-dev libmimalloc-dev python3)
+          libgit2-dev libxxhash-dev libtomlplusplus-dev libmimalloc-dev python3
+          help2man dpkg-dev file)
 
 missing=()
 for package in "${packages[@]}"; do

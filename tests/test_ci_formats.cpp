@@ -50,6 +50,9 @@ void check_sarif_schema(const Json& log) {
     const Json& driver = run["tool"]["driver"];
     REQUIRE(is_object_with(driver, {"name"}));
     CHECK(driver["name"].is_string());
+    // format "uri": absolute, as GitHub's code scanning links it.
+    const std::regex absolute_uri("https://[^ ]+");
+    CHECK(std::regex_match(driver["informationUri"].get<std::string>(), absolute_uri));
     std::set<std::string> ids;
     for (const Json& rule : driver["rules"]) {
       REQUIRE(is_object_with(rule, {"id"}));
@@ -59,6 +62,7 @@ void check_sarif_schema(const Json& log) {
         CHECK(rule[message]["text"].is_string());
       }
       CHECK(rule["help"]["markdown"].is_string());
+      CHECK(std::regex_match(rule["helpUri"].get<std::string>(), absolute_uri));
       CHECK(levels.contains(rule["defaultConfiguration"]["level"].get<std::string>()));
       CHECK(rule["properties"]["tags"].is_array());
     }
@@ -132,6 +136,9 @@ TEST_CASE("formats: sarif has every rule, the findings and repository-relative l
   CHECK(ps401["properties"]["tags"] == Json::array({"performance", "string-concat"}));
   CHECK(contains(ps401["help"]["markdown"].get<std::string>(), "## Why is it slow"));
   CHECK(contains(ps401["fullDescription"]["text"].get<std::string>(), "Flags a `str` accumulator"));
+  // Both addresses come from CMake's HOMEPAGE_URL; helpUri is the doc beside the rule.
+  std::string home = run["tool"]["driver"]["informationUri"].get<std::string>();
+  CHECK(ps401["helpUri"] == home + "/blob/main/rules/string_concat/PS401.md");
 
   REQUIRE(run["results"].size() == 3);
   const Json& first = run["results"][0];

@@ -141,6 +141,54 @@ TEST_CASE("fix: a file with a syntax error is never touched", "[fix]") {
   CHECK(read_all(dir.path() / "broken.py") == broken);
 }
 
+TEST_CASE("fix: broken and excluded files stay untouched, the others are fixed", "[fix]") {
+  TempDir dir;
+  std::string broken =
+      "import json\n\ndef f(p):\n    rows = json.loads(open(p).read())\n"
+      "    for v in list(sorted(rows)):\n        print(v)\n\ndef g(:\n    pass\n";
+  std::string good =
+      "import json\n\n\ndef f(p):\n    rows = json.loads(open(p).read())\n"
+      "    for v in list(sorted(rows)):\n        print(v)\n";
+  dir.write("broken.py", broken);
+  dir.write("good.py", good);
+  dir.write("skipped.py", good);
+  run_in(dir, "--select ALL --no-cache --fix --unsafe-fixes --exclude skipped.py .");
+  CHECK(read_all(dir.path() / "broken.py") == broken);
+  CHECK(read_all(dir.path() / "skipped.py") == good);
+  CHECK(contains(read_all(dir.path() / "good.py"), "    for v in sorted(rows):\n"));
+}
+
+TEST_CASE("fix: a BOM without CRLF, and an executable's mode, are kept", "[fix]") {
+  TempDir dir;
+  std::string source =
+      "\xEF\xBB\xBF#!/usr/bin/env python3\nimport json\n\n\ndef f(p):\n"
+      "    rows = json.loads(open(p).read())\n"
+      "    for v in list(sorted(rows)):\n        print(v)\n";
+  auto path = dir.write("tool.py", source);
+  REQUIRE(::chmod(path.c_str(), 0755) == 0);
+  run_in(dir, "--select ALL --no-cache --fix tool.py");
+  CHECK(read_all(path) ==
+        "\xEF\xBB\xBF#!/usr/bin/env python3\nimport json\n\n\ndef f(p):\n"
+        "    rows = json.loads(open(p).read())\n"
+        "    for v in sorted(rows):\n        print(v)\n");
+  struct stat info {};
+  REQUIRE(::stat(path.c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0755);
+}
+
+TEST_CASE("fix: a symbolic link stays a link, and the file it names is fixed", "[fix]") {
+  TempDir dir;
+  std::string source =
+      "import json\n\n\ndef f(p):\n    rows = json.loads(open(p).read())\n"
+      "    for v in list(sorted(rows)):\n        print(v)\n";
+  auto target = dir.write("real.py", source);
+  auto link = dir.path() / "link.py";
+  std::filesystem::create_symlink("real.py", link);
+  run_in(dir, "--select ALL --no-cache --fix link.py");
+  CHECK(std::filesystem::is_symlink(link));
+  CHECK(contains(read_all(target), "    for v in sorted(rows):\n"));
+}
+
 TEST_CASE("fix: CRLF line endings, the BOM and the file mode are kept", "[fix]") {
   TempDir dir;
   std::string source =

@@ -2,6 +2,7 @@
 // that must not contradict it, and the policies it drives (one-time paths, the test profile).
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <memory>
 #include <regex>
 #include <set>
@@ -117,6 +118,19 @@ TEST_CASE(
       CHECK(said == tier);
     }
   }
+}
+
+TEST_CASE("rule table: each rule's doc path names its file in the source tree") {
+  // SARIF's helpUri and the installed docs point at that path.
+  for (const auto& rule : all_rules()) {
+    std::string_view id = rule->info().id;
+    std::string path(rule_doc_path(id));
+    INFO(id);
+    CHECK(path.starts_with("rules/"));
+    CHECK(std::filesystem::path(path).filename() == std::string(id) + ".md");
+    CHECK(std::filesystem::is_regular_file(std::filesystem::path(PERFSCAN_SOURCE_DIR) / path));
+  }
+  CHECK(rule_doc_path("PS999").empty());
 }
 
 TEST_CASE("rule table: --explain's section is generated from the traits") {

@@ -82,5 +82,8 @@ std::vector<const Rule*> rules_matching(const std::vector<std::string>& selector
 std::vector<std::string_view> rule_ids(const std::vector<const Rule*>& rules);
 // The rule's markdown documentation, embedded from rules/<category>/PSxxx.md.
 std::string_view rule_doc(std::string_view id);
+// Where that documentation sits in the source tree ("rules/loops/PS801.md"), and so in the
+// repository and under the installed docs; empty for an unknown id.
+std::string_view rule_doc_path(std::string_view id);
 
 }  // namespace perfscan

@@ -4,4 +4,6 @@ namespace perfscan {
 
 std::string_view version() { return PERFSCAN_VERSION; }
 
+std::string_view homepage_url() { return PERFSCAN_HOMEPAGE_URL; }
+
 }  // namespace perfscan

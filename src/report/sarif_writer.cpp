@@ -11,6 +11,7 @@
 
 #include "core/paths.hpp"
 #include "perfscan/rule.hpp"
+#include "perfscan/version.hpp"
 #include "report/ci_support.hpp"
 #include "report/ci_writers.hpp"
 
@@ -55,6 +56,13 @@ Json artifact_location(const std::string& relative) {
   return Json{{"uri", uri_path(relative)}, {"uriBaseId", kSourceRoot}};
 }
 
+// The rule's markdown as the repository shows it on the main branch: an address that stays
+// put while the rule exists. Empty for a rule without a doc (none today: test_rule_table).
+std::string help_uri(std::string_view id) {
+  std::string_view path = rule_doc_path(id);
+  return path.empty() ? std::string{} : fmt::format("{}/blob/main/{}", homepage_url(), path);
+}
+
 Json rule_json(const Rule& registered) {
   const RuleInfo& info = registered.info();
   std::string doc(rule_doc(info.id));
@@ -65,6 +73,7 @@ Json rule_json(const Rule& registered) {
   rule["name"] = info.name;
   rule["shortDescription"] = Json{{"text", info.summary}};
   rule["fullDescription"] = Json{{"text", description}};
+  if (std::string uri = help_uri(info.id); !uri.empty()) rule["helpUri"] = uri;
   rule["help"] = Json{
       {"text", fmt::format("{}. Run `perfscan --explain {}` for details.", info.summary, info.id)},
       {"markdown", doc + traits_section(registered.traits())}};
@@ -168,6 +177,7 @@ void write_sarif(const Report& report, std::ostream& out,
     results.push_back(result_json(finding, source_root, rule_index));
 
   Json driver = Json{{"name", "perfscan"},
+                     {"informationUri", homepage_url()},
                      {"version", report.tool_version},
                      {"semanticVersion", report.tool_version},
                      {"rules", std::move(rules)}};
