@@ -24,6 +24,7 @@
 #include "fix/unified_diff.hpp"
 #include "gate/policy.hpp"
 #include "measure/profile.hpp"
+#include "perfscan/effort.hpp"
 #include "perfscan/engine.hpp"
 #include "report/ci_writers.hpp"
 #include "report/writers.hpp"
@@ -253,19 +254,22 @@ int list_rules(const CliOptions& o) {
                        {"tier", tier_name(traits.tier)},
                        {"precision", precision_json(traits.precision)},
                        {"in_tests", traits.in_tests == InTests::exempt ? "exempt" : "applies"},
-                       {"cost", cost_name(traits.cost)}});
+                       {"cost", cost_name(traits.cost)},
+                       {"effort", effort_name(effort_of(info.id))}});
     }
     std::cout << rules.dump(2) << '\n';
     return kExitClean;
   }
-  constexpr std::string_view kRow = "{:<7}{:<34}{:<15}{:<10}{:<10}{:<14}{}\n";
+  // The summary last: it is the only column of varying length.
+  constexpr std::string_view kRow = "{:<7}{:<34}{:<15}{:<10}{:<10}{:<14}{:<16}{}\n";
   std::cout << fmt::format(kRow, "ID", "NAME", "CATEGORY", "SEVERITY", "TIER", "PRECISION",
-                           "SUMMARY");
+                           "EFFORT", "SUMMARY");
   for (const auto& rule : all_rules()) {
     const RuleInfo& info = rule->info();
     std::cout << fmt::format(kRow, info.id, info.name, category_id(info.category),
                              severity_name(info.severity), tier_name(rule->traits().tier),
-                             precision_column(rule->traits().precision), info.summary);
+                             precision_column(rule->traits().precision),
+                             effort_name(effort_of(info.id)), info.summary);
   }
   return kExitClean;
 }
