@@ -580,12 +580,14 @@ int scan_and_report(CliOptions& o) {
   // The severity floor is applied after the scan, once severity overrides are known.
   o.scan.min_severity = Severity::low;
   o.scan.respect_gitignore = !o.no_gitignore;
-  // Read before the scan, so a bad baseline or REF fails fast.
+  // Read before the scan, so a bad baseline, REF, profile or previous report fails fast.
   std::optional<ChangedLines> changed;
   if (!o.diff_ref.empty()) changed = changed_lines_since(o.diff_ref, first_folder(o));
   std::optional<Baseline> frozen;
   if (!o.baseline.empty()) frozen = read_baseline(o.baseline);
   std::vector<Profile> profiles = read_profiles(o);
+  std::optional<PreviousReport> previous;
+  if (!o.compare.empty()) previous = read_previous_report(o.compare);
   o.scan.link = !o.no_link;
   // Files named rather than folders (pre-commit, an editor): the rest of the project, under
   // the configuration file's folder or else the repository root, is read for its facts.
@@ -617,7 +619,7 @@ int scan_and_report(CliOptions& o) {
     return done;
   }
   if (!o.profiles.empty()) attach_profiles(report, profiles, o.profiles, load_source);
-  if (!o.compare.empty()) compare_with(report, o.compare);
+  if (previous) compare_with(report, std::move(*previous));
   int exit_code = write_and_check(report, o);
   print_stats(report, o, report_clock);
   return exit_code;
