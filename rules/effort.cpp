@@ -34,4 +34,8 @@ std::optional<Effort> rule_effort(std::string_view rule_id) {
   return found->second;
 }
 
+Effort effort_of(std::string_view rule_id) {
+  return rule_effort(rule_id).value_or(Effort::local_refactor);
+}
+
 }  // namespace perfscan

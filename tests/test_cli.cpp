@@ -431,7 +431,8 @@ TEST_CASE("cli: JSON report, field by field") {
   REQUIRE(findings.size() == 3);
   const std::set<std::string> keys = {
       "rule",     "name",       "category", "severity",   "path",        "line", "column",
-      "end_line", "end_column", "message",  "suggestion", "fingerprint", "tier"};
+      "end_line", "end_column", "message",  "suggestion", "fingerprint", "tier",
+      "effort"};
   for (const Json& finding : findings) {
     std::set<std::string> actual;
     for (const auto& item : finding.items()) actual.insert(item.key());
@@ -459,12 +460,14 @@ TEST_CASE("cli: JSON report, field by field") {
   CHECK(concat["message"].get<std::string>().ends_with(
       " (lowered one step: runs once, at module top level)"));
   CHECK(contains(concat["suggestion"].get<std::string>(), "join"));
+  CHECK(concat["effort"] == "mechanical");  // rules/effort.def
 
   const Json& outer = findings[1];
   CHECK(outer["rule"] == "PS101");
   CHECK(outer["name"] == "nested-loop");
   CHECK(outer["category"] == "nested-loops");
   CHECK(outer["severity"] == "medium");
+  CHECK(outer["effort"] == "local refactor");
   CHECK(outer["path"] == "deep.py");
   CHECK(outer["line"] == 3);
   CHECK(outer["column"] == 18);
@@ -849,7 +852,9 @@ TEST_CASE("cli: --list-rules --format json is an array of rule objects") {
     std::set<std::string> keys;
     for (const auto& item : rule.items()) keys.insert(item.key());
     CHECK(keys == std::set<std::string>{"id", "name", "category", "severity", "summary", "tier",
-                                        "precision", "in_tests", "cost"});
+                                        "precision", "in_tests", "cost", "effort"});
+    CHECK((rule["effort"] == "mechanical" || rule["effort"] == "local refactor" ||
+           rule["effort"] == "design"));
     CHECK((rule["tier"] == "default" || rule["tier"] == "extended"));
     ids.push_back(rule["id"]);
     CHECK_FALSE(rule["summary"].get<std::string>().empty());
@@ -862,6 +867,7 @@ TEST_CASE("cli: --list-rules --format json is an array of rule objects") {
   CHECK(ps401["name"] == "string-concat-in-loop");
   CHECK(ps401["category"] == "string-concat");
   CHECK(ps401["severity"] == "medium");
+  CHECK(ps401["effort"] == "mechanical");
   CHECK(std::find(ids.begin(), ids.end(), "PS000") != ids.end());
   CHECK(std::find(ids.begin(), ids.end(), "PS101") != ids.end());
 }

@@ -1,6 +1,7 @@
 // End-to-end tests of what the rule table shows on the command line: tiers and precision in
 // --list-rules and --explain, extend-select, and the one-time-path note through the cache.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <map>
 #include <string>
 #include <string_view>
@@ -15,31 +16,38 @@ namespace {
 // PS401 at 3:5 on the module's top level: lowered from medium to low.
 constexpr std::string_view kConcat = "s = \"\"\nfor x in xs:\n    s += x\n";
 
-// Rule id -> tier, as --list-rules --format json says.
-std::map<std::string, std::string> tiers(const TempDir& dir) {
+// Rule id -> one field (tier, effort), as --list-rules --format json says.
+std::map<std::string, std::string> rule_field(const TempDir& dir, const char* field) {
   std::map<std::string, std::string> by_id;
   for (const Json& rule : parse_json(run_in(dir, "--list-rules --format json"))) {
-    by_id[rule["id"].get<std::string>()] = rule["tier"].get<std::string>();
+    by_id[rule["id"].get<std::string>()] = rule[field].get<std::string>();
   }
   return by_id;
 }
 
+std::map<std::string, std::string> tiers(const TempDir& dir) {
+  return rule_field(dir, "tier");
+}
+
 }  // namespace
 
-TEST_CASE("tiers: --list-rules shows each rule's tier and measured precision") {
+TEST_CASE("tiers: --list-rules shows each rule's tier, measured precision and effort") {
   TempDir dir;
   auto text = run_in(dir, "--list-rules");
   CHECK(text.exit_code == 0);
   auto lines = lines_of(text.out);
   REQUIRE(lines.size() > 40);
   CHECK(lines[0].starts_with("ID     NAME "));
-  CHECK(contains(lines[0], " SEVERITY  TIER      PRECISION     SUMMARY"));
+  CHECK(contains(lines[0], " SEVERITY  TIER      PRECISION     EFFORT          SUMMARY"));
   auto by_id = tiers(dir);
+  auto effort = rule_field(dir, "effort");
   for (std::size_t i = 1; i < lines.size(); ++i) {
     std::string id = lines[i].substr(0, 5);
     INFO(lines[i]);
     REQUIRE(by_id.contains(id));
     CHECK(lines[i].substr(66, 10).starts_with(by_id[id]));
+    // The effort column (16 wide, after the 14 of precision), padded: the text and JSON agree.
+    CHECK(lines[i].substr(90, 16) == fmt::format("{:<16}", effort[id]));
   }
   Json rules = parse_json(run_in(dir, "--list-rules --format json"));
   for (const Json& rule : rules) {

@@ -1,6 +1,11 @@
 // `--compare PREVIOUS.json`: new, fixed and remaining findings in text, JSON, Markdown and HTML.
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fmt/format.h>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "cli_support.hpp"
 #include "html_check.hpp"
@@ -25,6 +30,13 @@ constexpr const char* kAfter =
     "        for y in ys:\n"
     "            if x == y:\n"
     "                print(x)\n";
+
+// PS602 over parsed data, whose safe fix --fix applies: sum([...]) -> sum(...).
+constexpr std::string_view kFixable =
+    "import json\n\n\n"
+    "def main(path):\n"
+    "    rows = json.loads(open(path).read())\n"
+    "    print(sum([r * 2 for r in rows]))\n";
 
 TEST_CASE("compare: new, fixed and remaining findings, by fingerprint") {
   TempDir dir;
@@ -55,16 +67,44 @@ TEST_CASE("compare: new, fixed and remaining findings, by fingerprint") {
   CHECK(testing::check_well_formed(html.out).empty());
 }
 
-TEST_CASE("compare: a file that is not a JSON report is a one-line error") {
+TEST_CASE("compare: a missing or invalid file fails fast with one line and exit 2") {
   TempDir dir;
   dir.write("app.py", kBefore);
+  dir.write("fixable.py", kFixable);
   dir.write("bad.json", "[1, 2");
-  for (const char* bad : {"bad.json", "missing.json"}) {
-    auto result = run_in(dir, std::string("--compare ") + bad + " app.py");
-    CHECK(result.exit_code == 2);
-    CHECK(testing::lines_of(result.err).size() == 1);
-    CHECK(contains(result.err, std::string("--compare ") + bad));
+  dir.write("array.json", "[]");
+  dir.write("no_findings.json", R"({"findings": 3})");
+  std::filesystem::create_directory(dir.path() / "folder.json");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"missing.json",
+       "perfscan: --compare missing.json: cannot read the previous report: No such file or "
+       "directory\n"},
+      {"bad.json", "perfscan: --compare bad.json: not a perfscan JSON report (--format json)\n"},
+      {"array.json", "perfscan: --compare array.json: not a perfscan JSON report (--format json)\n"},
+      {"no_findings.json",
+       "perfscan: --compare no_findings.json: not a perfscan JSON report (--format json)\n"},
+      {"folder.json", "perfscan: --compare folder.json: a directory, not a perfscan JSON report\n"},
+  };
+  for (const auto& [file, error] : cases) {
+    INFO(file);
+    for (const char* format : {"text", "json", "html"}) {
+      auto result = run_in(dir, fmt::format("--compare {} --format {} app.py", file, format));
+      CHECK(result.exit_code == 2);  // kExitError, as for a bad --baseline
+      CHECK(result.err == error);
+      CHECK(result.out.empty());
+    }
+    // Before the scan: it never ran, so it left no result cache (on by default, in the
+    // working folder), and --fix rewrote nothing.
+    CHECK_FALSE(std::filesystem::exists(dir.path() / ".perfscan_cache"));
+    CHECK(run_in(dir, fmt::format("--fix --compare {} fixable.py", file)).exit_code == 2);
+    CHECK(testing::read_file(dir.path() / "fixable.py") == kFixable);
   }
+  // The controls: a good previous report scans (and writes the cache), --fix rewrites.
+  REQUIRE(run_in(dir, "--no-cache --format json -o before.json app.py").exit_code == 1);
+  CHECK(run_in(dir, "--compare before.json app.py").exit_code == 1);
+  CHECK(std::filesystem::exists(dir.path() / ".perfscan_cache"));
+  CHECK(run_in(dir, "--fix fixable.py").exit_code != 2);
+  CHECK(testing::read_file(dir.path() / "fixable.py") != kFixable);
 }
 
 }  // namespace

@@ -90,6 +90,115 @@ TEST_CASE("profile: speedscope sampled profiles parse with their weights") {
             "<module>@/srv/svc/app.py:40;main@/srv/svc/app.py:35;render@/srv/svc/app.py:16 10"});
 }
 
+TEST_CASE("profile: speedscope evented profiles weigh each stack by the time it lasted") {
+  // Times in "none" units are counted as written: main alone 0-2, main;f 2-5, main;f;f (a
+  // recursion) 5-6, main;f again 6-7, main;g 7-7 (zero time, no stack), main 7-10.
+  Profile profile = parse_profile(R"({"shared": {"frames": [
+      {"name": "main", "file": "/srv/app.py", "line": 1},
+      {"name": "f", "file": "/srv/app.py", "line": 5}, {"name": "g"}]},
+    "profiles": [{"type": "evented", "unit": "none", "startValue": 0, "endValue": 10, "events": [
+      {"type": "O", "frame": 0, "at": 0}, {"type": "O", "frame": 1, "at": 2},
+      {"type": "O", "frame": 1, "at": 5}, {"type": "C", "frame": 1, "at": 6},
+      {"type": "C", "frame": 1, "at": 7}, {"type": "O", "frame": 2, "at": 7},
+      {"type": "C", "frame": 2, "at": 7}, {"type": "C", "frame": 0, "at": 10}]}]})",
+                                  "e.json");
+  CHECK(profile.format == "speedscope");
+  CHECK(profile.warnings.empty());
+  CHECK(profile.total == 10);
+  CHECK(stack_text(profile) ==
+        std::vector<std::string>{"main@/srv/app.py:1 5", "main@/srv/app.py:1;f@/srv/app.py:5 4",
+                                 "main@/srv/app.py:1;f@/srv/app.py:5;f@/srv/app.py:5 1"});
+
+  // The tests' fixture, in milliseconds: counted in microseconds.
+  Profile fixture = read_profile(kProfiles / "app.evented.json");
+  CHECK(fixture.total == 100'000);
+  CHECK(stack_text(fixture) ==
+        std::vector<std::string>{
+            "<module>@/srv/svc/app.py:1 5000", "<module>@/srv/svc/app.py:1;main@/srv/svc/app.py:31 5000",
+            "<module>@/srv/svc/app.py:1;main@/srv/svc/app.py:31;match_orders@/srv/svc/app.py:4 80000",
+            "<module>@/srv/svc/app.py:1;main@/srv/svc/app.py:31;render@/srv/svc/app.py:13 10000"});
+}
+
+TEST_CASE("profile: evented time units count microseconds; sampled and evented profiles add up") {
+  Profile profile = parse_profile(R"({"shared": {"frames": [{"name": "a"}, {"name": "b"}]},
+    "profiles": [
+      {"type": "evented", "unit": "seconds", "startValue": 1.5, "events": [
+        {"type": "O", "frame": 0, "at": 1.5}, {"type": "C", "frame": 0, "at": 1.5025}]},
+      {"type": "evented", "unit": "nanoseconds", "events": [
+        {"type": "O", "frame": 1, "at": 0}, {"type": "C", "frame": 1, "at": 7000}]},
+      {"type": "sampled", "samples": [[0]], "weights": [3]}]})",
+                                  "u.json");
+  CHECK(stack_text(profile) == std::vector<std::string>{"a@:0 2503", "b@:0 7"});
+}
+
+// A speedscope document with one evented profile of these events over frames a (0) and b (1).
+std::string evented_profile(std::string_view events) {
+  return fmt::format(R"({{"shared": {{"frames": [{{"name": "a"}}, {{"name": "b"}}]}},
+    "profiles": [{{"type": "evented", "unit": "none", "events": [{}]}}]}})",
+                     events);
+}
+
+TEST_CASE("profile: malformed evented profiles are skipped with the reason, never crash") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"type": "O", "frame": 0, "at": 0}, {"type": "C", "frame": 1, "at": 1})",
+       "event 1 closes frame 1, which is not the innermost open frame"},
+      {R"({"type": "C", "frame": 0, "at": 0})",
+       "event 0 closes frame 0, which is not the innermost open frame"},
+      {R"({"type": "O", "frame": 0, "at": -5}, {"type": "C", "frame": 0, "at": 1})",
+       "event 0 is at -5, before the start 0"},
+      {R"({"type": "O", "frame": 0, "at": 4}, {"type": "C", "frame": 0, "at": 3})",
+       "event 1 is at 3, before the event preceding it (4)"},
+      {R"({"type": "X", "frame": 0, "at": 0})", R"(event 0 has type "X", not "O" or "C")"},
+      {R"({"type": "O", "frame": 9, "at": 0})", "event 0: frame index out of range"},
+      {R"({"type": "O", "frame": -1, "at": 0})", "event 0: frame index out of range"},
+      {R"({"type": "O", "frame": 0, "at": "1"})", R"(event 0 is not {"type", "at", "frame"})"},
+      {R"({"type": "O", "frame": 0, "at": 1e999})", "invalid JSON"},
+      {R"(7)", R"(event 0 is not {"type", "at", "frame"})"},
+      {R"()", "no samples in the speedscope profile"},
+  };
+  for (const auto& [events, reason] : cases) {
+    INFO(events);
+    try {
+      parse_profile(evented_profile(events), "bad.json");
+      FAIL("no error");
+    } catch (const ProfileError& error) {
+      CHECK(contains(error.what(), "bad.json: "));
+      CHECK(contains(error.what(), reason));
+      CHECK_FALSE(contains(error.what(), "\n"));
+    }
+  }
+  try {
+    parse_profile(R"({"shared": {"frames": []}, "profiles": [{"type": "evented"}]})", "none.json");
+    FAIL("no error");
+  } catch (const ProfileError& error) {
+    CHECK(contains(error.what(), "profile 0: evented without an events array; profile skipped"));
+  }
+
+  // A bad evented profile is skipped whole; the good profiles beside it are kept, with a warning.
+  Profile mixed = parse_profile(R"({"shared": {"frames": [{"name": "a"}, {"name": "b"}]},
+    "profiles": [
+      {"type": "evented", "events": [{"type": "O", "frame": 0, "at": 0},
+                                     {"type": "O", "frame": 1, "at": 1},
+                                     {"type": "C", "frame": 0, "at": 2}]},
+      {"type": "sampled", "samples": [[1]], "weights": [4]}]})",
+                                "m.json");
+  CHECK(stack_text(mixed) == std::vector<std::string>{"b@:0 4"});
+  REQUIRE(mixed.warnings.size() == 1);
+  CHECK(mixed.warnings[0] ==
+        "m.json: profile 0: event 2 closes frame 0, which is not the innermost open frame; "
+        "profile skipped");
+
+  // Frames left open: a recording cut short keeps what came before the last event.
+  Profile cut = parse_profile(
+      evented_profile(R"({"type": "O", "frame": 0, "at": 0}, {"type": "O", "frame": 1, "at": 3},
+                         {"type": "C", "frame": 1, "at": 4})"),
+      "cut.json");
+  CHECK(stack_text(cut) == std::vector<std::string>{"a@:0 3", "a@:0;b@:0 1"});
+  REQUIRE(cut.warnings.size() == 1);
+  CHECK(cut.warnings[0] ==
+        "cut.json: profile 0: 1 frame never closed; time after the last event not counted");
+}
+
 TEST_CASE("profile: skipped lines give warnings, the rest is kept") {
   Profile profile = parse_profile(
       "a;b 3\na;b many\na;b 99999999999999999999999\nno-count-here\na;c 1\n", "w.txt");
@@ -116,7 +225,7 @@ TEST_CASE("profile: bad profiles are one-line errors, never crashes") {
   CHECK(contains(error_of("{\"a\": 1}"), "no shared.frames"));
   CHECK(contains(error_of(R"({"shared": {"frames": [{"name": "f"}]},
       "profiles": [{"type": "evented", "events": []}]})"),
-                 "evented profiles are not read"));
+                 "bad: no samples in the speedscope profile"));
   // An index out of range skips the sample.
   CHECK(contains(error_of(R"({"shared": {"frames": [{"name": "f"}]},
       "profiles": [{"type": "sampled", "samples": [[5]], "weights": [1]}]})"),
@@ -309,7 +418,8 @@ struct Project {
   Project() {
     dir.write("app.py", testing::read_file(kProfiles / "app.py"));
     for (const char* name :
-         {"app.pyspy.txt", "app.austin.txt", "app.folded.txt", "app.speedscope.json"}) {
+         {"app.pyspy.txt", "app.austin.txt", "app.folded.txt", "app.speedscope.json",
+          "app.evented.json"}) {
       dir.write(name, testing::read_file(kProfiles / name));
     }
   }
@@ -325,7 +435,8 @@ Json finding_at(const Json& report, int line) {
 TEST_CASE("profile cli: the finding in the hottest function gets its share and ranks first") {
   Project project;
   for (const char* profile :
-       {"app.pyspy.txt", "app.austin.txt", "app.folded.txt", "app.speedscope.json"}) {
+       {"app.pyspy.txt", "app.austin.txt", "app.folded.txt", "app.speedscope.json",
+          "app.evented.json"}) {
     INFO(profile);
     auto result = run_in(project.dir, fmt::format("--profile {} --format json app.py", profile));
     INFO(result.err);
@@ -336,7 +447,9 @@ TEST_CASE("profile cli: the finding in the hottest function gets its share and r
     CHECK(first.at("line") == 7);
     REQUIRE(first.contains("profile"));
     CHECK(first.at("profile").at("share").get<double>() > 0.5);
-    CHECK(first.at("profile").at("samples").get<int>() == 80);
+    // The evented profile counts microseconds: match_orders ran 80 ms.
+    CHECK(first.at("profile").at("samples").get<int>() ==
+          (std::string_view(profile) == "app.evented.json" ? 80'000 : 80));
     // main holds every call, so it is the hottest function; it has no finding of its own.
     CHECK(report.at("profile").at("hot_functions").at(0).at("function") == "main");
     CHECK(report.at("profile").at("hot_functions").at(0).at("findings").empty());

@@ -418,7 +418,8 @@ TEST_CASE("report: json has the schema_version 1 shape") {
                                           {"message", "message of PS201"},
                                           {"suggestion", "prefetch_related"},
                                           {"fingerprint", "fp-PS201"},
-                                          {"tier", "extended"}});
+                                          {"tier", "extended"},
+                                          {"effort", "local refactor"}});
   CHECK(json["errors"] == nlohmann::ordered_json::array(
                               {{{"path", "lib/broken.py"}, {"message", "permission denied"}}}));
   CHECK(json["stats"]["seconds"] == Approx(0.31));

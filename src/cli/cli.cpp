@@ -24,6 +24,7 @@
 #include "fix/unified_diff.hpp"
 #include "gate/policy.hpp"
 #include "measure/profile.hpp"
+#include "perfscan/effort.hpp"
 #include "perfscan/engine.hpp"
 #include "report/ci_writers.hpp"
 #include "report/writers.hpp"
@@ -253,19 +254,22 @@ int list_rules(const CliOptions& o) {
                        {"tier", tier_name(traits.tier)},
                        {"precision", precision_json(traits.precision)},
                        {"in_tests", traits.in_tests == InTests::exempt ? "exempt" : "applies"},
-                       {"cost", cost_name(traits.cost)}});
+                       {"cost", cost_name(traits.cost)},
+                       {"effort", effort_name(effort_of(info.id))}});
     }
     std::cout << rules.dump(2) << '\n';
     return kExitClean;
   }
-  constexpr std::string_view kRow = "{:<7}{:<34}{:<15}{:<10}{:<10}{:<14}{}\n";
+  // The summary last: it is the only column of varying length.
+  constexpr std::string_view kRow = "{:<7}{:<34}{:<15}{:<10}{:<10}{:<14}{:<16}{}\n";
   std::cout << fmt::format(kRow, "ID", "NAME", "CATEGORY", "SEVERITY", "TIER", "PRECISION",
-                           "SUMMARY");
+                           "EFFORT", "SUMMARY");
   for (const auto& rule : all_rules()) {
     const RuleInfo& info = rule->info();
     std::cout << fmt::format(kRow, info.id, info.name, category_id(info.category),
                              severity_name(info.severity), tier_name(rule->traits().tier),
-                             precision_column(rule->traits().precision), info.summary);
+                             precision_column(rule->traits().precision),
+                             effort_name(effort_of(info.id)), info.summary);
   }
   return kExitClean;
 }
@@ -576,12 +580,14 @@ int scan_and_report(CliOptions& o) {
   // The severity floor is applied after the scan, once severity overrides are known.
   o.scan.min_severity = Severity::low;
   o.scan.respect_gitignore = !o.no_gitignore;
-  // Read before the scan, so a bad baseline or REF fails fast.
+  // Read before the scan, so a bad baseline, REF, profile or previous report fails fast.
   std::optional<ChangedLines> changed;
   if (!o.diff_ref.empty()) changed = changed_lines_since(o.diff_ref, first_folder(o));
   std::optional<Baseline> frozen;
   if (!o.baseline.empty()) frozen = read_baseline(o.baseline);
   std::vector<Profile> profiles = read_profiles(o);
+  std::optional<PreviousReport> previous;
+  if (!o.compare.empty()) previous = read_previous_report(o.compare);
   o.scan.link = !o.no_link;
   // Files named rather than folders (pre-commit, an editor): the rest of the project, under
   // the configuration file's folder or else the repository root, is read for its facts.
@@ -613,7 +619,7 @@ int scan_and_report(CliOptions& o) {
     return done;
   }
   if (!o.profiles.empty()) attach_profiles(report, profiles, o.profiles, load_source);
-  if (!o.compare.empty()) compare_with(report, o.compare);
+  if (previous) compare_with(report, std::move(*previous));
   int exit_code = write_and_check(report, o);
   print_stats(report, o, report_clock);
   return exit_code;

@@ -5,7 +5,9 @@
 // - collapsed stacks, one `frame;frame;... COUNT` per line, root first, whose frames are
 //   py-spy's `--format raw` (`func (path:line)`), Austin's (`path:func:line`, after its
 //   `P<pid>;T<tid>` frames) or Brendan Gregg's generic folded names (`func`, `mod.func`);
-// - speedscope JSON (py-spy's default `--format speedscope`), its sampled profiles.
+// - speedscope JSON (py-spy's `--format speedscope`): sampled profiles (a count per
+//   sample) and evented ones (open/close events; a stack counts the time it lasted, in
+//   microseconds for time units).
 #pragma once
 
 #include <cstdint>

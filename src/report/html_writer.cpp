@@ -122,7 +122,7 @@ nav.toc{margin:12px 0;font-size:14px}nav.toc a{margin-right:14px}
 table{border-collapse:collapse;margin:8px 0;font-size:14px}
 th,td{border:1px solid var(--line);padding:4px 10px;text-align:left;vertical-align:top}
 th{background:var(--panel)}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-td.path{overflow-wrap:anywhere;max-width:560px}
+td.path{overflow-wrap:anywhere;max-width:560px;min-width:16ch}
 .sev{display:inline-block;min-width:64px;text-align:center;border-radius:10px;padding:0 8px;
 font-size:12px;font-weight:600;color:#fff}
 .sev-critical{background:var(--critical)}.sev-high{background:var(--high)}

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "perfscan/effort.hpp"
 #include "perfscan/rule.hpp"
 #include "report/json_finding.hpp"
 #include "report/writers.hpp"
@@ -202,6 +203,9 @@ Json finding_to_json(const Finding& finding) {
   // The tier of the rule (rules/traits.def): CI can tell extended-tier findings apart.
   const Rule* rule = find_rule(finding.rule_id);
   json["tier"] = std::string(tier_name(rule != nullptr ? rule->traits().tier : Tier::extended));
+  // What the fix takes (rules/effort.def), so a consumer can pick the cheap fixes first as the
+  // review's action plan does.
+  json["effort"] = std::string(effort_name(effort_of(finding.rule_id)));
   // Only on findings that have one: the edits `--fix` (safe) or `--unsafe-fixes` would make,
   // as 1-based lines and character columns (end exclusive), like the finding's own span.
   if (finding.fix) {

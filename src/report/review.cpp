@@ -216,7 +216,7 @@ std::vector<ActionQuadrant> plan_actions(const Report& report,
       ActionItem item;
       item.rule_id = rule.rule_id;
       item.rule_name = rule.rule_name;
-      item.effort = rule_effort(rule.rule_id).value_or(Effort::local_refactor);
+      item.effort = effort_of(rule.rule_id);
       item.impact = rule.impact;
       item.share = rule.share;
       item.findings = by_rule[rule.rule_id];
