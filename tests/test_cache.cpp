@@ -72,6 +72,8 @@ FileResult every_field_set() {
                   "pkg.f",
                   "    for x in y:",
                   7,
+                  3,
+                  2,
                   true,
                   "`__init__`",
                   Fix{FixSafety::unsafe, {Edit{3, 9, "new\ntext", Span{1, 4, 2, 3}}}}};

@@ -533,4 +533,39 @@ class Syncer:
   CHECK_FALSE(types.value("n").awaitable);
 }
 
+TEST_CASE("types: pandas frames and NumPy arrays from the library tables", "[types]") {
+  Types t(R"py(
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from pandas import DataFrame
+
+def f(path, given: pd.DataFrame, typed: npt.NDArray, other: DataFrame):
+    df = pd.read_csv(path)
+    probe(df)
+    probe(df["price"])
+    probe(df[df.price > 0])
+    probe(df[["a", "b"]])
+    probe(df.dropna().head())
+    probe(given)
+    probe(other)
+    probe(df.values)
+    probe(np.zeros(3))
+    probe(typed)
+    probe(pd.concat([df, given]))
+)py");
+  CHECK(t.instance("df") == "pandas.DataFrame");
+  CHECK(t.instance("df[\"price\"]") == "pandas.Series");
+  CHECK(t.instance("df[df.price > 0]") == "pandas.DataFrame");
+  CHECK(t.instance("df[[\"a\", \"b\"]]") == "pandas.DataFrame");
+  CHECK(t.instance("df.dropna().head()") == "pandas.DataFrame");
+  CHECK(t.instance("given") == "pandas.DataFrame");
+  CHECK(t.instance("other") == "pandas.DataFrame");
+  CHECK(t.instance("df.values") == "numpy.ndarray");
+  CHECK(t.instance("np.zeros(3)") == "numpy.ndarray");
+  CHECK(t.instance("typed") == "numpy.ndarray");
+  // pd.concat joins Series too: not assumed to be a frame.
+  CHECK(t.instance("pd.concat([df, given])") != "pandas.DataFrame");
+}
+
 }  // namespace perfscan

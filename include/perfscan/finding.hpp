@@ -101,6 +101,10 @@ struct Finding {
   std::string source_line;
   // Line of the statement that contains the flagged node: suppressions may sit there too.
   std::uint32_t statement_line = 0;
+  // In a notebook (.ipynb): the cell (1-based among all cells) and the line within it; `span`
+  // then counts lines of the code cells joined in order. 0 in a Python file.
+  std::uint32_t cell = 0;
+  std::uint32_t cell_line = 0;
   // The flagged node is test code (Context::in_test_code): the scan's test profile decides,
   // after the walk and the link step, whether such a finding is reported.
   bool in_test_code = false;

@@ -40,6 +40,18 @@ Value library_call_result(std::string_view callee);
 // "" for anything else (a manager itself, `values()`, `get()`).
 std::string django_queryset_model(std::string_view name);
 
+// `frame[key]` on a library collection, by the kind of the key's syntax node: a pandas
+// DataFrame subscripted by a string is a Series, by a list or a mask a DataFrame; unknown
+// otherwise (and for every other type).
+Value library_subscript(const Value& collection, std::string_view index_kind);
+
+// A pandas DataFrame (`pd.read_csv(...)`, `pd.DataFrame(...)`, frame methods, `df[mask]`, a
+// `pd.DataFrame` annotation).
+bool is_data_frame(const Value& value);
+// A NumPy ndarray (`np.array(...)`, `np.zeros(...)` and the other constructors, `df.values`,
+// an `np.ndarray` / `npt.NDArray` annotation).
+bool is_ndarray(const Value& value);
+
 // A file object as open() returns it (also `typing.IO`, `TextIOWrapper` ... annotations).
 bool is_file_object(const Value& value);
 // An in-memory stream: io.StringIO / io.BytesIO. Reading or writing it never blocks.

@@ -22,7 +22,7 @@ namespace {
 // Fields are written one by one below: a fact or finding that gains a member must be added to
 // the codec (and kCacheFormatVersion bumped), or the cache would silently drop it. These sizes
 // are the tripwire (x86-64, libstdc++): update them together with encode/decode.
-static_assert(sizeof(Finding) == 360, "Finding changed: update the result cache codec");
+static_assert(sizeof(Finding) == 368, "Finding changed: update the result cache codec");
 static_assert(sizeof(FileError) == 72, "FileError changed: update the result cache codec");
 static_assert(sizeof(FileFacts) == 448, "FileFacts changed: update the result cache codec");
 static_assert(sizeof(FunctionFact) == 40, "FunctionFact changed: update the result cache codec");
@@ -35,7 +35,7 @@ static_assert(sizeof(OrmRootFact) == 40, "OrmRootFact changed: update the result
 static_assert(sizeof(QuerySiteFact) == 136, "QuerySiteFact changed: update the result cache codec");
 static_assert(sizeof(FunctionEffectFact) == 192,
               "FunctionEffectFact changed: update the result cache codec");
-static_assert(sizeof(PendingFinding) == 568,
+static_assert(sizeof(PendingFinding) == 576,
               "PendingFinding changed: update the result cache codec");
 static_assert(sizeof(Suppressions) == 56, "Suppressions changed: update the result cache codec");
 static_assert(sizeof(SignalFact) == 72, "SignalFact changed: update the result cache codec");
@@ -256,12 +256,14 @@ void finding_fields(Io& io, F& f) {
   io.field(f.scope);
   io.field(f.source_line);
   io.field(f.statement_line);
+  io.field(f.cell);
+  io.field(f.cell_line);
   io.field(f.in_test_code);
   io.field(f.lowered_on);
   fix_fields(io, f.fix);
 }
-// strings, enums, span and line, the test-code flag, the has-fix flag
-constexpr std::size_t kFindingBytes = 9 * 4 + 2 + 5 * 4 + 1 + 1;
+// strings, enums, span and line, cell and cell line, the test-code flag, the has-fix flag
+constexpr std::size_t kFindingBytes = 9 * 4 + 2 + 5 * 4 + 2 * 4 + 1 + 1;
 
 template <typename Io, typename M>
 void model_fields(Io& io, M& m) {

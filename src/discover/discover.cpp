@@ -46,7 +46,9 @@ bool is_default_excluded_dir(std::string_view name) {
 }
 
 bool has_python_extension(std::string_view name, bool include_pyi) {
-  return name.ends_with(".py") || (include_pyi && name.ends_with(".pyi"));
+  // Jupyter notebooks are Python modules too (their code cells, src/syntax/notebook.hpp).
+  return name.ends_with(".py") || name.ends_with(".ipynb") ||
+         (include_pyi && name.ends_with(".pyi"));
 }
 
 bool is_init_file(std::string_view name) { return name == "__init__.py" || name == "__init__.pyi"; }

@@ -13,6 +13,7 @@
 #include "perfscan/context.hpp"
 #include "perfscan/rule_info.hpp"
 #include "syntax/grammar_gaps.hpp"
+#include "syntax/notebook.hpp"
 #include "syntax/source.hpp"
 
 namespace perfscan {
@@ -131,6 +132,19 @@ FileResult analyse_text(const std::string& display_path, const std::string& modu
   StageClock clock;
   FileResult result;
   result.bytes = bytes.size();
+  // A notebook is analysed as the module its code cells make; findings are pointed back at
+  // their cells once the walk is done.
+  const bool notebook_file = is_notebook_path(display_path);
+  NotebookSource notebook;
+  if (notebook_file) {
+    notebook = read_notebook(bytes);
+    if (!notebook.error.empty()) {
+      result.errors.push_back(FileError{display_path, notebook.error, false});
+      result.read_time += clock.lap();
+      return result;
+    }
+    bytes = std::move(notebook.text);
+  }
   SourceText source = decode_source(std::move(bytes));
   if (!source.fatal.empty()) {
     result.errors.push_back(FileError{display_path, source.fatal, false});
@@ -191,6 +205,9 @@ FileResult analyse_text(const std::string& display_path, const std::string& modu
   // Fixes are byte ranges of the text analysed; on a padded copy they would miss the file's.
   if (padded) {
     for (Finding& finding : result.findings) finding.fix.reset();
+  }
+  if (notebook_file) {
+    for (Finding& finding : result.findings) locate_in_notebook(finding, notebook);
   }
   result.analyse_time += clock.lap();
   return result;

@@ -22,6 +22,7 @@
 #include "core/stage_clock.hpp"
 #include "perfscan/project.hpp"
 #include "perfscan/semantic.hpp"
+#include "syntax/notebook.hpp"
 #include "syntax/parser.hpp"
 #include "syntax/source.hpp"
 
@@ -329,8 +330,17 @@ void finish_link_findings(std::vector<Finding>& linked, const std::vector<Input>
     } else if (!read_file_bytes(input->file.fs_path, bytes, error)) {
       bytes.clear();
     }
+    NotebookSource notebook;
+    const bool notebook_file = is_notebook_path(path);
+    if (notebook_file) {
+      notebook = read_notebook(bytes);
+      bytes = std::move(notebook.text);
+    }
     SourceText source = decode_source(std::move(bytes));
-    for (Finding& finding : findings) finding.source_line = line_text(source.text, finding.span.line);
+    for (Finding& finding : findings) {
+      finding.source_line = line_text(source.text, finding.span.line);
+      if (notebook_file) locate_in_notebook(finding, notebook);
+    }
     std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
       return std::tie(a.span.line, a.span.column, a.rule_id) < std::tie(b.span.line, b.span.column, b.rule_id);
     });

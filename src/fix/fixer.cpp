@@ -12,6 +12,7 @@
 #include "fix/edits.hpp"
 #include "fix/source_file.hpp"
 #include "perfscan/engine.hpp"
+#include "syntax/notebook.hpp"
 #include "syntax/parser.hpp"
 #include "syntax/source.hpp"
 
@@ -91,7 +92,10 @@ class FixRun {
     for (const FileError& error : report.errors) with_errors.insert(error.path);
     bool changed = false;
     for (auto& [path, findings] : by_file) {
-      if (reads_stdin(options_, path) || with_errors.contains(path)) continue;
+      // Notebooks are never rewritten (their findings carry no fix either).
+      if (reads_stdin(options_, path) || with_errors.contains(path) || is_notebook_path(path)) {
+        continue;
+      }
       FileState* state = load(path);
       if (state == nullptr || !state->editable) continue;
       changed = rewrite_file(path, *state, findings) || changed;

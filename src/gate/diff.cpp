@@ -135,6 +135,9 @@ int keep_changed(Report& report, const ChangedLines& changed) {
     fs::path real = fs::weakly_canonical(normal_absolute(finding.path), error);
     auto lines = changed.by_path.find(path_relative_to(real.string(), changed.workdir));
     if (lines == changed.by_path.end()) return true;
+    // A notebook's changed lines are lines of its JSON, not of its cells: any change to the
+    // notebook keeps all of its findings.
+    if (finding.cell != 0) return lines->second.empty();
     std::uint32_t last = std::max(finding.span.end_line, finding.span.line);
     auto touched = lines->second.lower_bound(finding.span.line);
     return touched == lines->second.end() || *touched > last;

@@ -18,8 +18,18 @@ std::string located_fingerprint(const std::string& relative_path, const Finding&
 }
 
 std::string message_with_help(const Finding& finding) {
-  if (finding.suggestion.empty()) return finding.message;
-  return finding.message + "\nhelp: " + finding.suggestion;
+  std::string message = finding.message;
+  if (finding.cell != 0) {
+    message = "cell " + std::to_string(finding.cell) + ", line " +
+              std::to_string(finding.cell_line) + ": " + message;
+  }
+  if (finding.suggestion.empty()) return message;
+  return message + "\nhelp: " + finding.suggestion;
+}
+
+Span ci_span(const Finding& finding) {
+  if (finding.cell == 0) return finding.span;
+  return Span{1, 1, 1, 1};
 }
 
 std::string rule_description(std::string_view doc) {

@@ -15,8 +15,14 @@ std::string ci_path(const Finding& finding, const std::filesystem::path& root);
 // the whole report, so the repository-relative path joins it.
 std::string located_fingerprint(const std::string& relative_path, const Finding& finding);
 
-// The message and, on a second line, the suggestion ("help: ...") when there is one.
+// The message and, on a second line, the suggestion ("help: ...") when there is one. In a
+// notebook the message starts with the place in it ("cell 3, line 2: "): see ci_span.
 std::string message_with_help(const Finding& finding);
+
+// Where CI systems are told a finding is. A notebook's lines are JSON, not the cell lines its
+// findings count, so its findings point at the notebook's first line and name the cell in the
+// message; other findings keep their span.
+Span ci_span(const Finding& finding);
 
 // The first paragraph under "## What it does" in a rule's documentation.
 std::string rule_description(std::string_view doc);

@@ -64,11 +64,11 @@ std::string escape_property(std::string_view text) {
 
 void write_finding(const Finding& finding, std::ostream& out, const std::filesystem::path& root) {
   std::string message = message_with_help(finding);
+  const Span span = ci_span(finding);
   out << "::" << command_for(finding.severity)
-      << " file=" << escape_property(ci_path(finding, root)) << ",line=" << finding.span.line
-      << ",col=" << finding.span.column
-      << ",endLine=" << std::max(finding.span.end_line, finding.span.line)
-      << ",endColumn=" << finding.span.end_column << ",title=" << escape_property(finding.rule_id)
+      << " file=" << escape_property(ci_path(finding, root)) << ",line=" << span.line
+      << ",col=" << span.column << ",endLine=" << std::max(span.end_line, span.line)
+      << ",endColumn=" << span.end_column << ",title=" << escape_property(finding.rule_id)
       << "::" << escape_data(message) << '\n';
 }
 

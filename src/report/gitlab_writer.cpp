@@ -1,5 +1,6 @@
 // GitLab Code Quality: a JSON array of Code Climate issues. GitLab shows them in merge
 // requests, matching issues between pipelines by `fingerprint`, which must be unique.
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "report/ci_support.hpp"
@@ -33,6 +34,11 @@ void write_gitlab(const Report& report, std::ostream& out, const std::filesystem
   for (const Finding& finding : report.findings) {
     std::string path = ci_path(finding, root);
     std::string description = finding.rule_id + ": " + finding.message;
+    if (finding.cell != 0) {
+      description = fmt::format("{}: cell {}, line {}: {}", finding.rule_id, finding.cell,
+                                finding.cell_line, finding.message);
+    }
+    const Span span = ci_span(finding);
     issues.push_back(
         Json{{"type", "issue"},
              {"description", description},
@@ -42,8 +48,8 @@ void write_gitlab(const Report& report, std::ostream& out, const std::filesystem
              {"severity", gitlab_severity(finding.severity)},
              {"location",
               Json{{"path", path},
-                   {"lines", Json{{"begin", finding.span.line},
-                                  {"end", std::max(finding.span.end_line, finding.span.line)}}}}}});
+                   {"lines", Json{{"begin", span.line},
+                                  {"end", std::max(span.end_line, span.line)}}}}}});
   }
   out << issues.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }

@@ -14,8 +14,12 @@ void write_grouped(const Report& report, std::ostream& out) {
       out << finding.path << ":\n";
       current = &finding.path;
     }
-    out << fmt::format("  {:>5}:{:<4} {} [{}] {}\n", finding.span.line, finding.span.column,
-                       finding.rule_id, severity_name(finding.severity), finding.message);
+    // In a notebook: the cell, then the line within it.
+    std::string where = finding.cell != 0
+                            ? fmt::format("cell {}:{}", finding.cell, finding.cell_line)
+                            : fmt::format("{}", finding.span.line);
+    out << fmt::format("  {:>5}:{:<4} {} [{}] {}\n", where, finding.span.column, finding.rule_id,
+                       severity_name(finding.severity), finding.message);
   }
   if (current != nullptr) out << '\n';
   std::size_t files = report.summary.files.size();

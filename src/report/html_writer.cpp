@@ -482,8 +482,8 @@ class HtmlReview {
         for (std::size_t k = 0; k < hot.findings.size(); ++k) {
           const Finding& finding = report_.findings[hot.findings[k]];
           out_ << (k == 0 ? "" : "<br/>") << severity_badge(finding.severity) << ' '
-               << escape(finding.rule_id) << " <span class=\"mono\">" << finding.span.line << ':'
-               << finding.span.column << "</span> " << inline_markup(finding.message);
+               << escape(finding.rule_id) << " <span class=\"mono\">"
+               << escape(line_and_column(finding)) << "</span> " << inline_markup(finding.message);
         }
         out_ << "</td></tr>\n";
       }
@@ -724,7 +724,7 @@ class HtmlReview {
 
   void write_row(const Finding& finding) {
     out_ << "<li class=\"finding " << finding_classes(finding) << "\"><span class=\"mono\">"
-         << finding.span.line << ':' << finding.span.column << "</span> "
+         << escape(line_and_column(finding)) << "</span> "
          << severity_badge(finding.severity) << ' ' << escape(finding.rule_id) << ' '
          << inline_markup(finding.message) << "</li>\n";
   }
@@ -734,8 +734,8 @@ class HtmlReview {
     out_ << "<div class=\"finding " << finding_classes(finding) << "\">\n<div class=\"where\">"
          << severity_badge(finding.severity) << " <a href=\"#rule-" << escape(finding.rule_id)
          << "\">" << escape(finding.rule_id) << "</a> " << escape(finding.rule_name)
-         << " &#183; <span class=\"mono\">line " << finding.span.line << ", column "
-         << finding.span.column << "</span>";
+         << " &#183; <span class=\"mono\">" << escape(line_and_column_words(finding))
+         << "</span>";
     if (!finding.scope.empty()) out_ << " &#183; in <code>" << escape(finding.scope) << "</code>";
     out_ << "</div>\n<p>" << inline_markup(finding.message) << "</p>\n";
     if (!detail.excerpt.empty()) write_excerpt(detail.excerpt);

@@ -197,6 +197,10 @@ Json finding_to_json(const Finding& finding) {
   json["column"] = finding.span.column;
   json["end_line"] = finding.span.end_line;
   json["end_column"] = finding.span.end_column;
+  if (finding.cell != 0) {
+    json["cell"] = finding.cell;
+    json["cell_line"] = finding.cell_line;
+  }
   json["message"] = finding.message;
   json["suggestion"] = finding.suggestion;
   json["fingerprint"] = finding.fingerprint;

@@ -249,7 +249,7 @@ class MarkdownReview {
           const Finding& finding = report_.findings[i];
           findings += (findings.empty() ? "" : "<br>") + md_text(finding.rule_id) + " **" +
                       std::string(severity_name(finding.severity)) + "** " +
-                      md_code(fmt::format("{}:{}", finding.span.line, finding.span.column), true);
+                      md_code(line_and_column(finding), true);
         }
         if (findings.empty()) findings = "none: the time goes to the work itself or what it calls";
         out_ << "| " << rank + 1 << " | " << md_code(hot.name, true) << " | "
@@ -490,14 +490,14 @@ class MarkdownReview {
           out << file.without_excerpt << " more findings, without excerpts:\n\n";
           in_rows = true;
         }
-        out << "- " << md_code(fmt::format("{}:{}", finding.span.line, finding.span.column), false)
+        out << "- " << md_code(line_and_column(finding), false)
             << " **" << severity_name(finding.severity) << "** " << md_text(finding.rule_id) << ' '
             << md_inline(finding.message, false) << '\n';
         continue;
       }
       out << "**" << md_text(finding.rule_id) << "** " << md_code(finding.rule_name, false)
-          << " · **" << severity_name(finding.severity) << "** · line " << finding.span.line
-          << ", column " << finding.span.column << "  \n"
+          << " · **" << severity_name(finding.severity) << "** · "
+          << line_and_column_words(finding) << "  \n"
           << md_inline(finding.message, false) << "\n\n";
       if (!detail.excerpt.empty()) out << excerpt_block(detail.excerpt) << '\n';
       if (!finding.suggestion.empty()) {

@@ -321,13 +321,17 @@ std::vector<ExcerptLine> excerpt_for(const Finding& finding, const SourceLines& 
   std::vector<ExcerptLine> excerpt;
   const Span& span = finding.span;
   // The file may have changed since it was scanned: trust it only if the flagged line agrees.
-  std::optional<std::string_view> flagged = source.line(span.line);
+  // A notebook's lines on disk are JSON: its findings show their own line, numbered in the cell.
+  std::optional<std::string_view> flagged =
+      finding.cell != 0 ? std::nullopt : source.line(span.line);
   if (!flagged || *flagged != finding.source_line) {
     if (!finding.source_line.empty()) {
       Span one_line = span;
-      one_line.end_line = span.line;
+      const std::uint32_t number = finding.cell != 0 ? finding.cell_line : span.line;
+      one_line.line = number;
+      one_line.end_line = number;
       if (span.end_line != span.line) one_line.end_column = 1u << 30;
-      excerpt.push_back(marked_line(span.line, finding.source_line, one_line));
+      excerpt.push_back(marked_line(number, finding.source_line, one_line));
     }
     return excerpt;
   }
@@ -393,7 +397,22 @@ std::string common_root_prefix(const ScanSetup& setup) {
 }  // namespace
 
 std::string Review::location(const Finding& finding) const {
-  return fmt::format("{}:{}:{}", shown_path(finding.path), finding.span.line, finding.span.column);
+  return fmt::format("{}:{}", shown_path(finding.path), line_and_column(finding));
+}
+
+std::string line_and_column(const Finding& finding) {
+  if (finding.cell != 0) {
+    return fmt::format("cell {}:{}:{}", finding.cell, finding.cell_line, finding.span.column);
+  }
+  return fmt::format("{}:{}", finding.span.line, finding.span.column);
+}
+
+std::string line_and_column_words(const Finding& finding) {
+  if (finding.cell != 0) {
+    return fmt::format("cell {}, line {}, column {}", finding.cell, finding.cell_line,
+                       finding.span.column);
+  }
+  return fmt::format("line {}, column {}", finding.span.line, finding.span.column);
 }
 
 std::string doc_code_block(std::string_view doc, std::string_view heading) {

@@ -123,9 +123,14 @@ struct Review {
   [[nodiscard]] std::string_view shown_path(std::string_view path) const {
     return path.starts_with(path_prefix) ? path.substr(path_prefix.size()) : path;
   }
-  // "db/models/base.py:12:5"
+  // "db/models/base.py:12:5"; in a notebook "nb/explore.ipynb:cell 3:2:5"
   [[nodiscard]] std::string location(const Finding& finding) const;
 };
+
+// "12:5", or "cell 3:2:5" in a notebook (the line within the cell).
+std::string line_and_column(const Finding& finding);
+// "line 12, column 5", or "cell 3, line 2, column 5" in a notebook.
+std::string line_and_column_words(const Finding& finding);
 
 Review build_review(const Report& report, const ReviewLimits& limits);
 

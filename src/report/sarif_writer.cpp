@@ -137,7 +137,7 @@ Json result_json(const Finding& finding, const std::filesystem::path& root,
   result["message"] = Json{{"text", text}};
   result["locations"] =
       Json::array({Json{{"physicalLocation", Json{{"artifactLocation", artifact_location(relative)},
-                                                  {"region", region_json(finding.span)}}}}});
+                                                  {"region", region_json(ci_span(finding))}}}}});
   result["partialFingerprints"] = Json{{"perfscan/v1", located_fingerprint(relative, finding)}};
   result["properties"] = Json{{"severity", severity_name(finding.severity)},
                               {"category", category_id(finding.category)}};

@@ -272,9 +272,17 @@ std::string fix_note(const Report& report) {
   return note;
 }
 
+// `path:line:col`, or `path:cell N:line:col` in a notebook (the line within the cell).
+std::string place(const Finding& finding) {
+  if (finding.cell != 0) {
+    return fmt::format("{}:cell {}:{}:{}", printable(finding.path), finding.cell,
+                       finding.cell_line, finding.span.column);
+  }
+  return fmt::format("{}:{}:{}", printable(finding.path), finding.span.line, finding.span.column);
+}
+
 std::string location_line(const Finding& finding, const Painter& painter, bool unsafe) {
-  const std::string location =
-      fmt::format("{}:{}:{}:", printable(finding.path), finding.span.line, finding.span.column);
+  const std::string location = place(finding) + ":";
   const std::string tag = fmt::format("[{}]", severity_name(finding.severity));
   // `[*]`: --fix (or --unsafe-fixes, when the run has it) rewrites this one.
   const std::string fixable = fixable_here(finding, unsafe) ? " [*]" : "";
@@ -285,8 +293,9 @@ std::string location_line(const Finding& finding, const Painter& painter, bool u
 
 std::string source_lines(const Finding& finding, const Painter& painter) {
   const Excerpt excerpt = make_excerpt(finding);
-  const std::size_t digits = std::max(kMinGutterDigits, digit_count(finding.span.line));
-  const std::string numbered = fmt::format("{:>{}} |", finding.span.line, digits + 1);
+  const std::uint32_t line = finding.cell != 0 ? finding.cell_line : finding.span.line;
+  const std::size_t digits = std::max(kMinGutterDigits, digit_count(line));
+  const std::string numbered = fmt::format("{:>{}} |", line, digits + 1);
   const std::string blank = fmt::format("{:>{}} |", "", digits + 1);
   const std::string carets(excerpt.caret_length, '^');
   return fmt::format("{} {}\n{} {}{}\n", painter.paint(kGutter, numbered), excerpt.line,
@@ -577,11 +586,10 @@ std::string hot_spots_block(const Report& report, const Painter& painter) {
     }
     for (std::size_t i : hot.findings) {
       const Finding& finding = report.findings[i];
-      block += fmt::format("        {} {} {}:{}:{} {}\n", printable(finding.rule_id),
+      block += fmt::format("        {} {} {} {}\n", printable(finding.rule_id),
                            painter.paint(severity_color(finding.severity),
                                          fmt::format("[{}]", severity_name(finding.severity))),
-                           printable(finding.path), finding.span.line, finding.span.column,
-                           printable(finding.message));
+                           place(finding), printable(finding.message));
     }
   }
   if (profile.unmatched_frames > 0) {

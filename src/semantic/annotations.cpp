@@ -1,5 +1,7 @@
 #include "semantic/annotations.hpp"
 
+#include "perfscan/types.hpp"
+
 #include <array>
 #include <cctype>
 #include <utility>
@@ -276,7 +278,8 @@ class Reader {
       if (is_typing_module_name(name)) return {};
       // A class: its instances. A generic class of one argument (`QuerySet[Book]`,
       // `Manager[Book]`, `Page[Row]`) yields that argument when iterated.
-      Value value{ValueKind::instance, name};
+      // Spelled as the library tables spell it (`npt.NDArray` is a `numpy.ndarray`).
+      Value value{ValueKind::instance, canonical_type(name)};
       if (args.size() == 1) value.set_element(args.front());
       return value;
     }

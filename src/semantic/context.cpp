@@ -717,6 +717,11 @@ Value Context::infer_subscript(Node expr, int depth) const {
     for (char c : text(index)) position = position * 10 + static_cast<std::size_t>(c - '0');
     if (position < collection.members.size()) return collection.members[position];
   }
+  if (collection.kind == ValueKind::instance && index) {
+    // `df["col"]` / `df[mask]` on a pandas frame.
+    Value known = library_subscript(collection, index.kind());
+    if (known.is_known()) return known;
+  }
   if (collection.kind == ValueKind::instance) {
     // `client["shop"]` on a pymongo client is a database.
     std::string_view member = member_type(collection.qualified_name);

@@ -99,6 +99,135 @@ const std::unordered_map<std::string_view, std::string_view>& type_aliases() {
       {"asyncio.ProactorEventLoop", "asyncio.AbstractEventLoop"},
       {"uvloop.Loop", "asyncio.AbstractEventLoop"},
       {"uvloop.new_event_loop", "asyncio.AbstractEventLoop"},
+      // pandas: readers and constructors make frames; frame methods that return a frame.
+      {"pandas.read_csv", "pandas.DataFrame"},
+      {"pandas.read_parquet", "pandas.DataFrame"},
+      {"pandas.read_excel", "pandas.DataFrame"},
+      {"pandas.read_json", "pandas.DataFrame"},
+      {"pandas.read_table", "pandas.DataFrame"},
+      {"pandas.read_feather", "pandas.DataFrame"},
+      {"pandas.read_sql", "pandas.DataFrame"},
+      {"pandas.read_sql_query", "pandas.DataFrame"},
+      {"pandas.read_sql_table", "pandas.DataFrame"},
+      {"pandas.read_orc", "pandas.DataFrame"},
+      {"pandas.read_stata", "pandas.DataFrame"},
+      {"pandas.read_fwf", "pandas.DataFrame"},
+      {"pandas.json_normalize", "pandas.DataFrame"},
+      {"pandas.read_spss", "pandas.DataFrame"},
+      {"pandas.read_sas", "pandas.DataFrame"},
+      {"pandas.DataFrame.from_dict", "pandas.DataFrame"},
+      {"pandas.DataFrame.from_records", "pandas.DataFrame"},
+      {"pandas.core.frame.DataFrame", "pandas.DataFrame"},
+      {"pandas.merge", "pandas.DataFrame"},
+      {"pandas.pivot_table", "pandas.DataFrame"},
+      {"pandas.crosstab", "pandas.DataFrame"},
+      {"pandas.get_dummies", "pandas.DataFrame"},
+      {"pandas.DataFrame.copy", "pandas.DataFrame"},
+      {"pandas.DataFrame.query", "pandas.DataFrame"},
+      {"pandas.DataFrame.merge", "pandas.DataFrame"},
+      {"pandas.DataFrame.join", "pandas.DataFrame"},
+      {"pandas.DataFrame.assign", "pandas.DataFrame"},
+      {"pandas.DataFrame.drop", "pandas.DataFrame"},
+      {"pandas.DataFrame.dropna", "pandas.DataFrame"},
+      {"pandas.DataFrame.fillna", "pandas.DataFrame"},
+      {"pandas.DataFrame.sort_values", "pandas.DataFrame"},
+      {"pandas.DataFrame.sort_index", "pandas.DataFrame"},
+      {"pandas.DataFrame.reset_index", "pandas.DataFrame"},
+      {"pandas.DataFrame.set_index", "pandas.DataFrame"},
+      {"pandas.DataFrame.head", "pandas.DataFrame"},
+      {"pandas.DataFrame.tail", "pandas.DataFrame"},
+      {"pandas.DataFrame.rename", "pandas.DataFrame"},
+      {"pandas.DataFrame.astype", "pandas.DataFrame"},
+      {"pandas.DataFrame.drop_duplicates", "pandas.DataFrame"},
+      {"pandas.DataFrame.sample", "pandas.DataFrame"},
+      {"pandas.DataFrame.select_dtypes", "pandas.DataFrame"},
+      {"pandas.DataFrame.filter", "pandas.DataFrame"},
+      {"pandas.DataFrame.reindex", "pandas.DataFrame"},
+      {"pandas.DataFrame.round", "pandas.DataFrame"},
+      {"pandas.DataFrame.abs", "pandas.DataFrame"},
+      {"pandas.DataFrame.ffill", "pandas.DataFrame"},
+      {"pandas.DataFrame.bfill", "pandas.DataFrame"},
+      {"pandas.DataFrame.replace", "pandas.DataFrame"},
+      {"pandas.DataFrame.where", "pandas.DataFrame"},
+      {"pandas.DataFrame.mask", "pandas.DataFrame"},
+      {"pandas.DataFrame.pivot", "pandas.DataFrame"},
+      {"pandas.DataFrame.pivot_table", "pandas.DataFrame"},
+      {"pandas.DataFrame.melt", "pandas.DataFrame"},
+      {"pandas.DataFrame.explode", "pandas.DataFrame"},
+      {"pandas.DataFrame.nlargest", "pandas.DataFrame"},
+      {"pandas.DataFrame.nsmallest", "pandas.DataFrame"},
+      {"pandas.DataFrame.convert_dtypes", "pandas.DataFrame"},
+      {"pandas.DataFrame.infer_objects", "pandas.DataFrame"},
+      {"pandas.DataFrame.append", "pandas.DataFrame"},
+      {"pandas.DataFrame._append", "pandas.DataFrame"},
+      {"pandas.DataFrame.combine_first", "pandas.DataFrame"},
+      {"pandas.DataFrame.update", "pandas.DataFrame"},
+      {"pandas.DataFrame.transpose", "pandas.DataFrame"},
+      {"pandas.DataFrame.clip", "pandas.DataFrame"},
+      {"pandas.DataFrame.interpolate", "pandas.DataFrame"},
+      {"pandas.core.series.Series", "pandas.Series"},
+      {"pandas.DataFrame.to_numpy", "numpy.ndarray"},
+      {"pandas.Series.to_numpy", "numpy.ndarray"},
+      // NumPy: constructors and functions that return a new array.
+      {"numpy.array", "numpy.ndarray"},
+      {"numpy.asarray", "numpy.ndarray"},
+      {"numpy.asanyarray", "numpy.ndarray"},
+      {"numpy.ascontiguousarray", "numpy.ndarray"},
+      {"numpy.zeros", "numpy.ndarray"},
+      {"numpy.ones", "numpy.ndarray"},
+      {"numpy.empty", "numpy.ndarray"},
+      {"numpy.full", "numpy.ndarray"},
+      {"numpy.arange", "numpy.ndarray"},
+      {"numpy.linspace", "numpy.ndarray"},
+      {"numpy.logspace", "numpy.ndarray"},
+      {"numpy.geomspace", "numpy.ndarray"},
+      {"numpy.zeros_like", "numpy.ndarray"},
+      {"numpy.ones_like", "numpy.ndarray"},
+      {"numpy.empty_like", "numpy.ndarray"},
+      {"numpy.full_like", "numpy.ndarray"},
+      {"numpy.concatenate", "numpy.ndarray"},
+      {"numpy.vstack", "numpy.ndarray"},
+      {"numpy.hstack", "numpy.ndarray"},
+      {"numpy.stack", "numpy.ndarray"},
+      {"numpy.append", "numpy.ndarray"},
+      {"numpy.loadtxt", "numpy.ndarray"},
+      {"numpy.genfromtxt", "numpy.ndarray"},
+      {"numpy.fromfile", "numpy.ndarray"},
+      {"numpy.frombuffer", "numpy.ndarray"},
+      {"numpy.fromiter", "numpy.ndarray"},
+      {"numpy.copy", "numpy.ndarray"},
+      {"numpy.where", "numpy.ndarray"},
+      {"numpy.cumsum", "numpy.ndarray"},
+      {"numpy.cumprod", "numpy.ndarray"},
+      {"numpy.diff", "numpy.ndarray"},
+      {"numpy.sort", "numpy.ndarray"},
+      {"numpy.unique", "numpy.ndarray"},
+      {"numpy.random.rand", "numpy.ndarray"},
+      {"numpy.random.randn", "numpy.ndarray"},
+      {"numpy.random.random", "numpy.ndarray"},
+      {"numpy.random.normal", "numpy.ndarray"},
+      {"numpy.random.uniform", "numpy.ndarray"},
+      {"numpy.random.randint", "numpy.ndarray"},
+      {"numpy.random.default_rng.random", "numpy.ndarray"},
+      {"numpy.random.default_rng.normal", "numpy.ndarray"},
+      {"numpy.random.default_rng.integers", "numpy.ndarray"},
+      {"numpy.random.default_rng.uniform", "numpy.ndarray"},
+      {"numpy.random.Generator.random", "numpy.ndarray"},
+      {"numpy.random.Generator.normal", "numpy.ndarray"},
+      {"numpy.random.Generator.integers", "numpy.ndarray"},
+      {"numpy.random.Generator.uniform", "numpy.ndarray"},
+      {"numpy.typing.NDArray", "numpy.ndarray"},
+      {"numpy.ndarray.copy", "numpy.ndarray"},
+      {"numpy.ndarray.reshape", "numpy.ndarray"},
+      {"numpy.ndarray.astype", "numpy.ndarray"},
+      {"numpy.ndarray.flatten", "numpy.ndarray"},
+      {"numpy.ndarray.ravel", "numpy.ndarray"},
+      {"numpy.ndarray.transpose", "numpy.ndarray"},
+      {"numpy.ndarray.cumsum", "numpy.ndarray"},
+      {"numpy.ndarray.cumprod", "numpy.ndarray"},
+      {"numpy.ndarray.clip", "numpy.ndarray"},
+      {"numpy.ndarray.round", "numpy.ndarray"},
+      {"numpy.ndarray.squeeze", "numpy.ndarray"},
   };
   return aliases;
 }
@@ -132,6 +261,11 @@ constexpr std::array kKnownAttributes = {
     KnownAttribute{"pathlib.Path", "parts", ValueKind::tuple, "", ""},
     KnownAttribute{"requests.Response", "text", ValueKind::str, "", ""},
     KnownAttribute{"requests.Response", "content", ValueKind::bytes, "", ""},
+    KnownAttribute{"pandas.DataFrame", "values", ValueKind::instance, "numpy.ndarray", ""},
+    KnownAttribute{"pandas.DataFrame", "T", ValueKind::instance, "pandas.DataFrame", ""},
+    KnownAttribute{"pandas.Series", "values", ValueKind::instance, "numpy.ndarray", ""},
+    KnownAttribute{"numpy.ndarray", "T", ValueKind::instance, "numpy.ndarray", ""},
+    KnownAttribute{"numpy.ndarray", "flat", ValueKind::iterable, "", ""},
 };
 
 // Calls whose result is a collection read from outside the program: sized by the data.
@@ -270,6 +404,23 @@ bool is_mapping(const Value& value) {
   }
   return false;
 }
+
+Value library_subscript(const Value& collection, std::string_view index_kind) {
+  if (!collection.is_instance_of("pandas.DataFrame")) return {};
+  // `df["price"]` is a column; `df[["a", "b"]]` and `df[df.qty > 0]` (a mask) are frames. A
+  // name as the key may be either: unknown.
+  if (index_kind == "string" || index_kind == "concatenated_string") {
+    return Value{ValueKind::instance, "pandas.Series"};
+  }
+  for (std::string_view frame_key : {"list", "comparison_operator", "boolean_operator", "unary_operator"}) {
+    if (index_kind == frame_key) return Value{ValueKind::instance, "pandas.DataFrame"};
+  }
+  return {};
+}
+
+bool is_data_frame(const Value& value) { return value.is_instance_of("pandas.DataFrame"); }
+
+bool is_ndarray(const Value& value) { return value.is_instance_of("numpy.ndarray"); }
 
 bool is_in_memory_stream(const Value& value) {
   return value.kind == ValueKind::instance &&

@@ -1,0 +1,1 @@
+"""Sales analytics: pandas and NumPy code of the kind data teams write."""
