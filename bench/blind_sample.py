@@ -2,7 +2,7 @@
 """Draws the blind-read sample of perfscan's findings, one packet per rule.
 
 Input: perfscan's JSON reports (`--format json`) on library trees and application trees, as
-/opt/trees/scan.sh writes them (one <tree>.json per tree). For each rule, a seeded random
+bench/trees.sh scan writes them (one <tree>.json per tree). For each rule, a seeded random
 sample of up to --per-rule findings, half from libraries and half from applications (the other
 kind fills in when one has too few), becomes a packet a reader judges blind: for each finding
 an id, its path:line, the rule's one-line claim, the code around it with the flagged line
@@ -49,7 +49,7 @@ After `why:` write one sentence saying why. Leave everything else as it is.
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", help="folder of <tree>.json reports (scan.sh's OUTDIR): "
+    parser.add_argument("--runs", help="folder of <tree>.json reports (bench/trees.sh scan's OUTDIR): "
                         "reads " + ", ".join(LIBRARIES) + " as libraries and "
                         + ", ".join(APPLICATIONS) + " as applications")
     parser.add_argument("--library", action="append", default=[], metavar="NAME=FILE",
