@@ -1204,3 +1204,21 @@ TEST_CASE("facts: NameList keeps distinct qualified names in order, in one strin
 }
 
 }  // namespace perfscan
+
+TEST_CASE("semantic: test modules by file name and by a folder of tests on the path", "[semantic]") {
+  for (std::string_view path :
+       {"tests/util.py", "pkg/test/helpers.py", "src/testing/fakes.py", "conftest.py",
+        "app/test_views.py", "app/views_test.py", "app/tests.py", "aioxmpp/e2etest/__init__.py",
+        "web/e2e/flows.py", "svc/integration_tests/db.py", "svc/functional-test/run.py",
+        "svc/unit_tests/a.py", "/abs/e2etests/x.py"}) {
+    INFO(path);
+    CHECK(perfscan::is_test_file_path(path));
+  }
+  for (std::string_view path :
+       {"unittest/case.py", "_pytest/python.py", "latest/app.py", "contest/judge.py",
+        "app/testimonials.py", "attestation/verify.py", "app/views.py", "tests_data.py",
+        "protest/x.py"}) {
+    INFO(path);
+    CHECK_FALSE(perfscan::is_test_file_path(path));
+  }
+}

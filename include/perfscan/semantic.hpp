@@ -107,7 +107,7 @@ struct Value {
 Value merge_values(const Value& a, const Value& b);
 
 // The file is a test module by its path (test_*.py, *_test.py, conftest.py, tests.py, or under a
-// tests/, test/ or testing/ folder): what Context::is_test_file answers, for the link step's
+// folder of tests: test/, tests/, testing/, e2e/, e2etest(s)/, or *_test(s)/ and *-test(s)/): what Context::is_test_file answers, for the link step's
 // findings, which have no context.
 bool is_test_file_path(std::string_view path);
 

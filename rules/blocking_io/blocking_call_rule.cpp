@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include "async/async_helpers.hpp"
@@ -170,6 +171,118 @@ bool handles_would_block(const Context& ctx) {
   return false;
 }
 
+// Calls that run a callable on a worker thread: `await run_in_threadpool(self.file.write, data)`,
+// `asyncio.to_thread(f.read)`, `loop.run_in_executor(None, f.read)`, anyio's and trio's
+// `to_thread.run_sync`, asgiref's `sync_to_async`. Matched by the callee's last name: the
+// receiver (`loop`, `anyio.to_thread`) is often untyped, and the names are specific.
+bool is_offload_call(const Context& ctx, Node call) {
+  Node function = call.field("function");
+  std::string_view name = ctx.text(function.is("attribute") ? function.field("attribute") : function);
+  return name == "to_thread" || name == "run_in_executor" || name == "run_in_threadpool" ||
+         name == "run_sync" || name == "sync_to_async" || name == "run_in_thread" ||
+         name == "defer_to_thread" || name == "deferToThread";
+}
+
+// What the async function around the current node hands to worker threads: the text of every
+// argument of its offload calls (`self.file.write`, `f.write`, `f`) and, for an attribute, its
+// receiver's text too (`self.file`, `f`).
+struct OffloadedTexts {
+  std::vector<std::string_view> callables;
+  std::vector<std::string_view> receivers;
+  // Where the arguments of the offload calls lie, to tell a use inside them from one outside.
+  std::vector<Node> argument_lists;
+};
+
+OffloadedTexts offloaded_texts(const Context& ctx) {
+  // A function body of this many nodes is already pathological; give up on the refinement.
+  constexpr int kMaxNodes = 20000;
+  OffloadedTexts offloaded;
+  const ExecutionFrame* frame = ctx.function();
+  if (frame == nullptr) return offloaded;
+  std::vector<Node> pending{frame->node.field("body")};
+  for (int visited = 0; !pending.empty() && visited < kMaxNodes; ++visited) {
+    Node node = pending.back();
+    pending.pop_back();
+    if (!node) continue;
+    // Nested functions and classes run in their own frames.
+    if (visited > 0 && (node.is("function_definition") || node.is("class_definition"))) continue;
+    if (node.is("call") && is_offload_call(ctx, node)) {
+      Node arguments = node.field("arguments");
+      offloaded.argument_lists.push_back(arguments);
+      for (uint32_t i = 0, n = arguments ? arguments.named_child_count() : 0; i < n; ++i) {
+        Node argument = arguments.named_child(i);
+        offloaded.callables.push_back(ctx.text(argument));
+        if (argument.is("attribute")) offloaded.receivers.push_back(ctx.text(argument.field("object")));
+      }
+    }
+    for (uint32_t i = node.named_child_count(); i-- > 0;) pending.push_back(node.named_child(i));
+  }
+  return offloaded;
+}
+
+bool contains_text(const std::vector<std::string_view>& texts, std::string_view text) {
+  return std::find(texts.begin(), texts.end(), text) != texts.end();
+}
+
+// The name a creating call binds: `f` of `with open(p) as f` and of `f = open(p)`.
+std::string_view bound_name(const Context& ctx, Node call) {
+  Node parent = call.parent();
+  if (parent && parent.is("as_pattern")) {
+    Node target = parent.field("alias");
+    if (target && target.is("as_pattern_target")) target = target.named_child(0);
+    return target && target.is("identifier") ? ctx.text(target) : std::string_view{};
+  }
+  if (parent && parent.is("assignment") && parent.field("right") == call) {
+    Node target = parent.field("left");
+    return target && target.is("identifier") ? ctx.text(target) : std::string_view{};
+  }
+  return {};
+}
+
+// True when `name` occurs in the current function only where it is bound and inside the
+// arguments of offload calls: every read and write of the file happens on a thread.
+bool only_used_offloaded(const Context& ctx, std::string_view name, Node binding_call,
+                         const OffloadedTexts& offloaded) {
+  constexpr int kMaxNodes = 20000;
+  const ExecutionFrame* frame = ctx.function();
+  std::vector<Node> pending{frame->node.field("body")};
+  int uses = 0;
+  for (int visited = 0; !pending.empty() && visited < kMaxNodes; ++visited) {
+    Node node = pending.back();
+    pending.pop_back();
+    if (!node) continue;
+    if (node.is("identifier") && ctx.text(node) == name) {
+      Node parent = node.parent();
+      bool is_binding = parent && (parent.is("as_pattern_target") ||
+                                   (parent.is("assignment") && parent.field("left") == node &&
+                                    parent.field("right") == binding_call));
+      bool in_offload = std::any_of(offloaded.argument_lists.begin(), offloaded.argument_lists.end(),
+                                    [&](Node list) { return list && list.contains(node); });
+      if (!is_binding && !in_offload) return false;
+      uses += in_offload ? 1 : 0;
+      continue;
+    }
+    for (uint32_t i = node.named_child_count(); i-- > 0;) pending.push_back(node.named_child(i));
+  }
+  return uses > 0 && pending.empty();  // a walk cut short proves nothing
+}
+
+// A blocking call the function itself shows it knows about, and keeps on the loop on purpose:
+// - the same callable is handed to a thread elsewhere in the function (`if will_roll: await
+//   run_in_threadpool(self.file.write, data) else: self.file.write(data)`, the in-memory branch of
+//   a spooled file);
+// - a file opened here whose every use is handed to a thread (`with open(p, "ab") as f: await
+//   run_sync(f.write, data)`): only the open itself stays on the loop, one system call.
+bool deliberately_on_loop(const Context& ctx, Node call) {
+  Node function = call.field("function");
+  OffloadedTexts offloaded = offloaded_texts(ctx);
+  if (offloaded.argument_lists.empty()) return false;
+  if (contains_text(offloaded.callables, ctx.text(function))) return true;
+  std::string_view name = bound_name(ctx, call);
+  return !name.empty() && contains_text(offloaded.receivers, name) &&
+         only_used_offloaded(ctx, name, call, offloaded);
+}
+
 // `getaddrinfo(host, port, flags=AI_NUMERICHOST)` parses an address; it never asks a resolver.
 bool is_numeric_only_lookup(const Context& ctx, Node call, const BlockingCall& entry) {
   return entry.kind == BlockingKind::socket &&
@@ -291,7 +404,8 @@ std::optional<BlockingMatch> match_blocking_call(const Context& ctx, Node call) 
       if (!condition_holds(ctx, call, entry->condition) ||
           resource_already_reported(ctx, function) || is_numeric_only_lookup(ctx, call, *entry) ||
           ((entry->kind == BlockingKind::file_io || entry->kind == BlockingKind::socket) &&
-           handles_would_block(ctx))) {
+           handles_would_block(ctx)) ||
+          deliberately_on_loop(ctx, call)) {
         return std::nullopt;
       }
       // The canonical name reads better than the inferred chain:

@@ -65,16 +65,24 @@ bool is_text_returning_method(std::string_view method) {
 // Project functions returning project functions' results nest; resolution gives up past this.
 constexpr int kMaxResolveDepth = 8;
 
-// Names a test module goes by (pytest's and unittest's discovery conventions).
+// A folder of tests by its name: `tests`, `test`, `testing`, and the names teams give kinds of
+// tests: `e2e`, `e2etest`, `unit_tests`, `integration-tests`, `functional_test`. Not `unittest`
+// or `pytest` (the frameworks' own packages) and not `latest` or `contest`.
+bool is_test_folder(std::string_view folder) {
+  if (folder == "testing" || folder == "e2e") return true;
+  if (folder.ends_with('s')) folder.remove_suffix(1);
+  return folder == "test" || folder == "e2etest" || folder.ends_with("_test") || folder.ends_with("-test");
+}
+
+// Names a test module goes by (pytest's and unittest's discovery conventions), or a folder of
+// tests on its path.
 bool is_test_path(std::string_view path) {
   std::string_view name = path.substr(path.find_last_of('/') + 1);
   if (name.starts_with("test_") || name.ends_with("_test.py") || name == "conftest.py" || name == "tests.py") {
     return true;
   }
-  for (std::string_view folder : {"tests/", "test/", "testing/"}) {
-    for (std::size_t at = path.find(folder); at != std::string_view::npos; at = path.find(folder, at + 1)) {
-      if (at == 0 || path[at - 1] == '/') return true;
-    }
+  for (std::size_t start = 0, slash; (slash = path.find('/', start)) != std::string_view::npos; start = slash + 1) {
+    if (is_test_folder(path.substr(start, slash - start))) return true;
   }
   return false;
 }
