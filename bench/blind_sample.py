@@ -60,6 +60,10 @@ def parse_args(argv):
     parser.add_argument("--per-rule", type=int, default=30,
                         help="findings per rule (all of them when fewer; default 30)")
     parser.add_argument("--seed", default="14", help="random seed (default 14)")
+    parser.add_argument("--new-since", metavar="DIR",
+                        help="an earlier run's folder of <tree>.json reports (an older perfscan on "
+                        "the same trees): draw only the findings it did not have, by rule, path "
+                        "and line (what a change to the analysis added)")
     parser.add_argument("--rules", default="",
                         help="comma-separated ids or id prefixes to sample (default: all)")
     parser.add_argument("--perfscan", default=os.path.join(REPO, "build", "release", "perfscan"),
@@ -108,8 +112,23 @@ def wanted(rule, selectors):
     return not selectors or any(rule.startswith(s) for s in selectors)
 
 
-def load_findings(reports, selectors):
-    """Rule id -> kind -> [finding], each finding with its tree and kind, deduplicated."""
+def earlier_findings(folder, reports):
+    """{(rule, path, line)} of the same trees' reports in an earlier run's folder."""
+    earlier = set()
+    for name, _, _ in reports:
+        path = os.path.join(folder, name + ".json")
+        if not os.path.exists(path):
+            sys.exit(f"blind_sample: --new-since has no {path}")
+        with open(path, encoding="utf-8") as stream:
+            for finding in json.load(stream)["findings"]:
+                earlier.add((finding.get("rule") or finding.get("rule_id"), finding["path"],
+                             finding["line"]))
+    return earlier
+
+
+def load_findings(reports, selectors, earlier=None):
+    """Rule id -> kind -> [finding], each finding with its tree and kind, deduplicated; only those
+    not in `earlier` when it is given."""
     pools = {}
     seen = set()
     versions = set()
@@ -121,6 +140,8 @@ def load_findings(reports, selectors):
             rule = finding["rule"]
             identity = (finding["path"], finding["line"], finding["column"], rule)
             if not wanted(rule, selectors) or identity in seen:
+                continue
+            if earlier is not None and (rule, finding["path"], finding["line"]) in earlier:
                 continue
             seen.add(identity)
             pools.setdefault(rule, {"library": [], "application": []})
@@ -279,13 +300,15 @@ def main(argv):
     selectors = [s.strip() for s in args.rules.split(",") if s.strip()]
     reports = named_reports(args)
     claims = rule_claims(args.perfscan)
-    pools, versions = load_findings(reports, selectors)
+    earlier = earlier_findings(args.new_since, reports) if args.new_since else None
+    pools, versions = load_findings(reports, selectors, earlier)
     os.makedirs(os.path.join(args.out, "packets"), exist_ok=True)
     with open(os.path.join(args.out, "README.md"), "w", encoding="utf-8") as stream:
         stream.write("# Blind read\n\nOne packet per rule in packets/. " + INSTRUCTIONS +
                      "\nDo not open key.json: it says what perfscan reported.\n")
     key = {"drawn": datetime.date.today().isoformat(), "seed": args.seed,
            "per_rule": args.per_rule, "perfscan_versions": versions,
+           "new_since": args.new_since,
            "trees": [{"name": n, "kind": k, "report": p} for n, k, p in reports],
            "rules": {}}
     sources = {}

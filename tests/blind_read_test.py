@@ -85,6 +85,24 @@ class BlindReadTest(unittest.TestCase):
         self.assertNotEqual((first / "packets" / "PS401.md").read_text(),
                             (third / "packets" / "PS401.md").read_text())
 
+    def test_new_since_draws_only_what_the_earlier_run_lacked(self):
+        earlier = self.dir / "earlier"
+        earlier.mkdir()
+        lib_py, app_py = self.dir / "lib.py", self.dir / "app.py"
+        # The earlier run had the first 30 library findings and two application ones.
+        (earlier / "lib.json").write_text(json.dumps({"findings": [
+            finding("PS401", lib_py, 4 + 4 * i, 9, 15) for i in range(30)]}))
+        (earlier / "app.json").write_text(json.dumps({"findings": [
+            finding("PS401", app_py, 124, 9, 15), finding("PS101", app_py, 10)]}))
+        out = self.dir / "new"
+        self.sample(out, "--new-since", str(earlier), "--per-rule", "60")
+        key = json.loads((out / "key.json").read_text())
+        self.assertEqual(key["rules"]["PS401"]["population"], {"library": 10, "application": 4})
+        self.assertEqual(key["rules"]["PS101"]["population"], {"library": 0, "application": 2})
+        drawn = {(entry["path"], entry["line"]) for entry in key["rules"]["PS401"]["sample"]}
+        self.assertNotIn((str(app_py), 124), drawn)
+        self.assertIn((str(lib_py), 4 + 4 * 30), drawn)
+
     def test_long_function_shows_its_header_and_a_window(self):
         out = self.dir / "long"
         self.sample(out, "--per-rule", "60")
