@@ -173,14 +173,16 @@ bool handles_would_block(const Context& ctx) {
 
 // Calls that run a callable on a worker thread: `await run_in_threadpool(self.file.write, data)`,
 // `asyncio.to_thread(f.read)`, `loop.run_in_executor(None, f.read)`, anyio's and trio's
-// `to_thread.run_sync`, asgiref's `sync_to_async`. Matched by the callee's last name: the
+// `to_thread.run_sync`, asgiref's `sync_to_async`, Home Assistant's `async_add_executor_job`,
+// an executor's `submit`. Matched by the callee's last name: the
 // receiver (`loop`, `anyio.to_thread`) is often untyped, and the names are specific.
 bool is_offload_call(const Context& ctx, Node call) {
   Node function = call.field("function");
   std::string_view name = ctx.text(function.is("attribute") ? function.field("attribute") : function);
   return name == "to_thread" || name == "run_in_executor" || name == "run_in_threadpool" ||
          name == "run_sync" || name == "sync_to_async" || name == "run_in_thread" ||
-         name == "defer_to_thread" || name == "deferToThread";
+         name == "defer_to_thread" || name == "deferToThread" || name == "async_add_executor_job" ||
+         name == "submit";
 }
 
 // What the async function around the current node hands to worker threads: the text of every
