@@ -34,10 +34,78 @@ Node chain_root(Node node) {
   return node;
 }
 
-// True when the innermost loop binds `name` afresh on every iteration: as its target, or by a
-// statement of its body outside any branch (`line = ""` first thing). Nothing carries over
-// from one iteration to the next. A reset under an `if` (`if char == ",": part = ""`) lets
-// the string grow across the iterations in between.
+// `name = <value that does not read name>`: the statement starts the string afresh.
+bool assigns_afresh(const Context& ctx, Node statement, std::string_view name) {
+  if (!statement.is("expression_statement") || !statement.named_child(0).is("assignment")) return false;
+  Node value = statement.named_child(0);
+  std::vector<Node> targets;
+  for (; value.is("assignment"); value = value.field("right")) targets.push_back(value.field("left"));
+  // `s = s + piece` extends the string; only a value that does not read it starts afresh.
+  std::vector<std::string_view> read = identifiers_in(ctx, value);
+  if (std::find(read.begin(), read.end(), name) != read.end()) return false;
+  return std::any_of(targets.begin(), targets.end(),
+                     [&](Node left) { return left.is("identifier") && ctx.text(left) == name; });
+}
+
+bool block_assigns_afresh(const Context& ctx, Node block, std::string_view name, int depth);
+
+// An `if` whose every branch, `else` included, starts `name` afresh before it ends:
+// `if a: key = x else: key = f"{rel}__{x}"`.
+bool every_branch_assigns_afresh(const Context& ctx, Node if_statement, std::string_view name, int depth) {
+  if (!block_assigns_afresh(ctx, if_statement.field("consequence"), name, depth)) return false;
+  bool has_else = false;
+  for (uint32_t i = 0, n = if_statement.named_child_count(); i < n; ++i) {
+    Node clause = if_statement.named_child(i);
+    if (clause.is("elif_clause") && !block_assigns_afresh(ctx, clause.field("consequence"), name, depth)) {
+      return false;
+    }
+    if (clause.is("else_clause")) {
+      has_else = true;
+      if (!block_assigns_afresh(ctx, clause.field("body"), name, depth)) return false;
+    }
+  }
+  return has_else;
+}
+
+// Some statement of `block` (at its top level, or every branch of an `if` there) starts `name`
+// afresh. Nesting is followed a few levels only: deeper `if` trees are rare and hostile input
+// nests without bound.
+bool block_assigns_afresh(const Context& ctx, Node block, std::string_view name, int depth) {
+  if (!block || depth > 4) return false;
+  for (uint32_t i = 0, n = block.named_child_count(); i < n; ++i) {
+    Node statement = block.named_child(i);
+    if (assigns_afresh(ctx, statement, name)) return true;
+    if (statement.is("if_statement") && every_branch_assigns_afresh(ctx, statement, name, depth + 1)) return true;
+  }
+  return false;
+}
+
+// True when `name` is started afresh earlier in the same iteration on every path to the
+// accumulation: by a statement before it in its own block or in an enclosing block inside the
+// loop body (`key = "{}__value".format(rel)` then `key = "{}__{}".format(key, op)` formats
+// twice, it does not accumulate), or by an `if` there whose every branch does.
+bool reset_before_in_iteration(const Context& ctx, std::string_view name, Node accumulation, Node loop_body) {
+  Node statement = accumulation.parent();  // the expression_statement
+  for (int depth = 0; statement && statement != loop_body && depth < 64; ++depth) {
+    Node block = statement.parent();
+    if (!block) return false;
+    if (block.is("block") || block.is("module")) {
+      for (Node before = statement.prev_named_sibling(); before; before = before.prev_named_sibling()) {
+        if (assigns_afresh(ctx, before, name)) return true;
+        if (before.is("if_statement") && every_branch_assigns_afresh(ctx, before, name, 0)) return true;
+      }
+      if (block == loop_body) return false;
+    }
+    statement = block;
+  }
+  return false;
+}
+
+// True when the innermost loop binds `name` afresh on every iteration: as its target, by a
+// statement of its body outside any branch (`line = ""` first thing), or earlier on the path
+// to the accumulation in the same iteration. Nothing carries over from one iteration to the
+// next. A reset under an `if` (`if char == ",": part = ""`) lets the string grow across the
+// iterations in between.
 bool reset_every_iteration(const Context& ctx, std::string_view name, Node accumulation) {
   const LoopFrame& loop = ctx.loops().back();
   if (loop.target) {
@@ -52,20 +120,12 @@ bool reset_every_iteration(const Context& ctx, std::string_view name, Node accum
     for (uint32_t i = 0, n = block ? block.named_child_count() : 0; i < n; ++i) {
       Node statement = block.named_child(i);
       if (statement.is("with_statement")) blocks.push_back(statement.field("body"));
-      if (!statement.is("expression_statement") || !statement.named_child(0).is("assignment")) continue;
-      Node value = statement.named_child(0);
-      if (value == accumulation) continue;
-      std::vector<Node> targets;
-      for (; value.is("assignment"); value = value.field("right")) targets.push_back(value.field("left"));
-      // `s = s + piece` extends the string; only a value that does not read it starts afresh.
-      std::vector<std::string_view> read = identifiers_in(ctx, value);
-      if (std::find(read.begin(), read.end(), name) != read.end()) continue;
-      for (Node left : targets) {
-        if (left.is("identifier") && ctx.text(left) == name) return true;
-      }
+      if (statement.named_child(0) == accumulation) continue;
+      if (assigns_afresh(ctx, statement, name)) return true;
     }
   }
-  return false;
+  return loop.kind != LoopKind::comprehension &&
+         reset_before_in_iteration(ctx, name, accumulation, loop.node.field("body"));
 }
 
 // Known to hold something that is not str or bytes: a number, a list, None, ... or a
