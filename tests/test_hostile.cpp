@@ -119,6 +119,36 @@ TEST_CASE("hostile config: a pyproject.toml nested too deep is named, not a cras
         "levels\n");
 }
 
+TEST_CASE("hostile config: non-ASCII text outside strings and comments is refused before toml++") {
+  // toml++ 3.3's whitespace test is undefined behaviour on such code points (fuzz_config).
+  TempDir dir;
+  dir.write("good.py", kConcat);
+  CHECK(refused(dir, "[tool.perfscan]\nselect = [\"PS401\"]\ncaf\u00e9 = 1\n") ==
+        "perfscan: cfg.toml:3:4: invalid TOML: a non-ASCII character outside a string or comment "
+        "(TOML allows it only there)\n");
+  CHECK(refused(dir, "\u0145 = 1\n") ==
+        "perfscan: cfg.toml:1:1: invalid TOML: a non-ASCII character outside a string or comment "
+        "(TOML allows it only there)\n");
+  SECTION("a malformed value is reported from its ASCII text, strings and all") {
+    CHECK(refused(dir, "a = 0[\"\u044b\"]\n").starts_with("perfscan: cfg.toml:1:"));
+  }
+  SECTION("a line-ending backslash before it in a multi-line string is refused with a way out") {
+    CHECK(refused(dir, "exclude = [\"\"\"x \\\n  \u044by\"\"\"]\n") ==
+          "perfscan: cfg.toml:2:3: invalid TOML: a non-ASCII character right after a line-ending "
+          "backslash, which the TOML library perfscan uses mis-reads; escape it (\\uXXXX) or join "
+          "the lines\n");
+  }
+  SECTION("inside strings and comments it is text like any other") {
+    dir.write("cfg.toml",
+              "# r\u00e9glages \u2014 caf\u00e9\n"
+              "exclude = [\"donn\u00e9es/\", 'd\u00e9j\u00e0/',\n"
+              "  \"\"\"m\u00e9\"\"\"]  # fin \u00e9\n");
+    auto result = run_in(dir, "good.py --config cfg.toml --no-cache --exit-zero");
+    CHECK(result.exit_code == 0);
+    CHECK(result.err.empty());
+  }
+}
+
 TEST_CASE("hostile config: nesting TOML itself limits gets toml++'s message") {
   TempDir dir;
   dir.write("good.py", kConcat);

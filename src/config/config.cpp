@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <regex>
 #include <sstream>
+#include <utility>
 
 #include "core/paths.hpp"
 #include "perfscan/errors.hpp"
@@ -399,17 +401,109 @@ std::size_t nesting_bound(std::string_view text) {
   return bound;
 }
 
+// toml++ 3.3 (Debian 12) has undefined behaviour on non-ASCII text in three places: its
+// whitespace test reaches `__builtin_unreachable` for code points such as U+00E9, U+0145 or
+// U+044B (upstream issues #190 and #295, fixed in 2026 by pull request #305). It asks that test
+//   - of text outside strings and comments (which TOML 1.0 forbids anyway),
+//   - of the rest of a malformed value, strings included (`a = 0["é"]`),
+//   - of the first character after a line-ending backslash in a """ string.
+// fuzz_config found all three (tests/fuzz/regressions/config/). perfscan keeps such text from
+// toml++: the first is refused with its position; the second by parsing a copy whose non-ASCII
+// bytes are replaced by 'x' first, so a malformed document fails on ASCII text alone; the third
+// is refused with a way around it. Release builds link Debian's compiled toml++, where the test
+// happens to answer false, but nothing promises that.
+
+// Where the first byte of a non-ASCII character outside strings and comments is, if any.
+std::optional<std::size_t> stray_non_ascii(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"' || c == '\'') {
+      i = skip_string(text, i) - 1;
+    } else if (c == '#') {
+      i = std::min(text.find('\n', i), text.size()) - 1;
+    } else if (static_cast<unsigned char>(c) >= 0x80) {
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+
+// Where a line-ending backslash of a """ string is followed (past whitespace and line breaks)
+// by a non-ASCII character, if anywhere.
+std::optional<std::size_t> non_ascii_after_line_ending_backslash(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '#') {
+      i = std::min(text.find('\n', i), text.size()) - 1;
+    } else if (c == '"' || c == '\'') {
+      const std::size_t end = skip_string(text, i);
+      if (c == '"' && text.substr(i, 3) == R"(""")") {
+        for (std::size_t at = i + 3; at < end; ++at) {
+          if (text[at] != '\\') continue;
+          std::size_t next = text.find_first_not_of(" \t\r", at + 1);
+          if (next < end && text[next] == '\n') {
+            next = text.find_first_not_of(" \t\r\n", next);
+            if (next < end && static_cast<unsigned char>(text[next]) >= 0x80) return next;
+          }
+          ++at;  // an escape: `\\` is one backslash, not a line ending
+        }
+      }
+      i = end - 1;
+    }
+  }
+  return std::nullopt;
+}
+
+// The 1-based line and column (in bytes) of `offset`.
+std::pair<std::size_t, std::size_t> line_and_column(std::string_view text, std::size_t offset) {
+  const auto before = text.substr(0, offset);
+  const std::size_t line = 1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
+  const std::size_t line_start = before.rfind('\n');
+  return {line, line_start == std::string_view::npos ? offset + 1 : offset - line_start};
+}
+
+ConfigError invalid_toml(const std::string& shown_path, std::string_view text, std::size_t offset,
+                         std::string_view what) {
+  auto [line, column] = line_and_column(text, offset);
+  return ConfigError(fmt::format("{}:{}:{}: invalid TOML: {}", shown_path, line, column, what));
+}
+
+ConfigError invalid_toml(const std::string& shown_path, const toml::parse_error& error) {
+  return ConfigError(fmt::format("{}:{}:{}: invalid TOML: {}", shown_path, error.source().begin.line,
+                                 error.source().begin.column, error.description()));
+}
+
+// Parses TOML, keeping from toml++ what it cannot take (above) and documents nested past
+// kMaxTomlNesting; throws ConfigError naming the file, line and column.
 toml::table parse_toml(std::string_view text, const std::string& shown_path) {
   if (nesting_bound(text) > kMaxTomlNesting) {
     throw ConfigError(fmt::format("{}: invalid TOML: tables or arrays nested deeper than {} levels",
                                   shown_path, kMaxTomlNesting));
   }
+  if (std::optional<std::size_t> stray = stray_non_ascii(text)) {
+    throw invalid_toml(shown_path, text, *stray,
+                       "a non-ASCII character outside a string or comment (TOML allows it only there)");
+  }
+  const bool has_non_ascii = std::any_of(text.begin(), text.end(),
+                                         [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  if (has_non_ascii) {
+    std::string ascii(text);
+    std::replace_if(ascii.begin(), ascii.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }, 'x');
+    try {
+      (void)toml::parse(ascii, shown_path);
+    } catch (const toml::parse_error& error) {
+      throw invalid_toml(shown_path, error);
+    }
+    if (std::optional<std::size_t> after = non_ascii_after_line_ending_backslash(text)) {
+      throw invalid_toml(shown_path, text, *after,
+                         "a non-ASCII character right after a line-ending backslash, which the TOML "
+                         "library perfscan uses mis-reads; escape it (\\uXXXX) or join the lines");
+    }
+  }
   try {
     return toml::parse(text, shown_path);
   } catch (const toml::parse_error& error) {
-    throw ConfigError(fmt::format("{}:{}:{}: invalid TOML: {}", shown_path,
-                                  error.source().begin.line, error.source().begin.column,
-                                  error.description()));
+    throw invalid_toml(shown_path, error);
   }
 }
 
@@ -426,11 +520,10 @@ bool read_text(const fs::path& file, std::string& text) {
 bool has_perfscan_table(const fs::path& pyproject) {
   std::string text;
   if (!read_text(pyproject, text)) return false;
-  if (nesting_bound(text) > kMaxTomlNesting) return true;  // load_config says why
   try {
-    toml::table document = toml::parse(text, pyproject.string());
+    toml::table document = parse_toml(text, pyproject.string());
     return document["tool"]["perfscan"].node() != nullptr;
-  } catch (const toml::parse_error&) {
+  } catch (const ConfigError&) {
     return true;  // broken: let load_config say where
   }
 }
