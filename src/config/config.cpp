@@ -356,6 +356,14 @@ std::size_t skip_string(std::string_view text, std::size_t i) {
   return at;
 }
 
+// Past a string or a comment starting at `i`: the index of its last character, or `i` itself
+// when none starts there.
+std::size_t past_string_or_comment(std::string_view text, std::size_t i) {
+  if (text[i] == '"' || text[i] == '\'') return skip_string(text, i) - 1;
+  if (text[i] == '#') return std::min(text.find('\n', i), text.size()) - 1;
+  return i;
+}
+
 bool is_digit(std::string_view text, std::size_t i) {
   return i < text.size() && text[i] >= '0' && text[i] <= '9';
 }
@@ -371,10 +379,8 @@ std::size_t nesting_bound(std::string_view text) {
   std::size_t bound = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (c == '"' || c == '\'') {
-      i = skip_string(text, i) - 1;
-    } else if (c == '#') {
-      i = std::min(text.find('\n', i), text.size()) - 1;
+    if (std::size_t skipped = past_string_or_comment(text, i); skipped != i) {
+      i = skipped;
     } else if (c == '[' && key_position && open.empty()) {
       std::size_t end = std::min(text.find_first_of("]\n", i), text.size());
       header = 1 + static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(i),
@@ -416,12 +422,9 @@ std::size_t nesting_bound(std::string_view text) {
 // Where the first byte of a non-ASCII character outside strings and comments is, if any.
 std::optional<std::size_t> stray_non_ascii(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '"' || c == '\'') {
-      i = skip_string(text, i) - 1;
-    } else if (c == '#') {
-      i = std::min(text.find('\n', i), text.size()) - 1;
-    } else if (static_cast<unsigned char>(c) >= 0x80) {
+    if (std::size_t skipped = past_string_or_comment(text, i); skipped != i) {
+      i = skipped;
+    } else if (static_cast<unsigned char>(text[i]) >= 0x80) {
       return i;
     }
   }
