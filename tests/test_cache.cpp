@@ -118,6 +118,7 @@ FileResult every_field_set() {
   facts.database.queryset_arguments = {QuerysetArgumentFact{
       "a.b.render", "books", 1, "a.b.Book", {"author"}, true, "a.b.view", 41}};
   facts.database.request_handlers = {"a.b.view", "a.b.other"};
+  facts.database.event_handlers = {"a.b.on_message"};
   facts.database.model_evidence = {"a.models.Tag"};
   return result;
 }

@@ -299,6 +299,9 @@ struct DatabaseFacts {
   // Functions that serve requests (views, API methods): the link step marks what they call as
   // on the request path.
   NameList request_handlers;
+  // Functions that run once per event (listeners, bot commands, signal receivers): with the
+  // request handlers, what makes the functions they call run many times (PS902, PS506).
+  NameList event_handlers;
   // Classes the code uses as models (`X.objects`, `X.query`), for models whose definition is
   // not in the scan (the open world).
   NameList model_evidence;

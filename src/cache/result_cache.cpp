@@ -24,7 +24,7 @@ namespace {
 // are the tripwire (x86-64, libstdc++): update them together with encode/decode.
 static_assert(sizeof(Finding) == 368, "Finding changed: update the result cache codec");
 static_assert(sizeof(FileError) == 72, "FileError changed: update the result cache codec");
-static_assert(sizeof(FileFacts) == 448, "FileFacts changed: update the result cache codec");
+static_assert(sizeof(FileFacts) == 480, "FileFacts changed: update the result cache codec");
 static_assert(sizeof(FunctionFact) == 40, "FunctionFact changed: update the result cache codec");
 static_assert(sizeof(TypeFact) == 64, "TypeFact changed: update the result cache codec");
 static_assert(sizeof(ClassFact) == 64, "ClassFact changed: update the result cache codec");
@@ -41,7 +41,7 @@ static_assert(sizeof(Suppressions) == 56, "Suppressions changed: update the resu
 static_assert(sizeof(SignalFact) == 72, "SignalFact changed: update the result cache codec");
 static_assert(sizeof(QuerysetArgumentFact) == 176,
               "QuerysetArgumentFact changed: update the result cache codec");
-static_assert(sizeof(DatabaseFacts) == 232, "DatabaseFacts changed: update the result cache codec");
+static_assert(sizeof(DatabaseFacts) == 264, "DatabaseFacts changed: update the result cache codec");
 static_assert(sizeof(KnowledgeExtensions) == 72,
               "KnowledgeExtensions changed: update cache_config_hash");
 static_assert(sizeof(RuleSettings) == 88, "RuleSettings changed: update cache_config_hash");
@@ -356,6 +356,7 @@ void database_fields(Io& io, D& db) {
     io.field(argument.line);
   });
   io.field(db.request_handlers.joined());
+  io.field(db.event_handlers.joined());
   io.field(db.model_evidence.joined());
 }
 
