@@ -1,0 +1,169 @@
+// Clients made per call (client_lifetime.hpp): the site test, the records for the link step and
+// the link step shared by PS902 and PS506.
+#include "client_lifetime.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "n_plus_one/query_shapes.hpp"
+#include "rule_helpers.hpp"
+
+namespace perfscan {
+namespace {
+
+// Callers printed in a chain before it is cut short (real chains are two or three long).
+constexpr int kMaxChainShown = 6;
+
+std::string_view last_segment(std::string_view name) {
+  auto dot = name.rfind('.');
+  return dot == std::string_view::npos ? name : name.substr(dot + 1);
+}
+
+// The names of the function's parameters, `self` and `cls` left out: an object's own settings
+// (`connect(**self.params)`) are the same on every call.
+std::vector<std::string_view> parameter_names(const Context& ctx, Node function) {
+  std::vector<std::string_view> names;
+  Node parameters = function.field("parameters");
+  for (uint32_t i = 0, n = parameters ? parameters.named_child_count() : 0; i < n; ++i) {
+    Node parameter = parameters.named_child(i);
+    if (parameter.is("typed_parameter") || parameter.is("list_splat_pattern") ||
+        parameter.is("dictionary_splat_pattern")) {
+      parameter = parameter.named_child(0);
+    } else if (parameter.is("default_parameter") || parameter.is("typed_default_parameter")) {
+      parameter = parameter.field("name");
+    }
+    if (!parameter || !parameter.is("identifier")) continue;
+    std::string_view name = ctx.text(parameter);
+    if (name != "self" && name != "cls") names.push_back(name);
+  }
+  return names;
+}
+
+bool arguments_mention(const Context& ctx, Node call, const std::vector<std::string_view>& names) {
+  if (names.empty()) return false;
+  Node arguments = call.field("arguments");
+  if (!arguments) return false;
+  for (std::string_view name : identifiers_in(ctx, arguments)) {
+    if (std::find(names.begin(), names.end(), name) != names.end()) return true;
+  }
+  return false;
+}
+
+// "`view()`" / "`get_user()` → `_connect()`": the callers from the seed down to `function`.
+std::string caller_chain(const ProjectIndex& index, const std::string& function, const RepeatOrigin& origin) {
+  std::vector<std::string> callers;
+  const RepeatOrigin* current = &origin;
+  while (current != nullptr && !current->next.empty() && callers.size() < kMaxChainShown) {
+    // The handler that seeds the walk is named before the chain, not in it.
+    if (current->next == origin.seed && !origin.from_loop) break;
+    callers.push_back(current->next);
+    current = index.repeated_by(current->next);
+  }
+  std::string text;
+  if (callers.size() == kMaxChainShown) text = "… → ";
+  for (auto it = callers.rbegin(); it != callers.rend(); ++it) text += fmt::format("`{}()` → ", last_segment(*it));
+  return text + fmt::format("`{}()`", last_segment(function));
+}
+
+}  // namespace
+
+std::optional<PerCallClient> per_call_client(const Context& ctx, Node call, bool (*accept)(ClientKind)) {
+  const ExecutionFrame* function = ctx.function();
+  if (function == nullptr || function->kind != FrameKind::function) return std::nullopt;
+  Node target = call.field("function");
+  if (!target.is("identifier") && !target.is("attribute")) return std::nullopt;
+  std::string callee = ctx.callee_name(call);
+  if (callee.empty()) return std::nullopt;
+  PerCallClient client;
+  client.canonical = canonical_type(callee);
+  client.kind = client_kind(client.canonical);
+  if (!accept(client.kind)) return std::nullopt;
+  // Start-up code makes the client once (and usually keeps it: then it does not stay either).
+  if (!ctx.one_time_path().empty()) return std::nullopt;
+  if (!ctx.stays_in_call(call)) return std::nullopt;
+  if (arguments_mention(ctx, call, parameter_names(ctx, function->node))) return std::nullopt;
+  client.written = short_text(ctx, target, 60);
+  return client;
+}
+
+bool made_per_loop_target(const Context& ctx, Node call, const LoopFrame& loop) {
+  if (!loop.target) return false;
+  return arguments_mention(ctx, call, identifiers_in(ctx, loop.target));
+}
+
+std::string client_description(const PerCallClient& client) {
+  std::string_view what;
+  std::string_view canonical = client.canonical;
+  if (canonical.ends_with("create_engine") || canonical.ends_with("create_async_engine")) {
+    what = "makes a new engine, with a connection pool of its own,";
+  } else if (canonical.ends_with("create_pool")) {
+    what = "makes a new connection pool";
+  } else if (canonical.ends_with("MongoClient") || canonical.ends_with("MotorClient")) {
+    what = "makes a new MongoDB client, with a connection pool of its own,";
+  } else if (client.kind == ClientKind::cache) {
+    what = "makes a new Redis client, with a connection pool of its own,";
+  } else if (client.kind == ClientKind::async_http_client) {
+    what = "makes a new HTTP session, with a connection pool of its own,";
+  } else {
+    what = "opens a new database connection";
+  }
+  return fmt::format("`{}()` {}", client.written, what);
+}
+
+void report_per_call_client(const Rule& rule, Context& ctx, Node call, const PerCallClient& client,
+                            Severity severity, const ClientCost& cost) {
+  const ExecutionFrame* function = ctx.function();
+  if (function == nullptr) return;
+  EntryPoint entry = ctx.entry_point();
+  if (entry == EntryPoint::none) {
+    PendingFinding& pending = report_pending(rule, call, ctx, severity);
+    pending.subject = function->qualified_name;
+    pending.detail = client_description(client);
+    return;
+  }
+  bool request = entry == EntryPoint::request_handler;
+  ctx.report(rule, call,
+             fmt::format("{} on every call of {} `{}` and drops it when the call returns: every {} repeats {} "
+                         "instead of reusing an open connection",
+                         client_description(client), request ? "request handler" : "event handler",
+                         last_segment(function->qualified_name), request ? "request" : "event", cost.repeated),
+             std::string(cost.suggestion), severity);
+}
+
+void link_per_call_clients(const Rule& rule, const ProjectIndex& index, std::vector<Finding>& findings,
+                           Severity loop_severity, const ClientCost& cost) {
+  for_each_pending(index, rule.info().id, [&](const FileFacts& file, const PendingFinding& pending) {
+    const RepeatOrigin* origin = index.repeated_by(pending.subject);
+    if (origin == nullptr) return;
+    Finding finding = confirmed(rule, file, pending);
+    finding.in_test_code = finding.in_test_code || origin->in_test_code;
+    std::string why;
+    std::string_view function = last_segment(pending.subject);
+    std::string chain = caller_chain(index, pending.subject, *origin);
+    if (origin->from_loop) {
+      finding.severity = loop_severity;
+      finding.lowered_on.clear();
+      if (!origin->lowered_on.empty()) {
+        if (auto lowered = lowered_on_one_time_path(rule.traits(), finding.severity, origin->lowered_on,
+                                                    LoopPlace::for_loops)) {
+          finding.severity = *lowered;
+          finding.lowered_on = origin->lowered_on;
+        }
+      }
+      why = fmt::format("once per item: the loop at {}:{} (in `{}()`) calls {}", origin->path, origin->line,
+                        last_segment(origin->seed), chain);
+    } else {
+      why = fmt::format("once per {}: {} `{}` calls {}", origin->event ? "event" : "request",
+                        origin->event ? "event handler" : "request handler", last_segment(origin->seed), chain);
+    }
+    finding.message = fmt::format(
+        "{} on every call of `{}()` and drops it when the call returns, and `{}()` runs {}: every call repeats {} "
+        "instead of reusing an open connection",
+        pending.detail, function, function, why, cost.repeated);
+    finding.suggestion = std::string(cost.suggestion);
+    findings.push_back(std::move(finding));
+  });
+}
+
+}  // namespace perfscan
