@@ -50,6 +50,23 @@ bool arguments_mention(const Context& ctx, Node call, const std::vector<std::str
   return false;
 }
 
+// `redis.Redis(connection_pool=POOL)`, `ClientSession(connector=shared, connector_owner=False)`,
+// `httpx.AsyncClient(transport=shared)`: a client object over a pool made elsewhere is cheap to
+// make; the connections are the pool's, and reused. A pool made right there (`connector=
+// TCPConnector()`) is new with the client.
+bool shares_a_pool(const Context& ctx, Node call) {
+  Node arguments = call.field("arguments");
+  for (uint32_t i = 0, n = arguments ? arguments.named_child_count() : 0; i < n; ++i) {
+    Node argument = arguments.named_child(i);
+    if (!argument.is("keyword_argument")) continue;
+    std::string_view name = ctx.text(argument.field("name"));
+    if (name != "connection_pool" && name != "connector" && name != "transport" && name != "pool") continue;
+    Node value = argument.field("value");
+    if (value && !value.is("call") && !value.is("none")) return true;
+  }
+  return false;
+}
+
 // "`view()`" / "`get_user()` → `_connect()`": the callers from the seed down to `function`.
 std::string caller_chain(const ProjectIndex& index, const std::string& function, const RepeatOrigin& origin) {
   std::vector<std::string> callers;
@@ -81,7 +98,7 @@ std::optional<PerCallClient> per_call_client(const Context& ctx, Node call, bool
   if (!accept(client.kind)) return std::nullopt;
   // Start-up code makes the client once (and usually keeps it: then it does not stay either).
   if (!ctx.one_time_path().empty()) return std::nullopt;
-  if (!ctx.stays_in_call(call)) return std::nullopt;
+  if (shares_a_pool(ctx, call) || !ctx.stays_in_call(call)) return std::nullopt;
   if (arguments_mention(ctx, call, parameter_names(ctx, function->node))) return std::nullopt;
   client.written = short_text(ctx, target, 60);
   return client;

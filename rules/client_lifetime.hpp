@@ -38,7 +38,9 @@ struct ClientCost {
 // a function (not at module or class level, not in a lambda) that is not a one-time path
 // (Context::one_time_path), the client stays in the call (Context::stays_in_call), and its
 // arguments do not come from the function's parameters (`connect(dsn)`: one connection per
-// target the caller names, which one pool would not serve). Nullopt otherwise.
+// target the caller names, which one pool would not serve), nor hand it a pool made elsewhere
+// (`redis.Redis(connection_pool=POOL)`, `ClientSession(connector=shared)`,
+// `AsyncClient(transport=shared)`: the pool's connections are reused). Nullopt otherwise.
 std::optional<PerCallClient> per_call_client(const Context& ctx, Node call, bool (*accept)(ClientKind));
 
 // The call's arguments mention a name the loop binds (`for dsn in dsns: connect(dsn)`): one
