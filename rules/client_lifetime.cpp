@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "function_effects.hpp"
+#include "n_plus_one/loop_context.hpp"
 #include "n_plus_one/query_shapes.hpp"
 #include "rule_helpers.hpp"
 
@@ -85,7 +87,7 @@ std::string caller_chain(const ProjectIndex& index, const std::string& function,
 
 }  // namespace
 
-std::optional<PerCallClient> per_call_client(const Context& ctx, Node call, bool (*accept)(ClientKind)) {
+std::optional<PerCallClient> per_call_client(Context& ctx, Node call, AcceptClient accept) {
   const ExecutionFrame* function = ctx.function();
   if (function == nullptr || function->kind != FrameKind::function) return std::nullopt;
   Node target = call.field("function");
@@ -98,10 +100,61 @@ std::optional<PerCallClient> per_call_client(const Context& ctx, Node call, bool
   if (!accept(client.kind)) return std::nullopt;
   // Start-up code makes the client once (and usually keeps it: then it does not stay either).
   if (!ctx.one_time_path().empty()) return std::nullopt;
-  if (shares_a_pool(ctx, call) || !ctx.stays_in_call(call)) return std::nullopt;
+  if (shares_a_pool(ctx, call)) return std::nullopt;
+  MadeFate fate = ctx.fate_of(call);
+  if (fate == MadeFate::returned) {
+    // A factory: whoever calls it per request gets a new client each time. (Its arguments may
+    // come from its parameters: the callers' arguments decide, at their call sites.)
+    FunctionEffectFact& summary = function_effect_fact(ctx, *function);
+    if (summary.fresh_client.empty()) {
+      summary.fresh_client = client.canonical;
+      summary.fresh_client_line = call.line();
+    }
+    return std::nullopt;
+  }
+  if (fate != MadeFate::stays) return std::nullopt;
   if (arguments_mention(ctx, call, parameter_names(ctx, function->node))) return std::nullopt;
   client.written = short_text(ctx, target, 60);
   return client;
+}
+
+void record_factory_call(const Rule& rule, Context& ctx, Node call, AcceptClient accept, bool in_loops,
+                         Severity severity) {
+  const ExecutionFrame* function = ctx.function();
+  if (function == nullptr || function->kind != FrameKind::function) return;
+  Node target = call.field("function");
+  if (!target.is("identifier") && !target.is("attribute")) return;
+  // Only a result that is bound or used in place can stay in the call: a cheap test first.
+  Node parent = call.parent();
+  while (parent && (parent.is("parenthesized_expression") || parent.is("await"))) parent = parent.parent();
+  if (!parent || !(parent.is("assignment") || parent.is("as_pattern") || parent.is("with_item") ||
+                   parent.is("attribute"))) {
+    return;
+  }
+  std::string callee = ctx.deferred_callee(call);
+  if (callee.empty() || callee.starts_with("builtins.") || client_kind(canonical_type(callee)) != ClientKind::none) {
+    return;
+  }
+  Value made = ctx.infer(call);
+  bool typed = made.kind == ValueKind::instance && accept(client_kind(canonical_type(made.qualified_name)));
+  PerIteration per;
+  if (!ctx.loops().empty()) {
+    if (!in_loops || !typed) return;
+    per = per_iteration(ctx, call);
+    if (!per.applies() || made_per_loop_target(ctx, call, *per.innermost)) return;
+  } else if (!typed && ctx.entry_point() == EntryPoint::none) {
+    return;
+  }
+  if (!ctx.one_time_path().empty() || ctx.fate_of(call) != MadeFate::stays) return;
+  if (arguments_mention(ctx, call, parameter_names(ctx, function->node))) return;
+  PendingFinding& pending = report_pending(rule, call, ctx, per.applies() ? per.severity() : severity);
+  pending.subject = function->qualified_name;
+  pending.factory = std::move(callee);
+  pending.detail = short_text(ctx, target, 60);
+  if (per.applies()) {
+    pending.loop_line = per.innermost->node.line();
+    pending.finding.message = loop_description(ctx, *per.innermost) + per.severity_reason();
+  }
 }
 
 bool made_per_loop_target(const Context& ctx, Node call, const LoopFrame& loop) {
@@ -113,15 +166,15 @@ std::string client_description(const PerCallClient& client) {
   std::string_view what;
   std::string_view canonical = client.canonical;
   if (canonical.ends_with("create_engine") || canonical.ends_with("create_async_engine")) {
-    what = "makes a new engine, with a connection pool of its own,";
+    what = "makes a new engine with a connection pool of its own";
   } else if (canonical.ends_with("create_pool")) {
     what = "makes a new connection pool";
   } else if (canonical.ends_with("MongoClient") || canonical.ends_with("MotorClient")) {
-    what = "makes a new MongoDB client, with a connection pool of its own,";
+    what = "makes a new MongoDB client with a connection pool of its own";
   } else if (client.kind == ClientKind::cache) {
-    what = "makes a new Redis client, with a connection pool of its own,";
+    what = "makes a new Redis client with a connection pool of its own";
   } else if (client.kind == ClientKind::async_http_client) {
-    what = "makes a new HTTP session, with a connection pool of its own,";
+    what = "makes a new HTTP session with a connection pool of its own";
   } else {
     what = "opens a new database connection";
   }
@@ -149,14 +202,46 @@ void report_per_call_client(const Rule& rule, Context& ctx, Node call, const Per
 }
 
 void link_per_call_clients(const Rule& rule, const ProjectIndex& index, std::vector<Finding>& findings,
-                           Severity loop_severity, const ClientCost& cost) {
+                           Severity loop_severity, const ClientCost& cost, AcceptClient accept) {
   for_each_pending(index, rule.info().id, [&](const FileFacts& file, const PendingFinding& pending) {
+    std::string description = pending.detail;
+    if (!pending.factory.empty()) {
+      // `conn = get_db()`: a new client only if get_db makes one on every call.
+      const FileFacts* factory_file = nullptr;
+      const FunctionEffectFact* factory =
+          index.summary_of(index.resolve_type_expression(pending.factory), &factory_file);
+      if (factory == nullptr || factory->cached || factory->fresh_client.empty()) return;
+      PerCallClient client{client_kind(factory->fresh_client), factory->fresh_client, pending.detail};
+      if (!accept(client.kind)) return;
+      description = fmt::format("{} (made at {}:{})", client_description(client), factory_file->path,
+                                factory->fresh_client_line);
+    }
+    Finding finding = confirmed(rule, file, pending);
+    std::string_view function = last_segment(pending.subject);
+    if (pending.loop_line != 0) {
+      // A factory called in a loop of this function: one client per item.
+      finding.message = fmt::format(
+          "{} for every item of {} and drops it after: every item repeats {} instead of reusing an open connection",
+          description, pending.finding.message, cost.repeated);
+      finding.suggestion = std::string(cost.suggestion);
+      findings.push_back(std::move(finding));
+      return;
+    }
     const RepeatOrigin* origin = index.repeated_by(pending.subject);
     if (origin == nullptr) return;
-    Finding finding = confirmed(rule, file, pending);
     finding.in_test_code = finding.in_test_code || origin->in_test_code;
+    if (!origin->from_loop && origin->next.empty() && origin->seed == pending.subject) {
+      // The call sits in the handler itself.
+      finding.message = fmt::format(
+          "{} on every call of {} `{}` and drops it when the call returns: every {} repeats {} instead of reusing "
+          "an open connection",
+          description, origin->event ? "event handler" : "request handler", function,
+          origin->event ? "event" : "request", cost.repeated);
+      finding.suggestion = std::string(cost.suggestion);
+      findings.push_back(std::move(finding));
+      return;
+    }
     std::string why;
-    std::string_view function = last_segment(pending.subject);
     std::string chain = caller_chain(index, pending.subject, *origin);
     if (origin->from_loop) {
       finding.severity = loop_severity;
@@ -177,7 +262,7 @@ void link_per_call_clients(const Rule& rule, const ProjectIndex& index, std::vec
     finding.message = fmt::format(
         "{} on every call of `{}()` and drops it when the call returns, and `{}()` runs {}: every call repeats {} "
         "instead of reusing an open connection",
-        pending.detail, function, function, why, cost.repeated);
+        description, function, function, why, cost.repeated);
     finding.suggestion = std::string(cost.suggestion);
     findings.push_back(std::move(finding));
   });

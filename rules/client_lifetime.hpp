@@ -21,6 +21,8 @@
 
 namespace perfscan {
 
+using AcceptClient = bool (*)(ClientKind);
+
 struct PerCallClient {
   ClientKind kind = ClientKind::none;
   std::string canonical;  // "psycopg2.Connection", "aiohttp.ClientSession", "asyncpg.create_pool"
@@ -36,12 +38,24 @@ struct ClientCost {
 
 // The client `call` makes, when `accept` takes its kind and it is made per call: the call is in
 // a function (not at module or class level, not in a lambda) that is not a one-time path
-// (Context::one_time_path), the client stays in the call (Context::stays_in_call), and its
+// (Context::one_time_path), the client stays in the call (Context::fate_of), and its
 // arguments do not come from the function's parameters (`connect(dsn)`: one connection per
 // target the caller names, which one pool would not serve), nor hand it a pool made elsewhere
 // (`redis.Redis(connection_pool=POOL)`, `ClientSession(connector=shared)`,
-// `AsyncClient(transport=shared)`: the pool's connections are reused). Nullopt otherwise.
-std::optional<PerCallClient> per_call_client(const Context& ctx, Node call, bool (*accept)(ClientKind));
+// `AsyncClient(transport=shared)`: the pool's connections are reused). Nullopt otherwise. A
+// client the function returns as it is (`return psycopg2.connect(DSN)`) makes the function a
+// factory: that is recorded in its summary (FunctionEffectFact::fresh_client), for
+// record_factory_call's sites.
+std::optional<PerCallClient> per_call_client(Context& ctx, Node call, AcceptClient accept);
+
+// `conn = get_db()`: a call of a function that may be a factory of clients, whose result stays
+// in this call, recorded for the link step (which keeps it when the function's summary says it
+// returns a new client of a kind `accept` takes, and is not cached). Only where it pays to ask:
+// in a request or event handler; in a loop over the data when `in_loops` (PS902; a loop's
+// sessions are PS503's); or anywhere when the semantic layer already types the result as such
+// a client (a factory of the same file, an annotated one). `severity`: outside loops.
+void record_factory_call(const Rule& rule, Context& ctx, Node call, AcceptClient accept, bool in_loops,
+                         Severity severity);
 
 // The call's arguments mention a name the loop binds (`for dsn in dsns: connect(dsn)`): one
 // client per target, not per item of work.
@@ -58,8 +72,9 @@ void report_per_call_client(const Rule& rule, Context& ctx, Node call, const Per
 
 // The link step: every client `rule` recorded whose function runs once per request, event or
 // item of a loop (ProjectIndex::repeated_by), as a finding with the chain in its message; loops
-// give `loop_severity`, handlers the severity recorded.
+// give `loop_severity`, handlers the severity recorded. Calls of factories are kept when the
+// factory returns a new client `accept` takes on each call.
 void link_per_call_clients(const Rule& rule, const ProjectIndex& index, std::vector<Finding>& findings,
-                           Severity loop_severity, const ClientCost& cost);
+                           Severity loop_severity, const ClientCost& cost, AcceptClient accept);
 
 }  // namespace perfscan

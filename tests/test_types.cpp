@@ -37,7 +37,7 @@ class TypeProbe final : public Rule {
   void check(Node call, Context& ctx) const override {
     Node function = call.field("function");
     // `make()` stands for a client made on that line: does it stay in the call?
-    if (function.is("identifier") && ctx.text(function) == "make") made_[call.line()] = ctx.stays_in_call(call);
+    if (function.is("identifier") && ctx.text(function) == "make") made_[call.line()] = ctx.fate_of(call);
     if (!function.is("identifier") || ctx.text(function) != "probe") return;
     Node arguments = call.field("arguments");
     Node argument = arguments && arguments.named_child_count() > 0 ? arguments.named_child(0) : Node{};
@@ -53,7 +53,7 @@ class TypeProbe final : public Rule {
     seen_[std::string(ctx.text(argument))].push_back(std::move(seen));
   }
   mutable std::map<std::string, std::vector<Seen>> seen_;
-  mutable std::map<std::uint32_t, bool> made_;
+  mutable std::map<std::uint32_t, MadeFate> made_;
 };
 
 class Types {
@@ -80,12 +80,13 @@ class Types {
   }
   // Context::stays_in_call of the `make()` on `line` (1-based, counting the raw string's first
   // empty line).
-  [[nodiscard]] bool stays(std::uint32_t line) const {
+  [[nodiscard]] MadeFate fate(std::uint32_t line) const {
     auto it = probe_.made_.find(line);
     INFO("make() on line " << line);
     REQUIRE(it != probe_.made_.end());
     return it->second;
   }
+  [[nodiscard]] bool stays(std::uint32_t line) const { return fate(line) == MadeFate::stays; }
   [[nodiscard]] std::string instance(const std::string& argument, std::size_t n = 0) const {
     const Value& v = value(argument, n);
     return v.kind == ValueKind::instance ? v.qualified_name : fmt::format("<kind {}>", static_cast<int>(v.kind));
@@ -799,6 +800,14 @@ def database_returned():
   CHECK_FALSE(t.stays(84));  // class body
   CHECK(t.stays(87));
   CHECK_FALSE(t.stays(91));
+  // Factories: the object itself returned, and kept nowhere else.
+  CHECK(t.fate(23) == MadeFate::returned);
+  CHECK(t.fate(26) == MadeFate::returned);
+  CHECK(t.fate(30) == MadeFate::kept);  // a handle returned
+  CHECK(t.fate(38) == MadeFate::kept);  // stored as well
+  CHECK(t.fate(58) == MadeFate::kept);  // yielded
+  CHECK(t.fate(66) == MadeFate::stays);
+  CHECK(t.fate(91) == MadeFate::kept);  // a database of the client returned
 }
 
 TEST_CASE("library types: clients that own connections", "[types]") {

@@ -131,7 +131,12 @@ class Context {
   // `.put(conn)`, `cache.set(k, conn)`), or captured by a nested function. False when unsure
   // (an argument to another call, an alias, a conditional), when the local is also a parameter
   // (callers may pass one in), and at module or class level or in a lambda.
-  [[nodiscard]] bool stays_in_call(Node make) const;
+  [[nodiscard]] bool stays_in_call(Node make) const { return fate_of(make) == MadeFate::stays; }
+  // The same question with one more answer: `returned` when the object leaves the call only as
+  // the function's result (`return psycopg2.connect(dsn)`, or a local returned as it is and kept
+  // nowhere else): the function is a factory, and its callers decide the object's lifetime. A
+  // handle or a wrapper returned (`return conn.cursor()`, `return Repo(conn)`) is `kept`.
+  [[nodiscard]] MadeFate fate_of(Node make) const;
 
   // ---- test code -------------------------------------------------------------------------
   // The file is a test module: test_*.py, *_test.py, conftest.py, or under a tests/, test/ or

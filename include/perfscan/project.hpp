@@ -137,6 +137,10 @@ class ProjectIndex {
   // through function returns, class attributes and base classes in any module (TypeFact). The
   // expression unchanged when nothing in it is the project's.
   [[nodiscard]] std::string resolve_type_expression(std::string_view expression) const;
+  // The summary of the project function a call names (through defining_function), and the file
+  // that defines it when `file` is given; null when no scanned file summarises it.
+  [[nodiscard]] const FunctionEffectFact* summary_of(std::string_view function,
+                                                     const FileFacts** file = nullptr) const;
   // Is this the qualified name of a function the project defines (and summarised)?
   [[nodiscard]] bool is_project_function(std::string_view qualified_name) const;
   [[nodiscard]] ClassStatus class_status(std::string_view qualified_name) const;
@@ -166,6 +170,7 @@ class ProjectIndex {
   std::unordered_map<std::string, EffectOrigin> effects_;
   // Function summaries by name, and class bases by class name (views into the facts).
   std::unordered_map<std::string_view, const FunctionEffectFact*> functions_;
+  std::unordered_map<std::string_view, const FileFacts*> function_files_;
   // Scanned module names by their last segment, for scanned_name.
   std::unordered_map<std::string_view, std::vector<std::string_view>> modules_by_last_segment_;
   std::unordered_map<std::string_view, std::string_view> types_;  // TypeFact name -> type

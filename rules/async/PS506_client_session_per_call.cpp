@@ -31,13 +31,16 @@ class ClientSessionPerCall final : public Rule, public ProjectRule {
     // purpose (a reconnect loop, one session per configured host).
     if (!ctx.loops().empty()) return;
     std::optional<PerCallClient> client = per_call_client(ctx, call, is_async_session);
-    if (!client) return;
+    if (!client) {
+      record_factory_call(*this, ctx, call, is_async_session, /*in_loops=*/false, info().severity);
+      return;
+    }
     report_per_call_client(*this, ctx, call, *client, info().severity, kCost);
   }
 
   // A helper called once per item of a loop makes one session per item: as costly as PS503's.
   void link(const ProjectIndex& index, std::vector<Finding>& findings) const override {
-    link_per_call_clients(*this, index, findings, Severity::high, kCost);
+    link_per_call_clients(*this, index, findings, Severity::high, kCost, is_async_session);
   }
 };
 

@@ -31,7 +31,10 @@ class ConnectionPerCall final : public Rule, public ProjectRule {
 
   void check(Node call, Context& ctx) const override {
     std::optional<PerCallClient> client = per_call_client(ctx, call, is_connection);
-    if (!client) return;
+    if (!client) {
+      record_factory_call(*this, ctx, call, is_connection, /*in_loops=*/true, info().severity);
+      return;
+    }
     if (!ctx.loops().empty()) {
       // A `while` loop (a reconnect loop), a loop over a few items fixed by the program text or
       // one that leaves after its first pass: deliberate, or a handful of connections.
@@ -53,7 +56,7 @@ class ConnectionPerCall final : public Rule, public ProjectRule {
   }
 
   void link(const ProjectIndex& index, std::vector<Finding>& findings) const override {
-    link_per_call_clients(*this, index, findings, info().severity, kCost);
+    link_per_call_clients(*this, index, findings, info().severity, kCost, is_connection);
   }
 };
 

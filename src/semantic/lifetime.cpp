@@ -69,8 +69,9 @@ class Lifetime {
  public:
   Lifetime(const Context& ctx, Node function) : ctx_(ctx), function_(function) {}
 
-  // Does the local `name` (bound at `target`) let its object out of the call?
-  bool name_escapes(Node target, int hops) const {
+  // Does the local `name` (bound at `target`) let its object out of the call? `direct`: the
+  // local holds the object itself, not a handle of it (a `return` of it then makes a factory).
+  bool name_escapes(Node target, int hops, bool direct) const {
     std::string_view name = ctx_.text(target);
     if (hops > kMaxHops || ctx_.declared_outer(name) || is_parameter_of(ctx_, function_, name)) return true;
     struct Item {
@@ -88,7 +89,7 @@ class Lifetime {
       if (node.is("identifier")) {
         if (ctx_.text(node) == name && node.id() != target.id() && is_read(node)) {
           // A closure may run later, after the call returned, or be stored itself.
-          if (item.nested || escapes(node, hops)) return true;
+          if (item.nested || escapes(node, hops, direct)) return true;
         }
         continue;
       }
@@ -99,15 +100,26 @@ class Lifetime {
     return false;
   }
 
-  // Where the object a use (or a handle) `expr` stands for goes from here.
-  bool escapes(Node expr, int hops) const {
+  // Where the object a use (or a handle) `expr` stands for goes from here. A `return` of the
+  // object itself (`direct`, through parentheses or `await` only) is noted in returned_ rather
+  // than counted as an escape.
+  bool escapes(Node expr, int hops, bool direct) const {
     for (int guard = 0; guard < 64; ++guard) {
       Node parent = expr.parent();
       if (!parent) return false;
       std::string_view kind = parent.kind();
       if (kind == "global_statement" || kind == "nonlocal_statement") return true;
+      if (kind == "return_statement" && direct) {
+        returned_ = true;
+        return false;
+      }
       if (kind == "return_statement" || kind == "yield" || kind == "lambda" || kind == "named_expression") return true;
-      if (kind == "parenthesized_expression" || kind == "await" || kind == "boolean_operator" || kind == "tuple" ||
+      if (kind == "parenthesized_expression" || kind == "await") {
+        expr = parent;
+        continue;
+      }
+      direct = false;
+      if (kind == "boolean_operator" || kind == "tuple" ||
           kind == "list" || kind == "set" || kind == "dictionary" || kind == "pair" || kind == "expression_list" ||
           kind == "list_splat" || kind == "dictionary_splat" || kind == "keyword_argument") {
         if (kind == "keyword_argument" && parent.field("name") == expr) return false;
@@ -122,7 +134,9 @@ class Lifetime {
       if (kind == "assignment") {
         if (!(parent.field("right") == expr)) return false;  // rebound, or an annotation
         Node left = parent.field("left");
-        if (left && left.is("identifier") && !parent.parent().is("assignment")) return name_escapes(left, hops + 1);
+        if (left && left.is("identifier") && !parent.parent().is("assignment")) {
+          return name_escapes(left, hops + 1, direct);
+        }
         return true;  // an attribute, a subscript, a pattern, a chain
       }
       if (kind == "augmented_assignment") return parent.field("right") == expr;
@@ -171,56 +185,70 @@ class Lifetime {
     return true;
   }
 
+ public:
+  // Set when the object (itself, not a handle) is returned somewhere on the way.
+  mutable bool returned_ = false;
+
+ private:
   const Context& ctx_;
   Node function_;
 };
 
 }  // namespace
 
-bool Context::stays_in_call(Node make) const {
+MadeFate Context::fate_of(Node make) const {
   const ExecutionFrame* current = function();
-  if (!make || current == nullptr || current->kind != FrameKind::function) return false;
+  if (!make || current == nullptr || current->kind != FrameKind::function) return MadeFate::kept;
   Lifetime lifetime(*this, current->node);
+  auto of_local = [&](Node name, bool direct) {
+    if (lifetime.name_escapes(name, 0, direct)) return MadeFate::kept;
+    return lifetime.returned_ ? MadeFate::returned : MadeFate::stays;
+  };
   Node expr = make;
+  bool direct = true;  // `expr` is the object itself, not a handle or a wrapper of it
   for (int guard = 0; guard < 16; ++guard) {
     Node parent = expr.parent();
-    if (!parent) return false;
+    if (!parent) return MadeFate::kept;
     std::string_view kind = parent.kind();
     if (kind == "parenthesized_expression" || kind == "await") {
       expr = parent;
       continue;
     }
+    if (kind == "return_statement") return direct ? MadeFate::returned : MadeFate::kept;
     if (kind == "argument_list") {
       // `contextlib.closing(make())`: the wrapper closes it; where the wrapper goes, it goes.
       Node call = parent.parent();
       if (call && call.is("call") && parent.named_child_count() == 1 &&
           (callee_name(call) == "contextlib.closing" || text(call.field("function")) == "closing")) {
         expr = call;
+        direct = false;
         continue;
       }
-      return false;
+      return MadeFate::kept;
     }
     if (kind == "as_pattern") {
       // `with make() as conn:` (as_pattern in a with_item; `except E as e` and `case` are not).
       Node item = parent.parent();
-      if (!item || !item.is("with_item") || !(parent.named_child(0) == expr)) return false;
+      if (!item || !item.is("with_item") || !(parent.named_child(0) == expr)) return MadeFate::kept;
       Node alias = parent.field("alias");
       Node name = alias ? alias.named_child(0) : Node{};
-      if (!name || !name.is("identifier") || alias.named_child_count() != 1) return false;
-      return !lifetime.name_escapes(name, 0);
+      if (!name || !name.is("identifier") || alias.named_child_count() != 1) return MadeFate::kept;
+      // A `with` block closes what it opened: returning it from inside hands out a closed object.
+      return lifetime.name_escapes(name, 0, false) ? MadeFate::kept : MadeFate::stays;
     }
-    if (kind == "with_item") return true;  // `with make():` closes it at the end of the block
+    if (kind == "with_item") return MadeFate::stays;  // `with make():` closes it at the end of the block
     if (kind == "assignment") {
-      if (!(parent.field("right") == expr) || parent.parent().is("assignment")) return false;
+      if (!(parent.field("right") == expr) || parent.parent().is("assignment")) return MadeFate::kept;
       Node left = parent.field("left");
-      if (!left || !left.is("identifier")) return false;  // self.x = make(), CACHE[k] = make()
-      return !lifetime.name_escapes(left, 0);
+      if (!left || !left.is("identifier")) return MadeFate::kept;  // self.x = make(), CACHE[k] = make()
+      return of_local(left, direct);
     }
     if (kind == "attribute" && parent.field("object") == expr) {
       Node call = parent.parent();
+      direct = false;
       if (call && call.is("call") && call.field("function") == parent) {
         // `redis.Redis().get(k)`: used once, in place. `make().cursor()`: the handle decides.
-        if (!returns_handle(text(parent.field("attribute")))) return true;
+        if (!returns_handle(text(parent.field("attribute")))) return MadeFate::stays;
         expr = call;
         continue;
       }
@@ -228,12 +256,13 @@ bool Context::stays_in_call(Node make) const {
       continue;
     }
     if (kind == "subscript" && parent.field("value") == expr) {
+      direct = false;
       expr = parent;
       continue;
     }
-    return kind == "expression_statement";
+    return kind == "expression_statement" ? MadeFate::stays : MadeFate::kept;
   }
-  return false;
+  return MadeFate::kept;
 }
 
 }  // namespace perfscan
