@@ -775,6 +775,14 @@ def attribute_of_a_client():
 def database_returned():
     client = make()
     return client.shop
+
+@contextlib.contextmanager
+def connection():
+    conn = make()
+    try:
+        yield conn
+    finally:
+        conn.close()
 )py",
           "app/db.py");
   CHECK(t.stays(7));
@@ -808,6 +816,7 @@ def database_returned():
   CHECK(t.fate(58) == MadeFate::kept);  // yielded
   CHECK(t.fate(66) == MadeFate::stays);
   CHECK(t.fate(91) == MadeFate::kept);  // a database of the client returned
+  CHECK(t.fate(96) == MadeFate::returned);  // yielded to the caller's `with`
 }
 
 TEST_CASE("library types: clients that own connections", "[types]") {

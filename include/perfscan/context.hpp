@@ -134,8 +134,9 @@ class Context {
   [[nodiscard]] bool stays_in_call(Node make) const { return fate_of(make) == MadeFate::stays; }
   // The same question with one more answer: `returned` when the object leaves the call only as
   // the function's result (`return psycopg2.connect(dsn)`, or a local returned as it is and kept
-  // nowhere else): the function is a factory, and its callers decide the object's lifetime. A
-  // handle or a wrapper returned (`return conn.cursor()`, `return Repo(conn)`) is `kept`.
+  // nowhere else; or yielded by a `@contextmanager` generator to the caller's `with`): the
+  // function is a factory, and its callers decide the object's lifetime. A handle or a wrapper
+  // returned (`return conn.cursor()`, `return Repo(conn)`) is `kept`.
   [[nodiscard]] MadeFate fate_of(Node make) const;
 
   // ---- test code -------------------------------------------------------------------------

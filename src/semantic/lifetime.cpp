@@ -65,9 +65,22 @@ bool is_parameter_of(const Context& ctx, Node function, std::string_view name) {
   return false;
 }
 
+// `@contextlib.contextmanager` / `@asynccontextmanager`: the generator's `yield` hands the object
+// to the caller's `with` block, as a factory's `return` hands it to the caller.
+bool is_context_manager_generator(const Context& ctx, Node function) {
+  Node decorated = function.parent();
+  if (!decorated || !decorated.is("decorated_definition")) return false;
+  for (uint32_t i = 0, n = decorated.named_child_count(); i < n; ++i) {
+    Node decorator = decorated.named_child(i);
+    if (decorator.is("decorator") && ctx.text(decorator).ends_with("contextmanager")) return true;
+  }
+  return false;
+}
+
 class Lifetime {
  public:
-  Lifetime(const Context& ctx, Node function) : ctx_(ctx), function_(function) {}
+  Lifetime(const Context& ctx, Node function)
+      : context_manager(is_context_manager_generator(ctx, function)), ctx_(ctx), function_(function) {}
 
   // Does the local `name` (bound at `target`) let its object out of the call? `direct`: the
   // local holds the object itself, not a handle of it (a `return` of it then makes a factory).
@@ -109,7 +122,7 @@ class Lifetime {
       if (!parent) return false;
       std::string_view kind = parent.kind();
       if (kind == "global_statement" || kind == "nonlocal_statement") return true;
-      if (kind == "return_statement" && direct) {
+      if ((kind == "return_statement" || (kind == "yield" && context_manager)) && direct) {
         returned_ = true;
         return false;
       }
@@ -188,6 +201,7 @@ class Lifetime {
  public:
   // Set when the object (itself, not a handle) is returned somewhere on the way.
   mutable bool returned_ = false;
+  const bool context_manager;
 
  private:
   const Context& ctx_;
@@ -214,7 +228,9 @@ MadeFate Context::fate_of(Node make) const {
       expr = parent;
       continue;
     }
-    if (kind == "return_statement") return direct ? MadeFate::returned : MadeFate::kept;
+    if (kind == "return_statement" || (kind == "yield" && lifetime.context_manager)) {
+      return direct ? MadeFate::returned : MadeFate::kept;
+    }
     if (kind == "argument_list") {
       // `contextlib.closing(make())`: the wrapper closes it; where the wrapper goes, it goes.
       Node call = parent.parent();
