@@ -1,7 +1,5 @@
 #include "function_effects.hpp"
 
-#include "n_plus_one/loop_context.hpp"
-
 namespace perfscan {
 
 FunctionEffectFact& function_effect_fact(Context& ctx, const ExecutionFrame& function, bool* created) {
@@ -12,8 +10,13 @@ FunctionEffectFact& function_effect_fact(Context& ctx, const ExecutionFrame& fun
     if (it->function == function.qualified_name) return *it;
   }
   if (created != nullptr) *created = true;
-  // Request handlers are remembered for PS901 (which fields request paths filter on).
-  if (is_request_handler(ctx)) ctx.facts().database.request_handlers.add(function.qualified_name);
+  // Request handlers are remembered for PS901 (which fields request paths filter on), and with
+  // event handlers for PS902 and PS506 (what runs once per request or event).
+  switch (ctx.entry_point()) {
+    case EntryPoint::request_handler: ctx.facts().database.request_handlers.add(function.qualified_name); break;
+    case EntryPoint::event_handler: ctx.facts().database.event_handlers.add(function.qualified_name); break;
+    case EntryPoint::none: break;
+  }
   FunctionEffectFact fact;
   fact.function = function.qualified_name;
   fact.cached = has_cache_decorator(ctx, function.node);

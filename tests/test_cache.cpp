@@ -111,13 +111,15 @@ FileResult every_field_set() {
                                               "a.b.f"}};
   facts.database.functions = {
       FunctionEffectFact{"a.b.f", "`Book.objects.get`", 21, true, true, true, 4, "builtins.open", 22,
-                         "re.compile", 23, {"a.b.g", "a.c.h"}}};
+                         "re.compile", 23, "psycopg2.Connection", 24, {"a.b.g", "a.c.h"}}};
   facts.database.pending = {
-      PendingFinding{finding, "a.b.Book", "author", {"author"}, true, 30, "lines", "books", 2, true, "url", true}};
+      PendingFinding{finding, "a.b.Book", "author", {"author"}, true, 30, "lines", "books", 2, true, "url", true,
+                     "a.db.connect"}};
   facts.database.signals = {SignalFact{"post_save", "a.b.Book", 40}};
   facts.database.queryset_arguments = {QuerysetArgumentFact{
       "a.b.render", "books", 1, "a.b.Book", {"author"}, true, "a.b.view", 41}};
   facts.database.request_handlers = {"a.b.view", "a.b.other"};
+  facts.database.event_handlers = {"a.b.on_message"};
   facts.database.model_evidence = {"a.models.Tag"};
   return result;
 }

@@ -27,6 +27,7 @@ struct Seen {
   std::string callee;  // callee_name of the argument when it is a call
   bool in_test = false;
   std::string one_time;
+  EntryPoint entry = EntryPoint::none;
 };
 
 class TypeProbe final : public Rule {
@@ -35,6 +36,8 @@ class TypeProbe final : public Rule {
   [[nodiscard]] std::vector<std::string_view> node_kinds() const override { return {"call"}; }
   void check(Node call, Context& ctx) const override {
     Node function = call.field("function");
+    // `make()` stands for a client made on that line: does it stay in the call?
+    if (function.is("identifier") && ctx.text(function) == "make") made_[call.line()] = ctx.fate_of(call);
     if (!function.is("identifier") || ctx.text(function) != "probe") return;
     Node arguments = call.field("arguments");
     Node argument = arguments && arguments.named_child_count() > 0 ? arguments.named_child(0) : Node{};
@@ -46,9 +49,11 @@ class TypeProbe final : public Rule {
     if (argument.is("call")) seen.callee = ctx.callee_name(argument);
     seen.in_test = ctx.in_test_code();
     seen.one_time = std::string(ctx.one_time_path());
+    seen.entry = ctx.entry_point();
     seen_[std::string(ctx.text(argument))].push_back(std::move(seen));
   }
   mutable std::map<std::string, std::vector<Seen>> seen_;
+  mutable std::map<std::uint32_t, MadeFate> made_;
 };
 
 class Types {
@@ -73,6 +78,15 @@ class Types {
   [[nodiscard]] const Value& value(const std::string& argument, std::size_t n = 0) const {
     return at(argument, n).value;
   }
+  // Context::stays_in_call of the `make()` on `line` (1-based, counting the raw string's first
+  // empty line).
+  [[nodiscard]] MadeFate fate(std::uint32_t line) const {
+    auto it = probe_.made_.find(line);
+    INFO("make() on line " << line);
+    REQUIRE(it != probe_.made_.end());
+    return it->second;
+  }
+  [[nodiscard]] bool stays(std::uint32_t line) const { return fate(line) == MadeFate::stays; }
   [[nodiscard]] std::string instance(const std::string& argument, std::size_t n = 0) const {
     const Value& v = value(argument, n);
     return v.kind == ValueKind::instance ? v.qualified_name : fmt::format("<kind {}>", static_cast<int>(v.kind));
@@ -566,6 +580,261 @@ def f(path, given: pd.DataFrame, typed: npt.NDArray, other: DataFrame):
   CHECK(t.instance("typed") == "numpy.ndarray");
   // pd.concat joins Series too: not assumed to be a frame.
   CHECK(t.instance("pd.concat([df, given])") != "pandas.DataFrame");
+}
+
+TEST_CASE("types: entry points a framework calls per request or per event", "[types]") {
+  Types t(R"py(
+import click
+import typer
+from discord.ext import commands
+from django.dispatch import receiver
+
+bot = commands.Bot(command_prefix="!")
+cli_app = typer.Typer()
+
+def view(request, pk):
+    probe(1)
+    def nested():
+        probe(2)
+
+@app.get("/items")
+async def items():
+    probe(3)
+
+class BookListView(View):
+    def get(self, slug):
+        probe(4)
+    def helper(self):
+        probe(5)
+
+@bot.command()
+async def balance(ctx):
+    probe(6)
+
+@bot.event
+async def on_ready():
+    probe(7)
+
+@receiver(post_save, sender=Book)
+def audit(sender, instance, **kwargs):
+    probe(8)
+
+@click.command()
+def export():
+    probe(9)
+
+@click.group()
+def cli():
+    pass
+
+@cli.command()
+def sync():
+    probe(10)
+
+@cli_app.command()
+def load():
+    probe(11)
+
+class MyClient(discord.Client):
+    async def on_message(self, message):
+        probe(12)
+    async def on_ready(self):
+        probe(13)
+
+class Chat(AsyncWebsocketConsumer):
+    async def receive(self, text_data):
+        probe(14)
+
+class Music(commands.Cog):
+    @commands.Cog.listener()
+    async def on_member_join(self, member):
+        probe(15)
+
+@app.on_event("startup")
+async def start():
+    probe(16)
+
+@sio.on("chat")
+async def chat(sid, data):
+    probe(17)
+
+def plain():
+    probe(18)
+)py",
+          "app/views.py");
+  CHECK(t.at("1").entry == EntryPoint::request_handler);
+  CHECK(t.at("2").entry == EntryPoint::none);  // nested in a view: not what the framework calls
+  CHECK(t.at("3").entry == EntryPoint::request_handler);
+  CHECK(t.at("4").entry == EntryPoint::request_handler);
+  CHECK(t.at("5").entry == EntryPoint::none);
+  CHECK(t.at("6").entry == EntryPoint::event_handler);
+  CHECK(t.at("7").entry == EntryPoint::none);  // start-up event
+  CHECK(t.at("8").entry == EntryPoint::event_handler);
+  CHECK(t.at("9").entry == EntryPoint::none);  // a Click command: a CLI
+  CHECK(t.at("10").entry == EntryPoint::none);
+  CHECK(t.at("11").entry == EntryPoint::none);  // a Typer command
+  CHECK(t.at("12").entry == EntryPoint::event_handler);
+  CHECK(t.at("13").entry == EntryPoint::none);
+  CHECK(t.at("14").entry == EntryPoint::event_handler);
+  CHECK(t.at("15").entry == EntryPoint::event_handler);
+  CHECK(t.at("16").entry == EntryPoint::none);
+  CHECK(t.at("17").entry == EntryPoint::event_handler);
+  CHECK(t.at("18").entry == EntryPoint::none);
+}
+
+TEST_CASE("types: does an object a call makes stay in the call?", "[types]") {
+  Types t(R"py(
+CACHE = {}
+POOL = []
+shared = None
+
+def local_closed():
+    conn = make()
+    conn.close()
+
+def with_target():
+    with make() as conn:
+        return conn.cursor().fetchall()
+
+def used_in_place():
+    return make().get("k")
+
+def handle_kept_local():
+    cur = make().cursor()
+    cur.execute("SELECT 1")
+    return cur.fetchall()
+
+def returned():
+    return make()
+
+def returned_through_a_local():
+    conn = make()
+    return conn
+
+def returned_handle():
+    conn = make()
+    cur = conn.cursor()
+    return cur
+
+def stored_on_self(self):
+    self.conn = make()
+
+def stored_through_a_local(self):
+    conn = make()
+    self.conn = conn
+
+def stored_in_a_dict(key):
+    conn = make()
+    CACHE[key] = conn
+
+def appended():
+    conn = make()
+    POOL.append(conn)
+
+def in_a_global():
+    global shared
+    shared = make()
+
+def yielded():
+    conn = make()
+    yield conn
+
+def captured():
+    conn = make()
+    return lambda: conn.execute("SELECT 1")
+
+def wrapped():
+    conn = make()
+    return Repository(conn)
+
+def used_by_a_function():
+    conn = make()
+    rows = read_rows(conn, "SELECT 1")
+    return {"rows": rows}
+
+def maybe_passed_in(conn=None):
+    conn = make()
+    return conn.execute("SELECT 1")
+
+def an_argument():
+    use(make())
+
+def closing_wrapper():
+    with closing(make()) as conn:
+        conn.execute("SELECT 1")
+
+make()
+
+class Holder:
+    conn = make()
+
+def attribute_of_a_client():
+    db = make().shop
+    return db.users.find_one()
+
+def database_returned():
+    client = make()
+    return client.shop
+
+@contextlib.contextmanager
+def connection():
+    conn = make()
+    try:
+        yield conn
+    finally:
+        conn.close()
+)py",
+          "app/db.py");
+  CHECK(t.stays(7));
+  CHECK(t.stays(11));
+  CHECK(t.stays(15));
+  CHECK(t.stays(18));
+  CHECK_FALSE(t.stays(23));
+  CHECK_FALSE(t.stays(26));
+  CHECK_FALSE(t.stays(30));
+  CHECK_FALSE(t.stays(35));
+  CHECK_FALSE(t.stays(38));
+  CHECK_FALSE(t.stays(42));
+  CHECK_FALSE(t.stays(46));
+  CHECK_FALSE(t.stays(51));
+  CHECK_FALSE(t.stays(54));
+  CHECK_FALSE(t.stays(58));
+  CHECK_FALSE(t.stays(62));
+  CHECK(t.stays(66));
+  CHECK_FALSE(t.stays(71));
+  CHECK_FALSE(t.stays(75));
+  CHECK(t.stays(78));
+  CHECK_FALSE(t.stays(81));  // module level
+  CHECK_FALSE(t.stays(84));  // class body
+  CHECK(t.stays(87));
+  CHECK_FALSE(t.stays(91));
+  // Factories: the object itself returned, and kept nowhere else.
+  CHECK(t.fate(23) == MadeFate::returned);
+  CHECK(t.fate(26) == MadeFate::returned);
+  CHECK(t.fate(30) == MadeFate::kept);  // a handle returned
+  CHECK(t.fate(38) == MadeFate::kept);  // stored as well
+  CHECK(t.fate(58) == MadeFate::kept);  // yielded
+  CHECK(t.fate(66) == MadeFate::stays);
+  CHECK(t.fate(91) == MadeFate::kept);  // a database of the client returned
+  CHECK(t.fate(96) == MadeFate::returned);  // yielded to the caller's `with`
+}
+
+TEST_CASE("library types: clients that own connections", "[types]") {
+  CHECK(client_kind(canonical_type("psycopg2.connect")) == ClientKind::database);
+  CHECK(client_kind(canonical_type("mysql.connector.connect")) == ClientKind::database);
+  CHECK(client_kind(canonical_type("asyncpg.create_pool")) == ClientKind::database);
+  CHECK(client_kind(canonical_type("sqlalchemy.create_engine")) == ClientKind::database);
+  CHECK(client_kind(canonical_type("pymongo.mongo_client.MongoClient")) == ClientKind::database);
+  CHECK(client_kind(canonical_type("redis.StrictRedis")) == ClientKind::cache);
+  CHECK(client_kind(canonical_type("redis.Redis.from_url")) == ClientKind::cache);
+  CHECK(client_kind(canonical_type("redis.from_url")) == ClientKind::cache);
+  CHECK(client_kind(canonical_type("redis.asyncio.from_url")) == ClientKind::cache);
+  CHECK(client_kind(canonical_type("requests.session")) == ClientKind::http_client);
+  CHECK(client_kind(canonical_type("httpx2.AsyncClient")) == ClientKind::async_http_client);
+  CHECK(client_kind(canonical_type("aiohttp.ClientSession")) == ClientKind::async_http_client);
+  CHECK(client_kind(canonical_type("aiohttp.TCPConnector")) == ClientKind::http_connector);
+  CHECK(client_kind(canonical_type("sqlite3.connect")) == ClientKind::none);
+  CHECK(client_kind(canonical_type("psycopg2.connect.cursor")) == ClientKind::none);
 }
 
 }  // namespace perfscan

@@ -111,6 +111,34 @@ class Context {
   // fixture loader". Rules lower per-iteration costs one step there and say why.
   [[nodiscard]] std::string_view one_time_path() const;
 
+  // ---- code that runs per request or event -----------------------------------------------
+  // How the current function is invoked: a request handler (a parameter named `request`, a
+  // route decorator such as `@app.get(...)` / `@api_view` / `@action(...)`, or get/post/...
+  // methods of a *View / *ViewSet / *Handler / *Resource / *Endpoint class); an event handler
+  // (`@bot.command()`, `@bot.event`, `@commands.Cog.listener()`, `@receiver(signal)`,
+  // `@sio.on(...)`, `@dp.message_handler(...)`, `on_*` methods of a *Client / *Bot / *Cog class,
+  // `receive` of a *Consumer); or neither. Click and Typer commands are a CLI's, and start-up
+  // events (`on_ready`, `@app.on_event("startup")`) run once: neither. Only the def the
+  // framework registers counts, not a function nested in it.
+  [[nodiscard]] EntryPoint entry_point() const;
+
+  // ---- lifetimes -------------------------------------------------------------------------
+  // The object `make` (a call) creates lives only as long as the current call of the current
+  // function: it is bound to a plain local or a `with` target, or used in place
+  // (`redis.Redis().get(k)`), and neither it nor a handle that keeps it (`conn.cursor()`,
+  // `client.db`, an instance of a class built from it) is returned, yielded, stored in an
+  // attribute, a subscript, a global or nonlocal, added to a collection (`.append(conn)`,
+  // `.put(conn)`, `cache.set(k, conn)`), or captured by a nested function. False when unsure
+  // (an argument to another call, an alias, a conditional), when the local is also a parameter
+  // (callers may pass one in), and at module or class level or in a lambda.
+  [[nodiscard]] bool stays_in_call(Node make) const { return fate_of(make) == MadeFate::stays; }
+  // The same question with one more answer: `returned` when the object leaves the call only as
+  // the function's result (`return psycopg2.connect(dsn)`, or a local returned as it is and kept
+  // nowhere else; or yielded by a `@contextmanager` generator to the caller's `with`): the
+  // function is a factory, and its callers decide the object's lifetime. A handle or a wrapper
+  // returned (`return conn.cursor()`, `return Repo(conn)`) is `kept`.
+  [[nodiscard]] MadeFate fate_of(Node make) const;
+
   // ---- test code -------------------------------------------------------------------------
   // The file is a test module: test_*.py, *_test.py, conftest.py, or under a tests/, test/ or
   // testing/ folder.

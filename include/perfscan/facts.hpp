@@ -229,6 +229,11 @@ struct FunctionEffectFact {
   // constant; "" for none.
   std::string constant_work;
   std::uint32_t constant_work_line = 0;
+  // It returns a client that owns connections, made new on each call (`return
+  // psycopg2.connect(DSN)`, not a cached or shared one): its canonical type, for PS902 / PS506
+  // at the callers that make one per request; "" for none. And the line that makes it.
+  std::string fresh_client;
+  std::uint32_t fresh_client_line = 0;
   NameList callees;  // qualified names of called functions (deduplicated)
 
   bool operator==(const FunctionEffectFact&) const = default;
@@ -259,6 +264,10 @@ struct PendingFinding {
   // its first argument as written, and whether it has none, for the blocking table's conditions.
   std::string first_argument;
   bool no_arguments = false;
+  // PS902 / PS506: the project function called to make the client (`conn = get_db()`), whose
+  // summary says at link time whether it makes a new one per call; "" when the client is made
+  // in place.
+  std::string factory;
 
   bool operator==(const PendingFinding&) const = default;
 };
@@ -299,6 +308,9 @@ struct DatabaseFacts {
   // Functions that serve requests (views, API methods): the link step marks what they call as
   // on the request path.
   NameList request_handlers;
+  // Functions that run once per event (listeners, bot commands, signal receivers): with the
+  // request handlers, what makes the functions they call run many times (PS902, PS506).
+  NameList event_handlers;
   // Classes the code uses as models (`X.objects`, `X.query`), for models whose definition is
   // not in the scan (the open world).
   NameList model_evidence;

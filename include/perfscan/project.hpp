@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -73,6 +74,22 @@ struct CallOrigin {
   std::string next;        // the callee it is reached through ("" when the function makes it)
 };
 
+// Why a function runs many times in one process (PS902, PS506): a framework calls it once per
+// request or event, or a loop calls it once per item; directly, or through the project functions
+// between (`next` names the caller it is reached through, to print the chain).
+struct RepeatOrigin {
+  bool from_loop = false;  // a loop's call, else an entry point (request or event handler)
+  bool event = false;      // entry point: an event handler rather than a request handler
+  std::string seed;        // the entry point, or the function whose loop makes the call
+  std::string path;        // loop: the file of that call
+  std::uint32_t line = 0;  // loop: the line of that call
+  std::string next;        // the caller this function is reached through ("" when the seed calls it)
+  // The repetition comes from test code (a loop in a test): findings it confirms are test code.
+  bool in_test_code = false;
+  // loop: the one-time path the loop runs on (`main()`), which lowers what it confirms; "" if none.
+  std::string lowered_on;
+};
+
 class ProjectIndex {
  public:
   explicit ProjectIndex(const std::vector<const FileFacts*>& files, RuleSettings settings = {});
@@ -98,6 +115,12 @@ class ProjectIndex {
   [[nodiscard]] const CallOrigin* blocking_of(std::string_view function) const;
   // Does calling this function redo constant work (PS701/PS702), directly or through callees?
   [[nodiscard]] const CallOrigin* constant_work_of(std::string_view function) const;
+  // Does this function run many times in one process, and why? Seeds are the request and event
+  // handlers (DatabaseFacts) and the functions called in loops (the loop call-site collector's
+  // records, kLoopCallSite); what they call, directly or through other project functions, runs
+  // as often. Cached functions relay nothing. Repetition seen from production code is preferred
+  // to repetition only tests cause. Computed on first use.
+  [[nodiscard]] const RepeatOrigin* repeated_by(std::string_view function) const;
   // A method name as the caller resolved it (`pkg.views.Sub.load`) mapped to the function that
   // defines it, through project base classes in any file (`pkg.base.Base.load`); the name
   // itself when no class says otherwise.
@@ -114,6 +137,10 @@ class ProjectIndex {
   // through function returns, class attributes and base classes in any module (TypeFact). The
   // expression unchanged when nothing in it is the project's.
   [[nodiscard]] std::string resolve_type_expression(std::string_view expression) const;
+  // The summary of the project function a call names (through defining_function), and the file
+  // that defines it when `file` is given; null when no scanned file summarises it.
+  [[nodiscard]] const FunctionEffectFact* summary_of(std::string_view function,
+                                                     const FileFacts** file = nullptr) const;
   // Is this the qualified name of a function the project defines (and summarised)?
   [[nodiscard]] bool is_project_function(std::string_view qualified_name) const;
   [[nodiscard]] ClassStatus class_status(std::string_view qualified_name) const;
@@ -143,12 +170,16 @@ class ProjectIndex {
   std::unordered_map<std::string, EffectOrigin> effects_;
   // Function summaries by name, and class bases by class name (views into the facts).
   std::unordered_map<std::string_view, const FunctionEffectFact*> functions_;
+  std::unordered_map<std::string_view, const FileFacts*> function_files_;
   // Scanned module names by their last segment, for scanned_name.
   std::unordered_map<std::string_view, std::vector<std::string_view>> modules_by_last_segment_;
   std::unordered_map<std::string_view, std::string_view> types_;  // TypeFact name -> type
   [[nodiscard]] std::string_view type_of(std::string_view name, int depth) const;
   std::unordered_map<std::string_view, CallOrigin> blocking_;
   std::unordered_map<std::string_view, CallOrigin> constant_work_;
+  void resolve_repeats() const;
+  mutable std::once_flag repeats_once_;
+  mutable std::unordered_map<std::string, RepeatOrigin> repeats_;
   // Every project class and its bases as written (resolved where the file could).
   std::unordered_map<std::string, const ClassFact*> classes_;
   std::unordered_set<std::string_view> model_evidence_;

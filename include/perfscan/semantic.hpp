@@ -145,6 +145,22 @@ struct LoopFrame {
 
 enum class FrameKind : std::uint8_t { module, function, lambda, class_body };
 
+// What becomes of an object a call makes, within the function that makes it
+// (Context::fate_of).
+enum class MadeFate : std::uint8_t {
+  stays,     // dies with the call: used in place or through plain locals only
+  returned,  // handed to the caller by a `return` of the object itself, and kept nowhere else
+  kept,      // stored, yielded, shared, captured, wrapped or handed on; or the syntax leaves it open
+};
+
+// How a framework invokes a function, for the rules whose cost is paid per call
+// (Context::entry_point): once per request, once per event, or neither as far as the code shows.
+enum class EntryPoint : std::uint8_t {
+  none,
+  request_handler,  // a Django / Flask / FastAPI / aiohttp view, a DRF or viewset method
+  event_handler,    // a listener, a bot command, a signal receiver, a WebSocket consumer's receive
+};
+
 // A body that runs on its own schedule: the module, a def, a lambda or a class body. Loops do
 // not carry across it (a def inside a loop does not run per iteration of that loop).
 struct ExecutionFrame {

@@ -4,6 +4,7 @@
 // types (classes, functions, attributes) are the semantic layer's own: see Context::infer.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -51,6 +52,20 @@ bool is_data_frame(const Value& value);
 // A NumPy ndarray (`np.array(...)`, `np.zeros(...)` and the other constructors, `df.values`,
 // an `np.ndarray` / `npt.NDArray` annotation).
 bool is_ndarray(const Value& value);
+
+// Clients that own connections to a server, and so are made once and reused: what a call of
+// `canonical` (canonical_type of its callee) makes, or `none`.
+enum class ClientKind : std::uint8_t {
+  none,
+  database,           // psycopg2 / psycopg / pymysql / mysql.connector / MySQLdb connections, asyncpg,
+                      // aiomysql and aiopg connections and pools, SQLAlchemy engines, MongoClient
+                      // and motor's clients
+  cache,              // redis.Redis (and StrictRedis, from_url, redis.asyncio's), RedisCluster
+  http_client,        // requests.Session, httpx.Client, urllib3.PoolManager
+  async_http_client,  // aiohttp.ClientSession, httpx.AsyncClient
+  http_connector,     // aiohttp.TCPConnector: the pool a session is given
+};
+ClientKind client_kind(std::string_view canonical);
 
 // A file object as open() returns it (also `typing.IO`, `TextIOWrapper` ... annotations).
 bool is_file_object(const Value& value);

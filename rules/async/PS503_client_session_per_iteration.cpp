@@ -2,8 +2,6 @@
 // on every iteration of a loop over a collection. Documentation: PS503.md beside this file.
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "async/async_helpers.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule.hpp"
@@ -12,16 +10,6 @@
 
 namespace perfscan {
 namespace {
-
-// Clients that own a connection pool: made once, reused for every request. A knowledge
-// table like the PS3xx one, small enough to sit with its only rule.
-constexpr std::string_view kPooledClients[] = {
-    "aiohttp.ClientSession",     "aiohttp.client.ClientSession",
-    "httpx.AsyncClient",         "httpx.Client",
-    "requests.Session",          "requests.session",
-    "requests.sessions.Session", "urllib3.PoolManager",
-    "aiohttp.TCPConnector",
-};
 
 class ClientSessionPerIteration final : public Rule {
  public:
@@ -44,8 +32,11 @@ class ClientSessionPerIteration final : public Rule {
     std::string callee = ctx.callee_name(call);
     if (callee.empty()) return;
     callee = canonical_type(callee);
-    if (std::find(std::begin(kPooledClients), std::end(kPooledClients), callee) ==
-        std::end(kPooledClients)) {
+    // HTTP clients that own a connection pool (the library table of the semantic layer, shared
+    // with PS506; database and cache clients are PS902's).
+    ClientKind kind = client_kind(callee);
+    if (kind != ClientKind::http_client && kind != ClientKind::async_http_client &&
+        kind != ClientKind::http_connector) {
       return;
     }
     ctx.report(*this, call,

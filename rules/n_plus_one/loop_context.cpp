@@ -7,13 +7,6 @@
 namespace perfscan {
 namespace {
 
-bool ends_with_any(std::string_view text, std::initializer_list<std::string_view> suffixes) {
-  for (std::string_view suffix : suffixes) {
-    if (text.ends_with(suffix)) return true;
-  }
-  return false;
-}
-
 // The body's last statement leaves the loop, and nothing in it skips back to the top: the
 // loop runs its body at most once (`for x in qs: return x`).
 bool always_leaves_after_first_pass(const Context& ctx, const LoopFrame& loop) {
@@ -53,16 +46,6 @@ bool repeats_per_item(const Context& ctx, const LoopFrame& loop) {
   return !always_leaves_after_first_pass(ctx, loop);
 }
 
-bool has_parameter(const Context& ctx, Node function, std::string_view name) {
-  Node parameters = function.field("parameters");
-  for (uint32_t i = 0, n = parameters ? parameters.named_child_count() : 0; i < n && i < 3; ++i) {
-    Node parameter = parameters.named_child(i);
-    if (parameter.is("typed_parameter")) parameter = parameter.named_child(0);
-    if (parameter.is("identifier") && ctx.text(parameter) == name) return true;
-  }
-  return false;
-}
-
 // `cache` written as `cache[...] = ...` somewhere in `block`.
 bool stores_into(const Context& ctx, Node block, std::string_view cache) {
   constexpr int kMaxNodes = 2048;
@@ -98,34 +81,8 @@ bool memoized_by_key(const Context& ctx, Node node) {
 
 }  // namespace
 
-bool is_request_handler(const Context& ctx) {
-  const ExecutionFrame* function = ctx.function();
-  if (function == nullptr || !function->node.is("function_definition")) return false;
-  if (has_parameter(ctx, function->node, "request")) return true;
-  Node decorated = function->node.parent();
-  if (decorated && decorated.is("decorated_definition")) {
-    for (uint32_t i = 0, n = decorated.named_child_count(); i < n; ++i) {
-      Node decorator = decorated.named_child(i);
-      if (!decorator.is("decorator")) continue;
-      std::string_view text = ctx.text(decorator);
-      for (std::string_view marker : {".route(", ".get(", ".post(", ".put(", ".patch(", ".delete(", "api_view",
-                                      "@action("}) {
-        if (text.find(marker) != std::string_view::npos) return true;
-      }
-    }
-  }
-  // Class-based views: `class BookList(View): def get(self, ...)`.
-  std::string_view qualified = function->qualified_name;
-  auto last_dot = qualified.rfind('.');
-  if (last_dot == std::string_view::npos) return false;
-  std::string_view method = qualified.substr(last_dot + 1);
-  std::string_view owner = qualified.substr(0, last_dot);
-  owner = owner.substr(owner.rfind('.') == std::string_view::npos ? 0 : owner.rfind('.') + 1);
-  bool handler_class = ends_with_any(owner, {"View", "ViewSet", "Handler", "Resource", "Endpoint"});
-  bool handler_method = method == "get" || method == "post" || method == "put" || method == "patch" ||
-                        method == "delete" || method == "list" || method == "retrieve";
-  return handler_class && handler_method;
-}
+// The semantic layer's answer (Context::entry_point); only request handlers raise PS2xx findings.
+bool is_request_handler(const Context& ctx) { return ctx.entry_point() == EntryPoint::request_handler; }
 
 Severity lowered(Severity severity) {
   switch (severity) {

@@ -36,8 +36,8 @@ PerIteration per_iteration(const Context& ctx, Node node);
 // One step down: critical -> high -> medium -> low.
 Severity lowered(Severity severity);
 
-// A function that serves requests: a parameter named `request`, a route decorator, or a
-// get/post/... method of a *View/*ViewSet/*Handler/*Resource/*Endpoint class.
+// A function that serves requests (Context::entry_point): a parameter named `request`, a route
+// decorator, or a get/post/... method of a *View/*ViewSet/*Handler/*Resource/*Endpoint class.
 bool is_request_handler(const Context& ctx);
 
 // "the loop over `authors`" for messages.

@@ -24,7 +24,7 @@ namespace {
 // are the tripwire (x86-64, libstdc++): update them together with encode/decode.
 static_assert(sizeof(Finding) == 368, "Finding changed: update the result cache codec");
 static_assert(sizeof(FileError) == 72, "FileError changed: update the result cache codec");
-static_assert(sizeof(FileFacts) == 448, "FileFacts changed: update the result cache codec");
+static_assert(sizeof(FileFacts) == 480, "FileFacts changed: update the result cache codec");
 static_assert(sizeof(FunctionFact) == 40, "FunctionFact changed: update the result cache codec");
 static_assert(sizeof(TypeFact) == 64, "TypeFact changed: update the result cache codec");
 static_assert(sizeof(ClassFact) == 64, "ClassFact changed: update the result cache codec");
@@ -33,15 +33,15 @@ static_assert(sizeof(ModelFact) == 240, "ModelFact changed: update the result ca
 static_assert(sizeof(FieldFact) == 152, "FieldFact changed: update the result cache codec");
 static_assert(sizeof(OrmRootFact) == 40, "OrmRootFact changed: update the result cache codec");
 static_assert(sizeof(QuerySiteFact) == 136, "QuerySiteFact changed: update the result cache codec");
-static_assert(sizeof(FunctionEffectFact) == 192,
+static_assert(sizeof(FunctionEffectFact) == 232,
               "FunctionEffectFact changed: update the result cache codec");
-static_assert(sizeof(PendingFinding) == 576,
+static_assert(sizeof(PendingFinding) == 608,
               "PendingFinding changed: update the result cache codec");
 static_assert(sizeof(Suppressions) == 56, "Suppressions changed: update the result cache codec");
 static_assert(sizeof(SignalFact) == 72, "SignalFact changed: update the result cache codec");
 static_assert(sizeof(QuerysetArgumentFact) == 176,
               "QuerysetArgumentFact changed: update the result cache codec");
-static_assert(sizeof(DatabaseFacts) == 232, "DatabaseFacts changed: update the result cache codec");
+static_assert(sizeof(DatabaseFacts) == 264, "DatabaseFacts changed: update the result cache codec");
 static_assert(sizeof(KnowledgeExtensions) == 72,
               "KnowledgeExtensions changed: update cache_config_hash");
 static_assert(sizeof(RuleSettings) == 88, "RuleSettings changed: update cache_config_hash");
@@ -312,7 +312,7 @@ void database_fields(Io& io, D& db) {
     io.field(site.relation);
     io.field(site.function);
   });
-  io.list(db.functions, 37, [&](auto& function) {
+  io.list(db.functions, 45, [&](auto& function) {
     io.field(function.function);
     io.field(function.effect);
     io.field(function.effect_line);
@@ -324,9 +324,11 @@ void database_fields(Io& io, D& db) {
     io.field(function.blocking_line);
     io.field(function.constant_work);
     io.field(function.constant_work_line);
+    io.field(function.fresh_client);
+    io.field(function.fresh_client_line);
     io.field(function.callees.joined());
   });
-  io.list(db.pending, kFindingBytes + 33, [&](auto& pending) {
+  io.list(db.pending, kFindingBytes + 37, [&](auto& pending) {
     finding_fields(io, pending.finding);
     io.field(pending.subject);
     io.field(pending.detail);
@@ -339,6 +341,7 @@ void database_fields(Io& io, D& db) {
     io.field(pending.parameter);
     io.field(pending.parameter_position);
     io.field(pending.strong_evidence);
+    io.field(pending.factory);
   });
   io.list(db.signals, 12, [&](auto& signal) {
     io.field(signal.signal);
@@ -356,6 +359,7 @@ void database_fields(Io& io, D& db) {
     io.field(argument.line);
   });
   io.field(db.request_handlers.joined());
+  io.field(db.event_handlers.joined());
   io.field(db.model_evidence.joined());
 }
 

@@ -86,10 +86,20 @@ void ProjectIndex::index_functions() {
       auto dot = module.rfind('.');
       modules_by_last_segment_[dot == std::string_view::npos ? module : module.substr(dot + 1)].push_back(module);
     }
-    for (const FunctionEffectFact& function : file->database.functions) functions_.try_emplace(function.function, &function);
+    for (const FunctionEffectFact& function : file->database.functions) {
+      if (functions_.try_emplace(function.function, &function).second) function_files_.emplace(function.function, file);
+    }
     for (const ClassFact& cls : file->classes) classes_.try_emplace(cls.qualified_name, &cls);
     for (const TypeFact& type : file->types) types_.try_emplace(type.name, type.type);
   }
+}
+
+const FunctionEffectFact* ProjectIndex::summary_of(std::string_view function, const FileFacts** file) const {
+  auto found = functions_.find(function);
+  if (found == functions_.end()) found = functions_.find(defining_function(function));
+  if (found == functions_.end()) return nullptr;
+  if (file != nullptr) *file = function_files_.at(found->first);
+  return found->second;
 }
 
 bool ProjectIndex::is_project_function(std::string_view qualified_name) const {

@@ -391,6 +391,52 @@ std::string django_queryset_model(std::string_view name) {
   return std::string(model);
 }
 
+ClientKind client_kind(std::string_view canonical) {
+  // Canonical spellings (type_aliases above): `psycopg2.connect` is a psycopg2.Connection,
+  // `redis.from_url` a redis.Redis, `requests.session` a requests.Session. Names with no alias
+  // (a factory such as `asyncpg.connect`) are listed as called. sqlite3 is not here: its
+  // connection is a file handle, cheap to open.
+  static const std::unordered_map<std::string_view, ClientKind> kinds = {
+      {"psycopg2.Connection", ClientKind::database},
+      {"psycopg.Connection", ClientKind::database},
+      {"psycopg.AsyncConnection.connect", ClientKind::database},
+      {"pymysql.Connection", ClientKind::database},
+      {"pymysql.connections.Connection", ClientKind::database},
+      {"mysql.connector.Connection", ClientKind::database},
+      {"MySQLdb.Connection", ClientKind::database},
+      {"asyncpg.connect", ClientKind::database},
+      {"asyncpg.create_pool", ClientKind::database},
+      {"aiomysql.connect", ClientKind::database},
+      {"aiomysql.create_pool", ClientKind::database},
+      {"aiopg.connect", ClientKind::database},
+      {"aiopg.create_pool", ClientKind::database},
+      {"sqlalchemy.create_engine", ClientKind::database},
+      {"sqlalchemy.engine.create_engine", ClientKind::database},
+      {"sqlalchemy.ext.asyncio.create_async_engine", ClientKind::database},
+      {"pymongo.MongoClient", ClientKind::database},
+      {"motor.motor_asyncio.AsyncIOMotorClient", ClientKind::database},
+      {"motor.motor_tornado.MotorClient", ClientKind::database},
+      {"redis.Redis", ClientKind::cache},
+      {"redis.RedisCluster", ClientKind::cache},
+      {"redis.cluster.RedisCluster", ClientKind::cache},
+      {"redis.asyncio.Redis", ClientKind::cache},
+      {"redis.asyncio.StrictRedis", ClientKind::cache},
+      {"redis.asyncio.from_url", ClientKind::cache},
+      {"redis.asyncio.Redis.from_url", ClientKind::cache},
+      {"redis.asyncio.client.Redis", ClientKind::cache},
+      {"redis.asyncio.RedisCluster", ClientKind::cache},
+      {"requests.Session", ClientKind::http_client},
+      {"httpx.Client", ClientKind::http_client},
+      {"urllib3.PoolManager", ClientKind::http_client},
+      {"aiohttp.ClientSession", ClientKind::async_http_client},
+      {"aiohttp.client.ClientSession", ClientKind::async_http_client},
+      {"httpx.AsyncClient", ClientKind::async_http_client},
+      {"aiohttp.TCPConnector", ClientKind::http_connector},
+  };
+  auto found = kinds.find(canonical);
+  return found == kinds.end() ? ClientKind::none : found->second;
+}
+
 bool is_file_object(const Value& value) {
   return value.kind == ValueKind::instance && value.qualified_name == "builtins.open";
 }
