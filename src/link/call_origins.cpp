@@ -4,11 +4,12 @@
 // seeds a breadth-first walk over reversed call edges; a caller inherits the origin of the
 // first callee found to have one and remembers that callee, so the whole chain can be printed.
 #include <deque>
-#include <unordered_map>
-#include <vector>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
+#include "link/index_tables.hpp"
 #include "perfscan/project.hpp"
 
 namespace perfscan {
@@ -22,78 +23,106 @@ std::string_view module_of(std::string_view qualified_name) {
   return dot == std::string_view::npos ? std::string_view{} : qualified_name.substr(0, dot);
 }
 
-}  // namespace
-
-// Seeds are the functions `seed` gives an origin (it fills the call and line); `relays` says
-// whether a function passes an origin on to its callers (and may be a seed at all).
+// One closure: the definitions `relays` accepts pass an origin on to their callers, those `seed`
+// gives one start it (`what`, `line` and `kind` of the call). `defining` maps each callee name to
+// the function that defines it (kNoName when the project defines none).
 template <typename Seed, typename Relays>
-void ProjectIndex::close_over_callers(std::unordered_map<std::string_view, CallOrigin>& origins, Seed&& seed,
-                                      Relays&& relays) const {
-  // Reversed call edges, from the function that defines a callee to its callers. Keys and
-  // values view into the facts, which outlive the index.
-  std::unordered_map<std::string_view, std::vector<std::string_view>> callers;
-  std::deque<std::string_view> queue;
-  for (const FileFacts* file : files_) {
-    for (const FunctionEffectFact& function : file->database.functions) {
-      if (!relays(function)) continue;
-      if (CallOrigin origin; seed(function, origin)) {
-        origin.path = file->path;
-        if (origins.try_emplace(function.function, std::move(origin)).second) queue.push_back(function.function);
+void close_over_callers(const ProjectIndex::Tables& t, const std::vector<NameId>& defining,
+                        std::vector<ProjectIndex::Tables::Seed>& seeds,
+                        std::unordered_map<NameId, ProjectIndex::Tables::Reached>& origins, Seed&& seed,
+                        Relays&& relays) {
+  using Tables = ProjectIndex::Tables;
+  // Reversed call edges, from the function that defines a callee to its callers.
+  std::unordered_map<NameId, std::vector<NameId>> callers;
+  std::deque<NameId> queue;
+  for (const Tables::Definition& function : t.definitions) {
+    if (!relays(function)) continue;
+    if (Tables::Seed origin; seed(function, origin)) {
+      origin.function = function.name;
+      origin.slot = function.slot;
+      auto index = static_cast<std::uint32_t>(seeds.size());
+      if (origins.try_emplace(function.name, Tables::Reached{index, kNoName}).second) {
+        seeds.push_back(origin);
+        queue.push_back(function.name);
       }
-      for (std::string_view callee : function.callees) {
-        auto defining = functions_.find(defining_function(callee));
-        if (defining == functions_.end() || defining->first == function.function) continue;
-        callers[defining->first].push_back(function.function);
-      }
+    }
+    for (NameId callee : t.callees(function)) {
+      NameId target = defining[callee];
+      if (target == kNoName || target == function.name) continue;
+      callers[target].push_back(function.name);
     }
   }
   while (!queue.empty()) {
-    std::string_view callee = queue.front();
+    NameId callee = queue.front();
     queue.pop_front();
     auto it = callers.find(callee);
     if (it == callers.end()) continue;
-    CallOrigin inherited = origins.at(callee);
-    inherited.next = std::string(callee);
-    for (std::string_view caller : it->second) {
+    Tables::Reached inherited{origins.at(callee).seed, callee};
+    for (NameId caller : it->second) {
       if (origins.try_emplace(caller, inherited).second) queue.push_back(caller);
     }
   }
 }
 
-void ProjectIndex::resolve_call_origins() {
-  close_over_callers(
-      blocking_,
-      [](const FunctionEffectFact& function, CallOrigin& origin) {
-        if (function.blocking_kind == 0) return false;
-        origin = CallOrigin{function.blocking_kind, function.blocking_call, {}, function.blocking_line, {}};
-        return true;
-      },
-      [](const FunctionEffectFact& function) { return !function.is_async && !function.cached; });
-  close_over_callers(
-      constant_work_,
-      [](const FunctionEffectFact& function, CallOrigin& origin) {
-        if (function.constant_work.empty()) return false;
-        origin = CallOrigin{0, function.constant_work, {}, function.constant_work_line, {}};
-        return true;
-      },
-      [](const FunctionEffectFact& function) { return !function.cached; });
-}
+}  // namespace
 
-void ProjectIndex::index_functions() {
-  for (const FileFacts* file : files_) {
-    if (!file->module.empty()) {
-      std::string_view module = file->module;
-      auto dot = module.rfind('.');
-      modules_by_last_segment_[dot == std::string_view::npos ? module : module.substr(dot + 1)].push_back(module);
+void ProjectIndex::resolve_call_origins() {
+  Tables& t = *tables_;
+  // The function each callee name resolves to, worked out once per distinct name: the same
+  // names are called from many functions.
+  std::vector<NameId> defining(t.names.size(), kNoName);
+  std::vector<char> resolved(t.names.size(), 0);
+  for (const Tables::Definition& function : t.definitions) {
+    for (NameId callee : t.callees(function)) {
+      if (resolved[callee] != 0) continue;
+      resolved[callee] = 1;
+      NameId target = t.find(defining_function(t.text(callee)));
+      if (target != kNoName && t.first_definition.count(target) != 0) defining[callee] = target;
     }
-    for (const FunctionEffectFact& function : file->database.functions) functions_.try_emplace(function.function, &function);
-    for (const ClassFact& cls : file->classes) classes_.try_emplace(cls.qualified_name, &cls);
-    for (const TypeFact& type : file->types) types_.try_emplace(type.name, type.type);
   }
+  close_over_callers(
+      t, defining, t.blocking_seeds, t.blocking,
+      [](const Tables::Definition& function, Tables::Seed& origin) {
+        if (function.blocking_kind == 0) return false;
+        origin.what = function.blocking_call;
+        origin.kind = function.blocking_kind;
+        origin.line = function.blocking_line;
+        return true;
+      },
+      [](const Tables::Definition& function) { return !function.is_async && !function.cached; });
+  close_over_callers(
+      t, defining, t.constant_seeds, t.constant_work,
+      [](const Tables::Definition& function, Tables::Seed& origin) {
+        if (function.constant_work == kNoName) return false;
+        origin.what = function.constant_work;
+        origin.line = function.constant_work_line;
+        return true;
+      },
+      [](const Tables::Definition& function) { return !function.cached; });
 }
 
 bool ProjectIndex::is_project_function(std::string_view qualified_name) const {
-  return functions_.count(qualified_name) != 0;
+  return tables_->has_function(qualified_name);
+}
+
+bool ProjectIndex::callees_of(std::string_view function, std::vector<std::string_view>& callees) const {
+  const Tables& t = *tables_;
+  callees.clear();
+  auto first = t.first_definition.find(t.find(function));
+  if (first == t.first_definition.end()) return false;
+  for (NameId callee : t.callees(t.definitions[first->second])) callees.push_back(t.text(callee));
+  return true;
+}
+
+const std::vector<std::string_view>& ProjectIndex::request_handlers() const { return tables_->request_handlers; }
+
+bool ProjectIndex::class_bases(std::string_view qualified_name, std::vector<std::string_view>& bases) const {
+  const Tables& t = *tables_;
+  bases.clear();
+  const Tables::ClassRecord* cls = t.class_named(qualified_name);
+  if (cls == nullptr) return false;
+  for (NameId base : t.bases(*cls)) bases.push_back(t.text(base));
+  return true;
 }
 
 std::string ProjectIndex::scanned_name(std::string_view qualified_name) const {
@@ -103,8 +132,9 @@ std::string ProjectIndex::scanned_name(std::string_view qualified_name) const {
     std::string_view written = qualified_name.substr(0, cut);
     std::string_view rest = qualified_name.substr(cut);
     auto last_dot = written.rfind('.');
-    auto found = modules_by_last_segment_.find(last_dot == std::string_view::npos ? written : written.substr(last_dot + 1));
-    if (found != modules_by_last_segment_.end()) {
+    const auto& modules = tables_->modules_by_last_segment;
+    auto found = modules.find(last_dot == std::string_view::npos ? written : written.substr(last_dot + 1));
+    if (found != modules.end()) {
       std::string_view match;
       bool ambiguous = false;
       for (std::string_view module : found->second) {
@@ -125,10 +155,11 @@ std::string ProjectIndex::scanned_name(std::string_view qualified_name) const {
 }
 
 std::string ProjectIndex::defining_function(std::string_view spelled) const {
-  if (functions_.count(spelled) != 0) return std::string(spelled);
+  const Tables& t = *tables_;
+  if (t.has_function(spelled)) return std::string(spelled);
   std::string scanned = scanned_name(spelled);
   std::string_view qualified_name = scanned;
-  if (functions_.count(qualified_name) != 0) return scanned;
+  if (t.has_function(qualified_name)) return scanned;
   auto dot = qualified_name.rfind('.');
   if (dot == std::string_view::npos) return std::string(qualified_name);
   std::string_view method = qualified_name.substr(dot + 1);
@@ -139,51 +170,69 @@ std::string ProjectIndex::defining_function(std::string_view spelled) const {
     pending.pop_back();
     if (depth > kMaxBaseDepth || !seen.insert(cls_name).second) continue;
     std::string candidate = cls_name + "." + std::string(method);
-    if (functions_.count(candidate) != 0) return candidate;
-    auto cls = classes_.find(cls_name);
-    if (cls == classes_.end()) continue;
-    for (auto base = cls->second->bases.rbegin(); base != cls->second->bases.rend(); ++base) {
+    if (t.has_function(candidate)) return candidate;
+    const Tables::ClassRecord* cls = t.class_named(cls_name);
+    if (cls == nullptr) continue;
+    auto bases = t.bases(*cls);
+    for (auto base_id = bases.rbegin(); base_id != bases.rend(); ++base_id) {
+      std::string_view base = t.text(*base_id);
       // A base the defining file could not resolve is looked up in that file's module.
-      if (classes_.count(*base) != 0) {
-        pending.emplace_back(*base, depth + 1);
+      if (t.has_class(base)) {
+        pending.emplace_back(std::string(base), depth + 1);
       } else {
-        std::string local = std::string(module_of(cls_name)) + "." + *base;
-        pending.emplace_back(classes_.count(local) != 0 ? local : *base, depth + 1);
+        std::string local = std::string(module_of(cls_name)) + "." + std::string(base);
+        pending.emplace_back(t.has_class(local) ? local : std::string(base), depth + 1);
       }
     }
   }
   return std::string(qualified_name);
 }
 
-const CallOrigin* ProjectIndex::blocking_of(std::string_view function) const {
-  auto it = blocking_.find(function);
-  return it == blocking_.end() ? nullptr : &it->second;
+namespace {
+
+std::optional<CallOrigin> origin_in(const ProjectIndex::Tables& t, const FactStore& facts,
+                                    const std::vector<ProjectIndex::Tables::Seed>& seeds,
+                                    const std::unordered_map<NameId, ProjectIndex::Tables::Reached>& origins,
+                                    std::string_view function) {
+  auto it = origins.find(t.find(function));
+  if (it == origins.end()) return std::nullopt;
+  const ProjectIndex::Tables::Seed& seed = seeds[it->second.seed];
+  return CallOrigin{seed.kind, std::string(t.text(seed.what)), facts.path(seed.slot), seed.line,
+                    std::string(t.text(it->second.next))};
 }
 
-const CallOrigin* ProjectIndex::constant_work_of(std::string_view function) const {
-  auto it = constant_work_.find(function);
-  return it == constant_work_.end() ? nullptr : &it->second;
+}  // namespace
+
+std::optional<CallOrigin> ProjectIndex::blocking_of(std::string_view function) const {
+  return origin_in(*tables_, facts_, tables_->blocking_seeds, tables_->blocking, function);
+}
+
+std::optional<CallOrigin> ProjectIndex::constant_work_of(std::string_view function) const {
+  return origin_in(*tables_, facts_, tables_->constant_seeds, tables_->constant_work, function);
 }
 
 // The type a TypeFact name stands for: a function's result or an attribute, looked up under
 // its scanned spelling and, for `Class#attribute`, through the class's bases in any module.
 std::string_view ProjectIndex::type_of(std::string_view name, int depth) const {
   if (depth > kMaxBaseDepth) return {};
-  if (auto found = types_.find(name); found != types_.end()) return found->second;
+  const Tables& t = *tables_;
+  auto type_named = [&](std::string_view key) -> std::string_view {
+    auto found = t.types.find(t.find(key));
+    return found == t.types.end() ? std::string_view{} : t.text(found->second);
+  };
+  auto found_type = [&](std::string_view key) { return t.types.count(t.find(key)) != 0; };
+  if (found_type(name)) return type_named(name);
   auto hash = name.find('#');
-  if (hash == std::string_view::npos) {
-    std::string scanned = defining_function(name);
-    auto found = types_.find(scanned);
-    return found == types_.end() ? std::string_view{} : found->second;
-  }
+  if (hash == std::string_view::npos) return type_named(defining_function(name));
   std::string owner = scanned_name(name.substr(0, hash));
   std::string_view member = name.substr(hash + 1);
-  if (auto found = types_.find(owner + "#" + std::string(member)); found != types_.end()) return found->second;
-  auto cls = classes_.find(owner);
-  if (cls == classes_.end()) return {};
-  for (const std::string& base : cls->second->bases) {
-    std::string resolved = classes_.count(base) != 0 ? base : std::string(module_of(owner)) + "." + base;
-    if (classes_.count(resolved) == 0) resolved = scanned_name(base);
+  if (std::string key = owner + "#" + std::string(member); found_type(key)) return type_named(key);
+  const Tables::ClassRecord* cls = t.class_named(owner);
+  if (cls == nullptr) return {};
+  for (NameId base_id : t.bases(*cls)) {
+    std::string base(t.text(base_id));
+    std::string resolved = t.has_class(base) ? base : std::string(module_of(owner)) + "." + base;
+    if (!t.has_class(resolved)) resolved = scanned_name(base);
     std::string_view found = type_of(resolved + "#" + std::string(member), depth + 1);
     if (!found.empty()) return found;
   }
