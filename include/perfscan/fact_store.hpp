@@ -48,8 +48,9 @@ class FactStore {
   // ---- reading, once every add is done (not thread-safe: one buffer serves every read) ----
 
   [[nodiscard]] bool has(std::size_t slot) const { return slot < slots_.size() && slots_[slot].present; }
-  // The file's path (FileFacts::path), "" for a slot without facts.
-  [[nodiscard]] const std::string& path(std::size_t slot) const;
+  // The file's path (FileFacts::path), "" for a slot without facts: a view that lives as long as
+  // the store.
+  [[nodiscard]] std::string_view path(std::size_t slot) const;
   // The parts `parts` of file `slot`'s facts, decoded; the path is always set, every other
   // member is empty unless its part was asked for. Throws std::runtime_error when the facts
   // cannot be read back.
@@ -88,6 +89,8 @@ class FactStore {
   struct Slot {
     std::uint64_t offset = 0;
     std::uint32_t sizes[kFixedParts] = {};
+    std::uint32_t path_offset = 0;  // into paths_
+    std::uint32_t path_size = 0;
     bool present = false;
   };
   struct Chunk {
@@ -106,7 +109,7 @@ class FactStore {
 
   std::size_t memory_limit_;
   std::vector<Slot> slots_;
-  std::vector<std::string> paths_;  // by slot
+  std::string paths_;  // every slot's path, back to back
   // Pending findings by rule: one chunk per file that has some, in slot order.
   std::map<std::string, std::vector<Chunk>, std::less<>> pending_;
   std::string memory_;  // the facts while they are in memory

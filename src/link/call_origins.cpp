@@ -33,11 +33,30 @@ void close_over_callers(const ProjectIndex::Tables& t, const std::vector<NameId>
                         Relays&& relays) {
   using Tables = ProjectIndex::Tables;
   // Reversed call edges, from the function that defines a callee to its callers.
-  std::unordered_map<NameId, std::vector<NameId>> callers;
-  std::deque<NameId> queue;
+  CallerGraph callers(t.names.size());
+  auto calls = [&](const Tables::Definition& function, NameId callee) {
+    NameId target = defining[callee];
+    return target != kNoName && target != function.name ? target : kNoName;
+  };
   for (const Tables::Definition& function : t.definitions) {
     if (!relays(function)) continue;
-    if (Tables::Seed origin; seed(function, origin)) {
+    for (NameId callee : t.callees(function)) {
+      if (NameId target = calls(function, callee); target != kNoName) callers.count(target);
+    }
+  }
+  callers.place();
+  for (auto function = t.definitions.rbegin(); function != t.definitions.rend(); ++function) {
+    if (!relays(*function)) continue;
+    auto callees = t.callees(*function);
+    for (auto callee = callees.rbegin(); callee != callees.rend(); ++callee) {
+      if (NameId target = calls(*function, *callee); target != kNoName) callers.add_backwards(target, function->name);
+    }
+  }
+  std::deque<NameId> queue;
+  for (const Tables::Definition& function : t.definitions) {
+    const Tables::Effects* effects = t.effects_of(function);
+    if (effects == nullptr || !relays(function)) continue;
+    if (Tables::Seed origin; seed(*effects, origin)) {
       origin.function = function.name;
       origin.slot = function.slot;
       auto index = static_cast<std::uint32_t>(seeds.size());
@@ -46,19 +65,12 @@ void close_over_callers(const ProjectIndex::Tables& t, const std::vector<NameId>
         queue.push_back(function.name);
       }
     }
-    for (NameId callee : t.callees(function)) {
-      NameId target = defining[callee];
-      if (target == kNoName || target == function.name) continue;
-      callers[target].push_back(function.name);
-    }
   }
   while (!queue.empty()) {
     NameId callee = queue.front();
     queue.pop_front();
-    auto it = callers.find(callee);
-    if (it == callers.end()) continue;
     Tables::Reached inherited{origins.at(callee).seed, callee};
-    for (NameId caller : it->second) {
+    for (NameId caller : callers.of(callee)) {
       if (origins.try_emplace(caller, inherited).second) queue.push_back(caller);
     }
   }
@@ -71,31 +83,31 @@ void ProjectIndex::resolve_call_origins() {
   // The function each callee name resolves to, worked out once per distinct name: the same
   // names are called from many functions.
   std::vector<NameId> defining(t.names.size(), kNoName);
-  std::vector<char> resolved(t.names.size(), 0);
-  for (const Tables::Definition& function : t.definitions) {
-    for (NameId callee : t.callees(function)) {
-      if (resolved[callee] != 0) continue;
-      resolved[callee] = 1;
+  {
+    std::vector<bool> resolved(t.names.size(), false);
+    for (NameId callee : t.callee_ids) {
+      if (resolved[callee]) continue;
+      resolved[callee] = true;
       NameId target = t.find(defining_function(t.text(callee)));
-      if (target != kNoName && t.first_definition.count(target) != 0) defining[callee] = target;
+      if (t.is_function(target)) defining[callee] = target;
     }
   }
   close_over_callers(
       t, defining, t.blocking_seeds, t.blocking,
-      [](const Tables::Definition& function, Tables::Seed& origin) {
-        if (function.blocking_kind == 0) return false;
-        origin.what = function.blocking_call;
-        origin.kind = function.blocking_kind;
-        origin.line = function.blocking_line;
+      [](const Tables::Effects& effects, Tables::Seed& origin) {
+        if (effects.blocking_kind == 0) return false;
+        origin.what = effects.blocking_call;
+        origin.kind = effects.blocking_kind;
+        origin.line = effects.blocking_line;
         return true;
       },
       [](const Tables::Definition& function) { return !function.is_async && !function.cached; });
   close_over_callers(
       t, defining, t.constant_seeds, t.constant_work,
-      [](const Tables::Definition& function, Tables::Seed& origin) {
-        if (function.constant_work == kNoName) return false;
-        origin.what = function.constant_work;
-        origin.line = function.constant_work_line;
+      [](const Tables::Effects& effects, Tables::Seed& origin) {
+        if (effects.constant_work == kNoName) return false;
+        origin.what = effects.constant_work;
+        origin.line = effects.constant_work_line;
         return true;
       },
       [](const Tables::Definition& function) { return !function.cached; });
@@ -108,9 +120,9 @@ bool ProjectIndex::is_project_function(std::string_view qualified_name) const {
 bool ProjectIndex::callees_of(std::string_view function, std::vector<std::string_view>& callees) const {
   const Tables& t = *tables_;
   callees.clear();
-  auto first = t.first_definition.find(t.find(function));
-  if (first == t.first_definition.end()) return false;
-  for (NameId callee : t.callees(t.definitions[first->second])) callees.push_back(t.text(callee));
+  NameId id = t.find(function);
+  if (!t.is_function(id)) return false;
+  for (NameId callee : t.callees(t.definitions[t.definition_of[id]])) callees.push_back(t.text(callee));
   return true;
 }
 
@@ -197,7 +209,7 @@ std::optional<CallOrigin> origin_in(const ProjectIndex::Tables& t, const FactSto
   auto it = origins.find(t.find(function));
   if (it == origins.end()) return std::nullopt;
   const ProjectIndex::Tables::Seed& seed = seeds[it->second.seed];
-  return CallOrigin{seed.kind, std::string(t.text(seed.what)), facts.path(seed.slot), seed.line,
+  return CallOrigin{seed.kind, std::string(t.text(seed.what)), std::string(facts.path(seed.slot)), seed.line,
                     std::string(t.text(it->second.next))};
 }
 
@@ -217,10 +229,13 @@ std::string_view ProjectIndex::type_of(std::string_view name, int depth) const {
   if (depth > kMaxBaseDepth) return {};
   const Tables& t = *tables_;
   auto type_named = [&](std::string_view key) -> std::string_view {
-    auto found = t.types.find(t.find(key));
-    return found == t.types.end() ? std::string_view{} : t.text(found->second);
+    NameId id = t.find(key);
+    return id == kNoName ? std::string_view{} : t.text(t.type_of[id]);
   };
-  auto found_type = [&](std::string_view key) { return t.types.count(t.find(key)) != 0; };
+  auto found_type = [&](std::string_view key) {
+    NameId id = t.find(key);
+    return id != kNoName && t.type_of[id] != kNoName;
+  };
   if (found_type(name)) return type_named(name);
   auto hash = name.find('#');
   if (hash == std::string_view::npos) return type_named(defining_function(name));

@@ -70,12 +70,11 @@ FactStore::~FactStore() {
 void FactStore::resize(std::size_t slots) {
   if (slots > UINT32_MAX) throw std::length_error("too many files for the link step");
   slots_.resize(slots);
-  paths_.resize(slots);
 }
 
-const std::string& FactStore::path(std::size_t slot) const {
-  static const std::string kNone;
-  return slot < paths_.size() ? paths_[slot] : kNone;
+std::string_view FactStore::path(std::size_t slot) const {
+  if (!has(slot)) return {};
+  return std::string_view(paths_).substr(slots_[slot].path_offset, slots_[slot].path_size);
 }
 
 std::string FactStore::problem() const {
@@ -117,9 +116,12 @@ void FactStore::add(std::size_t slot, const EncodedFacts& facts) {
     std::lock_guard lock(mutex_);
     if (slot >= slots_.size() || slots_[slot].present) return;
     placed.offset = end_;
+    if (paths_.size() + path.size() > UINT32_MAX || path.size() > UINT32_MAX) return;
     if (!append(pieces)) return;
+    placed.path_offset = static_cast<std::uint32_t>(paths_.size());
+    placed.path_size = static_cast<std::uint32_t>(path.size());
+    paths_ += path;
     slots_[slot] = placed;
-    paths_[slot] = std::move(path);
     for (const auto& [section, offset] : pending) {
       std::vector<Chunk>& chunks = pending_[section->rule_id];
       Chunk chunk{static_cast<std::uint32_t>(slot), static_cast<std::uint32_t>(section->bytes.size()),
@@ -192,7 +194,7 @@ std::string_view FactStore::read(std::uint64_t offset, std::size_t size) const {
 FileFacts FactStore::load(std::size_t slot, FactParts parts) const {
   FileFacts facts;
   if (!has(slot)) return facts;
-  facts.path = paths_[slot];
+  facts.path = path(slot);
   const Slot& placed = slots_[slot];
   // One read from the first part asked for to the last.
   std::uint64_t first = 0, last = 0, at = 0;
@@ -219,13 +221,13 @@ FileFacts FactStore::load(std::size_t slot, FactParts parts) const {
     at += size;
   }
   // The head section holds the path too: the one kept in memory is the same.
-  facts.path = paths_[slot];
+  facts.path = path(slot);
   return facts;
 }
 
 FileFacts FactStore::load_pending(const Chunk& chunk, std::string_view rule_id) const {
   FileFacts facts;
-  facts.path = paths_[chunk.slot];
+  facts.path = path(chunk.slot);
   if (!decode_fact_section(FactSection::pending, rule_id, read(chunk.offset, chunk.size), facts)) {
     throw std::runtime_error("the link facts read back do not decode");
   }

@@ -17,22 +17,53 @@
 
 namespace perfscan {
 
+// Reversed call edges (callee -> callers) in two arrays, compressed rows: every edge is counted,
+// the rows placed, then the edges added last one first, so that each callee's callers come out
+// in the order the edges were met.
+class CallerGraph {
+ public:
+  explicit CallerGraph(std::size_t names) : starts_(names + 2, 0) {}
+  void count(NameId callee) { ++starts_[callee + 1]; }
+  void place() {
+    for (std::size_t i = 1; i < starts_.size(); ++i) starts_[i] += starts_[i - 1];
+    callers_.resize(starts_.back());
+  }
+  // After place(), each counted edge once, in the reverse of the order they are to come out.
+  void add_backwards(NameId callee, NameId caller) { callers_[--starts_[callee + 1]] = caller; }
+  [[nodiscard]] std::span<const NameId> of(NameId callee) const {
+    return std::span<const NameId>(callers_).subspan(starts_[callee + 1], starts_[callee + 2] - starts_[callee + 1]);
+  }
+
+ private:
+  std::vector<std::uint32_t> starts_;
+  std::vector<NameId> callers_;
+};
+
 struct ProjectIndex::Tables {
   NameTable names;
 
-  // ---- classes, types, modules, evidence: the first file that names each wins ----
+  // ---- what each name is, by id: dense arrays that grow with the names ----
+  // The first file that names a class, a type, a function wins, as it always has.
+  enum Flag : std::uint8_t {
+    kUncachedDefinition = 1,  // some definition of this function is not cached
+    kCachedDefinition = 2,    // some definition is
+    kModelEvidence = 4,       // used as a model (DatabaseFacts::model_evidence)
+    kRequestHandler = 8,
+  };
+  std::vector<std::uint8_t> flags;
+  std::vector<std::uint32_t> class_of;       // into class_records, or kNoName
+  std::vector<NameId> type_of;               // the TypeFact's type, or kNoName
+  std::vector<std::uint32_t> definition_of;  // the function's first definition, or kNoName
+
   struct ClassRecord {
     std::uint32_t first_base = 0;  // into base_ids
     std::uint32_t base_count = 0;
   };
-  std::unordered_map<NameId, ClassRecord> classes;
+  std::vector<ClassRecord> class_records;
   std::vector<NameId> base_ids;
-  std::unordered_map<NameId, NameId> types;  // TypeFact name -> type
-  std::unordered_set<NameId> model_evidence;
   // Scanned module names by their last segment, each once, for scanned_name.
   std::unordered_map<std::string_view, std::vector<std::string_view>> modules_by_last_segment;
   std::vector<std::string_view> request_handlers;
-  std::unordered_set<NameId> request_handler_set;
 
   // ---- function summaries (FunctionEffectFact) ----
   // Every definition in the scan's order, except one that repeats an earlier definition of the
@@ -40,27 +71,30 @@ struct ProjectIndex::Tables {
   // any closure below, whose seeds and call edges are first come, first served.
   struct Definition {
     NameId name = kNoName;
-    std::uint32_t slot = 0;           // the file's, for its path
-    NameId effect = kNoName;          // "" is kNoName
+    std::uint32_t slot = 0;         // the file's, for its path
+    std::uint32_t first_callee = 0;  // into callee_ids
+    std::uint32_t callee_count = 0;
+    std::uint32_t next_same_name = kNoName;  // the next definition of the same name
+    std::uint32_t effects = kNoName;         // into definition_effects: few functions have any
+    bool cached = false;
+    bool is_async = false;
+  };
+  // What a function does directly: the first query or remote call, blocking call, constant work.
+  struct Effects {
+    NameId effect = kNoName;  // "" is kNoName
     std::uint32_t effect_line = 0;
     NameId blocking_call = kNoName;
     std::uint32_t blocking_line = 0;
     NameId constant_work = kNoName;
     std::uint32_t constant_work_line = 0;
-    std::uint32_t first_callee = 0;   // into callee_ids
-    std::uint32_t callee_count = 0;
-    std::uint32_t next_same_name = kNoName;  // the next definition of the same name
     std::uint16_t blocking_kind = 0;
     bool effect_is_remote = false;
-    bool cached = false;
-    bool is_async = false;
+
+    bool operator==(const Effects&) const = default;
   };
   std::vector<Definition> definitions;
+  std::vector<Effects> definition_effects;
   std::vector<NameId> callee_ids;
-  // Each function name's first definition (the index's `functions`: what the project defines).
-  std::unordered_map<NameId, std::uint32_t> first_definition;
-  // Cached or not per name, over every definition (a name defined cached anywhere relays nothing).
-  std::unordered_set<NameId> defined_uncached, defined_cached;
 
   // ---- the closures over reversed call edges ----
   // A function that runs the effect (query, blocking call, constant work) directly.
@@ -92,23 +126,41 @@ struct ProjectIndex::Tables {
   };
   std::vector<Signal> signals;
 
+  // ---- building ----
+  // Interns `text`, with room for it in the per-name arrays.
+  NameId intern(std::string_view text) {
+    NameId id = names.intern(text);
+    if (id >= flags.size()) {
+      flags.resize(names.size(), 0);
+      class_of.resize(names.size(), kNoName);
+      type_of.resize(names.size(), kNoName);
+      definition_of.resize(names.size(), kNoName);
+    }
+    return id;
+  }
+  // Whether two definitions of one name say the same.
+  [[nodiscard]] bool same_definition(const Definition& a, const Definition& b) const;
+
   // ---- lookups ----
   [[nodiscard]] std::string_view text(NameId id) const { return id == kNoName ? std::string_view{} : names.text(id); }
   [[nodiscard]] NameId find(std::string_view name) const { return names.find(name); }
+  [[nodiscard]] bool has_flag(NameId id, Flag flag) const { return id != kNoName && (flags[id] & flag) != 0; }
   [[nodiscard]] const ClassRecord* class_named(std::string_view name) const {
-    auto it = classes.find(find(name));
-    return it == classes.end() ? nullptr : &it->second;
+    NameId id = find(name);
+    return id == kNoName || class_of[id] == kNoName ? nullptr : &class_records[class_of[id]];
   }
   [[nodiscard]] bool has_class(std::string_view name) const { return class_named(name) != nullptr; }
   [[nodiscard]] std::span<const NameId> bases(const ClassRecord& record) const {
     return std::span<const NameId>(base_ids).subspan(record.first_base, record.base_count);
   }
-  [[nodiscard]] bool has_function(std::string_view name) const { return first_definition.count(find(name)) != 0; }
+  [[nodiscard]] bool is_function(NameId id) const { return id != kNoName && definition_of[id] != kNoName; }
+  [[nodiscard]] bool has_function(std::string_view name) const { return is_function(find(name)); }
   [[nodiscard]] std::span<const NameId> callees(const Definition& definition) const {
     return std::span<const NameId>(callee_ids).subspan(definition.first_callee, definition.callee_count);
   }
-  // Whether two definitions of one name say the same.
-  [[nodiscard]] bool same_definition(const Definition& a, const Definition& b) const;
+  [[nodiscard]] const Effects* effects_of(const Definition& definition) const {
+    return definition.effects == kNoName ? nullptr : &definition_effects[definition.effects];
+  }
 };
 
 }  // namespace perfscan

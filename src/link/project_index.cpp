@@ -98,16 +98,15 @@ ProjectIndex::ProjectIndex(const FactStore& facts, RuleSettings settings)
 ProjectIndex::~ProjectIndex() = default;
 
 bool ProjectIndex::Tables::same_definition(const Definition& a, const Definition& b) const {
-  if (a.name != b.name || a.effect != b.effect || a.effect_line != b.effect_line ||
-      a.blocking_call != b.blocking_call || a.blocking_line != b.blocking_line ||
-      a.constant_work != b.constant_work || a.constant_work_line != b.constant_work_line ||
-      a.blocking_kind != b.blocking_kind || a.effect_is_remote != b.effect_is_remote || a.cached != b.cached ||
-      a.is_async != b.is_async || a.callee_count != b.callee_count) {
+  if (a.name != b.name || a.cached != b.cached || a.is_async != b.is_async || a.callee_count != b.callee_count) {
     return false;
   }
-  auto mine = callees(a);
-  auto theirs = callees(b);
-  return std::equal(mine.begin(), mine.end(), theirs.begin());
+  const Effects* mine = effects_of(a);
+  const Effects* theirs = effects_of(b);
+  if ((mine == nullptr) != (theirs == nullptr) || (mine != nullptr && !(*mine == *theirs))) return false;
+  auto calls = callees(a);
+  auto other_calls = callees(b);
+  return std::equal(calls.begin(), calls.end(), other_calls.begin());
 }
 
 // One pass over the files, in the scan's order: everything the index keeps, with names
@@ -120,59 +119,71 @@ void ProjectIndex::read_facts() {
     if (!facts_.has(slot)) continue;
     const FileFacts file = facts_.load(slot, parts);
     if (!file.module.empty()) {
-      std::string_view module = t.text(t.names.intern(file.module));
+      std::string_view module = t.text(t.intern(file.module));
       auto dot = module.rfind('.');
       auto& same_last = t.modules_by_last_segment[dot == std::string_view::npos ? module : module.substr(dot + 1)];
       if (std::find(same_last.begin(), same_last.end(), module) == same_last.end()) same_last.push_back(module);
     }
     for (const ClassFact& fact : file.classes) {
-      NameId name = t.names.intern(fact.qualified_name);
-      if (t.classes.count(name) != 0) continue;
+      NameId name = t.intern(fact.qualified_name);
+      if (t.class_of[name] != kNoName) continue;
       Tables::ClassRecord record{static_cast<std::uint32_t>(t.base_ids.size()),
                                  static_cast<std::uint32_t>(fact.bases.size())};
-      for (const std::string& base : fact.bases) t.base_ids.push_back(t.names.intern(base));
-      t.classes.emplace(name, record);
+      for (const std::string& base : fact.bases) t.base_ids.push_back(t.intern(base));
+      t.class_of[name] = static_cast<std::uint32_t>(t.class_records.size());
+      t.class_records.push_back(record);
     }
     for (const TypeFact& type : file.types) {
-      t.types.try_emplace(t.names.intern(type.name), t.names.intern(type.type));
+      NameId name = t.intern(type.name);
+      NameId value = t.intern(type.type);
+      if (t.type_of[name] == kNoName) t.type_of[name] = value;
     }
-    for (std::string_view name : file.database.model_evidence) t.model_evidence.insert(t.names.intern(name));
+    for (std::string_view name : file.database.model_evidence) t.flags[t.intern(name)] |= Tables::kModelEvidence;
     for (std::string_view handler : file.database.request_handlers) {
-      NameId id = t.names.intern(handler);
-      if (t.request_handler_set.insert(id).second) t.request_handlers.push_back(t.text(id));
+      NameId id = t.intern(handler);
+      if (t.has_flag(id, Tables::kRequestHandler)) continue;
+      t.flags[id] |= Tables::kRequestHandler;
+      t.request_handlers.push_back(t.text(id));
     }
     for (const FunctionEffectFact& function : file.database.functions) {
       Tables::Definition definition;
-      definition.name = t.names.intern(function.function);
+      definition.name = t.intern(function.function);
       definition.slot = static_cast<std::uint32_t>(slot);
-      if (!function.effect.empty()) definition.effect = t.names.intern(function.effect);
-      definition.effect_line = function.effect_line;
-      definition.effect_is_remote = function.effect_is_remote;
       definition.cached = function.cached;
       definition.is_async = function.is_async;
-      definition.blocking_kind = function.blocking_kind;
-      if (!function.blocking_call.empty()) definition.blocking_call = t.names.intern(function.blocking_call);
-      definition.blocking_line = function.blocking_line;
-      if (!function.constant_work.empty()) definition.constant_work = t.names.intern(function.constant_work);
-      definition.constant_work_line = function.constant_work_line;
+      Tables::Effects effects;
+      if (!function.effect.empty()) effects.effect = t.intern(function.effect);
+      effects.effect_line = function.effect_line;
+      effects.effect_is_remote = function.effect_is_remote;
+      effects.blocking_kind = function.blocking_kind;
+      if (!function.blocking_call.empty()) effects.blocking_call = t.intern(function.blocking_call);
+      effects.blocking_line = function.blocking_line;
+      if (!function.constant_work.empty()) effects.constant_work = t.intern(function.constant_work);
+      effects.constant_work_line = function.constant_work_line;
+      if (!(effects == Tables::Effects{})) {
+        definition.effects = static_cast<std::uint32_t>(t.definition_effects.size());
+        t.definition_effects.push_back(effects);
+      }
       definition.first_callee = static_cast<std::uint32_t>(t.callee_ids.size());
-      for (std::string_view callee : function.callees) t.callee_ids.push_back(t.names.intern(callee));
+      for (std::string_view callee : function.callees) t.callee_ids.push_back(t.intern(callee));
       definition.callee_count = static_cast<std::uint32_t>(t.callee_ids.size() - definition.first_callee);
-      (function.cached ? t.defined_cached : t.defined_uncached).insert(definition.name);
-      auto [first, inserted] =
-          t.first_definition.try_emplace(definition.name, static_cast<std::uint32_t>(t.definitions.size()));
-      if (!inserted) {
-        std::uint32_t last = first->second;
+      t.flags[definition.name] |= function.cached ? Tables::kCachedDefinition : Tables::kUncachedDefinition;
+      std::uint32_t& first = t.definition_of[definition.name];
+      if (first != kNoName) {
+        std::uint32_t last = first;
         bool repeated = false;
-        for (std::uint32_t at = first->second; at != kNoName; at = t.definitions[at].next_same_name) {
+        for (std::uint32_t at = first; at != kNoName; at = t.definitions[at].next_same_name) {
           repeated = repeated || t.same_definition(t.definitions[at], definition);
           last = at;
         }
         if (repeated) {
           t.callee_ids.resize(definition.first_callee);
+          if (definition.effects != kNoName) t.definition_effects.pop_back();
           continue;
         }
         t.definitions[last].next_same_name = static_cast<std::uint32_t>(t.definitions.size());
+      } else {
+        first = static_cast<std::uint32_t>(t.definitions.size());
       }
       t.definitions.push_back(definition);
     }
@@ -225,7 +236,7 @@ ClassStatus ProjectIndex::class_status(std::string_view qualified_name) const {
 }
 
 bool ProjectIndex::has_model_evidence(std::string_view qualified_name) const {
-  if (tables_->model_evidence.count(tables_->find(qualified_name)) != 0) return true;
+  if (tables_->has_flag(tables_->find(qualified_name), Tables::kModelEvidence)) return true;
   // `app.models.Tag`, `models.Tag`, `app.models.tags.Tag`: imported from a models module.
   std::string_view module = qualified_name.substr(0, qualified_name.rfind('.') == std::string_view::npos
                                                          ? 0
@@ -259,7 +270,7 @@ void ProjectIndex::resolve_signals() {
       }
       if (!unique.empty()) model = unique;
     }
-    signals_[model].push_back(SignalOrigin{signal.signal, facts_.path(slot), signal.line});
+    signals_[model].push_back(SignalOrigin{signal.signal, std::string(facts_.path(slot)), signal.line});
   }
 }
 
@@ -305,7 +316,7 @@ std::optional<EffectOrigin> ProjectIndex::effect_of(std::string_view function) c
   if (it == t.effects.end()) return std::nullopt;
   const Tables::Seed& seed = t.effect_seeds[it->second];
   // Every function reached from a seed names the seed as its `via`.
-  return EffectOrigin{std::string(t.text(seed.what)), facts_.path(seed.slot), seed.line,
+  return EffectOrigin{std::string(t.text(seed.what)), std::string(facts_.path(seed.slot)), seed.line,
                       seed.function == it->first ? std::string() : std::string(t.text(seed.function)),
                       seed.is_remote};
 }
@@ -445,30 +456,41 @@ void ProjectIndex::resolve_effects() {
   // An effect can only travel along a call to a function that has facts of its own (it runs
   // a query or calls something) and is not cached: edges to anything else (library calls,
   // trivial helpers) are left out of the graph, which keeps it a fraction of all calls.
-  auto relays = [&](NameId name) { return t.defined_uncached.count(name) != 0 && t.defined_cached.count(name) == 0; };
-  std::unordered_map<NameId, std::vector<NameId>> callers;
-  std::deque<NameId> queue;
+  auto relays = [&](NameId name) {
+    return t.has_flag(name, Tables::kUncachedDefinition) && !t.has_flag(name, Tables::kCachedDefinition);
+  };
+  // A cached function runs its query once, not once per call.
+  CallerGraph callers(t.names.size());
   for (const Tables::Definition& function : t.definitions) {
-    // A cached function runs its query once, not once per call.
     if (function.cached) continue;
     for (NameId callee : t.callees(function)) {
-      if (relays(callee)) callers[callee].push_back(function.name);
+      if (relays(callee)) callers.count(callee);
     }
-    if (function.effect == kNoName) continue;
+  }
+  callers.place();
+  for (auto function = t.definitions.rbegin(); function != t.definitions.rend(); ++function) {
+    if (function->cached) continue;
+    auto callees = t.callees(*function);
+    for (auto callee = callees.rbegin(); callee != callees.rend(); ++callee) {
+      if (relays(*callee)) callers.add_backwards(*callee, function->name);
+    }
+  }
+  std::deque<NameId> queue;
+  for (const Tables::Definition& function : t.definitions) {
+    const Tables::Effects* effects = t.effects_of(function);
+    if (function.cached || effects == nullptr || effects->effect == kNoName) continue;
     auto seed = static_cast<std::uint32_t>(t.effect_seeds.size());
     if (t.effects.try_emplace(function.name, seed).second) {
-      t.effect_seeds.push_back(Tables::Seed{function.name, function.effect, function.slot, function.effect_line, 0,
-                                            function.effect_is_remote});
+      t.effect_seeds.push_back(Tables::Seed{function.name, effects->effect, function.slot, effects->effect_line, 0,
+                                            effects->effect_is_remote});
       queue.push_back(function.name);
     }
   }
   while (!queue.empty()) {
     NameId callee = queue.front();
     queue.pop_front();
-    auto it = callers.find(callee);
-    if (it == callers.end()) continue;
     std::uint32_t inherited = t.effects.at(callee);
-    for (NameId caller : it->second) {
+    for (NameId caller : callers.of(callee)) {
       if (t.effects.try_emplace(caller, inherited).second) queue.push_back(caller);
     }
   }
