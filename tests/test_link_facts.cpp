@@ -194,31 +194,73 @@ TEST_CASE("facts codec: anything this build would not write is refused", "[facts
   }
 }
 
-TEST_CASE("name table: one id per distinct text, views that survive growth", "[facts]") {
-  NameTable names;
-  CHECK(names.find("a") == kNoName);
-  NameId empty = names.intern("");
-  NameId a = names.intern("pkg.mod.f");
-  CHECK(names.intern("pkg.mod.f") == a);
-  CHECK(names.intern("") == empty);
-  CHECK(names.text(empty).empty());
-  std::string_view kept = names.text(a);
-  // Enough names to grow the slots and fill several text blocks, and texts longer than a block.
-  std::vector<std::string> texts;
-  for (int i = 0; i < 40000; ++i) texts.push_back("pkg.module" + std::to_string(i % 97) + ".function_" + std::to_string(i));
-  texts.push_back(std::string(100000, 'x'));
-  texts.push_back(std::string(65536, 'y'));
-  std::vector<NameId> ids;
-  for (const std::string& text : texts) ids.push_back(names.intern(text));
-  CHECK(names.size() == texts.size() + 2);
-  for (std::size_t i = 0; i < texts.size(); ++i) {
-    CHECK(ids[i] == static_cast<NameId>(i + 2));
-    CHECK(names.find(texts[i]) == ids[i]);
-    CHECK(names.text(ids[i]) == texts[i]);
+TEST_CASE("text table: one id per distinct text, views that survive growth", "[facts]") {
+  TextTable texts;
+  CHECK(texts.find("a") == kNoName);
+  std::uint32_t empty = texts.intern("");
+  std::uint32_t a = texts.intern("pkg.mod.f");
+  CHECK(texts.intern("pkg.mod.f") == a);
+  CHECK(texts.intern("") == empty);
+  CHECK(texts.text(empty).empty());
+  std::string_view kept = texts.text(a);
+  // Enough texts to grow the slots and fill several blocks, and texts longer than a block.
+  std::vector<std::string> all;
+  for (int i = 0; i < 40000; ++i) all.push_back("pkg.module" + std::to_string(i % 97) + ".function_" + std::to_string(i));
+  all.push_back(std::string(100000, 'x'));
+  all.push_back(std::string(65536, 'y'));
+  std::vector<std::uint32_t> ids;
+  for (const std::string& text : all) ids.push_back(texts.intern(text));
+  CHECK(texts.size() == all.size() + 2);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    CHECK(ids[i] == static_cast<std::uint32_t>(i + 2));
+    CHECK(texts.find(all[i]) == ids[i]);
+    CHECK(texts.text(ids[i]) == all[i]);
   }
   CHECK(kept == "pkg.mod.f");
-  CHECK(kept.data() == names.text(a).data());
-  CHECK(names.find("pkg.module1.function_") == kNoName);
+  CHECK(kept.data() == texts.text(a).data());
+  CHECK(texts.find("pkg.module1.function_") == kNoName);
+}
+
+TEST_CASE("name table: dotted names as a tree of their segments", "[facts]") {
+  NameTable names;
+  CHECK(names.find("pkg") == kNoName);
+  NameId f = names.intern("pkg.mod.Class.f");
+  // Its prefixes have ids too, each once; a name and its prefix are different ids.
+  CHECK(names.size() == 4);
+  NameId mod = names.find("pkg.mod");
+  REQUIRE(mod != kNoName);
+  CHECK(names.intern("pkg.mod") == mod);
+  CHECK(names.intern("pkg.mod.Class.f") == f);
+  CHECK(names.size() == 4);
+  CHECK(names.text(f) == "pkg.mod.Class.f");
+  CHECK(names.text(mod) == "pkg.mod");
+  CHECK(names.last_segment(f) == "f");
+  CHECK(names.last_segment(mod) == "mod");
+  CHECK(names.find("pkg.mod.Class.g") == kNoName);
+  CHECK(names.find("mod.Class.f") == kNoName);
+  CHECK(names.find("pkg.mod.Class.f.x") == kNoName);
+  // Any text is a name: empty segments, leading and trailing dots, no dot at all.
+  for (std::string_view text : {"", ".", "..", ".models.Tag", "pkg.", "a..b", "`Book.objects.get`",
+                                "re.compile(r\"\\d+\")", "pkg.mod.Client#session", "plain"}) {
+    NameId id = names.intern(text);
+    CHECK(names.find(text) == id);
+    CHECK(names.text(id) == text);
+  }
+  // Many names under shared prefixes (the copies of a package under other roots), ids in order.
+  std::vector<std::string> all;
+  for (int copy = 0; copy < 4; ++copy) {
+    for (int i = 0; i < 20000; ++i) {
+      all.push_back("copy" + std::to_string(copy) + ".django.db.models.m" + std::to_string(i % 50) + ".C" +
+                    std::to_string(i % 7) + ".method_" + std::to_string(i));
+    }
+  }
+  std::vector<NameId> ids;
+  for (const std::string& name : all) ids.push_back(names.intern(name));
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    CHECK(names.find(all[i]) == ids[i]);
+    CHECK(names.text(ids[i]) == all[i]);
+  }
+  CHECK(names.text(f) == "pkg.mod.Class.f");
 }
 
 TEST_CASE("fact store: what is added is read back, in memory or on disk", "[facts]") {

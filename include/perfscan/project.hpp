@@ -124,15 +124,15 @@ class ProjectIndex {
   [[nodiscard]] std::string resolve_type_expression(std::string_view expression) const;
   // Is this the qualified name of a function the project defines (and summarised)?
   [[nodiscard]] bool is_project_function(std::string_view qualified_name) const;
-  // The functions the project's first definition of `function` calls (its summary's callees),
-  // as views that live as long as the index; false when the project defines no such function.
-  bool callees_of(std::string_view function, std::vector<std::string_view>& callees) const;
+  // The functions the project's first definition of `function` calls (its summary's callees);
+  // false when the project defines no such function.
+  bool callees_of(std::string_view function, std::vector<std::string>& callees) const;
   // The functions that serve requests (DatabaseFacts::request_handlers) of every file, each
-  // once, in the order first recorded; views that live as long as the index.
-  [[nodiscard]] const std::vector<std::string_view>& request_handlers() const;
+  // once, in the order first recorded.
+  [[nodiscard]] const std::vector<std::string>& request_handlers() const;
   // The bases of the project's first class of this name, as its file wrote or resolved them;
   // false when the project defines no such class.
-  bool class_bases(std::string_view qualified_name, std::vector<std::string_view>& bases) const;
+  bool class_bases(std::string_view qualified_name, std::vector<std::string>& bases) const;
   [[nodiscard]] ClassStatus class_status(std::string_view qualified_name) const;
   // The open world: a class whose definition is not in the scan is a model when it is imported
   // from a `models` module (`app.models.Tag`, `.models`) or used as `X.objects` / `X.query`.
@@ -153,7 +153,7 @@ class ProjectIndex {
   void resolve_call_origins();
   void resolve_signals();
   [[nodiscard]] std::string resolve_target(const ModelInfo& from, const std::string& target) const;
-  [[nodiscard]] std::string_view type_of(std::string_view name, int depth) const;
+  [[nodiscard]] std::string type_of(std::string_view name, int depth) const;
 
   const FactStore& facts_;
   RuleSettings settings_;

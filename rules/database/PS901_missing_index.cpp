@@ -96,19 +96,19 @@ bool is_served(const ModelInfo& model, const std::vector<std::string>& columns, 
 
 // Functions on the request path: the request handlers, and every project function they call,
 // directly or through other project functions.
-std::unordered_set<std::string_view> request_path_functions(const ProjectIndex& index) {
-  std::vector<std::string_view> pending;
-  std::unordered_set<std::string_view> reached;
-  for (std::string_view handler : index.request_handlers()) {
+std::unordered_set<std::string> request_path_functions(const ProjectIndex& index) {
+  std::vector<std::string> pending;
+  std::unordered_set<std::string> reached;
+  for (const std::string& handler : index.request_handlers()) {
     if (reached.insert(handler).second) pending.push_back(handler);
   }
-  std::vector<std::string_view> callees;
+  std::vector<std::string> callees;
   while (!pending.empty()) {
-    std::string_view function = pending.back();
+    std::string function = std::move(pending.back());
     pending.pop_back();
     if (!index.callees_of(function, callees)) continue;
-    for (std::string_view callee : callees) {
-      if (index.is_project_function(callee) && reached.insert(callee).second) pending.push_back(callee);
+    for (std::string& callee : callees) {
+      if (index.is_project_function(callee) && reached.insert(callee).second) pending.push_back(std::move(callee));
     }
   }
   return reached;
@@ -136,7 +136,7 @@ std::vector<const ModelInfo*> site_models(const ProjectIndex& index, const Query
 // Manager and queryset classes (and their project base classes) -> the models that use them.
 std::map<std::string, std::vector<const ModelInfo*>> models_by_manager(const ProjectIndex& index) {
   std::map<std::string, std::vector<const ModelInfo*>> by_manager;
-  std::vector<std::string_view> bases;
+  std::vector<std::string> bases;
   for (const auto& [name, model] : index.models()) {
     if (model.fact->manager_classes.empty()) continue;
     std::vector<std::string> pending(model.fact->manager_classes.begin(), model.fact->manager_classes.end());
@@ -147,7 +147,7 @@ std::map<std::string, std::vector<const ModelInfo*>> models_by_manager(const Pro
       if (!seen.insert(manager).second) continue;
       by_manager[manager].push_back(&model);
       if (!index.class_bases(manager, bases)) continue;
-      for (std::string_view base : bases) pending.emplace_back(base);
+      for (std::string& base : bases) pending.push_back(std::move(base));
     }
   }
   return by_manager;
@@ -207,7 +207,7 @@ class MissingIndex final : public Rule, public ProjectRule {
 
  private:
   static std::vector<MergedSite> merged_sites(const ProjectIndex& index) {
-    std::unordered_set<std::string_view> request_path = request_path_functions(index);
+    std::unordered_set<std::string> request_path = request_path_functions(index);
     std::map<std::string, std::vector<const ModelInfo*>> by_manager = models_by_manager(index);
     std::vector<MergedSite> sites;
     index.facts().for_each_file(fact_part(FactSection::database), [&](const FileFacts& loaded) {

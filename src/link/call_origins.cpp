@@ -117,7 +117,7 @@ bool ProjectIndex::is_project_function(std::string_view qualified_name) const {
   return tables_->has_function(qualified_name);
 }
 
-bool ProjectIndex::callees_of(std::string_view function, std::vector<std::string_view>& callees) const {
+bool ProjectIndex::callees_of(std::string_view function, std::vector<std::string>& callees) const {
   const Tables& t = *tables_;
   callees.clear();
   NameId id = t.find(function);
@@ -126,9 +126,9 @@ bool ProjectIndex::callees_of(std::string_view function, std::vector<std::string
   return true;
 }
 
-const std::vector<std::string_view>& ProjectIndex::request_handlers() const { return tables_->request_handlers; }
+const std::vector<std::string>& ProjectIndex::request_handlers() const { return tables_->request_handlers; }
 
-bool ProjectIndex::class_bases(std::string_view qualified_name, std::vector<std::string_view>& bases) const {
+bool ProjectIndex::class_bases(std::string_view qualified_name, std::vector<std::string>& bases) const {
   const Tables& t = *tables_;
   bases.clear();
   const Tables::ClassRecord* cls = t.class_named(qualified_name);
@@ -187,13 +187,13 @@ std::string ProjectIndex::defining_function(std::string_view spelled) const {
     if (cls == nullptr) continue;
     auto bases = t.bases(*cls);
     for (auto base_id = bases.rbegin(); base_id != bases.rend(); ++base_id) {
-      std::string_view base = t.text(*base_id);
+      std::string base = t.text(*base_id);
       // A base the defining file could not resolve is looked up in that file's module.
       if (t.has_class(base)) {
-        pending.emplace_back(std::string(base), depth + 1);
+        pending.emplace_back(base, depth + 1);
       } else {
-        std::string local = std::string(module_of(cls_name)) + "." + std::string(base);
-        pending.emplace_back(t.has_class(local) ? local : std::string(base), depth + 1);
+        std::string local = std::string(module_of(cls_name)) + "." + base;
+        pending.emplace_back(t.has_class(local) ? local : base, depth + 1);
       }
     }
   }
@@ -209,8 +209,8 @@ std::optional<CallOrigin> origin_in(const ProjectIndex::Tables& t, const FactSto
   auto it = origins.find(t.find(function));
   if (it == origins.end()) return std::nullopt;
   const ProjectIndex::Tables::Seed& seed = seeds[it->second.seed];
-  return CallOrigin{seed.kind, std::string(t.text(seed.what)), std::string(facts.path(seed.slot)), seed.line,
-                    std::string(t.text(it->second.next))};
+  return CallOrigin{seed.kind, t.text(seed.what), std::string(facts.path(seed.slot)), seed.line,
+                    t.text(it->second.next)};
 }
 
 }  // namespace
@@ -225,12 +225,12 @@ std::optional<CallOrigin> ProjectIndex::constant_work_of(std::string_view functi
 
 // The type a TypeFact name stands for: a function's result or an attribute, looked up under
 // its scanned spelling and, for `Class#attribute`, through the class's bases in any module.
-std::string_view ProjectIndex::type_of(std::string_view name, int depth) const {
+std::string ProjectIndex::type_of(std::string_view name, int depth) const {
   if (depth > kMaxBaseDepth) return {};
   const Tables& t = *tables_;
-  auto type_named = [&](std::string_view key) -> std::string_view {
+  auto type_named = [&](std::string_view key) -> std::string {
     NameId id = t.find(key);
-    return id == kNoName ? std::string_view{} : t.text(t.type_of[id]);
+    return id == kNoName ? std::string() : t.text(t.type_of[id]);
   };
   auto found_type = [&](std::string_view key) {
     NameId id = t.find(key);
@@ -248,7 +248,7 @@ std::string_view ProjectIndex::type_of(std::string_view name, int depth) const {
     std::string base(t.text(base_id));
     std::string resolved = t.has_class(base) ? base : std::string(module_of(owner)) + "." + base;
     if (!t.has_class(resolved)) resolved = scanned_name(base);
-    std::string_view found = type_of(resolved + "#" + std::string(member), depth + 1);
+    std::string found = type_of(resolved + "#" + std::string(member), depth + 1);
     if (!found.empty()) return found;
   }
   return {};
@@ -266,7 +266,7 @@ std::string ProjectIndex::resolve_type_expression(std::string_view expression) c
     if (last == std::string::npos) break;
     for (std::size_t cut = last; cut > 0; --cut) {
       if (current[cut] != '.' && current[cut] != '#') continue;
-      std::string_view type = type_of(std::string_view(current).substr(0, cut), 0);
+      std::string type = type_of(std::string_view(current).substr(0, cut), 0);
       if (type.empty() || type == std::string_view(current).substr(0, cut)) continue;
       current = std::string(type) + current.substr(cut);
       replaced = true;

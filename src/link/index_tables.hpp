@@ -61,9 +61,10 @@ struct ProjectIndex::Tables {
   };
   std::vector<ClassRecord> class_records;
   std::vector<NameId> base_ids;
-  // Scanned module names by their last segment, each once, for scanned_name.
-  std::unordered_map<std::string_view, std::vector<std::string_view>> modules_by_last_segment;
-  std::vector<std::string_view> request_handlers;
+  // Scanned module names by their last segment (a view into `names`), each once, for
+  // scanned_name.
+  std::unordered_map<std::string_view, std::vector<std::string>> modules_by_last_segment;
+  std::vector<std::string> request_handlers;
 
   // ---- function summaries (FunctionEffectFact) ----
   // Every definition in the scan's order, except one that repeats an earlier definition of the
@@ -142,7 +143,7 @@ struct ProjectIndex::Tables {
   [[nodiscard]] bool same_definition(const Definition& a, const Definition& b) const;
 
   // ---- lookups ----
-  [[nodiscard]] std::string_view text(NameId id) const { return id == kNoName ? std::string_view{} : names.text(id); }
+  [[nodiscard]] std::string text(NameId id) const { return id == kNoName ? std::string() : names.text(id); }
   [[nodiscard]] NameId find(std::string_view name) const { return names.find(name); }
   [[nodiscard]] bool has_flag(NameId id, Flag flag) const { return id != kNoName && (flags[id] & flag) != 0; }
   [[nodiscard]] const ClassRecord* class_named(std::string_view name) const {

@@ -119,10 +119,8 @@ void ProjectIndex::read_facts() {
     if (!facts_.has(slot)) continue;
     const FileFacts file = facts_.load(slot, parts);
     if (!file.module.empty()) {
-      std::string_view module = t.text(t.intern(file.module));
-      auto dot = module.rfind('.');
-      auto& same_last = t.modules_by_last_segment[dot == std::string_view::npos ? module : module.substr(dot + 1)];
-      if (std::find(same_last.begin(), same_last.end(), module) == same_last.end()) same_last.push_back(module);
+      auto& same_last = t.modules_by_last_segment[t.names.last_segment(t.intern(file.module))];
+      if (std::find(same_last.begin(), same_last.end(), file.module) == same_last.end()) same_last.push_back(file.module);
     }
     for (const ClassFact& fact : file.classes) {
       NameId name = t.intern(fact.qualified_name);
@@ -143,7 +141,7 @@ void ProjectIndex::read_facts() {
       NameId id = t.intern(handler);
       if (t.has_flag(id, Tables::kRequestHandler)) continue;
       t.flags[id] |= Tables::kRequestHandler;
-      t.request_handlers.push_back(t.text(id));
+      t.request_handlers.emplace_back(handler);
     }
     for (const FunctionEffectFact& function : file.database.functions) {
       Tables::Definition definition;
@@ -230,7 +228,7 @@ ClassStatus ProjectIndex::class_status(std::string_view qualified_name) const {
     }
     if (cls == nullptr) return ClassStatus::unknown;
     if (models_.count(found) != 0) return ClassStatus::model;
-    for (NameId base : t.bases(*cls)) pending.emplace_back(std::string(t.text(base)), depth + 1);
+    for (NameId base : t.bases(*cls)) pending.emplace_back(t.text(base), depth + 1);
   }
   return ClassStatus::not_model;
 }
@@ -316,8 +314,8 @@ std::optional<EffectOrigin> ProjectIndex::effect_of(std::string_view function) c
   if (it == t.effects.end()) return std::nullopt;
   const Tables::Seed& seed = t.effect_seeds[it->second];
   // Every function reached from a seed names the seed as its `via`.
-  return EffectOrigin{std::string(t.text(seed.what)), std::string(facts_.path(seed.slot)), seed.line,
-                      seed.function == it->first ? std::string() : std::string(t.text(seed.function)),
+  return EffectOrigin{t.text(seed.what), std::string(facts_.path(seed.slot)), seed.line,
+                      seed.function == it->first ? std::string() : t.text(seed.function),
                       seed.is_remote};
 }
 
@@ -361,7 +359,7 @@ void ProjectIndex::resolve_models() {
       if (cls == nullptr) continue;
       std::string module = module_of(item.name);
       for (NameId base : t.bases(*cls)) {
-        pending.push_back({resolve_base(std::string(t.text(base)), module), item.depth + 1});
+        pending.push_back({resolve_base(t.text(base), module), item.depth + 1});
       }
     }
     return Orm::unknown;
@@ -395,7 +393,7 @@ void ProjectIndex::resolve_models() {
       }
       if (const Tables::ClassRecord* cls = t.class_named(current)) {
         for (NameId base : t.bases(*cls)) {
-          chain.emplace_back(resolve_base(std::string(t.text(base)), module_of(current)), depth + 1);
+          chain.emplace_back(resolve_base(t.text(base), module_of(current)), depth + 1);
         }
       }
     }
