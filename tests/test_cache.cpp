@@ -29,7 +29,8 @@ namespace {
 // `linked`.
 bool same_result(const FileResult& a, const FileResult& b) {
   return a.scanned == b.scanned && a.lines == b.lines && a.bytes == b.bytes &&
-         a.findings == b.findings && a.errors == b.errors && a.facts == b.facts && a.linked == b.linked;
+         a.findings == b.findings && a.errors == b.errors && a.facts == b.facts &&
+         a.linked == b.linked;
 }
 
 std::vector<const Rule*> every_rule() { return with_fact_collectors(select_rules({"ALL"}, {})); }
@@ -40,7 +41,8 @@ CacheConfig default_config() { return cache_config_hash(rule_ids(every_rule()), 
 FileResult analyse(const DiscoveredFile& file, const std::string& bytes) {
   static const RuleDispatch dispatch(every_rule());
   Parser parser;
-  FileResult result = analyse_text(file.display_path, file.module, file.is_package, bytes, parser, dispatch);
+  FileResult result =
+      analyse_text(file.display_path, file.module, file.is_package, bytes, parser, dispatch);
   keep_linked_facts(result, true);
   return result;
 }

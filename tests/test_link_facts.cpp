@@ -14,7 +14,8 @@
 namespace perfscan {
 namespace {
 
-PendingFinding pending_for(const std::string& rule_id, std::uint32_t line, const std::string& subject) {
+PendingFinding pending_for(const std::string& rule_id, std::uint32_t line,
+                           const std::string& subject) {
   PendingFinding pending;
   pending.finding.rule_id = rule_id;
   pending.finding.category = Category::syntax;
@@ -46,7 +47,8 @@ FileFacts every_linked_fact() {
   FileFacts facts;
   facts.path = "a/b.py";
   facts.module = "a.b";
-  facts.classes = {ClassFact{"a.b.C", 9, {"django.db.models.Model", "Mixin"}}, ClassFact{"a.b.D", 12, {}}};
+  facts.classes = {ClassFact{"a.b.C", 9, {"django.db.models.Model", "Mixin"}},
+                   ClassFact{"a.b.D", 12, {}}};
   facts.types = {TypeFact{"a.b.make", "requests.Session"}, TypeFact{"a.b.C#http", "a.b.make"}};
   facts.suppressions.skip_file = true;
   facts.suppressions.by_line = {{3, {}}, {8, {"PS101", "PS401"}}};
@@ -58,21 +60,39 @@ FileFacts every_linked_fact() {
   model.orm_hint = Orm::sqlalchemy;
   model.table = "books";
   model.abstract = true;
-  model.fields = {FieldFact{"author", FieldKind::relationship, "a.b.Author", "books", "select", 11, 5, true, true, 3}};
+  model.fields = {FieldFact{"author", FieldKind::relationship, "a.b.Author", "books", "select", 11,
+                            5, true, true, 3}};
   model.indexes = {{"isbn"}, {"author", "title"}, {}};
   model.managers = {"objects"};
   model.overrides = {"save"};
   model.manager_classes = {"a.b.BookQuerySet"};
   facts.database.models = {model};
   facts.database.roots = {OrmRootFact{"a.b.Base", Orm::sqlalchemy}};
-  facts.database.query_sites = {QuerySiteFact{"a.b.Book", {{"isbn", LookupKind::join}}, 20, 9, SiteModel::manager,
-                                              SiteContext::excluded, "books", "a.b.f"}};
+  facts.database.query_sites = {QuerySiteFact{"a.b.Book",
+                                              {{"isbn", LookupKind::join}},
+                                              20,
+                                              9,
+                                              SiteModel::manager,
+                                              SiteContext::excluded,
+                                              "books",
+                                              "a.b.f"}};
   facts.database.functions = {
-      FunctionEffectFact{"a.b.f", "`Book.objects.get`", 21, true, true, true, 4, "builtins.open", 22, "re.compile", 23,
+      FunctionEffectFact{"a.b.f",
+                         "`Book.objects.get`",
+                         21,
+                         true,
+                         true,
+                         true,
+                         4,
+                         "builtins.open",
+                         22,
+                         "re.compile",
+                         23,
                          {"a.b.g", "a.c.h"}},
       FunctionEffectFact{"a.b.g", "", 0, false, false, false, 0, "", 0, "", 0, {}}};
-  facts.database.pending = {pending_for("PS205", 30, "a.b.g"), pending_for("PS-loop-calls", 31, "a.c.h"),
-                            pending_for("PS205", 32, "a.b.f"), pending_for("PS202", 33, "a.b.Book")};
+  facts.database.pending = {
+      pending_for("PS205", 30, "a.b.g"), pending_for("PS-loop-calls", 31, "a.c.h"),
+      pending_for("PS205", 32, "a.b.f"), pending_for("PS202", 33, "a.b.Book")};
   facts.database.signals = {SignalFact{"post_save", "a.b.Book", 40}};
   facts.database.queryset_arguments = {
       QuerysetArgumentFact{"a.b.render", "books", 1, "a.b.Book", {"author"}, true, "a.b.view", 41}};
@@ -85,7 +105,9 @@ FileFacts every_linked_fact() {
 // rule's in the order recorded.
 std::vector<PendingFinding> by_rule(std::vector<PendingFinding> pending) {
   std::stable_sort(pending.begin(), pending.end(),
-                   [](const PendingFinding& a, const PendingFinding& b) { return a.finding.rule_id < b.finding.rule_id; });
+                   [](const PendingFinding& a, const PendingFinding& b) {
+                     return a.finding.rule_id < b.finding.rule_id;
+                   });
   return pending;
 }
 
@@ -165,12 +187,16 @@ TEST_CASE("facts codec: anything this build would not write is refused", "[facts
     CHECK_FALSE(valid_linked_facts(bad));
     CHECK_FALSE(decode_linked_facts(bad));
   };
-  refused("sections out of order", [](EncodedFacts& e) { std::swap(e.sections[0], e.sections[1]); });
-  refused("a kind twice", [](EncodedFacts& e) { e.sections.insert(e.sections.begin() + 1, e.sections[1]); });
+  refused("sections out of order",
+          [](EncodedFacts& e) { std::swap(e.sections[0], e.sections[1]); });
+  refused("a kind twice",
+          [](EncodedFacts& e) { e.sections.insert(e.sections.begin() + 1, e.sections[1]); });
   refused("a rule twice", [](EncodedFacts& e) { e.sections.push_back(e.sections.back()); });
   refused("a rule id on another kind", [](EncodedFacts& e) { e.sections[1].rule_id = "PS205"; });
-  refused("an unknown kind", [](EncodedFacts& e) { e.sections.back().kind = static_cast<FactSection>(6); });
-  refused("one part's bytes as another's", [](EncodedFacts& e) { e.sections[2].bytes = e.sections[4].bytes; });
+  refused("an unknown kind",
+          [](EncodedFacts& e) { e.sections.back().kind = static_cast<FactSection>(6); });
+  refused("one part's bytes as another's",
+          [](EncodedFacts& e) { e.sections[2].bytes = e.sections[4].bytes; });
   // A flag of 2: the suppressions section starts with skip_file.
   refused("a flag of 2", [](EncodedFacts& e) { e.sections[3].bytes[0] = 2; });
   // An enum out of range: the database part starts with the model list, and its first model with
@@ -181,7 +207,8 @@ TEST_CASE("facts codec: anything this build would not write is refused", "[facts
   });
   // The functions part starts with their count.
   refused("a huge list count", [](EncodedFacts& e) {
-    for (int i = 0; i < 4; ++i) e.sections[4].bytes[static_cast<std::size_t>(i)] = static_cast<char>(0xFF);
+    for (int i = 0; i < 4; ++i)
+      e.sections[4].bytes[static_cast<std::size_t>(i)] = static_cast<char>(0xFF);
   });
   std::mt19937 random(20261206);
   for (std::size_t size : {1, 7, 64, 3000}) {
@@ -205,7 +232,8 @@ TEST_CASE("text table: one id per distinct text, views that survive growth", "[f
   std::string_view kept = texts.text(a);
   // Enough texts to grow the slots and fill several blocks, and texts longer than a block.
   std::vector<std::string> all;
-  for (int i = 0; i < 40000; ++i) all.push_back("pkg.module" + std::to_string(i % 97) + ".function_" + std::to_string(i));
+  for (int i = 0; i < 40000; ++i)
+    all.push_back("pkg.module" + std::to_string(i % 97) + ".function_" + std::to_string(i));
   all.push_back(std::string(100000, 'x'));
   all.push_back(std::string(65536, 'y'));
   std::vector<std::uint32_t> ids;
@@ -250,8 +278,8 @@ TEST_CASE("name table: dotted names as a tree of their segments", "[facts]") {
   std::vector<std::string> all;
   for (int copy = 0; copy < 4; ++copy) {
     for (int i = 0; i < 20000; ++i) {
-      all.push_back("copy" + std::to_string(copy) + ".django.db.models.m" + std::to_string(i % 50) + ".C" +
-                    std::to_string(i % 7) + ".method_" + std::to_string(i));
+      all.push_back("copy" + std::to_string(copy) + ".django.db.models.m" + std::to_string(i % 50) +
+                    ".C" + std::to_string(i % 7) + ".method_" + std::to_string(i));
     }
   }
   std::vector<NameId> ids;
@@ -278,7 +306,8 @@ TEST_CASE("fact store: what is added is read back, in memory or on disk", "[fact
       if (slot == 4) files[slot].classes.clear();
     }
     for (std::size_t slot : {5, 0, 2, 4, 1}) {
-      workers.emplace_back([&store, &files, slot] { store.add(slot, encode_linked_facts(files[slot])); });
+      workers.emplace_back(
+          [&store, &files, slot] { store.add(slot, encode_linked_facts(files[slot])); });
     }
     for (std::thread& worker : workers) worker.join();
     CHECK(store.problem().empty());
@@ -318,15 +347,19 @@ TEST_CASE("fact store: what is added is read back, in memory or on disk", "[fact
       CHECK(pending.finding.rule_id == "PS205");
       seen.push_back(file.path + " " + pending.subject);
     });
-    CHECK(seen == std::vector<std::string>{"pkg/file0.py a.b.g", "pkg/file0.py a.b.f", "pkg/file1.py a.b.g",
-                                           "pkg/file1.py a.b.f", "pkg/file4.py a.b.g", "pkg/file4.py a.b.f",
+    CHECK(seen == std::vector<std::string>{"pkg/file0.py a.b.g", "pkg/file0.py a.b.f",
+                                           "pkg/file1.py a.b.g", "pkg/file1.py a.b.f",
+                                           "pkg/file4.py a.b.g", "pkg/file4.py a.b.f",
                                            "pkg/file5.py a.b.g", "pkg/file5.py a.b.f"});
     seen.clear();
-    store.for_each_pending("PS-loop-calls", [&](const FileFacts& file, const PendingFinding& pending) {
-      if (file.path == "pkg/file1.py") CHECK(pending == files[1].database.pending[1]);
-      seen.push_back(pending.subject);
-    });
-    CHECK(seen == std::vector<std::string>{"subject of 0", "subject of 1", "subject of 4", "subject of 5"});
+    store.for_each_pending("PS-loop-calls",
+                           [&](const FileFacts& file, const PendingFinding& pending) {
+                             if (file.path == "pkg/file1.py")
+                               CHECK(pending == files[1].database.pending[1]);
+                             seen.push_back(pending.subject);
+                           });
+    CHECK(seen ==
+          std::vector<std::string>{"subject of 0", "subject of 1", "subject of 4", "subject of 5"});
     int none = 0;
     store.for_each_pending("PS999", [&](const FileFacts&, const PendingFinding&) { ++none; });
     CHECK(none == 0);
@@ -346,7 +379,8 @@ TEST_CASE("fact store: a slot is filled once, and more slots can follow", "[fact
   store.resize(2);
   store.add(1, encode_linked_facts(second));
   CHECK(store.path(1) == "other.py");
-  CHECK(store.load(1, fact_part(FactSection::functions)).database.functions == second.database.functions);
+  CHECK(store.load(1, fact_part(FactSection::functions)).database.functions ==
+        second.database.functions);
   CHECK(store.bytes() > 0);
 }
 

@@ -1,8 +1,9 @@
 // The link facts of every file of a scan, from the end of each file's analysis to the link step.
-// Kept in their compact binary form (perfscan/linked_facts.hpp) and, past a few megabytes, in an
-// unlinked temporary file instead of memory: what the scan keeps per file is then a few dozen
-// bytes however large the project, and the link step reads the facts back one file and one part
-// at a time (pread into a reused buffer, so pages read back do not stay in the process).
+// Kept in their compact binary form (perfscan/linked_facts.hpp) and, past a few hundred
+// kilobytes, in an unlinked temporary file instead of memory: what the scan keeps per file is
+// then a few dozen bytes however large the project, and the link step reads the facts back one
+// file and one part at a time (pread into a reused buffer, so pages read back do not stay in the
+// process).
 #pragma once
 
 #include <cstddef>
@@ -20,12 +21,16 @@ namespace perfscan {
 
 // Which parts of a file's facts to read back: a set of FactSections.
 using FactParts = std::uint32_t;
-constexpr FactParts fact_part(FactSection section) { return FactParts{1} << static_cast<unsigned>(section); }
+constexpr FactParts fact_part(FactSection section) {
+  return FactParts{1} << static_cast<unsigned>(section);
+}
 
 class FactStore {
  public:
-  // In memory up to this many bytes, then in a temporary file.
-  static constexpr std::size_t kDefaultMemoryLimit = std::size_t{4} << 20;
+  // In memory up to this many bytes, then in a temporary file: a scan of a few files never
+  // makes one, and a larger scan moves its facts out before they weigh (the memory they took
+  // is not always given back to the system at once).
+  static constexpr std::size_t kDefaultMemoryLimit = std::size_t{256} << 10;
 
   // `slots` files, numbered by the caller in the order the link step is to see them. The
   // temporary file is made under the system's temporary folder (TMPDIR) and unlinked at once:
@@ -47,7 +52,9 @@ class FactStore {
 
   // ---- reading, once every add is done (not thread-safe: one buffer serves every read) ----
 
-  [[nodiscard]] bool has(std::size_t slot) const { return slot < slots_.size() && slots_[slot].present; }
+  [[nodiscard]] bool has(std::size_t slot) const {
+    return slot < slots_.size() && slots_[slot].present;
+  }
   // The file's path (FileFacts::path), "" for a slot without facts: a view that lives as long as
   // the store.
   [[nodiscard]] std::string_view path(std::size_t slot) const;
@@ -73,7 +80,8 @@ class FactStore {
     if (found == pending_.end()) return;
     for (const Chunk& chunk : found->second) {
       FileFacts file = load_pending(chunk, rule_id);
-      for (const PendingFinding& pending : file.database.pending) visit(static_cast<const FileFacts&>(file), pending);
+      for (const PendingFinding& pending : file.database.pending)
+        visit(static_cast<const FileFacts&>(file), pending);
     }
   }
 

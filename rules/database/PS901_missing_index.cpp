@@ -108,7 +108,8 @@ std::unordered_set<std::string> request_path_functions(const ProjectIndex& index
     pending.pop_back();
     if (!index.callees_of(function, callees)) continue;
     for (std::string& callee : callees) {
-      if (index.is_project_function(callee) && reached.insert(callee).second) pending.push_back(std::move(callee));
+      if (index.is_project_function(callee) && reached.insert(callee).second)
+        pending.push_back(std::move(callee));
     }
   }
   return reached;

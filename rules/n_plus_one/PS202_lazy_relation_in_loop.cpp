@@ -87,7 +87,8 @@ class LazyRelationInLoop final : public Rule, public ProjectRule {
   void link(const ProjectIndex& index, std::vector<Finding>& findings) const override {
     // Querysets handed to project functions, by callee, with the path of the file that hands
     // them (the files' facts are read back one at a time: what is kept is copied).
-    std::unordered_map<std::string, std::vector<std::pair<std::string, QuerysetArgumentFact>>> arguments;
+    std::unordered_map<std::string, std::vector<std::pair<std::string, QuerysetArgumentFact>>>
+        arguments;
     index.facts().for_each_file(fact_part(FactSection::database), [&](const FileFacts& file) {
       for (const QuerysetArgumentFact& argument : file.database.queryset_arguments) {
         arguments[argument.callee].emplace_back(file.path, argument);
@@ -211,7 +212,8 @@ class LazyRelationInLoop final : public Rule, public ProjectRule {
       std::string fix = fix_for(index, *model, pending.detail, pending.subject_is_collection);
       if (fix.empty()) continue;
       if (first_fix.empty()) first_fix = std::move(fix);
-      lazy_callers.push_back(fmt::format("`{}` ({}:{})", short_api(argument->caller), caller_path, argument->line));
+      lazy_callers.push_back(
+          fmt::format("`{}` ({}:{})", short_api(argument->caller), caller_path, argument->line));
     }
     if (lazy_callers.empty()) return std::nullopt;
     Finding finding = confirmed(*this, file, pending);

@@ -23,11 +23,13 @@ static_assert(sizeof(ModelFact) == 240, "ModelFact changed: update the facts cod
 static_assert(sizeof(FieldFact) == 152, "FieldFact changed: update the facts codec");
 static_assert(sizeof(OrmRootFact) == 40, "OrmRootFact changed: update the facts codec");
 static_assert(sizeof(QuerySiteFact) == 136, "QuerySiteFact changed: update the facts codec");
-static_assert(sizeof(FunctionEffectFact) == 192, "FunctionEffectFact changed: update the facts codec");
+static_assert(sizeof(FunctionEffectFact) == 192,
+              "FunctionEffectFact changed: update the facts codec");
 static_assert(sizeof(PendingFinding) == 576, "PendingFinding changed: update the facts codec");
 static_assert(sizeof(Suppressions) == 56, "Suppressions changed: update the facts codec");
 static_assert(sizeof(SignalFact) == 72, "SignalFact changed: update the facts codec");
-static_assert(sizeof(QuerysetArgumentFact) == 176, "QuerysetArgumentFact changed: update the facts codec");
+static_assert(sizeof(QuerysetArgumentFact) == 176,
+              "QuerysetArgumentFact changed: update the facts codec");
 static_assert(sizeof(DatabaseFacts) == 232, "DatabaseFacts changed: update the facts codec");
 
 // ---- the sections' layouts (the minimum sizes given to list() are those of an element whose
@@ -161,8 +163,9 @@ void pending_fields(Io& io, P& pending) {
 constexpr std::size_t kPendingBytes = codec::kFindingBytes - 4 + 33;
 
 bool has_database_facts(const DatabaseFacts& db) {
-  return !db.models.empty() || !db.roots.empty() || !db.query_sites.empty() || !db.signals.empty() ||
-         !db.queryset_arguments.empty() || !db.request_handlers.empty() || !db.model_evidence.empty();
+  return !db.models.empty() || !db.roots.empty() || !db.query_sites.empty() ||
+         !db.signals.empty() || !db.queryset_arguments.empty() || !db.request_handlers.empty() ||
+         !db.model_evidence.empty();
 }
 
 template <typename Fields>
@@ -185,7 +188,8 @@ EncodedFacts encode_linked_facts(const FileFacts& facts) {
     add_section(out, FactSection::names, {}, [&](Writer& w) { names_fields(w, facts); });
   }
   if (has_database_facts(facts.database)) {
-    add_section(out, FactSection::database, {}, [&](Writer& w) { database_fields(w, facts.database); });
+    add_section(out, FactSection::database, {},
+                [&](Writer& w) { database_fields(w, facts.database); });
   }
   if (facts.suppressions.skip_file || !facts.suppressions.by_line.empty()) {
     add_section(out, FactSection::suppressions, {},
@@ -197,7 +201,8 @@ EncodedFacts encode_linked_facts(const FileFacts& facts) {
   }
   // Grouped by rule, each rule's in the order recorded: a link rule reads only its own.
   std::map<std::string_view, std::vector<const PendingFinding*>> by_rule;
-  for (const PendingFinding& pending : facts.database.pending) by_rule[pending.finding.rule_id].push_back(&pending);
+  for (const PendingFinding& pending : facts.database.pending)
+    by_rule[pending.finding.rule_id].push_back(&pending);
   for (const auto& [rule_id, list] : by_rule) {
     add_section(out, FactSection::pending, std::string(rule_id), [&](Writer& w) {
       w.u32(static_cast<std::uint32_t>(list.size()));
@@ -207,7 +212,8 @@ EncodedFacts encode_linked_facts(const FileFacts& facts) {
   return out;
 }
 
-bool decode_fact_section(FactSection kind, std::string_view rule_id, std::string_view bytes, FileFacts& facts) {
+bool decode_fact_section(FactSection kind, std::string_view rule_id, std::string_view bytes,
+                         FileFacts& facts) {
   Reader r(bytes);
   switch (kind) {
     case FactSection::head:
@@ -263,7 +269,8 @@ std::optional<FileFacts> decode_linked_facts(const EncodedFacts& encoded) {
         std::tie(previous->kind, previous->rule_id) >= std::tie(section.kind, section.rule_id)) {
       return std::nullopt;
     }
-    if (!decode_fact_section(section.kind, section.rule_id, section.bytes, facts)) return std::nullopt;
+    if (!decode_fact_section(section.kind, section.rule_id, section.bytes, facts))
+      return std::nullopt;
     previous = &section;
   }
   return facts;

@@ -18,8 +18,8 @@ EncodedFacts encode_linked_facts(const FileFacts& facts);
 // Decodes one section into `facts`: its part's members are replaced, except pending findings,
 // which are appended (each section holds one rule's). False when `bytes` is not exactly a
 // section of that kind as this build writes it; `facts` is then partly filled.
-[[nodiscard]] bool decode_fact_section(FactSection kind, std::string_view rule_id, std::string_view bytes,
-                                       FileFacts& facts);
+[[nodiscard]] bool decode_fact_section(FactSection kind, std::string_view rule_id,
+                                       std::string_view bytes, FileFacts& facts);
 
 // Whether the sections are in order, each kind (pending: each rule) once, and each decodes.
 [[nodiscard]] bool valid_linked_facts(const EncodedFacts& encoded);

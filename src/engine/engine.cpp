@@ -12,15 +12,15 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
+#include "core/stage_clock.hpp"
 #include "discover/discover.hpp"
 #include "engine/analyse.hpp"
 #include "engine/budget.hpp"
 #include "engine/cached_analyse.hpp"
-#include "core/stage_clock.hpp"
 #include "perfscan/fact_store.hpp"
 #include "perfscan/project.hpp"
 #include "perfscan/semantic.hpp"
@@ -116,7 +116,8 @@ std::vector<Input> collect_project_context(const ScanOptions& options, const std
 // the project context's findings and errors are not the scan's.
 class ContextCollector {
  public:
-  ContextCollector(FactStore& store, std::size_t first_slot) : store_(store), first_slot_(first_slot) {}
+  ContextCollector(FactStore& store, std::size_t first_slot)
+      : store_(store), first_slot_(first_slot) {}
   void operator()(std::size_t index, FileResult result) {
     if (result.scanned) store_.add(first_slot_ + index, result.linked);
   }
@@ -179,7 +180,8 @@ class ResultCollector {
  public:
   // `facts` (null when nothing is linked) receives each scanned file's link facts in the slot of
   // its input index.
-  ResultCollector(Report& report, const std::vector<Input>& inputs, FactStore* facts, Severity min_severity)
+  ResultCollector(Report& report, const std::vector<Input>& inputs, FactStore* facts,
+                  Severity min_severity)
       : report_(report), inputs_(inputs), facts_(facts), min_severity_(min_severity) {}
 
   void operator()(std::size_t index, FileResult result) {

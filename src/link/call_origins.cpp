@@ -29,8 +29,8 @@ std::string_view module_of(std::string_view qualified_name) {
 template <typename Seed, typename Relays>
 void close_over_callers(const ProjectIndex::Tables& t, const std::vector<NameId>& defining,
                         std::vector<ProjectIndex::Tables::Seed>& seeds,
-                        std::unordered_map<NameId, ProjectIndex::Tables::Reached>& origins, Seed&& seed,
-                        Relays&& relays) {
+                        std::unordered_map<NameId, ProjectIndex::Tables::Reached>& origins,
+                        Seed&& seed, Relays&& relays) {
   using Tables = ProjectIndex::Tables;
   // Reversed call edges, from the function that defines a callee to its callers.
   CallerGraph callers(t.names.size());
@@ -49,7 +49,8 @@ void close_over_callers(const ProjectIndex::Tables& t, const std::vector<NameId>
     if (!relays(*function)) continue;
     auto callees = t.callees(*function);
     for (auto callee = callees.rbegin(); callee != callees.rend(); ++callee) {
-      if (NameId target = calls(*function, *callee); target != kNoName) callers.add_backwards(target, function->name);
+      if (NameId target = calls(*function, *callee); target != kNoName)
+        callers.add_backwards(target, function->name);
     }
   }
   std::deque<NameId> queue;
@@ -122,13 +123,17 @@ bool ProjectIndex::callees_of(std::string_view function, std::vector<std::string
   callees.clear();
   NameId id = t.find(function);
   if (!t.is_function(id)) return false;
-  for (NameId callee : t.callees(t.definitions[t.definition_of[id]])) callees.push_back(t.text(callee));
+  for (NameId callee : t.callees(t.definitions[t.definition_of[id]]))
+    callees.push_back(t.text(callee));
   return true;
 }
 
-const std::vector<std::string>& ProjectIndex::request_handlers() const { return tables_->request_handlers; }
+const std::vector<std::string>& ProjectIndex::request_handlers() const {
+  return tables_->request_handlers;
+}
 
-bool ProjectIndex::class_bases(std::string_view qualified_name, std::vector<std::string>& bases) const {
+bool ProjectIndex::class_bases(std::string_view qualified_name,
+                               std::vector<std::string>& bases) const {
   const Tables& t = *tables_;
   bases.clear();
   const Tables::ClassRecord* cls = t.class_named(qualified_name);
@@ -145,7 +150,8 @@ std::string ProjectIndex::scanned_name(std::string_view qualified_name) const {
     std::string_view rest = qualified_name.substr(cut);
     auto last_dot = written.rfind('.');
     const auto& modules = tables_->modules_by_last_segment;
-    auto found = modules.find(last_dot == std::string_view::npos ? written : written.substr(last_dot + 1));
+    auto found =
+        modules.find(last_dot == std::string_view::npos ? written : written.substr(last_dot + 1));
     if (found != modules.end()) {
       std::string_view match;
       bool ambiguous = false;
@@ -202,10 +208,11 @@ std::string ProjectIndex::defining_function(std::string_view spelled) const {
 
 namespace {
 
-std::optional<CallOrigin> origin_in(const ProjectIndex::Tables& t, const FactStore& facts,
-                                    const std::vector<ProjectIndex::Tables::Seed>& seeds,
-                                    const std::unordered_map<NameId, ProjectIndex::Tables::Reached>& origins,
-                                    std::string_view function) {
+std::optional<CallOrigin> origin_in(
+    const ProjectIndex::Tables& t, const FactStore& facts,
+    const std::vector<ProjectIndex::Tables::Seed>& seeds,
+    const std::unordered_map<NameId, ProjectIndex::Tables::Reached>& origins,
+    std::string_view function) {
   auto it = origins.find(t.find(function));
   if (it == origins.end()) return std::nullopt;
   const ProjectIndex::Tables::Seed& seed = seeds[it->second.seed];

@@ -61,7 +61,9 @@ bool read_all_at(int fd, std::uint64_t offset, char* out, std::size_t size) {
 
 }  // namespace
 
-FactStore::FactStore(std::size_t slots, std::size_t memory_limit) : memory_limit_(memory_limit) { resize(slots); }
+FactStore::FactStore(std::size_t slots, std::size_t memory_limit) : memory_limit_(memory_limit) {
+  resize(slots);
+}
 
 FactStore::~FactStore() {
   if (fd_ >= 0) ::close(fd_);
@@ -87,7 +89,8 @@ void FactStore::add(std::size_t slot, const EncodedFacts& facts) {
     Slot placed;
     placed.present = true;
     std::vector<std::string_view> pieces;
-    std::vector<std::pair<const EncodedFacts::Section*, std::uint64_t>> pending;  // section, offset in the file's bytes
+    std::vector<std::pair<const EncodedFacts::Section*, std::uint64_t>>
+        pending;  // section, offset in the file's bytes
     std::uint64_t length = 0;
     std::string path;
     // The fixed parts first, in kind order, then each rule's pending findings.
@@ -98,7 +101,8 @@ void FactStore::add(std::size_t slot, const EncodedFacts& facts) {
       placed.sizes[kind] = static_cast<std::uint32_t>(section.bytes.size());
       if (section.kind == FactSection::head) {
         FileFacts head;
-        if (decode_fact_section(FactSection::head, {}, section.bytes, head)) path = std::move(head.path);
+        if (decode_fact_section(FactSection::head, {}, section.bytes, head))
+          path = std::move(head.path);
       }
     }
     for (std::size_t kind = 0; kind < kFixedParts; ++kind) {
@@ -124,8 +128,8 @@ void FactStore::add(std::size_t slot, const EncodedFacts& facts) {
     slots_[slot] = placed;
     for (const auto& [section, offset] : pending) {
       std::vector<Chunk>& chunks = pending_[section->rule_id];
-      Chunk chunk{static_cast<std::uint32_t>(slot), static_cast<std::uint32_t>(section->bytes.size()),
-                  placed.offset + offset};
+      Chunk chunk{static_cast<std::uint32_t>(slot),
+                  static_cast<std::uint32_t>(section->bytes.size()), placed.offset + offset};
       // Files finish nearly in order: the place is almost always the end.
       auto at = std::upper_bound(chunks.begin(), chunks.end(), chunk,
                                  [](const Chunk& a, const Chunk& b) { return a.slot < b.slot; });
@@ -174,7 +178,8 @@ bool FactStore::back_to_memory() {
   ::close(fd_);
   fd_ = -1;
   if (!ok) {
-    if (problem_.empty()) problem_ = fmt::format("cannot read back the link facts: {}", std::strerror(errno));
+    if (problem_.empty())
+      problem_ = fmt::format("cannot read back the link facts: {}", std::strerror(errno));
     return false;
   }
   memory_ = std::move(bytes);
@@ -186,7 +191,8 @@ std::string_view FactStore::read(std::uint64_t offset, std::size_t size) const {
   if (fd_ < 0) return std::string_view(memory_).substr(offset, size);
   if (buffer_.size() < size) buffer_.resize(std::max(size, buffer_.size() * 2));
   if (!read_all_at(fd_, offset, buffer_.data(), size)) {
-    throw std::runtime_error(fmt::format("cannot read back the link facts: {}", std::strerror(errno)));
+    throw std::runtime_error(
+        fmt::format("cannot read back the link facts: {}", std::strerror(errno)));
   }
   return std::string_view(buffer_).substr(0, size);
 }

@@ -31,7 +31,8 @@ class CallerGraph {
   // After place(), each counted edge once, in the reverse of the order they are to come out.
   void add_backwards(NameId callee, NameId caller) { callers_[--starts_[callee + 1]] = caller; }
   [[nodiscard]] std::span<const NameId> of(NameId callee) const {
-    return std::span<const NameId>(callers_).subspan(starts_[callee + 1], starts_[callee + 2] - starts_[callee + 1]);
+    return std::span<const NameId>(callers_).subspan(starts_[callee + 1],
+                                                     starts_[callee + 2] - starts_[callee + 1]);
   }
 
  private:
@@ -72,7 +73,7 @@ struct ProjectIndex::Tables {
   // any closure below, whose seeds and call edges are first come, first served.
   struct Definition {
     NameId name = kNoName;
-    std::uint32_t slot = 0;         // the file's, for its path
+    std::uint32_t slot = 0;          // the file's, for its path
     std::uint32_t first_callee = 0;  // into callee_ids
     std::uint32_t callee_count = 0;
     std::uint32_t next_same_name = kNoName;  // the next definition of the same name
@@ -143,9 +144,13 @@ struct ProjectIndex::Tables {
   [[nodiscard]] bool same_definition(const Definition& a, const Definition& b) const;
 
   // ---- lookups ----
-  [[nodiscard]] std::string text(NameId id) const { return id == kNoName ? std::string() : names.text(id); }
+  [[nodiscard]] std::string text(NameId id) const {
+    return id == kNoName ? std::string() : names.text(id);
+  }
   [[nodiscard]] NameId find(std::string_view name) const { return names.find(name); }
-  [[nodiscard]] bool has_flag(NameId id, Flag flag) const { return id != kNoName && (flags[id] & flag) != 0; }
+  [[nodiscard]] bool has_flag(NameId id, Flag flag) const {
+    return id != kNoName && (flags[id] & flag) != 0;
+  }
   [[nodiscard]] const ClassRecord* class_named(std::string_view name) const {
     NameId id = find(name);
     return id == kNoName || class_of[id] == kNoName ? nullptr : &class_records[class_of[id]];
@@ -154,10 +159,13 @@ struct ProjectIndex::Tables {
   [[nodiscard]] std::span<const NameId> bases(const ClassRecord& record) const {
     return std::span<const NameId>(base_ids).subspan(record.first_base, record.base_count);
   }
-  [[nodiscard]] bool is_function(NameId id) const { return id != kNoName && definition_of[id] != kNoName; }
+  [[nodiscard]] bool is_function(NameId id) const {
+    return id != kNoName && definition_of[id] != kNoName;
+  }
   [[nodiscard]] bool has_function(std::string_view name) const { return is_function(find(name)); }
   [[nodiscard]] std::span<const NameId> callees(const Definition& definition) const {
-    return std::span<const NameId>(callee_ids).subspan(definition.first_callee, definition.callee_count);
+    return std::span<const NameId>(callee_ids)
+        .subspan(definition.first_callee, definition.callee_count);
   }
   [[nodiscard]] const Effects* effects_of(const Definition& definition) const {
     return definition.effects == kNoName ? nullptr : &definition_effects[definition.effects];

@@ -117,7 +117,8 @@ NameId NameTable::intern(std::string_view name) {
   NameId node = kNoName;
   for (std::size_t start = 0;;) {
     std::size_t dot = name.find('.', start);
-    std::string_view piece = name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    std::string_view piece =
+        name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
     std::uint32_t segment = segments_.intern(piece);
     if ((nodes_.size() + 1) * 2 > slots_.size()) grow();
     std::size_t slot = slot_of(node, segment);
@@ -137,7 +138,8 @@ NameId NameTable::find(std::string_view name) const {
   NameId node = kNoName;
   for (std::size_t start = 0;;) {
     std::size_t dot = name.find('.', start);
-    std::string_view piece = name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    std::string_view piece =
+        name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
     std::uint32_t segment = segments_.find(piece);
     if (segment == kNoName) return kNoName;
     NameId held = slots_[slot_of(node, segment)];
@@ -150,7 +152,8 @@ NameId NameTable::find(std::string_view name) const {
 
 std::string NameTable::text(NameId id) const {
   std::size_t length = 0;
-  for (NameId at = id; at != kNoName; at = nodes_[at].parent) length += segments_.text(nodes_[at].segment).size() + 1;
+  for (NameId at = id; at != kNoName; at = nodes_[at].parent)
+    length += segments_.text(nodes_[at].segment).size() + 1;
   std::string out(length - 1, '.');
   std::size_t end = out.size();
   for (NameId at = id; at != kNoName; at = nodes_[at].parent) {

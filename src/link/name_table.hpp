@@ -64,13 +64,15 @@ class NameTable {
   [[nodiscard]] std::string text(NameId id) const;
   // Its last dotted segment (all of it when it has no dot): a view that lives as long as the
   // table.
-  [[nodiscard]] std::string_view last_segment(NameId id) const { return segments_.text(nodes_[id].segment); }
+  [[nodiscard]] std::string_view last_segment(NameId id) const {
+    return segments_.text(nodes_[id].segment);
+  }
   // How many ids have been given (names and their prefixes).
   [[nodiscard]] std::size_t size() const { return nodes_.size(); }
 
  private:
   struct Node {
-    NameId parent = kNoName;  // the name up to the last dot; kNoName for a name without dots
+    NameId parent = kNoName;    // the name up to the last dot; kNoName for a name without dots
     std::uint32_t segment = 0;  // into segments_
   };
   [[nodiscard]] std::size_t slot_of(NameId parent, std::uint32_t segment) const;

@@ -98,12 +98,14 @@ ProjectIndex::ProjectIndex(const FactStore& facts, RuleSettings settings)
 ProjectIndex::~ProjectIndex() = default;
 
 bool ProjectIndex::Tables::same_definition(const Definition& a, const Definition& b) const {
-  if (a.name != b.name || a.cached != b.cached || a.is_async != b.is_async || a.callee_count != b.callee_count) {
+  if (a.name != b.name || a.cached != b.cached || a.is_async != b.is_async ||
+      a.callee_count != b.callee_count) {
     return false;
   }
   const Effects* mine = effects_of(a);
   const Effects* theirs = effects_of(b);
-  if ((mine == nullptr) != (theirs == nullptr) || (mine != nullptr && !(*mine == *theirs))) return false;
+  if ((mine == nullptr) != (theirs == nullptr) || (mine != nullptr && !(*mine == *theirs)))
+    return false;
   auto calls = callees(a);
   auto other_calls = callees(b);
   return std::equal(calls.begin(), calls.end(), other_calls.begin());
@@ -120,7 +122,8 @@ void ProjectIndex::read_facts() {
     const FileFacts file = facts_.load(slot, parts);
     if (!file.module.empty()) {
       auto& same_last = t.modules_by_last_segment[t.names.last_segment(t.intern(file.module))];
-      if (std::find(same_last.begin(), same_last.end(), file.module) == same_last.end()) same_last.push_back(file.module);
+      if (std::find(same_last.begin(), same_last.end(), file.module) == same_last.end())
+        same_last.push_back(file.module);
     }
     for (const ClassFact& fact : file.classes) {
       NameId name = t.intern(fact.qualified_name);
@@ -136,7 +139,8 @@ void ProjectIndex::read_facts() {
       NameId value = t.intern(type.type);
       if (t.type_of[name] == kNoName) t.type_of[name] = value;
     }
-    for (std::string_view name : file.database.model_evidence) t.flags[t.intern(name)] |= Tables::kModelEvidence;
+    for (std::string_view name : file.database.model_evidence)
+      t.flags[t.intern(name)] |= Tables::kModelEvidence;
     for (std::string_view handler : file.database.request_handlers) {
       NameId id = t.intern(handler);
       if (t.has_flag(id, Tables::kRequestHandler)) continue;
@@ -164,8 +168,10 @@ void ProjectIndex::read_facts() {
       }
       definition.first_callee = static_cast<std::uint32_t>(t.callee_ids.size());
       for (std::string_view callee : function.callees) t.callee_ids.push_back(t.intern(callee));
-      definition.callee_count = static_cast<std::uint32_t>(t.callee_ids.size() - definition.first_callee);
-      t.flags[definition.name] |= function.cached ? Tables::kCachedDefinition : Tables::kUncachedDefinition;
+      definition.callee_count =
+          static_cast<std::uint32_t>(t.callee_ids.size() - definition.first_callee);
+      t.flags[definition.name] |=
+          function.cached ? Tables::kCachedDefinition : Tables::kUncachedDefinition;
       std::uint32_t& first = t.definition_of[definition.name];
       if (first != kNoName) {
         std::uint32_t last = first;
@@ -199,7 +205,8 @@ void ProjectIndex::read_facts() {
         t.models_by_name.try_emplace(fact.qualified_name, &kept, model_file);
       }
     }
-    for (const OrmRootFact& root : file.database.roots) t.roots.try_emplace(root.qualified_name, root.orm);
+    for (const OrmRootFact& root : file.database.roots)
+      t.roots.try_emplace(root.qualified_name, root.orm);
     for (const SignalFact& signal : file.database.signals) {
       t.signals.push_back(Tables::Signal{signal, static_cast<std::uint32_t>(slot)});
     }
@@ -268,13 +275,15 @@ void ProjectIndex::resolve_signals() {
       }
       if (!unique.empty()) model = unique;
     }
-    signals_[model].push_back(SignalOrigin{signal.signal, std::string(facts_.path(slot)), signal.line});
+    signals_[model].push_back(
+        SignalOrigin{signal.signal, std::string(facts_.path(slot)), signal.line});
   }
 }
 
 const ModelInfo* ProjectIndex::model(std::string_view qualified_name) const {
   auto it = models_.find(std::string(qualified_name));
-  if (it == models_.end() && !tables_->modules_by_last_segment.empty()) it = models_.find(scanned_name(qualified_name));
+  if (it == models_.end() && !tables_->modules_by_last_segment.empty())
+    it = models_.find(scanned_name(qualified_name));
   return it == models_.end() ? nullptr : &it->second;
 }
 
@@ -455,7 +464,8 @@ void ProjectIndex::resolve_effects() {
   // a query or calls something) and is not cached: edges to anything else (library calls,
   // trivial helpers) are left out of the graph, which keeps it a fraction of all calls.
   auto relays = [&](NameId name) {
-    return t.has_flag(name, Tables::kUncachedDefinition) && !t.has_flag(name, Tables::kCachedDefinition);
+    return t.has_flag(name, Tables::kUncachedDefinition) &&
+           !t.has_flag(name, Tables::kCachedDefinition);
   };
   // A cached function runs its query once, not once per call.
   CallerGraph callers(t.names.size());
@@ -479,8 +489,8 @@ void ProjectIndex::resolve_effects() {
     if (function.cached || effects == nullptr || effects->effect == kNoName) continue;
     auto seed = static_cast<std::uint32_t>(t.effect_seeds.size());
     if (t.effects.try_emplace(function.name, seed).second) {
-      t.effect_seeds.push_back(Tables::Seed{function.name, effects->effect, function.slot, effects->effect_line, 0,
-                                            effects->effect_is_remote});
+      t.effect_seeds.push_back(Tables::Seed{function.name, effects->effect, function.slot,
+                                            effects->effect_line, 0, effects->effect_is_remote});
       queue.push_back(function.name);
     }
   }
