@@ -2,6 +2,7 @@
 // the store that keeps them out of memory until the link step (perfscan/fact_store.hpp) and
 // the name table the project index interns names in (link/name_table.hpp).
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <thread>
@@ -10,6 +11,7 @@
 #include "core/facts_codec.hpp"
 #include "link/name_table.hpp"
 #include "perfscan/fact_store.hpp"
+#include "test_support.hpp"
 
 namespace perfscan {
 namespace {
@@ -382,6 +384,32 @@ TEST_CASE("fact store: a slot is filled once, and more slots can follow", "[fact
   CHECK(store.load(1, fact_part(FactSection::functions)).database.functions ==
         second.database.functions);
   CHECK(store.bytes() > 0);
+}
+
+TEST_CASE("fact store: the temporary file leaves nothing behind, and without one memory serves",
+          "[facts]") {
+  testing::TempDir dir;
+  FileFacts facts = every_linked_fact();
+  {
+    FactStore store(2, 0, dir.path().string());
+    store.add(0, encode_linked_facts(facts));
+    store.add(1, encode_linked_facts(facts));
+    CHECK(store.on_disk());
+    CHECK(std::filesystem::is_empty(dir.path()));
+    CHECK(store.load(1, fact_part(FactSection::names)).classes == facts.classes);
+  }
+  CHECK(std::filesystem::is_empty(dir.path()));
+  // A folder that is not one: the facts stay in memory, and read back the same.
+  dir.write("not-a-folder", "x");
+  FactStore store(2, 0, (dir.path() / "not-a-folder").string());
+  store.add(0, encode_linked_facts(facts));
+  store.add(1, encode_linked_facts(facts));
+  CHECK_FALSE(store.on_disk());
+  CHECK(store.problem().empty());
+  CHECK(store.load(1, fact_part(FactSection::names)).classes == facts.classes);
+  int pending = 0;
+  store.for_each_pending("PS205", [&](const FileFacts&, const PendingFinding&) { ++pending; });
+  CHECK(pending == 4);
 }
 
 }  // namespace perfscan

@@ -33,10 +33,11 @@ class FactStore {
   static constexpr std::size_t kDefaultMemoryLimit = std::size_t{256} << 10;
 
   // `slots` files, numbered by the caller in the order the link step is to see them. The
-  // temporary file is made under the system's temporary folder (TMPDIR) and unlinked at once:
-  // nothing is written into the scanned tree, and nothing is left behind. When it cannot be
-  // made (or written), the facts stay in memory.
-  explicit FactStore(std::size_t slots = 0, std::size_t memory_limit = kDefaultMemoryLimit);
+  // temporary file is made in `folder`, by default the system's temporary folder (TMPDIR), and
+  // unlinked at once: nothing is written into the scanned tree, and nothing is left behind.
+  // When it cannot be made (or written), the facts stay in memory.
+  explicit FactStore(std::size_t slots = 0, std::size_t memory_limit = kDefaultMemoryLimit,
+                     std::string folder = {});
   ~FactStore();
   FactStore(const FactStore&) = delete;
   FactStore& operator=(const FactStore&) = delete;
@@ -116,6 +117,7 @@ class FactStore {
   [[nodiscard]] FileFacts load_pending(const Chunk& chunk, std::string_view rule_id) const;
 
   std::size_t memory_limit_;
+  std::string folder_;  // "" for the system's temporary folder
   std::vector<Slot> slots_;
   std::string paths_;  // every slot's path, back to back
   // Pending findings by rule: one chunk per file that has some, in slot order.

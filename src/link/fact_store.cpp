@@ -16,11 +16,13 @@
 namespace perfscan {
 namespace {
 
-// A new file under the temporary folder that no other process can open and that disappears
-// when closed: O_TMPFILE where the file system has it, else a named file unlinked at once.
-int open_unlinked_temporary() {
+// A new file in `folder` (the system's temporary folder when "") that no other process can open
+// and that disappears when closed: O_TMPFILE where the file system has it, else a named file
+// unlinked at once.
+int open_unlinked_temporary(const std::string& in) {
   std::error_code error;
-  std::filesystem::path folder = std::filesystem::temp_directory_path(error);
+  std::filesystem::path folder =
+      in.empty() ? std::filesystem::temp_directory_path(error) : std::filesystem::path(in);
   if (error) folder = "/tmp";
   int fd = -1;
 #ifdef O_TMPFILE
@@ -61,7 +63,8 @@ bool read_all_at(int fd, std::uint64_t offset, char* out, std::size_t size) {
 
 }  // namespace
 
-FactStore::FactStore(std::size_t slots, std::size_t memory_limit) : memory_limit_(memory_limit) {
+FactStore::FactStore(std::size_t slots, std::size_t memory_limit, std::string folder)
+    : memory_limit_(memory_limit), folder_(std::move(folder)) {
   resize(slots);
 }
 
@@ -161,7 +164,7 @@ bool FactStore::append(const std::vector<std::string_view>& pieces) {
 }
 
 bool FactStore::spill() {
-  int fd = open_unlinked_temporary();
+  int fd = open_unlinked_temporary(folder_);
   if (fd < 0) return false;
   if (!write_all_at(fd, 0, {memory_})) {
     ::close(fd);
