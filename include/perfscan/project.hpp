@@ -154,6 +154,7 @@ class ProjectIndex {
   void resolve_signals();
   [[nodiscard]] std::string resolve_target(const ModelInfo& from, const std::string& target) const;
   [[nodiscard]] std::string type_of(std::string_view name, int depth) const;
+  [[nodiscard]] std::string defining_method(std::string_view spelled) const;
 
   const FactStore& facts_;
   RuleSettings settings_;

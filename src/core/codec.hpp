@@ -32,7 +32,7 @@ class Writer {
   void u64(std::uint64_t value) { little(value, 8); }
   void str(std::string_view text) {
     u32(static_cast<std::uint32_t>(text.size()));
-    out_.append(text);
+    if (!text.empty()) out_.append(text);
   }
   void strings(const std::vector<std::string>& items) {
     u32(static_cast<std::uint32_t>(items.size()));
@@ -63,8 +63,11 @@ class Writer {
   }
 
  private:
+  // One append for the whole integer: byte by byte, encoding is a fair part of a file's facts.
   void little(std::uint64_t value, int bytes) {
-    for (int i = 0; i < bytes; ++i) out_.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
+    char buffer[8];
+    for (int i = 0; i < bytes; ++i) buffer[i] = static_cast<char>((value >> (8 * i)) & 0xFF);
+    out_.append(buffer, static_cast<std::size_t>(bytes));
   }
   std::string& out_;
 };
@@ -93,6 +96,11 @@ class Reader {
     field(size);
     if (!ok_ || size > remaining()) {
       ok_ = false;
+      return;
+    }
+    // Most strings of a fact are empty (an absent detail, a finding's fix-less fields).
+    if (size == 0) {
+      text.clear();
       return;
     }
     text.assign(reinterpret_cast<const char*>(p_), size);

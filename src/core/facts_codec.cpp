@@ -240,14 +240,18 @@ bool decode_fact_section(FactSection kind, std::string_view rule_id, std::string
       functions_fields(r, facts.database.functions);
       break;
     case FactSection::pending: {
-      std::vector<PendingFinding> list;
-      r.list(list, kPendingBytes, [&](PendingFinding& pending) { pending_fields(r, pending); });
-      if (!r.at_end()) return false;
-      for (PendingFinding& pending : list) {
-        pending.finding.rule_id = std::string(rule_id);
-        facts.database.pending.push_back(std::move(pending));
+      // Appended in place: the list's count bounds what is added, as Reader::list does.
+      std::vector<PendingFinding>& list = facts.database.pending;
+      std::uint32_t count = 0;
+      r.field(count);
+      if (count > bytes.size() / kPendingBytes) return false;
+      list.reserve(list.size() + count);
+      for (std::uint32_t i = 0; i < count; ++i) {
+        PendingFinding& pending = list.emplace_back();
+        pending_fields(r, pending);
+        pending.finding.rule_id = rule_id;
       }
-      return true;
+      return r.at_end();
     }
     default:
       return false;

@@ -173,11 +173,16 @@ std::string ProjectIndex::scanned_name(std::string_view qualified_name) const {
 }
 
 std::string ProjectIndex::defining_function(std::string_view spelled) const {
+  if (tables_->has_function(spelled)) return std::string(spelled);
+  return defining_method(spelled);
+}
+
+// defining_function for a name that is not itself a project function.
+std::string ProjectIndex::defining_method(std::string_view spelled) const {
   const Tables& t = *tables_;
-  if (t.has_function(spelled)) return std::string(spelled);
   std::string scanned = scanned_name(spelled);
   std::string_view qualified_name = scanned;
-  if (t.has_function(qualified_name)) return scanned;
+  if (qualified_name != spelled && t.has_function(qualified_name)) return scanned;
   auto dot = qualified_name.rfind('.');
   if (dot == std::string_view::npos) return std::string(qualified_name);
   std::string_view method = qualified_name.substr(dot + 1);
@@ -187,15 +192,18 @@ std::string ProjectIndex::defining_function(std::string_view spelled) const {
     auto [cls_name, depth] = std::move(pending.back());
     pending.pop_back();
     if (depth > kMaxBaseDepth || !seen.insert(cls_name).second) continue;
-    std::string candidate = cls_name + "." + std::string(method);
-    if (t.has_function(candidate)) return candidate;
+    // The first candidate is `qualified_name` itself, which is not a function.
+    if (depth > 0) {
+      std::string candidate = cls_name + "." + std::string(method);
+      if (t.has_function(candidate)) return candidate;
+    }
     const Tables::ClassRecord* cls = t.class_named(cls_name);
     if (cls == nullptr) continue;
     auto bases = t.bases(*cls);
     for (auto base_id = bases.rbegin(); base_id != bases.rend(); ++base_id) {
       std::string base = t.text(*base_id);
       // A base the defining file could not resolve is looked up in that file's module.
-      if (t.has_class(base)) {
+      if (t.class_of[*base_id] != kNoName) {
         pending.emplace_back(base, depth + 1);
       } else {
         std::string local = std::string(module_of(cls_name)) + "." + base;
@@ -235,20 +243,30 @@ std::optional<CallOrigin> ProjectIndex::constant_work_of(std::string_view functi
 std::string ProjectIndex::type_of(std::string_view name, int depth) const {
   if (depth > kMaxBaseDepth) return {};
   const Tables& t = *tables_;
-  auto type_named = [&](std::string_view key) -> std::string {
+  // Every name looked up below has the key of `name`: the same member of another class, or
+  // the same last segment of a function in another module or class (most prefixes of a call's
+  // target are modules and classes that nothing types, and end here).
+  if (!t.type_keys.contains(Tables::type_key(name))) return {};
+  // The type a TypeFact gives `key` (possibly ""), or nothing when none does.
+  auto typed = [&](std::string_view key) -> std::optional<std::string> {
     NameId id = t.find(key);
-    return id == kNoName ? std::string() : t.text(t.type_of[id]);
+    if (id == kNoName || t.type_of[id] == kNoName) return std::nullopt;
+    return t.text(t.type_of[id]);
   };
-  auto found_type = [&](std::string_view key) {
-    NameId id = t.find(key);
-    return id != kNoName && t.type_of[id] != kNoName;
-  };
-  if (found_type(name)) return type_named(name);
+  NameId id = t.find(name);
+  if (id != kNoName && t.type_of[id] != kNoName) return t.text(t.type_of[id]);
   auto hash = name.find('#');
-  if (hash == std::string_view::npos) return type_named(defining_function(name));
+  if (hash == std::string_view::npos) {
+    // A function is its own defining function, and it has no type (just looked up); so is a
+    // name no class says otherwise of.
+    if (t.is_function(id)) return {};
+    std::string defining = defining_method(name);
+    if (defining == name) return {};
+    return typed(defining).value_or(std::string());
+  }
   std::string owner = scanned_name(name.substr(0, hash));
   std::string_view member = name.substr(hash + 1);
-  if (std::string key = owner + "#" + std::string(member); found_type(key)) return type_named(key);
+  if (std::optional<std::string> type = typed(owner + "#" + std::string(member))) return *type;
   const Tables::ClassRecord* cls = t.class_named(owner);
   if (cls == nullptr) return {};
   for (NameId base_id : t.bases(*cls)) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -55,6 +56,16 @@ struct ProjectIndex::Tables {
   std::vector<std::uint32_t> class_of;       // into class_records, or kNoName
   std::vector<NameId> type_of;               // the TypeFact's type, or kNoName
   std::vector<std::uint32_t> definition_of;  // the function's first definition, or kNoName
+  // What a TypeFact name can be recognised by without looking it up (type_key): a name whose
+  // key is not here has no type, however the walk through its defining function or its class's
+  // bases goes, for those keep the key.
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const {
+      return std::hash<std::string_view>{}(key);
+    }
+  };
+  std::unordered_set<std::string, KeyHash, std::equal_to<>> type_keys;
 
   struct ClassRecord {
     std::uint32_t first_base = 0;  // into base_ids
@@ -142,6 +153,14 @@ struct ProjectIndex::Tables {
   }
   // Whether two definitions of one name say the same.
   [[nodiscard]] bool same_definition(const Definition& a, const Definition& b) const;
+
+  // `#member` for `Class#member`, else the last dotted segment.
+  static std::string_view type_key(std::string_view name) {
+    auto hash = name.find('#');
+    if (hash != std::string_view::npos) return name.substr(hash);
+    auto dot = name.rfind('.');
+    return dot == std::string_view::npos ? name : name.substr(dot + 1);
+  }
 
   // ---- lookups ----
   [[nodiscard]] std::string text(NameId id) const {

@@ -10,19 +10,61 @@ namespace {
 
 constexpr std::size_t kBlockBytes = std::size_t{64} << 10;
 constexpr std::size_t kFirstSlots = 1024;
+// A node's entry in NameTable::hashes_: the low 31 bits of its name's hash, and whether the name
+// was interned as itself (not only as a prefix of longer names).
+constexpr std::uint32_t kHashBits = 0x7fffffffU;
+constexpr std::uint32_t kInterned = 0x80000000U;
 
 std::size_t hash_of(std::string_view text) { return std::hash<std::string_view>{}(text); }
 
-// A node's hash, from its parent's id and its segment's: nodes compare as two integers.
-std::size_t hash_of(NameId parent, std::uint32_t segment) {
-  std::uint64_t key = (std::uint64_t{parent} << 32) | segment;
-  // splitmix64's finaliser: every bit of the key moves the low bits the slots use.
-  key ^= key >> 30;
-  key *= 0xbf58476d1ce4e5b9ULL;
-  key ^= key >> 27;
-  key *= 0x94d049bb133111ebULL;
-  key ^= key >> 31;
-  return static_cast<std::size_t>(key);
+// A name's hash, read eight bytes at a time: the state absorbs whole words, and the hash of
+// what was read so far is `finish(state, tail, length)` with the bytes after the last whole word
+// as `tail`. Interning a name streams it once and takes the hash of each prefix at its dot on the
+// way; finding one hashes it whole, with the same result.
+constexpr std::uint64_t kNameSeed = 0x243f6a8885a308d3ULL;
+constexpr std::uint64_t kMultiplier = 0x9e3779b97f4a7c15ULL;
+
+inline std::uint64_t word_at(const char* at) {
+  std::uint64_t word = 0;
+  std::memcpy(&word, at, sizeof word);
+  return word;
+}
+inline std::uint64_t tail_of(const char* at, std::size_t count) {
+  std::uint64_t tail = 0;
+  for (std::size_t i = 0; i < count; ++i)
+    tail |= std::uint64_t{static_cast<unsigned char>(at[i])} << (8 * i);
+  return tail;
+}
+inline std::uint64_t absorb(std::uint64_t state, std::uint64_t word) {
+  state = (state ^ word) * kMultiplier;
+  return state ^ (state >> 29);
+}
+inline std::uint64_t finish(std::uint64_t state, std::uint64_t tail, std::size_t length) {
+  std::uint64_t hash = absorb(state, tail ^ (std::uint64_t{length} << 56));
+  hash ^= hash >> 32;
+  hash *= 0xff51afd7ed558ccdULL;
+  return hash ^ (hash >> 33);
+}
+std::uint64_t hash_name(std::string_view name) {
+  std::uint64_t state = kNameSeed;
+  std::size_t at = 0;
+  for (; at + 8 <= name.size(); at += 8) state = absorb(state, word_at(name.data() + at));
+  return finish(state, tail_of(name.data() + at, name.size() - at), name.size());
+}
+
+// Whether the `count` bytes at `a` and `b` are the same, compared a word at a time without a
+// call (segments are short, and names are compared often).
+inline bool same_bytes(const char* a, const char* b, std::size_t count) {
+  if (count >= 8) {
+    for (std::size_t at = 0; at + 8 < count; at += 8) {
+      if (word_at(a + at) != word_at(b + at)) return false;
+    }
+    return word_at(a + count - 8) == word_at(b + count - 8);
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -92,13 +134,19 @@ std::string_view TextTable::store(std::string_view text) {
 
 // ---- NameTable --------------------------------------------------------------------------------
 
-std::size_t NameTable::slot_of(NameId parent, std::uint32_t segment) const {
-  const std::size_t mask = slots_.size() - 1;
-  for (std::size_t slot = hash_of(parent, segment) & mask;; slot = (slot + 1) & mask) {
-    NameId held = slots_[slot];
-    if (held == 0) return slot;
-    const Node& node = nodes_[held - 1];
-    if (node.parent == parent && node.segment == segment) return slot;
+bool NameTable::names(NameId id, std::string_view name) const {
+  // From the end of `name`, one segment after the other.
+  const char* begin = name.data();
+  const char* end = begin + name.size();
+  for (NameId at = id;;) {
+    const Node& node = nodes_[at];
+    std::string_view piece = segments_.text(node.segment);
+    if (static_cast<std::size_t>(end - begin) < piece.size()) return false;
+    end -= piece.size();
+    if (!same_bytes(end, piece.data(), piece.size())) return false;
+    if (node.parent == kNoName) return end == begin;
+    if (end == begin || *--end != '.') return false;
+    at = node.parent;
   }
 }
 
@@ -106,54 +154,78 @@ void NameTable::grow() {
   std::vector<NameId> bigger(slots_.empty() ? kFirstSlots : slots_.size() * 2, 0);
   const std::size_t mask = bigger.size() - 1;
   for (NameId id = 0; id < nodes_.size(); ++id) {
-    std::size_t slot = hash_of(nodes_[id].parent, nodes_[id].segment) & mask;
+    // The low 31 bits of the hash are all the slots use while there are fewer of them.
+    std::size_t slot = (hashes_[id] & kHashBits) & mask;
     while (bigger[slot] != 0) slot = (slot + 1) & mask;
     bigger[slot] = id + 1;
   }
   slots_ = std::move(bigger);
 }
 
-NameId NameTable::intern(std::string_view name) {
-  NameId node = kNoName;
-  for (std::size_t start = 0;;) {
-    std::size_t dot = name.find('.', start);
-    std::string_view piece =
-        name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    std::uint32_t segment = segments_.intern(piece);
-    if ((nodes_.size() + 1) * 2 > slots_.size()) grow();
-    std::size_t slot = slot_of(node, segment);
-    if (slots_[slot] == 0) {
-      if (nodes_.size() >= kNoName - 1) throw std::length_error("too many distinct names");
-      nodes_.push_back(Node{node, segment});
-      slots_[slot] = static_cast<NameId>(nodes_.size());
-    }
-    node = slots_[slot] - 1;
-    if (dot == std::string_view::npos) return node;
-    start = dot + 1;
+NameId NameTable::find(std::string_view name) const {
+  if (slots_.empty()) return kNoName;
+  const std::uint64_t hash = hash_name(name);
+  const std::size_t mask = slots_.size() - 1;
+  // Only names interned as themselves answer: a prefix that is only a prefix is skipped
+  // without comparing its text.
+  const auto wanted = (static_cast<std::uint32_t>(hash) & kHashBits) | kInterned;
+  for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
+    NameId held = slots_[slot];
+    if (held == 0) return kNoName;
+    if (hashes_[held - 1] == wanted && names(held - 1, name)) return held - 1;
   }
 }
 
-NameId NameTable::find(std::string_view name) const {
-  if (slots_.empty()) return kNoName;
+NameId NameTable::intern(std::string_view name) {
+  if (NameId found = find(name); found != kNoName) return found;
   NameId node = kNoName;
+  std::uint64_t state = kNameSeed;
+  std::size_t absorbed = 0;  // bytes of `name` in `state`, a multiple of 8
   for (std::size_t start = 0;;) {
     std::size_t dot = name.find('.', start);
-    std::string_view piece =
-        name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    std::uint32_t segment = segments_.find(piece);
-    if (segment == kNoName) return kNoName;
-    NameId held = slots_[slot_of(node, segment)];
-    if (held == 0) return kNoName;
-    node = held - 1;
-    if (dot == std::string_view::npos) return node;
+    std::size_t end = dot == std::string_view::npos ? name.size() : dot;
+    std::string_view piece = name.substr(start, end - start);
+    // The hash of name[0, end), as hash_name would give it.
+    for (; absorbed + 8 <= end; absorbed += 8)
+      state = absorb(state, word_at(name.data() + absorbed));
+    const std::uint64_t hash = finish(state, tail_of(name.data() + absorbed, end - absorbed), end);
+    if ((nodes_.size() + 1) * 2 > slots_.size()) grow();
+    const std::size_t mask = slots_.size() - 1;
+    const auto low = static_cast<std::uint32_t>(hash) & kHashBits;
+    std::size_t slot = hash & mask;
+    // Most prefixes of a new name are there already (its module's, its class's): found by
+    // their parent and segment text, without looking the segment up.
+    for (;; slot = (slot + 1) & mask) {
+      NameId held = slots_[slot];
+      if (held == 0) break;
+      const Node& other = nodes_[held - 1];
+      if ((hashes_[held - 1] & kHashBits) == low && other.parent == node) {
+        std::string_view text = segments_.text(other.segment);
+        if (text.size() == piece.size() && same_bytes(text.data(), piece.data(), piece.size()))
+          break;
+      }
+    }
+    if (slots_[slot] == 0) {
+      if (nodes_.size() >= kNoName - 1) throw std::length_error("too many distinct names");
+      std::uint32_t segment = segments_.intern(piece);
+      nodes_.push_back(Node{node, segment});
+      hashes_.push_back(low);
+      slots_[slot] = static_cast<NameId>(nodes_.size());
+    }
+    node = slots_[slot] - 1;
+    if (dot == std::string_view::npos) {
+      hashes_[node] |= kInterned;
+      return node;
+    }
     start = dot + 1;
   }
 }
 
 std::string NameTable::text(NameId id) const {
   std::size_t length = 0;
-  for (NameId at = id; at != kNoName; at = nodes_[at].parent)
+  for (NameId at = id; at != kNoName; at = nodes_[at].parent) {
     length += segments_.text(nodes_[at].segment).size() + 1;
+  }
   std::string out(length - 1, '.');
   std::size_t end = out.size();
   for (NameId at = id; at != kNoName; at = nodes_[at].parent) {

@@ -56,9 +56,9 @@ class NameTable {
   NameTable(const NameTable&) = delete;
   NameTable& operator=(const NameTable&) = delete;
 
-  // The id of `name`, added if new (with the ids of its dotted prefixes).
+  // The id of `name`, added if new (its dotted prefixes get ids too, as nodes of the tree).
   NameId intern(std::string_view name);
-  // The id of `name`, or kNoName when neither it nor a longer name it prefixes was interned.
+  // The id of `name`, or kNoName when it was never interned (as a prefix only does not count).
   [[nodiscard]] NameId find(std::string_view name) const;
   // The name of an id.
   [[nodiscard]] std::string text(NameId id) const;
@@ -75,13 +75,17 @@ class NameTable {
     NameId parent = kNoName;    // the name up to the last dot; kNoName for a name without dots
     std::uint32_t segment = 0;  // into segments_
   };
-  [[nodiscard]] std::size_t slot_of(NameId parent, std::uint32_t segment) const;
+  // Whether `id` names exactly `name`, compared segment by segment from the end.
+  [[nodiscard]] bool names(NameId id, std::string_view name) const;
   void grow();
 
   TextTable segments_;
-  std::vector<Node> nodes_;  // by id
-  // Open addressing over (parent, segment), linear probing, a power of two in size: id + 1, or 0
-  // for a free slot.
+  std::vector<Node> nodes_;            // by id
+  // By id: the low 31 bits of the name's hash, and (the top bit) whether it was interned as
+  // itself rather than only as a prefix of longer names.
+  std::vector<std::uint32_t> hashes_;
+  // Open addressing by the hash of the whole name (chained over its segments, so a prefix's is
+  // on the way to it), linear probing, a power of two in size: id + 1, or 0 for a free slot.
   std::vector<NameId> slots_;
 };
 

@@ -138,6 +138,7 @@ void ProjectIndex::read_facts() {
       NameId name = t.intern(type.name);
       NameId value = t.intern(type.type);
       if (t.type_of[name] == kNoName) t.type_of[name] = value;
+      if (!t.type_keys.contains(Tables::type_key(type.name))) t.type_keys.emplace(Tables::type_key(type.name));
     }
     for (std::string_view name : file.database.model_evidence)
       t.flags[t.intern(name)] |= Tables::kModelEvidence;
