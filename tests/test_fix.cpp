@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "cli_support.hpp"
+#include "fix/fixer.hpp"
+#include "perfscan/engine.hpp"
 #include "test_support.hpp"
 
 namespace perfscan {
@@ -248,6 +250,32 @@ TEST_CASE("fix: a list a try could see half-filled gets an unsafe fix", "[fix]")
   CHECK(finding["fix"]["edits"].at(0)["content"] == "[r + 1 for r in rows]");
   run_in(dir, "--select PS804 --no-cache --fix t.py");
   CHECK(read_all(dir.path() / "t.py") == source);
+}
+
+TEST_CASE("fix: a file rewritten between the scan and the fix is left alone", "[fix]") {
+  TempDir dir;
+  write_program(dir);
+  const std::string path = (dir.path() / "main.py").string();
+  // Another writer (an editor, a second --fix) shifts every line once the first pass has
+  // scanned: the findings' positions are no longer this text's, so none may be applied to it.
+  const std::string edited = "# edited meanwhile\n" + std::string(kProgram);
+  ScanOptions options;
+  options.paths = {path};
+  options.jobs = 1;
+  options.select = {"ALL"};
+  int passes = 0;
+  auto scan_then_edit = [&](const ScanOptions& pass_options) {
+    Report report = scan(pass_options);
+    if (passes++ == 0) dir.write("main.py", edited);
+    return report;
+  };
+  FixOutcome outcome = run_fixes(options, scan_then_edit, FixSettings{});
+  CHECK(outcome.files.empty());
+  CHECK(outcome.fixed == 0);
+  CHECK(outcome.problems ==
+        std::vector<std::string>{path + ": not written: it changed while perfscan was fixing it"});
+  CHECK(write_fixed_files(outcome) == 0);
+  CHECK(read_all(path) == edited);
 }
 
 TEST_CASE("fix: concurrent runs on one tree, fixers and scanners sharing the cache, corrupt nothing",

@@ -15,6 +15,9 @@ struct FileResult {
   bool scanned = false;  // false when the file could not be read or decoded at all
   std::uint64_t lines = 0;
   std::uint64_t bytes = 0;
+  // XXH3-64 of the bytes analysed, as read (source_digest): --fix checks that what it is about
+  // to rewrite is what the scan saw.
+  std::uint64_t digest = 0;
   std::vector<Finding> findings;
   std::vector<FileError> errors;
   FileFacts facts;

@@ -100,6 +100,9 @@ struct ScanOptions {
   // rewrites, and `--fix-diff` scans them, before anything is written). Such files bypass the
   // result cache. Null: every file is read from disk.
   std::shared_ptr<const std::map<std::string, std::string>> source_overrides;
+  // Fill Report::source_digests (--fix: a file rewritten between the scan and the fix is left
+  // alone rather than edited at the scan's positions).
+  bool record_source_digests = false;
 };
 
 }  // namespace perfscan

@@ -108,6 +108,9 @@ struct Report {
   // Display paths of every file analysed, with or without findings, sorted: formats that list
   // each file (JUnit: one testcase per file) need the clean ones too.
   std::vector<std::string> scanned_files;
+  // Display path -> source_digest of the bytes analysed; only with
+  // ScanOptions::record_source_digests.
+  std::map<std::string, std::uint64_t, std::less<>> source_digests;
   Summary summary;
   ScanStats stats;
   FixSummary fixes;

@@ -66,6 +66,10 @@ std::string fingerprint(const Finding& finding, std::string_view folded_line, in
   return fmt::format("{:016x}", XXH3_64bits(key.data(), key.size()));
 }
 
+std::uint64_t source_digest(std::string_view bytes) {
+  return XXH3_64bits(bytes.data(), bytes.size());
+}
+
 void keep_linked_facts(FileResult& result, bool linking) {
   if (!linking) {
     result.facts = FileFacts{};
@@ -132,6 +136,7 @@ FileResult analyse_text(const std::string& display_path, const std::string& modu
   StageClock clock;
   FileResult result;
   result.bytes = bytes.size();
+  result.digest = source_digest(bytes);
   // A notebook is analysed as the module its code cells make; findings are pointed back at
   // their cells once the walk is done.
   const bool notebook_file = is_notebook_path(display_path);

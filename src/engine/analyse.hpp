@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "discover/discover.hpp"
@@ -40,6 +41,9 @@ FileResult analyse_text(const std::string& display_path, const std::string& modu
 
 // When a file analysed from now with `limits` must be done.
 Deadline deadline_for(const AnalysisLimits& limits);
+
+// XXH3-64 of a file's bytes as read (FileResult::digest, Report::source_digests).
+std::uint64_t source_digest(std::string_view bytes);
 
 // Keeps of `result.facts` only what the link step reads (classes, database facts, suppressions,
 // names) when `linking`, and nothing otherwise: facts outlive the file's analysis (in memory

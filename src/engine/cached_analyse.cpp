@@ -1,6 +1,7 @@
 #include "engine/cached_analyse.hpp"
 
 #include "core/stage_clock.hpp"
+#include "engine/analyse.hpp"
 #include "syntax/source.hpp"
 
 namespace perfscan {
@@ -21,6 +22,7 @@ FileResult analyse_cached(const DiscoveredFile& file, Parser& parser, const Rule
   if (!read_file_bytes(file.fs_path, bytes, error)) return uncached();
   CacheKey key = cache.key_for(file, bytes);
   if (std::optional<FileResult> hit = cache.lookup(key)) {
+    hit->digest = source_digest(bytes);
     hit->read_time += clock.lap();
     return std::move(*hit);
   }

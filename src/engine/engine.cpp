@@ -183,8 +183,12 @@ void analyse_all(const std::vector<Input>& inputs, const RuleDispatch& dispatch,
 class ResultCollector {
  public:
   ResultCollector(Report& report, const std::vector<Input>& inputs, bool keep_facts,
-                  Severity min_severity)
-      : report_(report), inputs_(inputs), keep_facts_(keep_facts), min_severity_(min_severity) {
+                  Severity min_severity, bool record_digests)
+      : report_(report),
+        inputs_(inputs),
+        keep_facts_(keep_facts),
+        min_severity_(min_severity),
+        record_digests_(record_digests) {
     if (keep_facts_) {
       facts_.resize(inputs.size());
       has_facts_.resize(inputs.size(), 0);
@@ -204,6 +208,7 @@ class ResultCollector {
     stats.stage(Stage::analyse) += result.analyse_time;
     if (result.scanned) {
       report_.scanned_files.push_back(inputs_[index].file.display_path);
+      if (record_digests_) report_.source_digests.emplace(inputs_[index].file.display_path, result.digest);
       ++report_.summary.files_scanned;
       report_.summary.lines_scanned += result.lines;
       report_.summary.bytes_scanned += result.bytes;
@@ -239,6 +244,7 @@ class ResultCollector {
   const std::vector<Input>& inputs_;
   bool keep_facts_;
   Severity min_severity_;
+  bool record_digests_;
   std::mutex mutex_;
   // By input index, written without the lock: each worker writes only its own files' slots.
   std::vector<FileFacts> facts_;
@@ -424,7 +430,8 @@ Report scan(const ScanOptions& options) {
     report.stats.stage(Stage::read) += clock.lap();
   }
   auto workers_started = std::chrono::steady_clock::now();
-  ResultCollector collector(report, inputs, !linkers.empty(), options.min_severity);
+  ResultCollector collector(report, inputs, !linkers.empty(), options.min_severity,
+                            options.record_source_digests);
   const AnalysisLimits limits = AnalysisLimits::from(options);
   analyse_all(inputs, dispatch, jobs, stdin_text, cache, !linkers.empty(), limits, collector,
               options.source_overrides.get());

@@ -68,6 +68,10 @@ bool reads_stdin(const ScanOptions& options, const std::string& path) {
   return stdin_given && path == options.stdin_filename;
 }
 
+std::string changed_while_fixing(const std::string& path) {
+  return fmt::format("{}: not written: it changed while perfscan was fixing it", path);
+}
+
 // A fix that was dropped is not tried again: (path, rule, line, column).
 using FixKey = std::tuple<std::string, std::string, std::uint32_t, std::uint32_t>;
 FixKey key_of(const Finding& finding) {
@@ -96,7 +100,7 @@ class FixRun {
       if (reads_stdin(options_, path) || with_errors.contains(path) || is_notebook_path(path)) {
         continue;
       }
-      FileState* state = load(path);
+      FileState* state = load(path, report);
       if (state == nullptr || !state->editable) continue;
       changed = rewrite_file(path, *state, findings) || changed;
     }
@@ -120,15 +124,24 @@ class FixRun {
   }
 
  private:
-  // The file's state, read on first use. A file that does not parse as it is on disk is never
-  // touched: its findings come from a partial tree, and so would its fixes.
-  FileState* load(const std::string& path) {
+  // The file's state, read on first use (the first pass: its findings come from disk). A file
+  // that does not parse as it is on disk is never touched: its findings come from a partial
+  // tree, and so would its fixes. Nor is one whose bytes are not those the scan analysed (an
+  // editor or another perfscan rewrote it since): the findings' positions are not its.
+  FileState* load(const std::string& path, const Report& report) {
     auto found = files_.find(path);
     if (found != files_.end()) return &found->second;
     FileState state;
     std::string error;
     if (!read_file_bytes(path, state.original, error)) return nullptr;
     state.current = state.original;
+    auto scanned = report.source_digests.find(path);
+    if (scanned == report.source_digests.end() || scanned->second != source_digest(state.original)) {
+      outcome_.problems.push_back(
+          changed_while_fixing(path));
+      state.editable = false;
+      return &files_.emplace(path, std::move(state)).first->second;
+    }
     FileForm form;
     state.editable = editable_text(state.original, form).has_value() &&
                      verifier_.problem(path, state.original).empty();
@@ -181,6 +194,7 @@ FixOutcome run_fixes(const ScanOptions& options,
   FixOutcome outcome;
   FixRun run(options, settings, outcome);
   ScanOptions pass_options = options;
+  pass_options.record_source_digests = true;
   for (int pass = 0;; ++pass) {
     outcome.report = scan_pass(pass_options);
     if (pass == settings.max_passes || !run.rewrite(outcome.report)) break;
@@ -198,7 +212,7 @@ int write_fixed_files(FixOutcome& outcome) {
     std::string error;
     if (!read_file_bytes(file.path, now, error) || now != file.before) {
       outcome.problems.push_back(
-          fmt::format("{}: not written: it changed while perfscan was fixing it", file.path));
+          changed_while_fixing(file.path));
       continue;
     }
     if (std::string failure = write_atomically(file.path, file.after); !failure.empty()) {
