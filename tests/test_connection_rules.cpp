@@ -144,6 +144,36 @@ TEST_CASE("link: repetition seen from production code wins over a test's loop", 
   CHECK_FALSE(fetch->from_loop);
 }
 
+TEST_CASE("link: a factory's summary comes from its first definition, with the file that makes it",
+          "[link]") {
+  FileFacts db;
+  db.path = "app/db.py";
+  db.module = "app.db";
+  FunctionEffectFact connect = function("app.db.connect", {});
+  connect.fresh_client = "psycopg2.Connection";
+  connect.fresh_client_line = 12;
+  db.database.functions = {connect, function("app.db.memo", {}, true)};
+  FileFacts copy;
+  copy.path = "copy/app/db.py";
+  copy.module = "app.db";
+  copy.database.functions = {function("app.db.connect", {"app.db.other"})};
+  FactStore store;
+  store_facts(store, {&db, &copy});
+  ProjectIndex index(store);
+
+  std::optional<FunctionSummary> factory = index.summary_of("app.db.connect");
+  REQUIRE(factory);
+  CHECK(factory->path == "app/db.py");
+  CHECK_FALSE(factory->cached);
+  CHECK(factory->fresh_client == "psycopg2.Connection");
+  CHECK(factory->fresh_client_line == 12);
+  std::optional<FunctionSummary> memo = index.summary_of("app.db.memo");
+  REQUIRE(memo);
+  CHECK(memo->cached);
+  CHECK(memo->fresh_client.empty());
+  CHECK_FALSE(index.summary_of("app.db.missing"));
+}
+
 TEST_CASE("PS902: the message names the handler and the chain of calls to the connection", "[connection]") {
   testing::TempDir dir;
   dir.write("shop/__init__.py", "");
