@@ -72,8 +72,8 @@ bool shares_a_pool(const Context& ctx, Node call) {
 // "`view()`" / "`get_user()` → `_connect()`": the callers from the seed down to `function`.
 std::string caller_chain(const ProjectIndex& index, const std::string& function, const RepeatOrigin& origin) {
   std::vector<std::string> callers;
-  const RepeatOrigin* current = &origin;
-  while (current != nullptr && !current->next.empty() && callers.size() < kMaxChainShown) {
+  std::optional<RepeatOrigin> current = origin;
+  while (current && !current->next.empty() && callers.size() < kMaxChainShown) {
     // The handler that seeds the walk is named before the chain, not in it.
     if (current->next == origin.seed && !origin.from_loop) break;
     callers.push_back(current->next);
@@ -207,13 +207,12 @@ void link_per_call_clients(const Rule& rule, const ProjectIndex& index, std::vec
     std::string description = pending.detail;
     if (!pending.factory.empty()) {
       // `conn = get_db()`: a new client only if get_db makes one on every call.
-      const FileFacts* factory_file = nullptr;
-      const FunctionEffectFact* factory =
-          index.summary_of(index.resolve_type_expression(pending.factory), &factory_file);
-      if (factory == nullptr || factory->cached || factory->fresh_client.empty()) return;
+      std::optional<FunctionSummary> factory =
+          index.summary_of(index.resolve_type_expression(pending.factory));
+      if (!factory || factory->cached || factory->fresh_client.empty()) return;
       PerCallClient client{client_kind(factory->fresh_client), factory->fresh_client, pending.detail};
       if (!accept(client.kind)) return;
-      description = fmt::format("{} (made at {}:{})", client_description(client), factory_file->path,
+      description = fmt::format("{} (made at {}:{})", client_description(client), factory->path,
                                 factory->fresh_client_line);
     }
     Finding finding = confirmed(rule, file, pending);
@@ -227,8 +226,8 @@ void link_per_call_clients(const Rule& rule, const ProjectIndex& index, std::vec
       findings.push_back(std::move(finding));
       return;
     }
-    const RepeatOrigin* origin = index.repeated_by(pending.subject);
-    if (origin == nullptr) return;
+    std::optional<RepeatOrigin> origin = index.repeated_by(pending.subject);
+    if (!origin) return;
     finding.in_test_code = finding.in_test_code || origin->in_test_code;
     if (!origin->from_loop && origin->next.empty() && origin->seed == pending.subject) {
       // The call sits in the handler itself.

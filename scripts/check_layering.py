@@ -32,10 +32,11 @@ ALLOWED = {
 # Public headers (include/perfscan/*.hpp) belong to the part that implements them.
 PUBLIC_HEADERS = {
     "errors": "core", "facts": "core", "file_result": "core", "finding": "core",
+    "linked_facts": "core",
     "options": "core", "report": "core", "measure": "core", "rule_info": "core", "version": "core",
     "node": "syntax",
     "context": "semantic", "semantic": "semantic", "rule": "semantic", "types": "semantic",
-    "project": "link", "effort": "rules",
+    "project": "link", "fact_store": "link", "effort": "rules",
     "engine": "engine",
 }
 

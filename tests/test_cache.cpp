@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cache/result_cache.hpp"
+#include "core/facts_codec.hpp"
 #include "engine/analyse.hpp"
 #include "perfscan/engine.hpp"
 #include "syntax/parser.hpp"
@@ -23,20 +24,27 @@ using perfscan::testing::TempDir;
 namespace perfscan {
 namespace {
 
-// Every field of a result but the stage times, which the cache does not keep.
+// Every field of a result but the stage times, which the cache does not keep. The walk's facts
+// are gone by the time a result is stored (keep_linked_facts): what the link step reads is in
+// `linked`.
 bool same_result(const FileResult& a, const FileResult& b) {
   return a.scanned == b.scanned && a.lines == b.lines && a.bytes == b.bytes &&
-         a.findings == b.findings && a.errors == b.errors && a.facts == b.facts;
+         a.findings == b.findings && a.errors == b.errors && a.facts == b.facts &&
+         a.linked == b.linked;
 }
 
 std::vector<const Rule*> every_rule() { return with_fact_collectors(select_rules({"ALL"}, {})); }
 
 CacheConfig default_config() { return cache_config_hash(rule_ids(every_rule()), RuleSettings{}, true); }
 
+// A result as the engine stores it: its link facts encoded.
 FileResult analyse(const DiscoveredFile& file, const std::string& bytes) {
   static const RuleDispatch dispatch(every_rule());
   Parser parser;
-  return analyse_text(file.display_path, file.module, file.is_package, bytes, parser, dispatch);
+  FileResult result =
+      analyse_text(file.display_path, file.module, file.is_package, bytes, parser, dispatch);
+  keep_linked_facts(result, true);
+  return result;
 }
 
 DiscoveredFile file_named(const std::string& path, const std::string& module = "pkg.mod",
@@ -81,13 +89,11 @@ FileResult every_field_set() {
   result.findings[1].severity = Severity::critical;
   result.findings[1].fix.reset();
   result.errors = {FileError{"a/b.py", "invalid UTF-8 replaced", true}, FileError{"c", "", false}};
-  FileFacts& facts = result.facts;
+  FileFacts facts;
   facts.path = "a/b.py";
   facts.module = "a.b";
-  facts.functions = {FunctionFact{"a.b.f", 3, true}};
   facts.classes = {ClassFact{"a.b.C", 9, {"django.db.models.Model", "Mixin"}}};
   facts.types = {TypeFact{"a.b.make", "requests.Session"}, TypeFact{"a.b.C#http", "a.b.make"}};
-  facts.calls = {CallFact{"a.c.g", "a.b.f", 4, 5, 65535, true}};
   facts.suppressions.skip_file = true;
   facts.suppressions.by_line = {{3, {}}, {8, {"PS101", "PS401"}}};
   ModelFact model;
@@ -121,6 +127,7 @@ FileResult every_field_set() {
   facts.database.request_handlers = {"a.b.view", "a.b.other"};
   facts.database.event_handlers = {"a.b.on_message"};
   facts.database.model_evidence = {"a.models.Tag"};
+  result.linked = encode_linked_facts(facts);
   return result;
 }
 
@@ -152,16 +159,17 @@ TEST_CASE("cache: a payload decodes to exactly the result encoded", "[cache]") {
 
   // Real results of a project: models, relations, pending link findings, suppressions.
   auto root = std::filesystem::path(PERFSCAN_SOURCE_DIR) / "tests/fixtures/projects/bookshop";
-  std::size_t models = 0, pending = 0, functions = 0, calls = 0, suppressed = 0, findings = 0;
+  std::size_t models = 0, pending = 0, functions = 0, suppressed = 0, findings = 0;
   for (const char* name :
        {"shop/models.py", "shop/views.py", "shop/services.py", "shop/__init__.py"}) {
     DiscoveredFile file = file_named((root / name).string());
     FileResult result = analyse(file, read_file(root / name));
-    models += result.facts.database.models.size();
-    pending += result.facts.database.pending.size();
-    functions += result.facts.database.functions.size();
-    calls += result.facts.calls.size();
-    suppressed += result.facts.suppressions.by_line.size();
+    std::optional<FileFacts> facts = decode_linked_facts(result.linked);
+    REQUIRE(facts);
+    models += facts->database.models.size();
+    pending += facts->database.pending.size();
+    functions += facts->database.functions.size();
+    suppressed += facts->suppressions.by_line.size();
     findings += result.findings.size();
     std::optional<FileResult> decoded = decode_result(encode_result(result));
     REQUIRE(decoded);
@@ -170,7 +178,6 @@ TEST_CASE("cache: a payload decodes to exactly the result encoded", "[cache]") {
   CHECK(models >= 3);
   CHECK(pending >= 3);
   CHECK(functions >= 3);
-  CHECK(calls >= 3);
   CHECK(suppressed >= 1);
   CHECK(findings + pending >= 3);
 }
@@ -181,10 +188,9 @@ TEST_CASE("cache: lists of the smallest elements, last in the payload, decode", 
   FileResult result;
   result.findings.resize(3);
   result.errors.resize(3);
-  FileFacts& facts = result.facts;
-  facts.functions.resize(3);
+  FileFacts facts;
   facts.classes.resize(3);
-  facts.calls.resize(3);
+  facts.types.resize(3);
   facts.suppressions.by_line = {{1, {}}, {2, {}}, {3, {}}};
   facts.database.roots.resize(3);
   facts.database.query_sites.resize(3);
@@ -194,6 +200,7 @@ TEST_CASE("cache: lists of the smallest elements, last in the payload, decode", 
   facts.database.models.resize(3);
   facts.database.models[2].fields.resize(3);
   facts.database.models[2].indexes.resize(3);
+  result.linked = encode_linked_facts(facts);
   for (const FileResult& each : {result, FileResult{}}) {
     std::optional<FileResult> back = decode_result(encode_result(each));
     REQUIRE(back);
@@ -201,8 +208,10 @@ TEST_CASE("cache: lists of the smallest elements, last in the payload, decode", 
   }
   // Each list alone, as the last thing before the payload's end.
   FileResult fields;
-  fields.facts.database.models.resize(1);
-  fields.facts.database.models[0].fields.resize(5);
+  FileFacts one_model;
+  one_model.database.models.resize(1);
+  one_model.database.models[0].fields.resize(5);
+  fields.linked = encode_linked_facts(one_model);
   std::optional<FileResult> back = decode_result(encode_result(fields));
   REQUIRE(back);
   CHECK(same_result(*back, fields));

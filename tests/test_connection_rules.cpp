@@ -4,10 +4,13 @@
 // loop repeats.
 #include <catch2/catch.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/facts_codec.hpp"
 #include "perfscan/engine.hpp"
+#include "perfscan/fact_store.hpp"
 #include "perfscan/project.hpp"
 #include "test_support.hpp"
 
@@ -30,6 +33,13 @@ PendingFinding loop_call(std::string caller, std::string callee, std::uint32_t l
   pending.finding.in_test_code = in_test;
   pending.subject = std::move(callee);
   return pending;
+}
+
+// The files' link facts as the engine keeps them for the link step, in this order.
+void store_facts(FactStore& store, const std::vector<const FileFacts*>& files) {
+  store.resize(files.size());
+  for (std::size_t slot = 0; slot < files.size(); ++slot)
+    store.add(slot, encode_linked_facts(*files[slot]));
 }
 
 Report scan_dir(const testing::TempDir& dir, TestProfile tests = TestProfile::relaxed) {
@@ -74,27 +84,29 @@ TEST_CASE("link: functions a handler or a loop calls run many times, through any
                            function("app.db.inner", {}),        function("app.db.bump", {}),
                            function("app.db.notify", {}),       function("app.db.only_tested", {}),
                            function("app.db.unreached", {})};
-  ProjectIndex index({&views, &services, &db});
+  FactStore store;
+  store_facts(store, {&views, &services, &db});
+  ProjectIndex index(store);
 
-  const RepeatOrigin* detail = index.repeated_by("app.views.detail");
-  REQUIRE(detail != nullptr);
+  std::optional<RepeatOrigin> detail = index.repeated_by("app.views.detail");
+  REQUIRE(detail);
   CHECK_FALSE(detail->from_loop);
   CHECK(detail->seed == "app.views.detail");
   CHECK(detail->next.empty());
 
-  const RepeatOrigin* fetch = index.repeated_by("app.db.fetch");
-  REQUIRE(fetch != nullptr);
+  std::optional<RepeatOrigin> fetch = index.repeated_by("app.db.fetch");
+  REQUIRE(fetch);
   CHECK_FALSE(fetch->from_loop);
   CHECK_FALSE(fetch->event);
   CHECK(fetch->seed == "app.views.detail");
   CHECK(fetch->next == "app.services.load");
 
   // A cached function runs once per key: neither it nor what it calls repeats through it.
-  CHECK(index.repeated_by("app.db.memo") == nullptr);
-  CHECK(index.repeated_by("app.db.inner") == nullptr);
+  CHECK_FALSE(index.repeated_by("app.db.memo"));
+  CHECK_FALSE(index.repeated_by("app.db.inner"));
 
-  const RepeatOrigin* bump = index.repeated_by("app.db.bump");
-  REQUIRE(bump != nullptr);
+  std::optional<RepeatOrigin> bump = index.repeated_by("app.db.bump");
+  REQUIRE(bump);
   CHECK(bump->from_loop);
   CHECK(bump->seed == "app.services.each");
   CHECK(bump->path == "app/services.py");
@@ -102,18 +114,18 @@ TEST_CASE("link: functions a handler or a loop calls run many times, through any
   CHECK(bump->next.empty());
   CHECK_FALSE(bump->in_test_code);
 
-  const RepeatOrigin* notify = index.repeated_by("app.db.notify");
-  REQUIRE(notify != nullptr);
+  std::optional<RepeatOrigin> notify = index.repeated_by("app.db.notify");
+  REQUIRE(notify);
   CHECK(notify->event);
   CHECK(notify->seed == "app.services.on_message");
 
-  const RepeatOrigin* tested = index.repeated_by("app.db.only_tested");
-  REQUIRE(tested != nullptr);
+  std::optional<RepeatOrigin> tested = index.repeated_by("app.db.only_tested");
+  REQUIRE(tested);
   CHECK(tested->in_test_code);
 
   // `helper` is neither a handler nor called from one, nor from a loop.
-  CHECK(index.repeated_by("app.views.helper") == nullptr);
-  CHECK(index.repeated_by("app.db.unreached") == nullptr);
+  CHECK_FALSE(index.repeated_by("app.views.helper"));
+  CHECK_FALSE(index.repeated_by("app.db.unreached"));
 }
 
 TEST_CASE("link: repetition seen from production code wins over a test's loop", "[link]") {
@@ -123,11 +135,43 @@ TEST_CASE("link: repetition seen from production code wins over a test's loop", 
   file.database.functions = {function("app.mod.view", {"app.mod.fetch"}), function("app.mod.fetch", {})};
   file.database.request_handlers = {"app.mod.view"};
   file.database.pending = {loop_call("app.mod.test_it", "app.mod.fetch", 3, true)};
-  ProjectIndex index({&file});
-  const RepeatOrigin* fetch = index.repeated_by("app.mod.fetch");
-  REQUIRE(fetch != nullptr);
+  FactStore store;
+  store_facts(store, {&file});
+  ProjectIndex index(store);
+  std::optional<RepeatOrigin> fetch = index.repeated_by("app.mod.fetch");
+  REQUIRE(fetch);
   CHECK_FALSE(fetch->in_test_code);
   CHECK_FALSE(fetch->from_loop);
+}
+
+TEST_CASE("link: a factory's summary comes from its first definition, with the file that makes it",
+          "[link]") {
+  FileFacts db;
+  db.path = "app/db.py";
+  db.module = "app.db";
+  FunctionEffectFact connect = function("app.db.connect", {});
+  connect.fresh_client = "psycopg2.Connection";
+  connect.fresh_client_line = 12;
+  db.database.functions = {connect, function("app.db.memo", {}, true)};
+  FileFacts copy;
+  copy.path = "copy/app/db.py";
+  copy.module = "app.db";
+  copy.database.functions = {function("app.db.connect", {"app.db.other"})};
+  FactStore store;
+  store_facts(store, {&db, &copy});
+  ProjectIndex index(store);
+
+  std::optional<FunctionSummary> factory = index.summary_of("app.db.connect");
+  REQUIRE(factory);
+  CHECK(factory->path == "app/db.py");
+  CHECK_FALSE(factory->cached);
+  CHECK(factory->fresh_client == "psycopg2.Connection");
+  CHECK(factory->fresh_client_line == 12);
+  std::optional<FunctionSummary> memo = index.summary_of("app.db.memo");
+  REQUIRE(memo);
+  CHECK(memo->cached);
+  CHECK(memo->fresh_client.empty());
+  CHECK_FALSE(index.summary_of("app.db.missing"));
 }
 
 TEST_CASE("PS902: the message names the handler and the chain of calls to the connection", "[connection]") {

@@ -7,6 +7,7 @@
 
 #include "perfscan/facts.hpp"
 #include "perfscan/finding.hpp"
+#include "perfscan/linked_facts.hpp"
 #include "perfscan/report.hpp"
 
 namespace perfscan {
@@ -20,7 +21,10 @@ struct FileResult {
   std::uint64_t digest = 0;
   std::vector<Finding> findings;
   std::vector<FileError> errors;
+  // The facts the walk recorded; emptied once the file's analysis is over (keep_linked_facts),
+  // which leaves of them only what the link step reads, encoded, in `linked`.
   FileFacts facts;
+  EncodedFacts linked;
   // Time this file spent in each per-file stage on its worker (read includes decoding).
   StageTime read_time, parse_time, analyse_time;
 };

@@ -5,13 +5,14 @@
 
 #include <cstdint>
 #include <map>
-#include <mutex>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
+#include <utility>
 #include <vector>
 
+#include "perfscan/fact_store.hpp"
 #include "perfscan/facts.hpp"
 #include "perfscan/finding.hpp"
 #include "perfscan/options.hpp"
@@ -90,14 +91,29 @@ struct RepeatOrigin {
   std::string lowered_on;
 };
 
+// Part of a project function's summary (FunctionEffectFact), as the link step keeps it: what
+// PS902 and PS506 ask of a factory a call names.
+struct FunctionSummary {
+  std::string path;  // the file that defines it
+  bool cached = false;
+  std::string fresh_client;  // FunctionEffectFact::fresh_client, "" for none
+  std::uint32_t fresh_client_line = 0;
+};
+
 class ProjectIndex {
  public:
-  explicit ProjectIndex(const std::vector<const FileFacts*>& files, RuleSettings settings = {});
+  // Reads every file's facts from `facts` (which must outlive the index), one file at a time:
+  // the index keeps the names it joins on, interned, and the models, not the files' facts.
+  explicit ProjectIndex(const FactStore& facts, RuleSettings settings = {});
+  ~ProjectIndex();
+  ProjectIndex(const ProjectIndex&) = delete;
+  ProjectIndex& operator=(const ProjectIndex&) = delete;
 
   // The settings rules read (configuration's extra-* knowledge), as in the walk.
   [[nodiscard]] const RuleSettings& settings() const { return settings_; }
 
-  [[nodiscard]] const std::vector<const FileFacts*>& files() const { return files_; }
+  // Every file's facts, read back a part at a time (FactStore::for_each_file, for_each_pending).
+  [[nodiscard]] const FactStore& facts() const { return facts_; }
   [[nodiscard]] const ModelInfo* model(std::string_view qualified_name) const;
   // Models by qualified name, in a deterministic order.
   [[nodiscard]] const std::map<std::string, ModelInfo>& models() const { return models_; }
@@ -109,18 +125,18 @@ class ProjectIndex {
   // `model` empty (an owner of unknown type), a reverse accessor only one relation declares.
   [[nodiscard]] std::string related_model(std::string_view model, std::string_view accessor) const;
   // Does calling this function run a query or remote call, directly or through callees?
-  [[nodiscard]] const EffectOrigin* effect_of(std::string_view function) const;
+  [[nodiscard]] std::optional<EffectOrigin> effect_of(std::string_view function) const;
   // Does calling this sync function block the calling thread, directly or through the sync,
   // uncached functions it calls (PS309)? Async functions and cached ones relay nothing.
-  [[nodiscard]] const CallOrigin* blocking_of(std::string_view function) const;
+  [[nodiscard]] std::optional<CallOrigin> blocking_of(std::string_view function) const;
   // Does calling this function redo constant work (PS701/PS702), directly or through callees?
-  [[nodiscard]] const CallOrigin* constant_work_of(std::string_view function) const;
+  [[nodiscard]] std::optional<CallOrigin> constant_work_of(std::string_view function) const;
   // Does this function run many times in one process, and why? Seeds are the request and event
   // handlers (DatabaseFacts) and the functions called in loops (the loop call-site collector's
   // records, kLoopCallSite); what they call, directly or through other project functions, runs
   // as often. Cached functions relay nothing. Repetition seen from production code is preferred
-  // to repetition only tests cause. Computed on first use.
-  [[nodiscard]] const RepeatOrigin* repeated_by(std::string_view function) const;
+  // to repetition only tests cause. Computed on first use (thread-safe).
+  [[nodiscard]] std::optional<RepeatOrigin> repeated_by(std::string_view function) const;
   // A method name as the caller resolved it (`pkg.views.Sub.load`) mapped to the function that
   // defines it, through project base classes in any file (`pkg.base.Base.load`); the name
   // itself when no class says otherwise.
@@ -137,12 +153,21 @@ class ProjectIndex {
   // through function returns, class attributes and base classes in any module (TypeFact). The
   // expression unchanged when nothing in it is the project's.
   [[nodiscard]] std::string resolve_type_expression(std::string_view expression) const;
-  // The summary of the project function a call names (through defining_function), and the file
-  // that defines it when `file` is given; null when no scanned file summarises it.
-  [[nodiscard]] const FunctionEffectFact* summary_of(std::string_view function,
-                                                     const FileFacts** file = nullptr) const;
+  // What the project's first definition of the function a call names (through
+  // defining_function) says of it, for the rules that ask about one call; nullopt when no
+  // scanned file summarises it.
+  [[nodiscard]] std::optional<FunctionSummary> summary_of(std::string_view function) const;
   // Is this the qualified name of a function the project defines (and summarised)?
   [[nodiscard]] bool is_project_function(std::string_view qualified_name) const;
+  // The functions the project's first definition of `function` calls (its summary's callees);
+  // false when the project defines no such function.
+  bool callees_of(std::string_view function, std::vector<std::string>& callees) const;
+  // The functions that serve requests (DatabaseFacts::request_handlers) of every file, each
+  // once, in the order first recorded.
+  [[nodiscard]] const std::vector<std::string>& request_handlers() const;
+  // The bases of the project's first class of this name, as its file wrote or resolved them;
+  // false when the project defines no such class.
+  bool class_bases(std::string_view qualified_name, std::vector<std::string>& bases) const;
   [[nodiscard]] ClassStatus class_status(std::string_view qualified_name) const;
   // The open world: a class whose definition is not in the scan is a model when it is imported
   // from a `models` module (`app.models.Tag`, `.models`) or used as `X.objects` / `X.query`.
@@ -151,38 +176,27 @@ class ProjectIndex {
   // sender=Model)`, `@receiver(post_save, sender=Model)`).
   [[nodiscard]] const std::vector<SignalOrigin>& signals_for(std::string_view model) const;
 
+  // The interned names, classes, types, function definitions and the closures over them: opaque
+  // outside src/link (link/index_tables.hpp).
+  struct Tables;
+
  private:
+  void read_facts();
   void resolve_models();
   void resolve_reverse_relations();
   void resolve_effects();
-  void index_functions();
   void resolve_call_origins();
-  template <typename Seed, typename Relays>
-  void close_over_callers(std::unordered_map<std::string_view, CallOrigin>& origins, Seed&& seed,
-                          Relays&& relays) const;
+  void resolve_repeats() const;
   void resolve_signals();
   [[nodiscard]] std::string resolve_target(const ModelInfo& from, const std::string& target) const;
+  [[nodiscard]] std::string type_of(std::string_view name, int depth) const;
+  [[nodiscard]] std::string defining_method(std::string_view spelled) const;
 
-  std::vector<const FileFacts*> files_;
+  const FactStore& facts_;
   RuleSettings settings_;
+  std::unique_ptr<Tables> tables_;
   std::map<std::string, ModelInfo> models_;
   std::map<std::string, std::map<std::string, ReverseRelation, std::less<>>, std::less<>> reverse_;
-  std::unordered_map<std::string, EffectOrigin> effects_;
-  // Function summaries by name, and class bases by class name (views into the facts).
-  std::unordered_map<std::string_view, const FunctionEffectFact*> functions_;
-  std::unordered_map<std::string_view, const FileFacts*> function_files_;
-  // Scanned module names by their last segment, for scanned_name.
-  std::unordered_map<std::string_view, std::vector<std::string_view>> modules_by_last_segment_;
-  std::unordered_map<std::string_view, std::string_view> types_;  // TypeFact name -> type
-  [[nodiscard]] std::string_view type_of(std::string_view name, int depth) const;
-  std::unordered_map<std::string_view, CallOrigin> blocking_;
-  std::unordered_map<std::string_view, CallOrigin> constant_work_;
-  void resolve_repeats() const;
-  mutable std::once_flag repeats_once_;
-  mutable std::unordered_map<std::string, RepeatOrigin> repeats_;
-  // Every project class and its bases as written (resolved where the file could).
-  std::unordered_map<std::string, const ClassFact*> classes_;
-  std::unordered_set<std::string_view> model_evidence_;
   std::map<std::string, std::vector<SignalOrigin>, std::less<>> signals_;
 };
 
@@ -211,14 +225,11 @@ const Rule& async_call_site_collector();
 inline constexpr std::string_view kLoopCallSite = "PS-loop-calls";
 const Rule& loop_call_site_collector();
 
-// The pending findings (PendingFinding) every file recorded for `rule_id`, with their file.
+// The pending findings (PendingFinding) every file recorded for `rule_id`, with their file
+// (whose path alone is set), read back from the fact store one file at a time.
 template <typename Visit>
 void for_each_pending(const ProjectIndex& index, std::string_view rule_id, Visit&& visit) {
-  for (const FileFacts* file : index.files()) {
-    for (const PendingFinding& pending : file->database.pending) {
-      if (pending.finding.rule_id == rule_id) visit(*file, pending);
-    }
-  }
+  index.facts().for_each_pending(rule_id, std::forward<Visit>(visit));
 }
 
 }  // namespace perfscan

@@ -77,8 +77,8 @@ class BlockingCallThroughHelper final : public Rule, public ProjectRule {
     // (async_call_sites.cpp).
     for_each_pending(index, kAsyncCallSite, [&](const FileFacts& file, const PendingFinding& pending) {
       std::string callee = index.defining_function(index.resolve_type_expression(pending.subject));
-      const CallOrigin* origin = index.blocking_of(callee);
-      if (origin == nullptr) return;
+      std::optional<CallOrigin> origin = index.blocking_of(callee);
+      if (!origin) return;
       auto kind = static_cast<BlockingKind>(origin->kind - 1);
       Finding finding = confirmed(*this, file, pending);
       finding.rule_id = std::string(info().id);
@@ -116,8 +116,8 @@ class BlockingCallThroughHelper final : public Rule, public ProjectRule {
     std::string text = fmt::format("`{}()`", last_segment(start));
     std::string current = start;
     for (int step = 0; step < kMaxChainShown; ++step) {
-      const CallOrigin* origin = index.blocking_of(current);
-      if (origin == nullptr || origin->next.empty()) return text;
+      std::optional<CallOrigin> origin = index.blocking_of(current);
+      if (!origin || origin->next.empty()) return text;
       current = origin->next;
       text += fmt::format(" → `{}()`", last_segment(current));
     }

@@ -65,8 +65,8 @@ std::string chain(const ProjectIndex& index, const std::string& start) {
   std::string text = fmt::format("`{}()`", last_segment(start));
   std::string current = start;
   for (int step = 0; step < kMaxChainShown; ++step) {
-    const CallOrigin* origin = index.constant_work_of(current);
-    if (origin == nullptr || origin->next.empty()) return text;
+    std::optional<CallOrigin> origin = index.constant_work_of(current);
+    if (!origin || origin->next.empty()) return text;
     current = origin->next;
     text += fmt::format(" → `{}()`", last_segment(current));
   }
@@ -95,8 +95,8 @@ bool is_regex_work(std::string_view work) { return work.starts_with("re.") || wo
 void link_constant_work(const Rule& rule, bool regex, const ProjectIndex& index, std::vector<Finding>& findings) {
   for_each_pending(index, kLoopCallSite, [&](const FileFacts& file, const PendingFinding& pending) {
     std::string callee = index.defining_function(index.resolve_type_expression(pending.subject));
-    const CallOrigin* origin = index.constant_work_of(callee);
-    if (origin == nullptr || is_regex_work(origin->call) != regex) return;
+    std::optional<CallOrigin> origin = index.constant_work_of(callee);
+    if (!origin || is_regex_work(origin->call) != regex) return;
     Finding finding = confirmed(rule, file, pending);
     finding.rule_id = std::string(rule.info().id);
     finding.category = rule.info().category;

@@ -96,23 +96,20 @@ bool is_served(const ModelInfo& model, const std::vector<std::string>& columns, 
 
 // Functions on the request path: the request handlers, and every project function they call,
 // directly or through other project functions.
-std::unordered_set<std::string_view> request_path_functions(const ProjectIndex& index) {
-  std::unordered_map<std::string_view, const NameList*> callees;
-  std::vector<std::string_view> pending;
-  std::unordered_set<std::string_view> reached;
-  for (const FileFacts* file : index.files()) {
-    for (const FunctionEffectFact& function : file->database.functions) callees.emplace(function.function, &function.callees);
-    for (std::string_view handler : file->database.request_handlers) {
-      if (reached.insert(handler).second) pending.push_back(handler);
-    }
+std::unordered_set<std::string> request_path_functions(const ProjectIndex& index) {
+  std::vector<std::string> pending;
+  std::unordered_set<std::string> reached;
+  for (const std::string& handler : index.request_handlers()) {
+    if (reached.insert(handler).second) pending.push_back(handler);
   }
+  std::vector<std::string> callees;
   while (!pending.empty()) {
-    std::string_view function = pending.back();
+    std::string function = std::move(pending.back());
     pending.pop_back();
-    auto it = callees.find(function);
-    if (it == callees.end()) continue;
-    for (std::string_view callee : *it->second) {
-      if (callees.count(callee) != 0 && reached.insert(callee).second) pending.push_back(callee);
+    if (!index.callees_of(function, callees)) continue;
+    for (std::string& callee : callees) {
+      if (index.is_project_function(callee) && reached.insert(callee).second)
+        pending.push_back(std::move(callee));
     }
   }
   return reached;
@@ -139,11 +136,8 @@ std::vector<const ModelInfo*> site_models(const ProjectIndex& index, const Query
 
 // Manager and queryset classes (and their project base classes) -> the models that use them.
 std::map<std::string, std::vector<const ModelInfo*>> models_by_manager(const ProjectIndex& index) {
-  std::unordered_map<std::string, const ClassFact*> classes;
-  for (const FileFacts* file : index.files()) {
-    for (const ClassFact& fact : file->classes) classes.emplace(fact.qualified_name, &fact);
-  }
   std::map<std::string, std::vector<const ModelInfo*>> by_manager;
+  std::vector<std::string> bases;
   for (const auto& [name, model] : index.models()) {
     if (model.fact->manager_classes.empty()) continue;
     std::vector<std::string> pending(model.fact->manager_classes.begin(), model.fact->manager_classes.end());
@@ -153,9 +147,8 @@ std::map<std::string, std::vector<const ModelInfo*>> models_by_manager(const Pro
       pending.pop_back();
       if (!seen.insert(manager).second) continue;
       by_manager[manager].push_back(&model);
-      auto it = classes.find(manager);
-      if (it == classes.end()) continue;
-      for (const std::string& base : it->second->bases) pending.push_back(base);
+      if (!index.class_bases(manager, bases)) continue;
+      for (std::string& base : bases) pending.push_back(std::move(base));
     }
   }
   return by_manager;
@@ -215,10 +208,11 @@ class MissingIndex final : public Rule, public ProjectRule {
 
  private:
   static std::vector<MergedSite> merged_sites(const ProjectIndex& index) {
-    std::unordered_set<std::string_view> request_path = request_path_functions(index);
+    std::unordered_set<std::string> request_path = request_path_functions(index);
     std::map<std::string, std::vector<const ModelInfo*>> by_manager = models_by_manager(index);
     std::vector<MergedSite> sites;
-    for (const FileFacts* file : index.files()) {
+    index.facts().for_each_file(fact_part(FactSection::database), [&](const FileFacts& loaded) {
+      const FileFacts* file = &loaded;
       struct Chain {
         std::vector<std::pair<std::string, LookupKind>> columns;
         const QuerySiteFact* first = nullptr;
@@ -249,7 +243,7 @@ class MissingIndex final : public Rule, public ProjectRule {
                                      on_request_path, equality});
         }
       }
-    }
+    });
     return sites;
   }
 

@@ -85,14 +85,15 @@ class LazyRelationInLoop final : public Rule, public ProjectRule {
   }
 
   void link(const ProjectIndex& index, std::vector<Finding>& findings) const override {
-    // Querysets handed to project functions, by callee.
-    std::unordered_map<std::string_view, std::vector<std::pair<const FileFacts*, const QuerysetArgumentFact*>>>
+    // Querysets handed to project functions, by callee, with the path of the file that hands
+    // them (the files' facts are read back one at a time: what is kept is copied).
+    std::unordered_map<std::string, std::vector<std::pair<std::string, QuerysetArgumentFact>>>
         arguments;
-    for (const FileFacts* file : index.files()) {
-      for (const QuerysetArgumentFact& argument : file->database.queryset_arguments) {
-        arguments[argument.callee].emplace_back(file, &argument);
+    index.facts().for_each_file(fact_part(FactSection::database), [&](const FileFacts& file) {
+      for (const QuerysetArgumentFact& argument : file.database.queryset_arguments) {
+        arguments[argument.callee].emplace_back(file.path, argument);
       }
-    }
+    });
     std::set<std::tuple<std::string, std::uint32_t, std::string>> reported;
     for_each_pending(index, info().id, [&](const FileFacts& file, const PendingFinding& pending) {
       std::optional<Finding> finding;
@@ -194,10 +195,11 @@ class LazyRelationInLoop final : public Rule, public ProjectRule {
   // load. Lazy if some caller passes rows that do not load the relation; not when every one does.
   std::optional<Finding> decide_from_callers(
       const ProjectIndex& index, const FileFacts& file, const PendingFinding& pending,
-      const std::vector<std::pair<const FileFacts*, const QuerysetArgumentFact*>>& callers) const {
+      const std::vector<std::pair<std::string, QuerysetArgumentFact>>& callers) const {
     std::string first_fix;
     std::vector<std::string> lazy_callers;
-    for (const auto& [caller_file, argument] : callers) {
+    for (const auto& [caller_path, caller_argument] : callers) {
+      const QuerysetArgumentFact* argument = &caller_argument;
       bool matches = argument->keyword.empty() ? argument->position == pending.parameter_position
                                                : argument->keyword == pending.parameter;
       if (!matches || argument->everything_eager) continue;
@@ -210,7 +212,8 @@ class LazyRelationInLoop final : public Rule, public ProjectRule {
       std::string fix = fix_for(index, *model, pending.detail, pending.subject_is_collection);
       if (fix.empty()) continue;
       if (first_fix.empty()) first_fix = std::move(fix);
-      lazy_callers.push_back(fmt::format("`{}` ({}:{})", short_api(argument->caller), caller_file->path, argument->line));
+      lazy_callers.push_back(
+          fmt::format("`{}` ({}:{})", short_api(argument->caller), caller_path, argument->line));
     }
     if (lazy_callers.empty()) return std::nullopt;
     Finding finding = confirmed(*this, file, pending);

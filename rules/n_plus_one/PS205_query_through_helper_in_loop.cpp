@@ -38,8 +38,8 @@ class QueryThroughHelperInLoop final : public Rule, public ProjectRule {
 
   void link(const ProjectIndex& index, std::vector<Finding>& findings) const override {
     for_each_pending(index, info().id, [&](const FileFacts& file, const PendingFinding& pending) {
-      const EffectOrigin* origin = index.effect_of(pending.subject);
-      if (origin == nullptr) return;
+      std::optional<EffectOrigin> origin = index.effect_of(pending.subject);
+      if (!origin) return;
       Finding finding = confirmed(*this, file, pending);
       std::string function = short_api(pending.subject);
       std::string where = fmt::format("{}:{}", origin->path, origin->line);

@@ -14,34 +14,23 @@
 #include <set>
 #include <thread>
 
+#include "core/codec.hpp"
+#include "core/facts_codec.hpp"
 #include "perfscan/version.hpp"
 
 namespace perfscan {
 namespace {
+
+using codec::finding_fields;
+using codec::kFindingBytes;
+using codec::Reader;
+using codec::Writer;
 
 // Fields are written one by one below: a fact or finding that gains a member must be added to
 // the codec (and kCacheFormatVersion bumped), or the cache would silently drop it. These sizes
 // are the tripwire (x86-64, libstdc++): update them together with encode/decode.
 static_assert(sizeof(Finding) == 368, "Finding changed: update the result cache codec");
 static_assert(sizeof(FileError) == 72, "FileError changed: update the result cache codec");
-static_assert(sizeof(FileFacts) == 480, "FileFacts changed: update the result cache codec");
-static_assert(sizeof(FunctionFact) == 40, "FunctionFact changed: update the result cache codec");
-static_assert(sizeof(TypeFact) == 64, "TypeFact changed: update the result cache codec");
-static_assert(sizeof(ClassFact) == 64, "ClassFact changed: update the result cache codec");
-static_assert(sizeof(CallFact) == 80, "CallFact changed: update the result cache codec");
-static_assert(sizeof(ModelFact) == 240, "ModelFact changed: update the result cache codec");
-static_assert(sizeof(FieldFact) == 152, "FieldFact changed: update the result cache codec");
-static_assert(sizeof(OrmRootFact) == 40, "OrmRootFact changed: update the result cache codec");
-static_assert(sizeof(QuerySiteFact) == 136, "QuerySiteFact changed: update the result cache codec");
-static_assert(sizeof(FunctionEffectFact) == 232,
-              "FunctionEffectFact changed: update the result cache codec");
-static_assert(sizeof(PendingFinding) == 608,
-              "PendingFinding changed: update the result cache codec");
-static_assert(sizeof(Suppressions) == 56, "Suppressions changed: update the result cache codec");
-static_assert(sizeof(SignalFact) == 72, "SignalFact changed: update the result cache codec");
-static_assert(sizeof(QuerysetArgumentFact) == 176,
-              "QuerysetArgumentFact changed: update the result cache codec");
-static_assert(sizeof(DatabaseFacts) == 264, "DatabaseFacts changed: update the result cache codec");
 static_assert(sizeof(KnowledgeExtensions) == 72,
               "KnowledgeExtensions changed: update cache_config_hash");
 static_assert(sizeof(RuleSettings) == 88, "RuleSettings changed: update cache_config_hash");
@@ -55,343 +44,15 @@ constexpr std::string_view kCachedirTag =
     "# This file is a cache directory tag created by perfscan.\n"
     "# For information about cache directory tags, see https://bford.info/cachedir/\n";
 
-// ---- the payload ------------------------------------------------------------------------------
-//
-// One description of the layout serves both directions: the *_fields templates below name every
-// stored member once, in order, and run with a Writer (over const values) to encode or with a
-// Reader (over values to fill) to decode. Integers are little-endian, strings and lists are
-// prefixed with a u32 count, flags are one byte of 0 or 1, enums one byte.
-
-class Writer {
- public:
-  explicit Writer(std::string& out) : out_(out) {}
-  void u8(std::uint8_t value) { out_.push_back(static_cast<char>(value)); }
-  void flag(bool value) { u8(value ? 1 : 0); }
-  void u32(std::uint32_t value) { little(value, 4); }
-  void u64(std::uint64_t value) { little(value, 8); }
-  void str(std::string_view text) {
-    u32(static_cast<std::uint32_t>(text.size()));
-    out_.append(text);
-  }
-  void strings(const std::vector<std::string>& items) {
-    u32(static_cast<std::uint32_t>(items.size()));
-    for (const std::string& text : items) str(text);
-  }
-
-  void field(bool value) { flag(value); }
-  void field(std::uint16_t value) { little(value, 2); }
-  void field(std::uint32_t value) { u32(value); }
-  void field(std::uint64_t value) { u64(value); }
-  void field(const std::string& text) { str(text); }
-  template <typename E>
-  void enumerated(E value, E /*last*/) {
-    u8(static_cast<std::uint8_t>(value));
-  }
-  template <typename T, typename Each>
-  void list(const std::vector<T>& items, std::size_t /*min_bytes*/, Each each) {
-    u32(static_cast<std::uint32_t>(items.size()));
-    for (const T& item : items) each(item);
-  }
-  void by_line(const std::map<std::uint32_t, std::set<std::string>>& lines) {
-    u32(static_cast<std::uint32_t>(lines.size()));
-    for (const auto& [line, rules] : lines) {
-      u32(line);
-      u32(static_cast<std::uint32_t>(rules.size()));
-      for (const std::string& rule : rules) str(rule);
-    }
-  }
-
- private:
-  void little(std::uint64_t value, int bytes) {
-    for (int i = 0; i < bytes; ++i) out_.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
-  }
-  std::string& out_;
-};
-
-// Reads what Writer wrote, checking every length against the bytes left: on the first
-// inconsistency it stops, and everything read afterwards is zero or empty. No allocation is
-// larger than the input.
-class Reader {
- public:
-  explicit Reader(std::string_view in)
-      : p_(reinterpret_cast<const unsigned char*>(in.data())), end_(p_ + in.size()) {}
-
-  [[nodiscard]] bool at_end() const { return ok_ && p_ == end_; }
-  std::uint64_t u64() { return little(8); }
-
-  void field(bool& value) {
-    std::uint64_t byte = little(1);
-    if (byte > 1) ok_ = false;
-    value = byte == 1;
-  }
-  void field(std::uint16_t& value) { value = static_cast<std::uint16_t>(little(2)); }
-  void field(std::uint32_t& value) { value = static_cast<std::uint32_t>(little(4)); }
-  void field(std::uint64_t& value) { value = little(8); }
-  void field(std::string& text) {
-    std::uint32_t size = 0;
-    field(size);
-    if (!ok_ || size > remaining()) {
-      ok_ = false;
-      return;
-    }
-    text.assign(reinterpret_cast<const char*>(p_), size);
-    p_ += size;
-  }
-  // An enum stored as one byte, at most `last`.
-  template <typename E>
-  void enumerated(E& value, E last) {
-    std::uint64_t byte = little(1);
-    if (byte > static_cast<std::uint64_t>(last)) ok_ = false;
-    value = ok_ ? static_cast<E>(byte) : E{};
-  }
-  // Each element takes at least `min_bytes`: a count that could not fit is corrupt.
-  template <typename T, typename Each>
-  void list(std::vector<T>& items, std::size_t min_bytes, Each each) {
-    std::uint32_t count = 0;
-    field(count);
-    if (!ok_ || count > remaining() / min_bytes) {
-      ok_ = false;
-      return;
-    }
-    items.resize(count);
-    for (T& item : items) {
-      each(item);
-      if (!ok_) return;
-    }
-  }
-  // The map is rebuilt in key order: keys out of order or repeated, or a rule named twice on
-  // one line, mean a corrupt entry.
-  void by_line(std::map<std::uint32_t, std::set<std::string>>& lines) {
-    std::vector<std::pair<std::uint32_t, std::vector<std::string>>> read;
-    list(read, 8, [&](auto& entry) {
-      field(entry.first);
-      list(entry.second, 4, [&](std::string& rule) { field(rule); });
-    });
-    for (auto& [line, rules] : read) {
-      std::set<std::string> set(std::make_move_iterator(rules.begin()),
-                                std::make_move_iterator(rules.end()));
-      if (set.size() != rules.size() || (!lines.empty() && lines.rbegin()->first >= line)) {
-        ok_ = false;
-        return;
-      }
-      lines.emplace_hint(lines.end(), line, std::move(set));
-    }
-  }
-
- private:
-  [[nodiscard]] std::size_t remaining() const { return static_cast<std::size_t>(end_ - p_); }
-  std::uint64_t little(std::size_t bytes) {
-    if (!ok_ || remaining() < bytes) {
-      ok_ = false;
-      return 0;
-    }
-    std::uint64_t value = 0;
-    for (std::size_t i = 0; i < bytes; ++i) value |= std::uint64_t{p_[i]} << (8 * i);
-    p_ += bytes;
-    return value;
-  }
-
-  const unsigned char* p_;
-  const unsigned char* end_;
-  bool ok_ = true;
-};
-
-// The minimum sizes given to list() are those of an element whose strings and lists are empty.
-template <typename Io, typename Strings>
-void strings_field(Io& io, Strings& items) {
-  io.list(items, 4, [&](auto& text) { io.field(text); });
-}
-
-template <typename Io, typename S>
-void span_fields(Io& io, S& span) {
-  io.field(span.line);
-  io.field(span.column);
-  io.field(span.end_line);
-  io.field(span.end_column);
-}
-
-// A flag, then (when set) the safety and the edits. Writing reads the optional; reading fills it.
-inline void fix_fields(Writer& io, const std::optional<Fix>& fix) {
-  io.flag(fix.has_value());
-  if (!fix) return;
-  io.enumerated(fix->safety, FixSafety::unsafe);
-  io.list(fix->edits, 28, [&](const Edit& edit) {
-    io.field(edit.start);
-    io.field(edit.end);
-    io.field(edit.content);
-    span_fields(io, edit.span);
+// A file's link facts as their sections (core/facts_codec), stored as they are: a hit hands the
+// same bytes to the link step. The reader checks each section decodes (decode_result).
+template <typename Io, typename E>
+void linked_fields(Io& io, E& linked) {
+  io.list(linked.sections, 9, [&](auto& section) {
+    io.enumerated(section.kind, FactSection::pending);
+    io.field(section.rule_id);
+    io.field(section.bytes);
   });
-}
-inline void fix_fields(Reader& io, std::optional<Fix>& fix) {
-  bool present = false;
-  io.field(present);
-  if (!present) {
-    fix.reset();
-    return;
-  }
-  fix.emplace();
-  io.enumerated(fix->safety, FixSafety::unsafe);
-  io.list(fix->edits, 28, [&](Edit& edit) {
-    io.field(edit.start);
-    io.field(edit.end);
-    io.field(edit.content);
-    span_fields(io, edit.span);
-  });
-}
-
-template <typename Io, typename F>
-void finding_fields(Io& io, F& f) {
-  io.field(f.rule_id);
-  io.field(f.rule_name);
-  io.enumerated(f.category, Category::syntax);
-  io.enumerated(f.severity, Severity::low);
-  io.field(f.path);
-  io.field(f.span.line);
-  io.field(f.span.column);
-  io.field(f.span.end_line);
-  io.field(f.span.end_column);
-  io.field(f.message);
-  io.field(f.suggestion);
-  io.field(f.fingerprint);
-  io.field(f.scope);
-  io.field(f.source_line);
-  io.field(f.statement_line);
-  io.field(f.cell);
-  io.field(f.cell_line);
-  io.field(f.in_test_code);
-  io.field(f.lowered_on);
-  fix_fields(io, f.fix);
-}
-// strings, enums, span and line, cell and cell line, the test-code flag, the has-fix flag
-constexpr std::size_t kFindingBytes = 9 * 4 + 2 + 5 * 4 + 2 * 4 + 1 + 1;
-
-template <typename Io, typename M>
-void model_fields(Io& io, M& m) {
-  io.field(m.qualified_name);
-  io.field(m.name);
-  io.field(m.line);
-  io.field(m.column);
-  io.enumerated(m.orm_hint, Orm::sqlalchemy);
-  io.field(m.table);
-  io.field(m.abstract);
-  io.list(m.fields, 29, [&](auto& field) {
-    io.field(field.name);
-    io.enumerated(field.kind, FieldKind::relationship);
-    io.field(field.target);
-    io.field(field.related_name);
-    io.field(field.lazy);
-    io.field(field.line);
-    io.field(field.column);
-    io.field(field.indexed);
-    io.field(field.boolean);
-    io.field(field.choices);
-  });
-  io.list(m.indexes, 4, [&](auto& index) { strings_field(io, index); });
-  strings_field(io, m.managers);
-  strings_field(io, m.overrides);
-  strings_field(io, m.manager_classes);
-}
-
-template <typename Io, typename D>
-void database_fields(Io& io, D& db) {
-  io.list(db.models, 42, [&](auto& model) { model_fields(io, model); });
-  io.list(db.roots, 5, [&](auto& root) {
-    io.field(root.qualified_name);
-    io.enumerated(root.orm, Orm::sqlalchemy);
-  });
-  io.list(db.query_sites, 26, [&](auto& site) {
-    io.field(site.model);
-    io.list(site.columns, 5, [&](auto& column) {
-      io.field(column.first);
-      io.enumerated(column.second, LookupKind::join);
-    });
-    io.field(site.line);
-    io.field(site.column);
-    io.enumerated(site.model_kind, SiteModel::manager);
-    io.enumerated(site.context, SiteContext::excluded);
-    io.field(site.relation);
-    io.field(site.function);
-  });
-  io.list(db.functions, 45, [&](auto& function) {
-    io.field(function.function);
-    io.field(function.effect);
-    io.field(function.effect_line);
-    io.field(function.effect_is_remote);
-    io.field(function.cached);
-    io.field(function.is_async);
-    io.field(function.blocking_kind);
-    io.field(function.blocking_call);
-    io.field(function.blocking_line);
-    io.field(function.constant_work);
-    io.field(function.constant_work_line);
-    io.field(function.fresh_client);
-    io.field(function.fresh_client_line);
-    io.field(function.callees.joined());
-  });
-  io.list(db.pending, kFindingBytes + 37, [&](auto& pending) {
-    finding_fields(io, pending.finding);
-    io.field(pending.subject);
-    io.field(pending.detail);
-    strings_field(io, pending.eager);
-    io.field(pending.subject_is_collection);
-    io.field(pending.loop_line);
-    io.field(pending.via_relation);
-    io.field(pending.first_argument);
-    io.field(pending.no_arguments);
-    io.field(pending.parameter);
-    io.field(pending.parameter_position);
-    io.field(pending.strong_evidence);
-    io.field(pending.factory);
-  });
-  io.list(db.signals, 12, [&](auto& signal) {
-    io.field(signal.signal);
-    io.field(signal.sender);
-    io.field(signal.line);
-  });
-  io.list(db.queryset_arguments, 27, [&](auto& argument) {
-    io.field(argument.callee);
-    io.field(argument.keyword);
-    io.field(argument.position);
-    io.field(argument.model);
-    strings_field(io, argument.eager);
-    io.field(argument.everything_eager);
-    io.field(argument.caller);
-    io.field(argument.line);
-  });
-  io.field(db.request_handlers.joined());
-  io.field(db.event_handlers.joined());
-  io.field(db.model_evidence.joined());
-}
-
-template <typename Io, typename F>
-void facts_fields(Io& io, F& facts) {
-  io.field(facts.path);
-  io.field(facts.module);
-  io.list(facts.functions, 9, [&](auto& function) {
-    io.field(function.qualified_name);
-    io.field(function.line);
-    io.field(function.is_async);
-  });
-  io.list(facts.classes, 12, [&](auto& klass) {
-    io.field(klass.qualified_name);
-    io.field(klass.line);
-    strings_field(io, klass.bases);
-  });
-  io.list(facts.types, 8, [&](auto& type) {
-    io.field(type.name);
-    io.field(type.type);
-  });
-  io.list(facts.calls, 19, [&](auto& call) {
-    io.field(call.callee);
-    io.field(call.caller);
-    io.field(call.line);
-    io.field(call.column);
-    io.field(call.loop_depth);
-    io.field(call.in_async_function);
-  });
-  io.field(facts.suppressions.skip_file);
-  io.by_line(facts.suppressions.by_line);
-  database_fields(io, facts.database);
 }
 
 template <typename Io, typename R>
@@ -405,7 +66,7 @@ void result_fields(Io& io, R& result) {
     io.field(error.message);
     io.field(error.analysed);
   });
-  facts_fields(io, result.facts);
+  linked_fields(io, result.linked);
 }
 
 // ---- files -------------------------------------------------------------------------------------
@@ -517,7 +178,7 @@ std::optional<FileResult> decode_result(std::string_view payload) {
   Reader r(payload);
   FileResult result;
   result_fields(r, result);
-  if (!r.at_end()) return std::nullopt;
+  if (!r.at_end() || !valid_linked_facts(result.linked)) return std::nullopt;
   return result;
 }
 

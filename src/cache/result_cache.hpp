@@ -28,7 +28,7 @@
 namespace perfscan {
 
 // Bumped whenever the entry layout or the meaning of a stored field changes.
-inline constexpr std::uint32_t kCacheFormatVersion = 8;
+inline constexpr std::uint32_t kCacheFormatVersion = 9;
 
 // The scan-wide part of every key: format, perfscan's version and build, the rules dispatched
 // (fact collectors included; order does not matter), whether facts are kept for linking, and the

@@ -9,6 +9,7 @@
 #include <optional>
 #include <tuple>
 
+#include "core/facts_codec.hpp"
 #include "core/stage_clock.hpp"
 #include "perfscan/context.hpp"
 #include "perfscan/rule_info.hpp"
@@ -71,12 +72,8 @@ std::uint64_t source_digest(std::string_view bytes) {
 }
 
 void keep_linked_facts(FileResult& result, bool linking) {
-  if (!linking) {
-    result.facts = FileFacts{};
-    return;
-  }
-  result.facts.calls = {};
-  result.facts.functions = {};
+  result.linked = linking ? encode_linked_facts(result.facts) : EncodedFacts{};
+  result.facts = FileFacts{};
 }
 
 AnalysisLimits AnalysisLimits::from(const ScanOptions& options) {
@@ -105,6 +102,7 @@ void give_up(FileResult& result, const std::string& path, std::string reason) {
   result.scanned = false;
   result.findings.clear();
   result.facts = FileFacts{};
+  result.linked = {};
   result.errors.push_back(FileError{path, std::move(reason), false});
 }
 

@@ -46,9 +46,10 @@ Deadline deadline_for(const AnalysisLimits& limits);
 std::uint64_t source_digest(std::string_view bytes);
 
 // Keeps of `result.facts` only what the link step reads (classes, database facts, suppressions,
-// names) when `linking`, and nothing otherwise: facts outlive the file's analysis (in memory
-// until the link step, and in the result cache), so the generic call and function facts the
-// rules use while walking are left behind.
+// names), encoded into `result.linked`, when `linking`, and nothing otherwise; `result.facts` is
+// emptied. Facts outlive the file's analysis (until the link step, and in the result cache), so
+// they are kept in their compact form, and the generic call and function facts the rules use
+// while walking are left behind.
 void keep_linked_facts(FileResult& result, bool linking);
 
 // Stable identity of a finding within its file across unrelated edits: rule, the flagged line's

@@ -11,15 +11,17 @@
 #include <iterator>
 #include <map>
 #include <mutex>
-#include <unordered_map>
+#include <optional>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
+#include "core/stage_clock.hpp"
 #include "discover/discover.hpp"
 #include "engine/analyse.hpp"
 #include "engine/budget.hpp"
 #include "engine/cached_analyse.hpp"
-#include "core/stage_clock.hpp"
+#include "perfscan/fact_store.hpp"
 #include "perfscan/project.hpp"
 #include "perfscan/semantic.hpp"
 #include "syntax/notebook.hpp"
@@ -110,25 +112,19 @@ std::vector<Input> collect_project_context(const ScanOptions& options, const std
   return context;
 }
 
-// Keeps only the facts of the files it is handed: the project context's findings and errors are
-// not the scan's.
+// Keeps only the facts of the files it is handed, in the store's slots from `first_slot` on:
+// the project context's findings and errors are not the scan's.
 class ContextCollector {
  public:
-  explicit ContextCollector(std::size_t files) : facts_(files), has_facts_(files, 0) {}
+  ContextCollector(FactStore& store, std::size_t first_slot)
+      : store_(store), first_slot_(first_slot) {}
   void operator()(std::size_t index, FileResult result) {
-    if (!result.scanned) return;
-    facts_[index] = std::move(result.facts);
-    has_facts_[index] = 1;
-  }
-  void append_to(std::vector<FileFacts>& facts) {
-    for (std::size_t i = 0; i < facts_.size(); ++i) {
-      if (has_facts_[i] != 0) facts.push_back(std::move(facts_[i]));
-    }
+    if (result.scanned) store_.add(first_slot_ + index, result.linked);
   }
 
  private:
-  std::vector<FileFacts> facts_;
-  std::vector<char> has_facts_;
+  FactStore& store_;
+  std::size_t first_slot_;
 };
 
 std::string read_stdin() {
@@ -182,25 +178,19 @@ void analyse_all(const std::vector<Input>& inputs, const RuleDispatch& dispatch,
 // step sees files in a deterministic order.
 class ResultCollector {
  public:
-  ResultCollector(Report& report, const std::vector<Input>& inputs, bool keep_facts,
+  // `facts` (null when nothing is linked) receives each scanned file's link facts in the slot of
+  // its input index.
+  ResultCollector(Report& report, const std::vector<Input>& inputs, FactStore* facts,
                   Severity min_severity, bool record_digests)
       : report_(report),
         inputs_(inputs),
-        keep_facts_(keep_facts),
+        facts_(facts),
         min_severity_(min_severity),
-        record_digests_(record_digests) {
-    if (keep_facts_) {
-      facts_.resize(inputs.size());
-      has_facts_.resize(inputs.size(), 0);
-    }
-  }
+        record_digests_(record_digests) {}
 
   void operator()(std::size_t index, FileResult result) {
-    if (keep_facts_ && result.scanned) {
-      facts_[index] = std::move(result.facts);
-      has_facts_[index] = 1;
-    }
-    result.facts = {};
+    if (facts_ != nullptr && result.scanned) facts_->add(index, result.linked);
+    result.linked = {};
     std::lock_guard<std::mutex> lock(mutex_);
     ScanStats& stats = report_.stats;
     stats.stage(Stage::read) += result.read_time;
@@ -219,18 +209,6 @@ class ResultCollector {
     for (FileError& error : result.errors) errors_.emplace_back(index, std::move(error));
   }
 
-  // The facts of every scanned file, in input order (files that were not scanned are left out).
-  std::vector<FileFacts> take_facts() {
-    std::vector<FileFacts> kept;
-    kept.reserve(facts_.size());
-    for (std::size_t i = 0; i < facts_.size(); ++i) {
-      if (has_facts_[i] != 0) kept.push_back(std::move(facts_[i]));
-    }
-    facts_ = {};
-    has_facts_ = {};
-    return kept;
-  }
-
   // Errors in input order, as the pool would have produced them one file after another.
   void move_errors_into_report() {
     std::stable_sort(errors_.begin(), errors_.end(),
@@ -242,13 +220,10 @@ class ResultCollector {
  private:
   Report& report_;
   const std::vector<Input>& inputs_;
-  bool keep_facts_;
+  FactStore* facts_;
   Severity min_severity_;
   bool record_digests_;
   std::mutex mutex_;
-  // By input index, written without the lock: each worker writes only its own files' slots.
-  std::vector<FileFacts> facts_;
-  std::vector<char> has_facts_;
   std::vector<std::pair<std::size_t, FileError>> errors_;
 };
 
@@ -315,20 +290,23 @@ std::string line_text(std::string_view source, std::uint32_t line) {
 // Link findings carry no source text (facts keep none): read back the flagged lines of the
 // few files that have one, then finish them per file exactly like per-file findings.
 void finish_link_findings(std::vector<Finding>& linked, const std::vector<Input>& inputs,
-                          const std::vector<FileFacts>& facts, const std::string& stdin_text) {
+                          const FactStore& facts, const std::string& stdin_text) {
   std::map<std::string, std::vector<Finding>> by_path;
   for (Finding& finding : linked) by_path[finding.path].push_back(std::move(finding));
   linked.clear();
   std::unordered_map<std::string_view, const Input*> input_by_path;
   for (const Input& input : inputs) input_by_path.emplace(input.file.display_path, &input);
-  std::unordered_map<std::string_view, const FileFacts*> facts_by_path;
-  for (const FileFacts& file : facts) facts_by_path.emplace(file.path, &file);
+  // The first file with facts under each path (the scanned files come first in the store).
+  std::unordered_map<std::string_view, std::size_t> slot_by_path;
+  for (std::size_t slot = 0; slot < facts.size(); ++slot) {
+    if (facts.has(slot)) slot_by_path.emplace(facts.path(slot), slot);
+  }
   for (auto& [path, findings] : by_path) {
     auto input_it = input_by_path.find(path);
-    auto facts_it = facts_by_path.find(path);
-    if (input_it == input_by_path.end() || facts_it == facts_by_path.end()) continue;
+    auto slot_it = slot_by_path.find(path);
+    if (input_it == input_by_path.end() || slot_it == slot_by_path.end()) continue;
     const Input* input = input_it->second;
-    const FileFacts* file = facts_it->second;
+    const FileFacts file = facts.load(slot_it->second, fact_part(FactSection::suppressions));
     std::string bytes;
     std::string error;
     if (input->from_stdin) {
@@ -350,7 +328,7 @@ void finish_link_findings(std::vector<Finding>& linked, const std::vector<Input>
     std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
       return std::tie(a.span.line, a.span.column, a.rule_id) < std::tie(b.span.line, b.span.column, b.rule_id);
     });
-    finish_findings(findings, file->suppressions);
+    finish_findings(findings, file.suppressions);
     for (Finding& finding : findings) linked.push_back(std::move(finding));
   }
 }
@@ -430,7 +408,11 @@ Report scan(const ScanOptions& options) {
     report.stats.stage(Stage::read) += clock.lap();
   }
   auto workers_started = std::chrono::steady_clock::now();
-  ResultCollector collector(report, inputs, !linkers.empty(), options.min_severity,
+  // Each file's link facts, from the end of its analysis to the link step: the scanned files
+  // in input order, then the project context's.
+  std::optional<FactStore> facts;
+  if (!linkers.empty()) facts.emplace(inputs.size() + context.size());
+  ResultCollector collector(report, inputs, facts ? &*facts : nullptr, options.min_severity,
                             options.record_source_digests);
   const AnalysisLimits limits = AnalysisLimits::from(options);
   analyse_all(inputs, dispatch, jobs, stdin_text, cache, !linkers.empty(), limits, collector,
@@ -439,28 +421,25 @@ Report scan(const ScanOptions& options) {
   report.stats.workers_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - workers_started).count();
   collector.move_errors_into_report();
-  std::vector<FileFacts> facts = collector.take_facts();
   if (!context.empty()) {
     // The rest of the project, for the link step only (cache hits make this cheap after the
     // first run). Its own findings are not reported: finish_link_findings keeps only findings
     // in the scanned files.
-    ContextCollector context_facts(context.size());
+    ContextCollector context_facts(*facts, inputs.size());
     analyse_all(context, dispatch, jobs, stdin_text, cache, true, limits, context_facts,
                 options.source_overrides.get());
-    context_facts.append_to(facts);
     report.stats.context_files = context.size();
     cache.report_to(report.stats);
   }
   std::sort(report.scanned_files.begin(), report.scanned_files.end());
   if (!linkers.empty()) {
     StageClock link_clock;
-    std::vector<const FileFacts*> files;
-    files.reserve(facts.size());
-    for (const FileFacts& file : facts) files.push_back(&file);
-    ProjectIndex index(files, dispatch.settings());
     std::vector<Finding> linked;
-    for (const ProjectRule* rule : linkers) rule->link(index, linked);
-    finish_link_findings(linked, inputs, facts, stdin_text);
+    {
+      ProjectIndex index(*facts, dispatch.settings());
+      for (const ProjectRule* rule : linkers) rule->link(index, linked);
+    }
+    finish_link_findings(linked, inputs, *facts, stdin_text);
     mark_test_files(linked);
     for (Finding& finding : linked) {
       if (at_least(finding.severity, options.min_severity)) report.findings.push_back(std::move(finding));

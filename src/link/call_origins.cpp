@@ -4,11 +4,12 @@
 // seeds a breadth-first walk over reversed call edges; a caller inherits the origin of the
 // first callee found to have one and remembers that callee, so the whole chain can be printed.
 #include <deque>
-#include <unordered_map>
-#include <vector>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
+#include "link/index_tables.hpp"
 #include "perfscan/project.hpp"
 
 namespace perfscan {
@@ -22,88 +23,139 @@ std::string_view module_of(std::string_view qualified_name) {
   return dot == std::string_view::npos ? std::string_view{} : qualified_name.substr(0, dot);
 }
 
-}  // namespace
-
-// Seeds are the functions `seed` gives an origin (it fills the call and line); `relays` says
-// whether a function passes an origin on to its callers (and may be a seed at all).
+// One closure: the definitions `relays` accepts pass an origin on to their callers, those `seed`
+// gives one start it (`what`, `line` and `kind` of the call). `defining` maps each callee name to
+// the function that defines it (kNoName when the project defines none).
 template <typename Seed, typename Relays>
-void ProjectIndex::close_over_callers(std::unordered_map<std::string_view, CallOrigin>& origins, Seed&& seed,
-                                      Relays&& relays) const {
-  // Reversed call edges, from the function that defines a callee to its callers. Keys and
-  // values view into the facts, which outlive the index.
-  std::unordered_map<std::string_view, std::vector<std::string_view>> callers;
-  std::deque<std::string_view> queue;
-  for (const FileFacts* file : files_) {
-    for (const FunctionEffectFact& function : file->database.functions) {
-      if (!relays(function)) continue;
-      if (CallOrigin origin; seed(function, origin)) {
-        origin.path = file->path;
-        if (origins.try_emplace(function.function, std::move(origin)).second) queue.push_back(function.function);
-      }
-      for (std::string_view callee : function.callees) {
-        auto defining = functions_.find(defining_function(callee));
-        if (defining == functions_.end() || defining->first == function.function) continue;
-        callers[defining->first].push_back(function.function);
+void close_over_callers(const ProjectIndex::Tables& t, const std::vector<NameId>& defining,
+                        std::vector<ProjectIndex::Tables::Seed>& seeds,
+                        std::unordered_map<NameId, ProjectIndex::Tables::Reached>& origins,
+                        Seed&& seed, Relays&& relays) {
+  using Tables = ProjectIndex::Tables;
+  // Reversed call edges, from the function that defines a callee to its callers.
+  CallerGraph callers(t.names.size());
+  auto calls = [&](const Tables::Definition& function, NameId callee) {
+    NameId target = defining[callee];
+    return target != kNoName && target != function.name ? target : kNoName;
+  };
+  for (const Tables::Definition& function : t.definitions) {
+    if (!relays(function)) continue;
+    for (NameId callee : t.callees(function)) {
+      if (NameId target = calls(function, callee); target != kNoName) callers.count(target);
+    }
+  }
+  callers.place();
+  for (auto function = t.definitions.rbegin(); function != t.definitions.rend(); ++function) {
+    if (!relays(*function)) continue;
+    auto callees = t.callees(*function);
+    for (auto callee = callees.rbegin(); callee != callees.rend(); ++callee) {
+      if (NameId target = calls(*function, *callee); target != kNoName)
+        callers.add_backwards(target, function->name);
+    }
+  }
+  std::deque<NameId> queue;
+  for (const Tables::Definition& function : t.definitions) {
+    const Tables::Effects* effects = t.effects_of(function);
+    if (effects == nullptr || !relays(function)) continue;
+    if (Tables::Seed origin; seed(*effects, origin)) {
+      origin.function = function.name;
+      origin.slot = function.slot;
+      auto index = static_cast<std::uint32_t>(seeds.size());
+      if (origins.try_emplace(function.name, Tables::Reached{index, kNoName}).second) {
+        seeds.push_back(origin);
+        queue.push_back(function.name);
       }
     }
   }
   while (!queue.empty()) {
-    std::string_view callee = queue.front();
+    NameId callee = queue.front();
     queue.pop_front();
-    auto it = callers.find(callee);
-    if (it == callers.end()) continue;
-    CallOrigin inherited = origins.at(callee);
-    inherited.next = std::string(callee);
-    for (std::string_view caller : it->second) {
+    Tables::Reached inherited{origins.at(callee).seed, callee};
+    for (NameId caller : callers.of(callee)) {
       if (origins.try_emplace(caller, inherited).second) queue.push_back(caller);
     }
   }
 }
 
+}  // namespace
+
 void ProjectIndex::resolve_call_origins() {
-  close_over_callers(
-      blocking_,
-      [](const FunctionEffectFact& function, CallOrigin& origin) {
-        if (function.blocking_kind == 0) return false;
-        origin = CallOrigin{function.blocking_kind, function.blocking_call, {}, function.blocking_line, {}};
-        return true;
-      },
-      [](const FunctionEffectFact& function) { return !function.is_async && !function.cached; });
-  close_over_callers(
-      constant_work_,
-      [](const FunctionEffectFact& function, CallOrigin& origin) {
-        if (function.constant_work.empty()) return false;
-        origin = CallOrigin{0, function.constant_work, {}, function.constant_work_line, {}};
-        return true;
-      },
-      [](const FunctionEffectFact& function) { return !function.cached; });
-}
-
-void ProjectIndex::index_functions() {
-  for (const FileFacts* file : files_) {
-    if (!file->module.empty()) {
-      std::string_view module = file->module;
-      auto dot = module.rfind('.');
-      modules_by_last_segment_[dot == std::string_view::npos ? module : module.substr(dot + 1)].push_back(module);
+  Tables& t = *tables_;
+  // The function each callee name resolves to, worked out once per distinct name: the same
+  // names are called from many functions.
+  std::vector<NameId> defining(t.names.size(), kNoName);
+  {
+    std::vector<bool> resolved(t.names.size(), false);
+    for (NameId callee : t.callee_ids) {
+      if (resolved[callee]) continue;
+      resolved[callee] = true;
+      NameId target = t.find(defining_function(t.text(callee)));
+      if (t.is_function(target)) defining[callee] = target;
     }
-    for (const FunctionEffectFact& function : file->database.functions) {
-      if (functions_.try_emplace(function.function, &function).second) function_files_.emplace(function.function, file);
-    }
-    for (const ClassFact& cls : file->classes) classes_.try_emplace(cls.qualified_name, &cls);
-    for (const TypeFact& type : file->types) types_.try_emplace(type.name, type.type);
   }
-}
-
-const FunctionEffectFact* ProjectIndex::summary_of(std::string_view function, const FileFacts** file) const {
-  auto found = functions_.find(function);
-  if (found == functions_.end()) found = functions_.find(defining_function(function));
-  if (found == functions_.end()) return nullptr;
-  if (file != nullptr) *file = function_files_.at(found->first);
-  return found->second;
+  close_over_callers(
+      t, defining, t.blocking_seeds, t.blocking,
+      [](const Tables::Effects& effects, Tables::Seed& origin) {
+        if (effects.blocking_kind == 0) return false;
+        origin.what = effects.blocking_call;
+        origin.kind = effects.blocking_kind;
+        origin.line = effects.blocking_line;
+        return true;
+      },
+      [](const Tables::Definition& function) { return !function.is_async && !function.cached; });
+  close_over_callers(
+      t, defining, t.constant_seeds, t.constant_work,
+      [](const Tables::Effects& effects, Tables::Seed& origin) {
+        if (effects.constant_work == kNoName) return false;
+        origin.what = effects.constant_work;
+        origin.line = effects.constant_work_line;
+        return true;
+      },
+      [](const Tables::Definition& function) { return !function.cached; });
 }
 
 bool ProjectIndex::is_project_function(std::string_view qualified_name) const {
-  return functions_.count(qualified_name) != 0;
+  return tables_->has_function(qualified_name);
+}
+
+std::optional<FunctionSummary> ProjectIndex::summary_of(std::string_view function) const {
+  const Tables& t = *tables_;
+  NameId id = t.find(function);
+  if (!t.is_function(id)) id = t.find(defining_function(function));
+  if (!t.is_function(id)) return std::nullopt;
+  const Tables::Definition& definition = t.definitions[t.definition_of[id]];
+  FunctionSummary summary;
+  summary.path = std::string(facts_.path(definition.slot));
+  summary.cached = definition.cached;
+  if (const Tables::Effects* effects = t.effects_of(definition)) {
+    summary.fresh_client = t.text(effects->fresh_client);
+    summary.fresh_client_line = effects->fresh_client_line;
+  }
+  return summary;
+}
+
+bool ProjectIndex::callees_of(std::string_view function, std::vector<std::string>& callees) const {
+  const Tables& t = *tables_;
+  callees.clear();
+  NameId id = t.find(function);
+  if (!t.is_function(id)) return false;
+  for (NameId callee : t.callees(t.definitions[t.definition_of[id]]))
+    callees.push_back(t.text(callee));
+  return true;
+}
+
+const std::vector<std::string>& ProjectIndex::request_handlers() const {
+  return tables_->request_handlers;
+}
+
+bool ProjectIndex::class_bases(std::string_view qualified_name,
+                               std::vector<std::string>& bases) const {
+  const Tables& t = *tables_;
+  bases.clear();
+  const Tables::ClassRecord* cls = t.class_named(qualified_name);
+  if (cls == nullptr) return false;
+  for (NameId base : t.bases(*cls)) bases.push_back(t.text(base));
+  return true;
 }
 
 std::string ProjectIndex::scanned_name(std::string_view qualified_name) const {
@@ -113,8 +165,10 @@ std::string ProjectIndex::scanned_name(std::string_view qualified_name) const {
     std::string_view written = qualified_name.substr(0, cut);
     std::string_view rest = qualified_name.substr(cut);
     auto last_dot = written.rfind('.');
-    auto found = modules_by_last_segment_.find(last_dot == std::string_view::npos ? written : written.substr(last_dot + 1));
-    if (found != modules_by_last_segment_.end()) {
+    const auto& modules = tables_->modules_by_last_segment;
+    auto found =
+        modules.find(last_dot == std::string_view::npos ? written : written.substr(last_dot + 1));
+    if (found != modules.end()) {
       std::string_view match;
       bool ambiguous = false;
       for (std::string_view module : found->second) {
@@ -135,10 +189,16 @@ std::string ProjectIndex::scanned_name(std::string_view qualified_name) const {
 }
 
 std::string ProjectIndex::defining_function(std::string_view spelled) const {
-  if (functions_.count(spelled) != 0) return std::string(spelled);
+  if (tables_->has_function(spelled)) return std::string(spelled);
+  return defining_method(spelled);
+}
+
+// defining_function for a name that is not itself a project function.
+std::string ProjectIndex::defining_method(std::string_view spelled) const {
+  const Tables& t = *tables_;
   std::string scanned = scanned_name(spelled);
   std::string_view qualified_name = scanned;
-  if (functions_.count(qualified_name) != 0) return scanned;
+  if (qualified_name != spelled && t.has_function(qualified_name)) return scanned;
   auto dot = qualified_name.rfind('.');
   if (dot == std::string_view::npos) return std::string(qualified_name);
   std::string_view method = qualified_name.substr(dot + 1);
@@ -148,53 +208,88 @@ std::string ProjectIndex::defining_function(std::string_view spelled) const {
     auto [cls_name, depth] = std::move(pending.back());
     pending.pop_back();
     if (depth > kMaxBaseDepth || !seen.insert(cls_name).second) continue;
-    std::string candidate = cls_name + "." + std::string(method);
-    if (functions_.count(candidate) != 0) return candidate;
-    auto cls = classes_.find(cls_name);
-    if (cls == classes_.end()) continue;
-    for (auto base = cls->second->bases.rbegin(); base != cls->second->bases.rend(); ++base) {
+    // The first candidate is `qualified_name` itself, which is not a function.
+    if (depth > 0) {
+      std::string candidate = cls_name + "." + std::string(method);
+      if (t.has_function(candidate)) return candidate;
+    }
+    const Tables::ClassRecord* cls = t.class_named(cls_name);
+    if (cls == nullptr) continue;
+    auto bases = t.bases(*cls);
+    for (auto base_id = bases.rbegin(); base_id != bases.rend(); ++base_id) {
+      std::string base = t.text(*base_id);
       // A base the defining file could not resolve is looked up in that file's module.
-      if (classes_.count(*base) != 0) {
-        pending.emplace_back(*base, depth + 1);
+      if (t.class_of[*base_id] != kNoName) {
+        pending.emplace_back(base, depth + 1);
       } else {
-        std::string local = std::string(module_of(cls_name)) + "." + *base;
-        pending.emplace_back(classes_.count(local) != 0 ? local : *base, depth + 1);
+        std::string local = std::string(module_of(cls_name)) + "." + base;
+        pending.emplace_back(t.has_class(local) ? local : base, depth + 1);
       }
     }
   }
   return std::string(qualified_name);
 }
 
-const CallOrigin* ProjectIndex::blocking_of(std::string_view function) const {
-  auto it = blocking_.find(function);
-  return it == blocking_.end() ? nullptr : &it->second;
+namespace {
+
+std::optional<CallOrigin> origin_in(
+    const ProjectIndex::Tables& t, const FactStore& facts,
+    const std::vector<ProjectIndex::Tables::Seed>& seeds,
+    const std::unordered_map<NameId, ProjectIndex::Tables::Reached>& origins,
+    std::string_view function) {
+  auto it = origins.find(t.find(function));
+  if (it == origins.end()) return std::nullopt;
+  const ProjectIndex::Tables::Seed& seed = seeds[it->second.seed];
+  return CallOrigin{seed.kind, t.text(seed.what), std::string(facts.path(seed.slot)), seed.line,
+                    t.text(it->second.next)};
 }
 
-const CallOrigin* ProjectIndex::constant_work_of(std::string_view function) const {
-  auto it = constant_work_.find(function);
-  return it == constant_work_.end() ? nullptr : &it->second;
+}  // namespace
+
+std::optional<CallOrigin> ProjectIndex::blocking_of(std::string_view function) const {
+  return origin_in(*tables_, facts_, tables_->blocking_seeds, tables_->blocking, function);
+}
+
+std::optional<CallOrigin> ProjectIndex::constant_work_of(std::string_view function) const {
+  return origin_in(*tables_, facts_, tables_->constant_seeds, tables_->constant_work, function);
 }
 
 // The type a TypeFact name stands for: a function's result or an attribute, looked up under
 // its scanned spelling and, for `Class#attribute`, through the class's bases in any module.
-std::string_view ProjectIndex::type_of(std::string_view name, int depth) const {
+std::string ProjectIndex::type_of(std::string_view name, int depth) const {
   if (depth > kMaxBaseDepth) return {};
-  if (auto found = types_.find(name); found != types_.end()) return found->second;
+  const Tables& t = *tables_;
+  // Every name looked up below has the key of `name`: the same member of another class, or
+  // the same last segment of a function in another module or class (most prefixes of a call's
+  // target are modules and classes that nothing types, and end here).
+  if (!t.type_keys.contains(Tables::type_key(name))) return {};
+  // The type a TypeFact gives `key` (possibly ""), or nothing when none does.
+  auto typed = [&](std::string_view key) -> std::optional<std::string> {
+    NameId id = t.find(key);
+    if (id == kNoName || t.type_of[id] == kNoName) return std::nullopt;
+    return t.text(t.type_of[id]);
+  };
+  NameId id = t.find(name);
+  if (id != kNoName && t.type_of[id] != kNoName) return t.text(t.type_of[id]);
   auto hash = name.find('#');
   if (hash == std::string_view::npos) {
-    std::string scanned = defining_function(name);
-    auto found = types_.find(scanned);
-    return found == types_.end() ? std::string_view{} : found->second;
+    // A function is its own defining function, and it has no type (just looked up); so is a
+    // name no class says otherwise of.
+    if (t.is_function(id)) return {};
+    std::string defining = defining_method(name);
+    if (defining == name) return {};
+    return typed(defining).value_or(std::string());
   }
   std::string owner = scanned_name(name.substr(0, hash));
   std::string_view member = name.substr(hash + 1);
-  if (auto found = types_.find(owner + "#" + std::string(member)); found != types_.end()) return found->second;
-  auto cls = classes_.find(owner);
-  if (cls == classes_.end()) return {};
-  for (const std::string& base : cls->second->bases) {
-    std::string resolved = classes_.count(base) != 0 ? base : std::string(module_of(owner)) + "." + base;
-    if (classes_.count(resolved) == 0) resolved = scanned_name(base);
-    std::string_view found = type_of(resolved + "#" + std::string(member), depth + 1);
+  if (std::optional<std::string> type = typed(owner + "#" + std::string(member))) return *type;
+  const Tables::ClassRecord* cls = t.class_named(owner);
+  if (cls == nullptr) return {};
+  for (NameId base_id : t.bases(*cls)) {
+    std::string base(t.text(base_id));
+    std::string resolved = t.has_class(base) ? base : std::string(module_of(owner)) + "." + base;
+    if (!t.has_class(resolved)) resolved = scanned_name(base);
+    std::string found = type_of(resolved + "#" + std::string(member), depth + 1);
     if (!found.empty()) return found;
   }
   return {};
@@ -212,7 +307,7 @@ std::string ProjectIndex::resolve_type_expression(std::string_view expression) c
     if (last == std::string::npos) break;
     for (std::size_t cut = last; cut > 0; --cut) {
       if (current[cut] != '.' && current[cut] != '#') continue;
-      std::string_view type = type_of(std::string_view(current).substr(0, cut), 0);
+      std::string type = type_of(std::string_view(current).substr(0, cut), 0);
       if (type.empty() || type == std::string_view(current).substr(0, cut)) continue;
       current = std::string(type) + current.substr(cut);
       replaced = true;

@@ -7,7 +7,10 @@
 #include <algorithm>
 #include <cctype>
 #include <deque>
+#include <stdexcept>
 #include <unordered_set>
+
+#include "link/index_tables.hpp"
 
 namespace perfscan {
 namespace {
@@ -72,11 +75,6 @@ std::string snake_case(std::string_view name) {
   return out;
 }
 
-struct ClassEntry {
-  const ClassFact* fact = nullptr;
-  const FileFacts* file = nullptr;
-};
-
 }  // namespace
 
 const FieldFact* ModelInfo::field(std::string_view name) const {
@@ -86,13 +84,10 @@ const FieldFact* ModelInfo::field(std::string_view name) const {
   return nullptr;
 }
 
-ProjectIndex::ProjectIndex(const std::vector<const FileFacts*>& files, RuleSettings settings)
-    : files_(files), settings_(std::move(settings)) {
-  for (const FileFacts* file : files_) {
-    for (const ClassFact& fact : file->classes) classes_.try_emplace(fact.qualified_name, &fact);
-    for (std::string_view name : file->database.model_evidence) model_evidence_.insert(name);
-  }
-  index_functions();
+ProjectIndex::ProjectIndex(const FactStore& facts, RuleSettings settings)
+    : facts_(facts), settings_(std::move(settings)), tables_(std::make_unique<Tables>()) {
+  if (std::string problem = facts_.problem(); !problem.empty()) throw std::runtime_error(problem);
+  read_facts();
   resolve_models();
   resolve_reverse_relations();
   resolve_effects();
@@ -100,8 +95,138 @@ ProjectIndex::ProjectIndex(const std::vector<const FileFacts*>& files, RuleSetti
   resolve_call_origins();
 }
 
+ProjectIndex::~ProjectIndex() = default;
+
+bool ProjectIndex::Tables::same_definition(const Definition& a, const Definition& b) const {
+  if (a.name != b.name || a.cached != b.cached || a.is_async != b.is_async ||
+      a.callee_count != b.callee_count) {
+    return false;
+  }
+  const Effects* mine = effects_of(a);
+  const Effects* theirs = effects_of(b);
+  if ((mine == nullptr) != (theirs == nullptr) || (mine != nullptr && !(*mine == *theirs)))
+    return false;
+  auto calls = callees(a);
+  auto other_calls = callees(b);
+  return std::equal(calls.begin(), calls.end(), other_calls.begin());
+}
+
+// One pass over the files, in the scan's order: everything the index keeps, with names
+// interned. Where several files name the same thing, the first one wins, as it always has.
+void ProjectIndex::read_facts() {
+  Tables& t = *tables_;
+  const FactParts parts = fact_part(FactSection::head) | fact_part(FactSection::names) |
+                          fact_part(FactSection::database) | fact_part(FactSection::functions);
+  for (std::size_t slot = 0; slot < facts_.size(); ++slot) {
+    if (!facts_.has(slot)) continue;
+    const FileFacts file = facts_.load(slot, parts);
+    if (!file.module.empty()) {
+      auto& same_last = t.modules_by_last_segment[t.names.last_segment(t.intern(file.module))];
+      if (std::find(same_last.begin(), same_last.end(), file.module) == same_last.end())
+        same_last.push_back(file.module);
+    }
+    for (const ClassFact& fact : file.classes) {
+      NameId name = t.intern(fact.qualified_name);
+      if (t.class_of[name] != kNoName) continue;
+      Tables::ClassRecord record{static_cast<std::uint32_t>(t.base_ids.size()),
+                                 static_cast<std::uint32_t>(fact.bases.size())};
+      for (const std::string& base : fact.bases) t.base_ids.push_back(t.intern(base));
+      t.class_of[name] = static_cast<std::uint32_t>(t.class_records.size());
+      t.class_records.push_back(record);
+    }
+    for (const TypeFact& type : file.types) {
+      NameId name = t.intern(type.name);
+      NameId value = t.intern(type.type);
+      if (t.type_of[name] == kNoName) t.type_of[name] = value;
+      if (!t.type_keys.contains(Tables::type_key(type.name))) t.type_keys.emplace(Tables::type_key(type.name));
+    }
+    for (std::string_view name : file.database.model_evidence)
+      t.flags[t.intern(name)] |= Tables::kModelEvidence;
+    for (std::string_view handler : file.database.request_handlers) {
+      NameId id = t.intern(handler);
+      if (t.has_flag(id, Tables::kRequestHandler)) continue;
+      t.flags[id] |= Tables::kRequestHandler;
+      t.request_handlers.emplace_back(handler);
+    }
+    auto add_entry_point = [&](std::string_view handler, bool event) {
+      NameId id = t.intern(handler);
+      if (t.has_flag(id, Tables::kEntryPoint)) return;
+      t.flags[id] |= Tables::kEntryPoint;
+      t.entry_points.push_back(Tables::EntryPoint{id, event});
+    };
+    for (std::string_view handler : file.database.request_handlers) add_entry_point(handler, false);
+    for (std::string_view handler : file.database.event_handlers) add_entry_point(handler, true);
+    for (const FunctionEffectFact& function : file.database.functions) {
+      Tables::Definition definition;
+      definition.name = t.intern(function.function);
+      definition.slot = static_cast<std::uint32_t>(slot);
+      definition.cached = function.cached;
+      definition.is_async = function.is_async;
+      Tables::Effects effects;
+      if (!function.effect.empty()) effects.effect = t.intern(function.effect);
+      effects.effect_line = function.effect_line;
+      effects.effect_is_remote = function.effect_is_remote;
+      effects.blocking_kind = function.blocking_kind;
+      if (!function.blocking_call.empty()) effects.blocking_call = t.intern(function.blocking_call);
+      effects.blocking_line = function.blocking_line;
+      if (!function.constant_work.empty()) effects.constant_work = t.intern(function.constant_work);
+      effects.constant_work_line = function.constant_work_line;
+      if (!function.fresh_client.empty()) effects.fresh_client = t.intern(function.fresh_client);
+      effects.fresh_client_line = function.fresh_client_line;
+      if (!(effects == Tables::Effects{})) {
+        definition.effects = static_cast<std::uint32_t>(t.definition_effects.size());
+        t.definition_effects.push_back(effects);
+      }
+      definition.first_callee = static_cast<std::uint32_t>(t.callee_ids.size());
+      for (std::string_view callee : function.callees) t.callee_ids.push_back(t.intern(callee));
+      definition.callee_count =
+          static_cast<std::uint32_t>(t.callee_ids.size() - definition.first_callee);
+      t.flags[definition.name] |=
+          function.cached ? Tables::kCachedDefinition : Tables::kUncachedDefinition;
+      std::uint32_t& first = t.definition_of[definition.name];
+      if (first != kNoName) {
+        std::uint32_t last = first;
+        bool repeated = false;
+        for (std::uint32_t at = first; at != kNoName; at = t.definitions[at].next_same_name) {
+          repeated = repeated || t.same_definition(t.definitions[at], definition);
+          last = at;
+        }
+        if (repeated) {
+          t.callee_ids.resize(definition.first_callee);
+          if (definition.effects != kNoName) t.definition_effects.pop_back();
+          continue;
+        }
+        t.definitions[last].next_same_name = static_cast<std::uint32_t>(t.definitions.size());
+      } else {
+        first = static_cast<std::uint32_t>(t.definitions.size());
+      }
+      t.definitions.push_back(definition);
+    }
+    if (!file.database.models.empty()) {
+      const FileFacts* model_file = nullptr;
+      for (const ModelFact& fact : file.database.models) {
+        if (t.models_by_name.count(fact.qualified_name) != 0) continue;
+        if (model_file == nullptr) {
+          FileFacts& stub = t.model_files.emplace_back();
+          stub.path = file.path;
+          stub.module = file.module;
+          model_file = &stub;
+        }
+        const ModelFact& kept = t.model_facts.emplace_back(fact);
+        t.models_by_name.try_emplace(fact.qualified_name, &kept, model_file);
+      }
+    }
+    for (const OrmRootFact& root : file.database.roots)
+      t.roots.try_emplace(root.qualified_name, root.orm);
+    for (const SignalFact& signal : file.database.signals) {
+      t.signals.push_back(Tables::Signal{signal, static_cast<std::uint32_t>(slot)});
+    }
+  }
+}
+
 ClassStatus ProjectIndex::class_status(std::string_view qualified_name) const {
   if (model(qualified_name) != nullptr) return ClassStatus::model;
+  const Tables& t = *tables_;
   // Every base must be a project class or a builtin: a base from outside the scan may be a
   // model (a third-party abstract model) for all the project shows.
   std::vector<std::pair<std::string, int>> pending{{std::string(qualified_name), 0}};
@@ -111,22 +236,23 @@ ClassStatus ProjectIndex::class_status(std::string_view qualified_name) const {
     pending.pop_back();
     if (depth > kMaxBaseDepth || !seen.insert(name).second) continue;
     if (name == "object" || name.starts_with("builtins.")) continue;
-    std::string local = name;
-    auto it = classes_.find(name);
-    if (it == classes_.end() && depth > 0) {
+    std::string found = name;
+    const Tables::ClassRecord* cls = t.class_named(name);
+    if (cls == nullptr && depth > 0) {
       // A base written as a bare name of the class's own module.
       std::string module = module_of(std::string(qualified_name));
-      it = classes_.find(module.empty() ? name : fmt::format("{}.{}", module, name));
+      found = module.empty() ? name : fmt::format("{}.{}", module, name);
+      cls = t.class_named(found);
     }
-    if (it == classes_.end()) return ClassStatus::unknown;
-    if (models_.count(it->first) != 0) return ClassStatus::model;
-    for (const std::string& base : it->second->bases) pending.emplace_back(base, depth + 1);
+    if (cls == nullptr) return ClassStatus::unknown;
+    if (models_.count(found) != 0) return ClassStatus::model;
+    for (NameId base : t.bases(*cls)) pending.emplace_back(t.text(base), depth + 1);
   }
   return ClassStatus::not_model;
 }
 
 bool ProjectIndex::has_model_evidence(std::string_view qualified_name) const {
-  if (model_evidence_.count(qualified_name) != 0) return true;
+  if (tables_->has_flag(tables_->find(qualified_name), Tables::kModelEvidence)) return true;
   // `app.models.Tag`, `models.Tag`, `app.models.tags.Tag`: imported from a models module.
   std::string_view module = qualified_name.substr(0, qualified_name.rfind('.') == std::string_view::npos
                                                          ? 0
@@ -146,28 +272,29 @@ const std::vector<SignalOrigin>& ProjectIndex::signals_for(std::string_view mode
 }
 
 void ProjectIndex::resolve_signals() {
-  for (const FileFacts* file : files_) {
-    for (const SignalFact& signal : file->database.signals) {
-      std::string model = signal.sender;
-      if (models_.count(model) == 0) {
-        // `sender="app.Book"` or a name the file could not resolve: a unique model of that name.
-        std::string short_name = last_component(model);
-        std::string unique;
-        for (const auto& [name, info] : models_) {
-          if (info.fact->name != short_name) continue;
-          unique = unique.empty() ? name : std::string{};
-          if (unique.empty()) break;
-        }
-        if (!unique.empty()) model = unique;
+  std::vector<Tables::Signal> signals = std::move(tables_->signals);
+  for (const auto& [signal, slot] : signals) {
+    std::string model = signal.sender;
+    if (models_.count(model) == 0) {
+      // `sender="app.Book"` or a name the file could not resolve: a unique model of that name.
+      std::string short_name = last_component(model);
+      std::string unique;
+      for (const auto& [name, info] : models_) {
+        if (info.fact->name != short_name) continue;
+        unique = unique.empty() ? name : std::string{};
+        if (unique.empty()) break;
       }
-      signals_[model].push_back(SignalOrigin{signal.signal, file->path, signal.line});
+      if (!unique.empty()) model = unique;
     }
+    signals_[model].push_back(
+        SignalOrigin{signal.signal, std::string(facts_.path(slot)), signal.line});
   }
 }
 
 const ModelInfo* ProjectIndex::model(std::string_view qualified_name) const {
   auto it = models_.find(std::string(qualified_name));
-  if (it == models_.end() && !modules_by_last_segment_.empty()) it = models_.find(scanned_name(qualified_name));
+  if (it == models_.end() && !tables_->modules_by_last_segment.empty())
+    it = models_.find(scanned_name(qualified_name));
   return it == models_.end() ? nullptr : &it->second;
 }
 
@@ -200,27 +327,29 @@ std::string ProjectIndex::related_model(std::string_view model, std::string_view
   return resolve_target(*info, field->target);
 }
 
-const EffectOrigin* ProjectIndex::effect_of(std::string_view function) const {
-  auto it = effects_.find(std::string(function));
-  if (it == effects_.end()) it = effects_.find(defining_function(function));
-  return it == effects_.end() ? nullptr : &it->second;
+std::optional<EffectOrigin> ProjectIndex::effect_of(std::string_view function) const {
+  const Tables& t = *tables_;
+  auto it = t.effects.find(t.find(function));
+  if (it == t.effects.end()) it = t.effects.find(t.find(defining_function(function)));
+  if (it == t.effects.end()) return std::nullopt;
+  const Tables::Seed& seed = t.effect_seeds[it->second];
+  // Every function reached from a seed names the seed as its `via`.
+  return EffectOrigin{t.text(seed.what), std::string(facts_.path(seed.slot)), seed.line,
+                      seed.function == it->first ? std::string() : t.text(seed.function),
+                      seed.is_remote};
 }
 
 void ProjectIndex::resolve_models() {
-  std::unordered_map<std::string, ClassEntry> classes;
-  std::unordered_map<std::string, std::pair<const ModelFact*, const FileFacts*>> model_facts;
-  std::unordered_map<std::string, Orm> roots;
-  for (const FileFacts* file : files_) {
-    for (const ClassFact& fact : file->classes) classes.try_emplace(fact.qualified_name, ClassEntry{&fact, file});
-    for (const ModelFact& fact : file->database.models) model_facts.try_emplace(fact.qualified_name, &fact, file);
-    for (const OrmRootFact& root : file->database.roots) roots.try_emplace(root.qualified_name, root.orm);
-  }
+  const Tables& t = *tables_;
+  const auto& model_facts = t.models_by_name;
+  const auto& roots = t.roots;
+  auto has_class = [&](const std::string& name) { return t.has_class(name); };
   // A base written as a bare name the file could not resolve (`class User(Base)` after
   // `Base = declarative_base()`) is looked up in the class's own module.
   auto resolve_base = [&](const std::string& base, const std::string& module) -> std::string {
-    if (classes.count(base) != 0 || roots.count(base) != 0) return base;
+    if (has_class(base) || roots.count(base) != 0) return base;
     std::string local = module.empty() ? base : fmt::format("{}.{}", module, base);
-    if (classes.count(local) != 0 || roots.count(local) != 0) return local;
+    if (has_class(local) || roots.count(local) != 0) return local;
     return base;
   };
   std::unordered_map<std::string, Orm> memo;
@@ -246,11 +375,11 @@ void ProjectIndex::resolve_models() {
       if (item.name.ends_with(".Model")) {
         if (auto root = roots.find(module_of(item.name)); root != roots.end()) return root->second;
       }
-      auto it = classes.find(item.name);
-      if (it == classes.end()) continue;
+      const Tables::ClassRecord* cls = t.class_named(item.name);
+      if (cls == nullptr) continue;
       std::string module = module_of(item.name);
-      for (const std::string& base : it->second.fact->bases) {
-        pending.push_back({resolve_base(base, module), item.depth + 1});
+      for (NameId base : t.bases(*cls)) {
+        pending.push_back({resolve_base(t.text(base), module), item.depth + 1});
       }
     }
     return Orm::unknown;
@@ -282,9 +411,9 @@ void ProjectIndex::resolve_models() {
           info.overrides_delete = info.overrides_delete || method == "delete";
         }
       }
-      if (auto cls = classes.find(current); cls != classes.end()) {
-        for (const std::string& base : cls->second.fact->bases) {
-          chain.emplace_back(resolve_base(base, module_of(current)), depth + 1);
+      if (const Tables::ClassRecord* cls = t.class_named(current)) {
+        for (NameId base : t.bases(*cls)) {
+          chain.emplace_back(resolve_base(t.text(base), module_of(current)), depth + 1);
         }
       }
     }
@@ -341,48 +470,47 @@ void ProjectIndex::resolve_reverse_relations() {
 // Functions that run a query directly seed a breadth-first walk over reversed call edges:
 // each caller inherits the origin of the first callee found to have one.
 void ProjectIndex::resolve_effects() {
-  // Views into the facts, which outlive this walk: the call graph is the largest thing the
-  // link step builds, so its names are not copied.
+  Tables& t = *tables_;
   // An effect can only travel along a call to a function that has facts of its own (it runs
   // a query or calls something) and is not cached: edges to anything else (library calls,
   // trivial helpers) are left out of the graph, which keeps it a fraction of all calls.
-  std::unordered_set<std::string_view> relays;
-  for (const FileFacts* file : files_) {
-    for (const FunctionEffectFact& function : file->database.functions) {
-      if (!function.cached) relays.insert(function.function);
+  auto relays = [&](NameId name) {
+    return t.has_flag(name, Tables::kUncachedDefinition) &&
+           !t.has_flag(name, Tables::kCachedDefinition);
+  };
+  // A cached function runs its query once, not once per call.
+  CallerGraph callers(t.names.size());
+  for (const Tables::Definition& function : t.definitions) {
+    if (function.cached) continue;
+    for (NameId callee : t.callees(function)) {
+      if (relays(callee)) callers.count(callee);
     }
   }
-  for (const FileFacts* file : files_) {
-    for (const FunctionEffectFact& function : file->database.functions) {
-      if (function.cached) relays.erase(function.function);
+  callers.place();
+  for (auto function = t.definitions.rbegin(); function != t.definitions.rend(); ++function) {
+    if (function->cached) continue;
+    auto callees = t.callees(*function);
+    for (auto callee = callees.rbegin(); callee != callees.rend(); ++callee) {
+      if (relays(*callee)) callers.add_backwards(*callee, function->name);
     }
   }
-  std::unordered_map<std::string_view, std::vector<std::string_view>> callers;
-  std::deque<std::string_view> queue;
-  for (const FileFacts* file : files_) {
-    for (const FunctionEffectFact& function : file->database.functions) {
-      // A cached function runs its query once, not once per call.
-      if (function.cached) continue;
-      for (std::string_view callee : function.callees) {
-        if (relays.count(callee) != 0) callers[callee].push_back(function.function);
-      }
-      if (function.effect.empty()) continue;
-      if (effects_.try_emplace(function.function, EffectOrigin{function.effect, file->path, function.effect_line,
-                                                             {}, function.effect_is_remote})
-              .second) {
-        queue.push_back(function.function);
-      }
+  std::deque<NameId> queue;
+  for (const Tables::Definition& function : t.definitions) {
+    const Tables::Effects* effects = t.effects_of(function);
+    if (function.cached || effects == nullptr || effects->effect == kNoName) continue;
+    auto seed = static_cast<std::uint32_t>(t.effect_seeds.size());
+    if (t.effects.try_emplace(function.name, seed).second) {
+      t.effect_seeds.push_back(Tables::Seed{function.name, effects->effect, function.slot,
+                                            effects->effect_line, 0, effects->effect_is_remote});
+      queue.push_back(function.name);
     }
   }
   while (!queue.empty()) {
-    std::string_view callee = queue.front();
+    NameId callee = queue.front();
     queue.pop_front();
-    auto it = callers.find(callee);
-    if (it == callers.end()) continue;
-    EffectOrigin inherited = effects_.at(std::string(callee));
-    if (inherited.via.empty()) inherited.via = std::string(callee);
-    for (std::string_view caller : it->second) {
-      if (effects_.try_emplace(std::string(caller), inherited).second) queue.push_back(caller);
+    std::uint32_t inherited = t.effects.at(callee);
+    for (NameId caller : callers.of(callee)) {
+      if (t.effects.try_emplace(caller, inherited).second) queue.push_back(caller);
     }
   }
 }
