@@ -1205,19 +1205,21 @@ TEST_CASE("facts: NameList keeps distinct qualified names in order, in one strin
 
 }  // namespace perfscan
 
-TEST_CASE("semantic: test modules by file name and by a folder of tests on the path", "[semantic]") {
+TEST_CASE("semantic: test modules by file name and by a folder of tests or benchmarks on the path", "[semantic]") {
   for (std::string_view path :
        {"tests/util.py", "pkg/test/helpers.py", "src/testing/fakes.py", "conftest.py",
         "app/test_views.py", "app/views_test.py", "app/tests.py", "aioxmpp/e2etest/__init__.py",
         "web/e2e/flows.py", "svc/integration_tests/db.py", "svc/functional-test/run.py",
-        "svc/unit_tests/a.py", "/abs/e2etests/x.py"}) {
+        "svc/unit_tests/a.py", "/abs/e2etests/x.py", "sympy/benchmarks/bench_symbench.py",
+        "pkg/benchmarks/core.py", "asv_bench/benchmarks/frame.py", "tools/bench_parse.py",
+        "tools/parse_bench.py", "perf/io_benchmark.py"}) {
     INFO(path);
     CHECK(perfscan::is_test_file_path(path));
   }
   for (std::string_view path :
        {"unittest/case.py", "_pytest/python.py", "latest/app.py", "contest/judge.py",
         "app/testimonials.py", "attestation/verify.py", "app/views.py", "tests_data.py",
-        "protest/x.py"}) {
+        "protest/x.py", "app/bench.py", "app/benchmarking.py", "workbench/views.py"}) {
     INFO(path);
     CHECK_FALSE(perfscan::is_test_file_path(path));
   }

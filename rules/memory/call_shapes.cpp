@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "loops/loop_helpers.hpp"
 #include "rule_helpers.hpp"
 
 namespace perfscan::shapes {
@@ -112,7 +113,11 @@ bool is_constant_string(const Context& ctx, Node expr, Node loop) {
   if (loop && loop.contains(statement)) return false;  // rebound on every iteration
   Node value = statement;
   while (value && value.is("assignment")) value = value.field("right");
-  return is_literal_string(value);
+  if (!is_literal_string(value)) return false;
+  // `text += part` keeps the literal's binding but not its text: any other store to the name in
+  // the function (or module) makes what it holds depend on the path taken.
+  Node region = ctx.frame().node ? ctx.frame().node : statement.root();
+  return !loops::is_rebound(ctx, region, ctx.text(expr), statement);
 }
 
 Node whole_file_lines_receiver(const Context& ctx, Node call) {

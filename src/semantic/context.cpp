@@ -70,15 +70,19 @@ constexpr int kMaxResolveDepth = 8;
 // or `pytest` (the frameworks' own packages) and not `latest` or `contest`.
 bool is_test_folder(std::string_view folder) {
   if (folder == "testing" || folder == "e2e") return true;
+  // Benchmark suites (asv's `benchmarks/`, `asv_bench/`) run their workloads on purpose, as they
+  // are, to time them: like tests, they are not production code.
+  if (folder == "benchmarks" || folder == "benchmark" || folder == "asv_bench") return true;
   if (folder.ends_with('s')) folder.remove_suffix(1);
   return folder == "test" || folder == "e2etest" || folder.ends_with("_test") || folder.ends_with("-test");
 }
 
-// Names a test module goes by (pytest's and unittest's discovery conventions), or a folder of
-// tests on its path.
+// Names a test module goes by (pytest's and unittest's discovery conventions, and a benchmark
+// module's: `bench_*.py`), or a folder of tests or benchmarks on its path.
 bool is_test_path(std::string_view path) {
   std::string_view name = path.substr(path.find_last_of('/') + 1);
-  if (name.starts_with("test_") || name.ends_with("_test.py") || name == "conftest.py" || name == "tests.py") {
+  if (name.starts_with("test_") || name.ends_with("_test.py") || name == "conftest.py" || name == "tests.py" ||
+      name.starts_with("bench_") || name.ends_with("_bench.py") || name.ends_with("_benchmark.py")) {
     return true;
   }
   for (std::size_t start = 0, slash; (slash = path.find('/', start)) != std::string_view::npos; start = slash + 1) {
