@@ -228,7 +228,11 @@ void Walker::enter(Node node, TSFieldId field) {
 
 void Walker::leave(const Entry& entry) {
   switch (entry.kind) {
-    case SemKind::assignment: bind_assignment(entry.node); break;
+    case SemKind::assignment:
+      // `a = b = value` nests as assignment(a, assignment(b, value)): the outermost binds the
+      // whole chain, once (binding it from every link costs cubic time on long chains).
+      if (!is_chained_link(entry.node)) bind_assignment(entry.node);
+      break;
     case SemKind::augmented_assignment: bind_augmented_assignment(entry.node); break;
     case SemKind::named_expression:
       bind(ctx_.text(entry.node.field("name")),
@@ -668,6 +672,11 @@ void Walker::bind_import_from(Node statement) {
   }
 }
 
+bool Walker::is_chained_link(Node assignment) {
+  Node parent = assignment.parent();
+  return parent && parent.is("assignment") && parent.field("right") == assignment;
+}
+
 void Walker::bind_assignment(Node assignment) {
   // `a = b = value` nests as assignment(a, assignment(b, value)).
   Node value = assignment;
@@ -697,7 +706,8 @@ void Walker::bind_assignment(Node assignment) {
       }
     }
     if (target.is("identifier")) {
-      bind(ctx_.text(target), Binding{BindingKind::assignment, merged_with_other_branch(target, inferred), assignment});
+      std::string_view name = ctx_.text(target);
+      bind(name, Binding{BindingKind::assignment, merged_with_other_branch(name, assignment, inferred), assignment});
     } else if (value) {
       bind_pattern_value(target, inferred, BindingKind::other, assignment);
     }
@@ -711,15 +721,17 @@ void Walker::bind_assignment(Node assignment) {
 // So an assignment in a branch merges with the binding another branch of the same statement
 // (or the code before it) made. Within one branch the later assignment wins, as in
 // straight-line code.
-Value Walker::merged_with_other_branch(Node target, const Value& value) const {
+//
+// `statement` is the (outermost) assignment: every target of a chain shares its branches.
+Value Walker::merged_with_other_branch(std::string_view name, Node statement, const Value& value) const {
   const Scope& scope = ctx_.scopes_.back();
-  auto previous = scope.bindings.find(ctx_.text(target));
+  auto previous = scope.bindings.find(name);
   if (previous == scope.bindings.end()) return value;
   BindingKind kind = previous->second.kind;
   if (kind != BindingKind::assignment && kind != BindingKind::parameter) return value;
   Node earlier = previous->second.node;
   if (!earlier) return value;
-  for (Node branch = target, parent = target.parent(); parent; branch = parent, parent = parent.parent()) {
+  for (Node branch = statement, parent = statement.parent(); parent; branch = parent, parent = parent.parent()) {
     if (parent.is("function_definition") || parent.is("class_definition") || parent.is("lambda")) break;
     if (!parent.is("if_statement") && !parent.is("try_statement")) continue;
     if (parent.contains(earlier) && branch.contains(earlier)) return value;

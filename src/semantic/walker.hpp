@@ -99,7 +99,9 @@ class Walker {
   void record_return(Node return_statement);
   void record_attribute_assignment(Node target, const Value& value, bool annotated);
   void record_class_level_assignment(Node target, const Value& value, bool annotated);
-  Value merged_with_other_branch(Node target, const Value& value) const;
+  Value merged_with_other_branch(std::string_view name, Node statement, const Value& value) const;
+  // An assignment nested as the value of another (`b = value` in `a = b = value`).
+  static bool is_chained_link(Node assignment);
   // `bounded_step`: the statement adds one item or a collection the program text bounds.
   void record_growth(Node collection, bool bounded_step);
   [[nodiscard]] bool is_bounded_operand(Node added) const;
