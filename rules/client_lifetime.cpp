@@ -17,11 +17,6 @@ namespace {
 // Callers printed in a chain before it is cut short (real chains are two or three long).
 constexpr int kMaxChainShown = 6;
 
-std::string_view last_segment(std::string_view name) {
-  auto dot = name.rfind('.');
-  return dot == std::string_view::npos ? name : name.substr(dot + 1);
-}
-
 // The names of the function's parameters, `self` and `cls` left out: an object's own settings
 // (`connect(**self.params)`) are the same on every call.
 std::vector<std::string_view> parameter_names(const Context& ctx, Node function) {

@@ -149,6 +149,13 @@ struct QuerySiteFact {
   bool operator==(const QuerySiteFact&) const = default;
 };
 
+// The last dotted segment of a qualified name (`load` of `shop.db.Store.load`), as messages
+// print a function or class.
+inline std::string_view last_segment(std::string_view qualified_name) {
+  auto dot = qualified_name.rfind('.');
+  return dot == std::string_view::npos ? qualified_name : qualified_name.substr(dot + 1);
+}
+
 // A set of qualified names kept in one string, one per line, in the order added. A function
 // calls dozens of others and the link step keeps every function's list: one allocation per
 // list instead of one per name keeps those facts about half the size.

@@ -21,11 +21,6 @@ namespace {
 // Chains longer than this are shortened in the message (they do not occur in real code).
 constexpr int kMaxChainShown = 8;
 
-std::string_view last_segment(std::string_view name) {
-  auto dot = name.rfind('.');
-  return dot == std::string_view::npos ? name : name.substr(dot + 1);
-}
-
 // The blocking call as a reader knows it: `open`, `time.sleep`, `requests.Session.get`.
 std::string_view call_name(std::string_view canonical) {
   constexpr std::string_view kBuiltins = "builtins.";

@@ -30,11 +30,6 @@ bool is_capitalised(std::string_view name) {
   return !name.empty() && std::isupper(static_cast<unsigned char>(name.front()));
 }
 
-std::string_view last_segment(std::string_view qualified_name) {
-  auto dot = qualified_name.rfind('.');
-  return dot == std::string_view::npos ? qualified_name : qualified_name.substr(dot + 1);
-}
-
 bool made_in_current_function(const Context& ctx, const Binding& binding) {
   const ExecutionFrame* function = ctx.function();
   return function != nullptr && binding.node && function->node.contains(binding.node);

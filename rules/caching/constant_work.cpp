@@ -15,11 +15,6 @@ namespace {
 // Chains longer than this are shortened in the message (they do not occur in real code).
 constexpr int kMaxChainShown = 8;
 
-std::string_view last_segment(std::string_view name) {
-  auto dot = name.rfind('.');
-  return dot == std::string_view::npos ? name : name.substr(dot + 1);
-}
-
 bool in_except_clause(Node node) {
   for (Node parent = node.parent(); parent; parent = parent.parent()) {
     if (parent.is("except_clause") || parent.is("except_group_clause")) return true;

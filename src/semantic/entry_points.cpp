@@ -24,11 +24,6 @@ bool is_one_of(std::string_view value, std::initializer_list<std::string_view> o
   return false;
 }
 
-std::string_view last_segment(std::string_view name) {
-  auto dot = name.rfind('.');
-  return dot == std::string_view::npos ? name : name.substr(dot + 1);
-}
-
 bool has_parameter(const Context& ctx, Node function, std::string_view name) {
   Node parameters = function.field("parameters");
   for (uint32_t i = 0, n = parameters ? parameters.named_child_count() : 0; i < n && i < 3; ++i) {
