@@ -9,7 +9,8 @@
 # Environment: BENCH_REPS (runs per measurement, default 5), BENCH_DIR (work folder for the
 # corpus, default a fresh temporary folder, removed at the end), PERFSCAN_BUILD (build folder,
 # default build/release), BENCH_TREES (space-separated source trees instead of the default
-# corpus: the standard library, Debian's python3-django and python3-sqlalchemy when present).
+# corpus: the standard library, Debian's python3-django and python3-sqlalchemy when present),
+# BENCH_CALLGRIND (0: skip the instruction counts, which need valgrind and about two minutes).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -134,8 +135,29 @@ measure "perfscan --no-link, 2 jobs, 4x" "${SCAN[@]}" -j 2 --no-link "$WORK/corp
 rm -rf "$WARM_CACHE"
 measure "perfscan warm, 2 jobs (all hits)" "${WARM[@]}" -j 2 "$corpus"; warm2=$MEDIAN_S
 
+# Instruction counts (valgrind's callgrind, 1 job): deterministic where the wall clock is not,
+# over a slice of the corpus (Django's ORM when present) to keep valgrind's run short.
+# BENCH_CALLGRIND=0 skips them.
+instr_ratio="n/a"
+if [[ ${BENCH_CALLGRIND:-1} != 0 ]] && command -v valgrind >/dev/null; then
+  slice="$corpus/django/db"
+  [[ -d $slice ]] || slice="$corpus"
+  instructions() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+      sed -nE 's/^==[0-9]+== Collected : ([0-9]+)$/\1/p'
+  }
+  parse_instr=$(instructions "$PARSE_ONLY" --jobs 1 "$slice")
+  scan_instr=$(instructions "${SCAN[@]}" -j 1 "$slice")
+  printf '%-34s %8s M instructions (callgrind, %s)\n' "parse-only, 1 job" \
+         "$(awk -v n="$parse_instr" 'BEGIN { printf "%.1f", n / 1e6 }')" "${slice#"$corpus"/}"
+  printf '%-34s %8s M instructions\n' "perfscan cold, 1 job" \
+         "$(awk -v n="$scan_instr" 'BEGIN { printf "%.1f", n / 1e6 }')"
+  instr_ratio=$(ratio "$scan_instr" "$parse_instr")
+fi
+
 echo
 echo "ratios                                     measured   target"
+printf '  instructions perfscan / parse-only     %6s     (callgrind, 1 job)\n' "$instr_ratio"
 printf '  perfscan / parse-only, 1 job           %6s     (median of paired runs)\n' "$paired1"
 printf '  perfscan / parse-only, 2 jobs          %6s     <= 1.15 (median of paired runs)\n' "$paired2"
 printf '  perfscan 2 jobs / 1 job                %6s     <= 0.60\n' "$(ratio "$cold2" "$cold1")"
