@@ -6,7 +6,6 @@ per-item savings these rules point at grow with it.
 Scan with `perfscan examples/inventory --target-version 3.10` to include PS803.
 """
 import json
-import math
 import os.path
 from pathlib import Path
 
@@ -88,16 +87,16 @@ def copy_pending(export: Path):
     return queue
 
 
-def export_rows(rows, base_dir):
-    # PS807: the import runs on every iteration. PS808: `os.path.join(base_dir, "export")` and
-    # `math.sqrt(scale)` compute the same value every time.
-    scale = 2.0
+def export_rows(rows, base_dir, prices):
+    # PS807: the import runs on every iteration. PS808: `sum(unit_prices)` walks every price
+    # again on every iteration for the same total.
+    unit_prices = list(prices)
     written = 0
     for row in rows:
-        folder = os.path.join(base_dir, "export")
-        factor = math.sqrt(scale)
+        total = sum(unit_prices)
         import csv
-        written += len(csv.list_dialects()) + len(folder) + int(row * factor)
+        folder = os.path.join(base_dir, "export")
+        written += len(csv.list_dialects()) + len(folder) + int(row * total)
     return written
 
 
