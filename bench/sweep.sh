@@ -31,8 +31,10 @@ started=$(date +%s.%N)
 failed=0
 for batch in "$out/batches"/b[0-9][0-9][0-9]; do
   set +e
-  xargs -0 -a "$batch" timeout 600 "$build/perfscan" --select ALL --no-cache --exit-zero \
-    --format json -o "$batch.json" 2>"$batch.err"
+  # One perfscan per batch: xargs' default 128 KB command line would split a batch of long
+  # paths into several runs, each overwriting the last one's report (-x fails instead).
+  xargs -0 -x -n 1000 -s 1000000 -a "$batch" timeout 600 "$build/perfscan" --select ALL \
+    --no-cache --exit-zero --format json -o "$batch.json" 2>"$batch.err"
   status=$?
   set -e
   if ((status != 0)) || grep -qE "AddressSanitizer|LeakSanitizer|runtime error:|internal error" "$batch.err"; then
