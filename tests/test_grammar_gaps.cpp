@@ -1,6 +1,7 @@
 // syntax/grammar_gaps: the copy perfscan parses when tree-sitter-python misreads valid Python.
 #include <catch2/catch.hpp>
 
+#include <optional>
 #include <string>
 
 #include "syntax/grammar_gaps.hpp"
@@ -49,4 +50,28 @@ TEST_CASE("grammar gaps: line counts stay right after triple-quoted strings and 
   REQUIRE(padded.has_value());
   CHECK(padded->first_line == 5);
   CHECK(padded->text == "s = \"\"\"a\nb\"\"\"\nif x:\r\n    y = (1 +\r\n    2)\r\n");
+}
+
+TEST_CASE("grammar gaps: an f-string format spec that starts with `=` is respelled, same length") {
+  using perfscan::respell_equals_format_specs;
+  // matplotlib's axis.py: `f"{ticklabels:=} must be a sequence"` read as a walrus.
+  CHECK(respell_equals_format_specs("raise TypeError(f\"{ticklabels:=} must be a sequence\")\n") ==
+        "raise TypeError(f\"{ticklabels:>} must be a sequence\")\n");
+  // Fill and alignment, prefixes in any case and order, triple quotes, a nested field in the spec.
+  CHECK(respell_equals_format_specs("s = rF'{x:=^10}' + f'''{y:={w}}'''\n") ==
+        "s = rF'{x:>^10}' + f'''{y:>{w}}'''\n");
+  // Several fields, only the one whose spec starts with `=` changes.
+  CHECK(respell_equals_format_specs("f'{a:>3} {b:=3} {c!r:=}'") == "f'{a:>3} {b:>3} {c!r:>}'");
+}
+
+TEST_CASE("grammar gaps: walruses, plain strings and look-alikes are not format specs") {
+  using perfscan::respell_equals_format_specs;
+  // A parenthesised walrus, a dict, a slice and a lambda in a field: the `:` is at depth > 0.
+  CHECK_FALSE(respell_equals_format_specs("f'{(n:=10)} {d[\"k:=\"]} {xs[1:2]} {(lambda: 1)()}'").has_value());
+  // Not f-strings: a plain string, bytes, a comment, and a name ending in f before a string.
+  CHECK_FALSE(respell_equals_format_specs("s = '{x:=}'\nb = b'{x:=}'\n# f'{x:=}'\n").has_value());
+  CHECK_FALSE(respell_equals_format_specs("if (n := len(a)) > 1 and elif_x == '{y:=}': pass\n").has_value());
+  // Doubled braces are literal text; the debugging `=` comes before the spec.
+  CHECK_FALSE(respell_equals_format_specs("f'{{x:=}} {value=} {value=:>8}'").has_value());
+  CHECK_FALSE(respell_equals_format_specs("").has_value());
 }

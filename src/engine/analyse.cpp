@@ -107,14 +107,17 @@ void give_up(FileResult& result, const std::string& path, std::string reason) {
 }
 
 // When the parse failed only because of valid Python the grammar misreads, parses the
-// equivalent padded copy instead (syntax/grammar_gaps.hpp): `text` and `parsed` then hold it.
-// Returns whether it did. A copy that still does not parse is dropped: the file keeps its own
-// text and PS000 reports the error.
+// equivalent copy instead (syntax/grammar_gaps.hpp: `=` format specs respelled, dedented
+// continuations padded): `text` and `parsed` then hold it. Returns whether it did. A copy that
+// still does not parse is dropped: the file keeps its own text and PS000 reports the error.
 bool work_around_grammar_gaps(std::string& text, TSTree*& parsed, Parser& parser, const ParseLimits& limits) {
   if (!ts_node_has_error(ts_tree_root_node(parsed))) return false;
-  std::optional<PaddedSource> padded = pad_dedented_continuations(text);
-  if (!padded) return false;
-  TSTree* reparsed = parser.parse_raw(padded->text, limits, nullptr);
+  std::optional<std::string> respelled = respell_equals_format_specs(text);
+  std::string_view respelled_or_text = respelled ? std::string_view(*respelled) : std::string_view(text);
+  std::optional<PaddedSource> padded = pad_dedented_continuations(respelled_or_text);
+  if (!respelled && !padded) return false;
+  std::string copy = padded ? std::move(padded->text) : std::move(*respelled);
+  TSTree* reparsed = parser.parse_raw(copy, limits, nullptr);
   if (reparsed == nullptr) return false;
   if (ts_node_has_error(ts_tree_root_node(reparsed))) {
     ts_tree_delete(reparsed);
@@ -122,7 +125,7 @@ bool work_around_grammar_gaps(std::string& text, TSTree*& parsed, Parser& parser
   }
   ts_tree_delete(parsed);
   parsed = reparsed;
-  text = std::move(padded->text);
+  text = std::move(copy);
   return true;
 }
 

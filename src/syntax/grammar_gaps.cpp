@@ -125,7 +125,128 @@ class ContinuationScanner {
   bool continued_ = false;
 };
 
+
+// Finds f-strings and, in their replacement fields, the `=` that opens a format spec.
+class FormatSpecScanner {
+ public:
+  explicit FormatSpecScanner(std::string_view source) : source_(source) {}
+
+  std::vector<std::size_t> scan() {
+    std::size_t i = 0;
+    while (i < source_.size()) {
+      char c = source_[i];
+      if (c == '#') {
+        i = source_.find('\n', i);
+        if (i == std::string_view::npos) break;
+        continue;
+      }
+      if (c == '\'' || c == '"') {
+        i = string_from(i);
+        continue;
+      }
+      ++i;
+    }
+    return equals_;
+  }
+
+ private:
+  // The string literal whose opening quote is at `i`, to just past its end; an f-string's
+  // fields are scanned on the way.
+  std::size_t string_from(std::size_t i) {
+    bool formatted = false;
+    for (std::size_t p = i; p > 0 && is_prefix_letter(source_[p - 1]); --p) {
+      if (p - 1 > 0 && is_identifier_char(source_[p - 2]) && !is_prefix_letter(source_[p - 2])) break;
+      formatted = formatted || source_[p - 1] == 'f' || source_[p - 1] == 'F';
+    }
+    char quote = source_[i];
+    bool triple = i + 2 < source_.size() && source_[i + 1] == quote && source_[i + 2] == quote;
+    i += triple ? 3 : 1;
+    while (i < source_.size()) {
+      char c = source_[i];
+      if (c == '\\') {
+        i += 2;
+        continue;
+      }
+      if (c == '\n' && !triple) return i;  // unterminated: the newline ends it
+      if (c == quote && (!triple || (i + 2 < source_.size() && source_[i + 1] == quote && source_[i + 2] == quote))) {
+        return i + (triple ? 3 : 1);
+      }
+      if (formatted && c == '{') {
+        if (i + 1 < source_.size() && source_[i + 1] == '{') {
+          i += 2;
+          continue;
+        }
+        i = field_from(i + 1, quote, triple);
+        continue;
+      }
+      ++i;
+    }
+    return i;
+  }
+
+  // A replacement field's expression from `i` (just past its `{`), to just past its `}`. Stops
+  // early, leaving the rest to string_from, at the outer string's end or an unbalanced bracket.
+  std::size_t field_from(std::size_t i, char quote, bool triple) {
+    int depth = 0;
+    while (i < source_.size()) {
+      char c = source_[i];
+      if (c == '\n' && !triple) return i;
+      if (c == '\'' || c == '"') {
+        if (c == quote && !triple) return i;  // the outer string ends here (invalid before 3.12)
+        std::size_t end = source_.find(c, i + 1);
+        if (end == std::string_view::npos) return source_.size();
+        i = end + 1;
+        continue;
+      }
+      if (c == '(' || c == '[' || c == '{') ++depth;
+      if (c == ')' || c == ']' || c == '}') {
+        if (depth == 0) return c == '}' ? i + 1 : i;
+        --depth;
+      }
+      if (depth == 0 && c == ':') return spec_from(i + 1);
+      ++i;
+    }
+    return i;
+  }
+
+  // A format spec from `i` to just past the field's closing `}`; nested fields count.
+  std::size_t spec_from(std::size_t i) {
+    if (i < source_.size() && source_[i] == '=') equals_.push_back(i);
+    int depth = 0;
+    while (i < source_.size()) {
+      char c = source_[i];
+      if (c == '\n' || c == '\'' || c == '"') return i;
+      if (c == '{') ++depth;
+      if (c == '}') {
+        if (depth == 0) return i + 1;
+        --depth;
+      }
+      ++i;
+    }
+    return i;
+  }
+
+  static bool is_prefix_letter(char c) {
+    return c == 'f' || c == 'F' || c == 'r' || c == 'R' || c == 'b' || c == 'B' || c == 'u' || c == 'U';
+  }
+  static bool is_identifier_char(char c) {
+    return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           static_cast<unsigned char>(c) >= 0x80;
+  }
+
+  std::string_view source_;
+  std::vector<std::size_t> equals_;
+};
+
 }  // namespace
+
+std::optional<std::string> respell_equals_format_specs(std::string_view source) {
+  std::vector<std::size_t> equals = FormatSpecScanner(source).scan();
+  if (equals.empty()) return std::nullopt;
+  std::string copy(source);
+  for (std::size_t at : equals) copy[at] = '>';
+  return copy;
+}
 
 std::optional<PaddedSource> pad_dedented_continuations(std::string_view source) {
   std::optional<std::vector<Pad>> pads = ContinuationScanner(source).scan();

@@ -27,6 +27,14 @@ struct PaddedSource {
   std::uint32_t first_line;  // 1-based line of the first padded line
 };
 
+// The second gap: in an f-string, a format spec that starts with `=` (`f"{items:=}"`, `=` as the
+// spec's fill or alignment) reads to the grammar as the walrus operator `:=`, and the file fails
+// to parse. Inside an f-string's replacement field a `:` at bracket depth 0 always starts the
+// spec (a walrus there must be parenthesised), so the copy respells that `=` as `>`: the same
+// length, so every position stays, and the spec is text the analysis never reads. nullopt when
+// there is nothing to respell.
+std::optional<std::string> respell_equals_format_specs(std::string_view source);
+
 // The copy of `source` in which every line that continues a bracketed expression at less
 // indentation than the line that began its statement is indented to that line's indentation;
 // nullopt when there is no such line. Strings (single, triple, prefixed) and comments are
