@@ -27,6 +27,17 @@ bool is_blank_or_comment(std::string_view source, std::size_t first_non_space) {
   return c == '\n' || c == '\r' || c == '#';
 }
 
+// Does the string literal whose opening quote is at `i` open with three of them?
+bool opens_triple(std::string_view source, std::size_t i) {
+  return i + 2 < source.size() && source[i + 1] == source[i] && source[i + 2] == source[i];
+}
+
+// Does the literal opened by `quote` (three of them when `triple`) close at `i`?
+bool closes_at(std::string_view source, std::size_t i, char quote, bool triple) {
+  if (source[i] != quote) return false;
+  return !triple || (i + 2 < source.size() && source[i + 1] == quote && source[i + 2] == quote);
+}
+
 // A scanner of just enough Python: brackets, strings, comments and line starts.
 class ContinuationScanner {
  public:
@@ -94,7 +105,7 @@ class ContinuationScanner {
   // string are counted, but they start no statement.
   std::size_t skip_string(std::size_t i) {
     char quote = source_[i];
-    bool triple = i + 2 < source_.size() && source_[i + 1] == quote && source_[i + 2] == quote;
+    bool triple = opens_triple(source_, i);
     i += triple ? 3 : 1;
     while (i < source_.size()) {
       char c = source_[i];
@@ -107,10 +118,7 @@ class ContinuationScanner {
         if (!triple) return i;  // unterminated: the newline ends it, as the tokenizer says
         ++line_;
       }
-      if (c == quote && (!triple || (i + 2 < source_.size() && source_[i + 1] == quote &&
-                                     source_[i + 2] == quote))) {
-        return i + (triple ? 3 : 1);
-      }
+      if (closes_at(source_, i, quote, triple)) return i + (triple ? 3 : 1);
       ++i;
     }
     return i;
@@ -159,7 +167,7 @@ class FormatSpecScanner {
       formatted = formatted || source_[p - 1] == 'f' || source_[p - 1] == 'F';
     }
     char quote = source_[i];
-    bool triple = i + 2 < source_.size() && source_[i + 1] == quote && source_[i + 2] == quote;
+    bool triple = opens_triple(source_, i);
     i += triple ? 3 : 1;
     while (i < source_.size()) {
       char c = source_[i];
@@ -168,9 +176,7 @@ class FormatSpecScanner {
         continue;
       }
       if (c == '\n' && !triple) return i;  // unterminated: the newline ends it
-      if (c == quote && (!triple || (i + 2 < source_.size() && source_[i + 1] == quote && source_[i + 2] == quote))) {
-        return i + (triple ? 3 : 1);
-      }
+      if (closes_at(source_, i, quote, triple)) return i + (triple ? 3 : 1);
       if (formatted && c == '{') {
         if (i + 1 < source_.size() && source_[i + 1] == '{') {
           i += 2;
