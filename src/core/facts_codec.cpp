@@ -207,8 +207,10 @@ EncodedFacts encode_linked_facts(const FileFacts& facts) {
   std::map<std::string_view, std::vector<const PendingFinding*>> by_rule;
   for (const PendingFinding& pending : facts.database.pending)
     by_rule[pending.finding.rule_id].push_back(&pending);
-  for (const auto& [rule_id, list] : by_rule) {
-    add_section(out, FactSection::pending, std::string(rule_id), [&](Writer& w) {
+  for (const auto& entry : by_rule) {
+    // Not a structured binding: clang 14 cannot capture one in the lambda.
+    const std::vector<const PendingFinding*>& list = entry.second;
+    add_section(out, FactSection::pending, std::string(entry.first), [&](Writer& w) {
       w.u32(static_cast<std::uint32_t>(list.size()));
       for (const PendingFinding* pending : list) pending_fields(w, *pending);
     });
