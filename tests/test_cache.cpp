@@ -16,6 +16,7 @@
 #include "engine/analyse.hpp"
 #include "perfscan/engine.hpp"
 #include "syntax/parser.hpp"
+#include "sample_facts.hpp"
 #include "test_support.hpp"
 
 using perfscan::testing::read_file;
@@ -89,45 +90,7 @@ FileResult every_field_set() {
   result.findings[1].severity = Severity::critical;
   result.findings[1].fix.reset();
   result.errors = {FileError{"a/b.py", "invalid UTF-8 replaced", true}, FileError{"c", "", false}};
-  FileFacts facts;
-  facts.path = "a/b.py";
-  facts.module = "a.b";
-  facts.classes = {ClassFact{"a.b.C", 9, {"django.db.models.Model", "Mixin"}}};
-  facts.types = {TypeFact{"a.b.make", "requests.Session"}, TypeFact{"a.b.C#http", "a.b.make"}};
-  facts.suppressions.skip_file = true;
-  facts.suppressions.by_line = {{3, {}}, {8, {"PS101", "PS401"}}};
-  ModelFact model;
-  model.qualified_name = "a.b.Book";
-  model.name = "Book";
-  model.line = 10;
-  model.column = 7;
-  model.orm_hint = Orm::sqlalchemy;
-  model.table = "books";
-  model.abstract = true;
-  model.fields = {FieldFact{"author", FieldKind::relationship, "a.b.Author", "books", "select", 11,
-                            5, true, true, 3}};
-  model.indexes = {{"isbn"}, {"author", "title"}, {}};
-  model.managers = {"objects", "published"};
-  model.overrides = {"save", "delete"};
-  model.manager_classes = {"a.b.BookQuerySet"};
-  facts.database.models = {model};
-  facts.database.roots = {OrmRootFact{"a.b.Base", Orm::sqlalchemy}};
-  facts.database.query_sites = {QuerySiteFact{"a.b.Book", {{"isbn", LookupKind::order}}, 20, 9,
-                                              SiteModel::relation, SiteContext::offline, "books",
-                                              "a.b.f"}};
-  facts.database.functions = {
-      FunctionEffectFact{"a.b.f", "`Book.objects.get`", 21, true, true, true, 4, "builtins.open", 22,
-                         "re.compile", 23, "psycopg2.Connection", 24, {"a.b.g", "a.c.h"}}};
-  facts.database.pending = {
-      PendingFinding{finding, "a.b.Book", "author", {"author"}, true, 30, "lines", "books", 2, true, "url", true,
-                     "a.db.connect"}};
-  facts.database.signals = {SignalFact{"post_save", "a.b.Book", 40}};
-  facts.database.queryset_arguments = {QuerysetArgumentFact{
-      "a.b.render", "books", 1, "a.b.Book", {"author"}, true, "a.b.view", 41}};
-  facts.database.request_handlers = {"a.b.view", "a.b.other"};
-  facts.database.event_handlers = {"a.b.on_message"};
-  facts.database.model_evidence = {"a.models.Tag"};
-  result.linked = encode_linked_facts(facts);
+  result.linked = encode_linked_facts(testing::every_linked_fact());
   return result;
 }
 
