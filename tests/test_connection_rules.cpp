@@ -17,6 +17,8 @@
 namespace perfscan {
 namespace {
 
+using testing::findings_of;
+
 FunctionEffectFact function(std::string name, NameList callees, bool cached = false) {
   FunctionEffectFact fact;
   fact.function = std::move(name);
@@ -49,14 +51,6 @@ Report scan_dir(const testing::TempDir& dir, TestProfile tests = TestProfile::re
   options.select = {"PS902", "PS506"};
   options.tests = tests;
   return scan(options);
-}
-
-std::vector<const Finding*> findings_of(const Report& report, std::string_view rule) {
-  std::vector<const Finding*> found;
-  for (const Finding& finding : report.findings) {
-    if (finding.rule_id == rule) found.push_back(&finding);
-  }
-  return found;
 }
 
 }  // namespace

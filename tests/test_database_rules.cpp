@@ -11,20 +11,14 @@
 namespace perfscan {
 namespace {
 
+using testing::findings_of;
+
 Report scan_project(const testing::TempDir& dir) {
   ScanOptions options;
   options.paths = {dir.path().string()};
   options.jobs = 1;
   options.select = {"ALL"};
   return scan(options);
-}
-
-std::vector<const Finding*> findings_of(const Report& report, std::string_view rule) {
-  std::vector<const Finding*> found;
-  for (const Finding& finding : report.findings) {
-    if (finding.rule_id == rule) found.push_back(&finding);
-  }
-  return found;
 }
 
 constexpr std::string_view kModels = R"(from django.db import models

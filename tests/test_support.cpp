@@ -6,6 +6,14 @@
 
 namespace perfscan::testing {
 
+std::vector<const Finding*> findings_of(const Report& report, std::string_view rule) {
+  std::vector<const Finding*> found;
+  for (const Finding& finding : report.findings) {
+    if (finding.rule_id == rule) found.push_back(&finding);
+  }
+  return found;
+}
+
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream buffer;

@@ -7,6 +7,9 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "perfscan/report.hpp"
 
 namespace perfscan::testing {
 
@@ -62,5 +65,9 @@ CommandResult run_perfscan(const std::string& args, const std::filesystem::path&
                            const std::string& stdin_text = {}, Tiers tiers = Tiers::all);
 
 std::string read_file(const std::filesystem::path& path);
+
+// The findings of one rule in a report, in its order; pointers into `report`, which must outlive
+// them.
+std::vector<const Finding*> findings_of(const Report& report, std::string_view rule);
 
 }  // namespace perfscan::testing
