@@ -10,7 +10,7 @@ PERFSCAN_BUILD="${PERFSCAN_BUILD:-$PERFSCAN_ROOT/build/release}"
 # help2man writes the man page from --help; dpkg-dev (dpkg-shlibdeps) and file let CPack
 # work out the Debian package's dependencies (scripts/package.sh).
 packages=(g++ cmake ninja-build pkg-config git
-          libtree-sitter-dev libcli11-dev libfmt-dev nlohmann-json3-dev catch2
+          libcli11-dev libfmt-dev nlohmann-json3-dev catch2
           libgit2-dev libxxhash-dev libtomlplusplus-dev libmimalloc-dev python3
           help2man dpkg-dev file)
 # What only the test suite needs, when PERFSCAN_TEST_TOOLS=1 (test.sh sets it, quickstart.sh does
@@ -32,7 +32,8 @@ not_installed() {
 }
 
 mapfile -t missing < <(not_installed "${packages[@]}")
-# npm fetches the tree-sitter-python grammar; any npm will do, Debian's or a Node.js build's.
+# npm fetches tree-sitter's runtime and the tree-sitter-python grammar; any npm will do, Debian's
+# or a Node.js build's.
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 mapfile -t missing_tests < <(not_installed "${test_packages[@]}")
 

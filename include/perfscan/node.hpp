@@ -101,7 +101,11 @@ class SyntaxTree {
   // Copies tree-sitter's tree (iteratively: no recursion on depth). Stops and returns why when
   // the tree has more nodes or deeper nesting than `limits` allow, or the deadline passes (""
   // when copied whole).
+  // Reads tree-sitter's subtrees directly (src/syntax/subtree_walk.h).
   std::string build(const TSTree* tree, const TreeLimits& limits = {});
+  // The same copy through tree-sitter's public cursor: several times slower, kept as the
+  // reference the direct one is tested against (tests/test_syntax_copy.cpp).
+  std::string build_with_cursor(const TSTree* tree, const TreeLimits& limits = {});
 
   [[nodiscard]] std::size_t size() const { return nodes_.size(); }
   [[nodiscard]] Node root() const;
@@ -118,6 +122,10 @@ class SyntaxTree {
   }
 
  private:
+  // Sets each node's first_child / first_named and fills the child lists from the positions
+  // recorded while copying.
+  void lay_out_children();
+
   std::vector<NodeData> nodes_;
   std::vector<std::uint32_t> children_;
   std::vector<std::uint32_t> named_children_;

@@ -68,7 +68,7 @@ TSFieldId field_id(std::string_view name) {
 }
 
 std::string grammar_incompatibility() {
-  uint32_t version = ts_language_version(tree_sitter_python());
+  uint32_t version = ts_language_abi_version(tree_sitter_python());
   if (version >= TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION &&
       version <= TREE_SITTER_LANGUAGE_VERSION) {
     return {};
@@ -172,6 +172,8 @@ Parser::Parser() : raw_(new_parser()) {
 
 TSTree* Parser::parse_raw(std::string_view source, const ParseLimits& limits,
                           ParseFailure* failure) {
+  // tree-sitter 0.25 still has the timeout and the cancellation flag, deprecated for a
+  // progress callback (ts_parser_parse_with_options) and 0.26 removes them.
   ts_parser_set_timeout_micros(raw_.get(), limits.deadline ? micros_until(*limits.deadline) : 0);
   cancel_parse = 0;
   memory_ceiling = live_bytes + static_cast<std::int64_t>(

@@ -5,6 +5,7 @@
 
 #include "perfscan/node.hpp"
 #include "syntax/parser.hpp"
+#include "syntax/subtree_walk.h"
 
 namespace perfscan {
 
@@ -51,81 +52,146 @@ NodeData copy_node(const TSNode& raw, bool may_have_error) {
 
 }  // namespace
 
-// One cursor pass in document order records each node with its parent and its position among
-// the parent's children; the child lists are then laid out from those positions. The cursor
-// keeps its own path, and `path` holds only indices and counts, so depth costs no recursion.
-//
-// tree-sitter counts a node's visible children (ts_node_child_count) the way the cursor visits
-// them, so the pass moves to a first child or a next sibling only when one is there. Asking the
-// cursor for a sibling past the last one is what it does slowest: it climbs through every hidden
-// node above that child before it fails.
-std::string SyntaxTree::build(const TSTree* tree, const TreeLimits& limits) {
-  nodes_.clear();
-  children_.clear();
-  named_children_.clear();
-  TSTreeCursor cursor = ts_tree_cursor_new(ts_tree_root_node(tree));
-  struct Open {
-    std::uint32_t node;
-    std::uint32_t child_total;  // the node's children, visited or not
-  };
-  std::vector<Open> path;
-  std::uint32_t current_children = 0;  // the children of the node just added
-  auto add = [&](std::uint32_t parent) {
-    TSNode raw = ts_tree_cursor_current_node(&cursor);
-    NodeData node = copy_node(raw, parent == kNoNode || (nodes_[parent].flags & NodeData::kHasError) != 0);
-    current_children = ts_node_child_count(raw);
-    if (parent != kNoNode) {
+// Both copies record each node with its parent and its position among the parent's children,
+// in document order; the child lists are then laid out from those positions (lay_out_children).
+// Neither recurses on depth.
+
+namespace {
+
+// What both copies keep while adding nodes: the open path of visible ancestors, and the checks
+// of TreeLimits.
+class TreeCopy {
+ public:
+  TreeCopy(std::vector<NodeData>& nodes, const TreeLimits& limits) : nodes_(nodes), limits_(limits) {}
+
+  // Adds a node whose parent is the open node `depth` levels down the path (the root: depth
+  // 0), closing the deeper ones first. Returns false, with problem() set, past a limit.
+  bool add(NodeData node, std::uint32_t depth) {
+    if (depth > limits_.max_depth) {
+      problem_ = fmt::format("nested deeper than {} levels", limits_.max_depth);
+      return false;
+    }
+    if (nodes_.size() >= limits_.max_nodes) {
+      problem_ = fmt::format("syntax tree larger than {} nodes", limits_.max_nodes);
+      return false;
+    }
+    if (limits_.deadline && nodes_.size() % kNodesPerClockRead == 0 && nodes_.size() > 0 &&
+        std::chrono::steady_clock::now() > *limits_.deadline) {
+      problem_ = std::string(kPastDeadline);
+      return false;
+    }
+    path_.resize(depth);
+    if (depth > 0) {
+      std::uint32_t parent = path_.back();
       NodeData& owner = nodes_[parent];
       node.parent = parent;
-      node.field = ts_tree_cursor_current_field_id(&cursor);
       node.index_in_parent = owner.child_count++;
       if ((node.flags & NodeData::kNamed) != 0) node.named_index = owner.named_child_count++;
     }
     nodes_.push_back(node);
-    return static_cast<std::uint32_t>(nodes_.size() - 1);
+    path_.push_back(static_cast<std::uint32_t>(nodes_.size() - 1));
+    return true;
+  }
+
+  [[nodiscard]] const std::string& problem() const { return problem_; }
+
+ private:
+  std::vector<NodeData>& nodes_;
+  const TreeLimits& limits_;
+  std::vector<std::uint32_t> path_;
+  std::string problem_;
+};
+
+NodeData node_data(const PerfscanVisibleNode& visible) {
+  NodeData node;
+  node.start_byte = visible.start_byte;
+  node.end_byte = visible.end_byte;
+  node.start_point = visible.start_point;
+  node.end_point = visible.end_point;
+  node.symbol = visible.symbol;
+  node.field = visible.field;
+  if (visible.named != 0) node.flags |= NodeData::kNamed;
+  if (visible.missing != 0) node.flags |= NodeData::kMissing;
+  if (visible.has_error != 0) node.flags |= NodeData::kHasError;
+  return node;
+}
+
+int add_visible_node(void* context, const PerfscanVisibleNode* visible) {
+  return static_cast<TreeCopy*>(context)->add(node_data(*visible), visible->depth) ? 0 : 1;
+}
+
+}  // namespace
+
+std::string SyntaxTree::build(const TSTree* tree, const TreeLimits& limits) {
+  nodes_.clear();
+  children_.clear();
+  named_children_.clear();
+  std::uint32_t count = perfscan_visible_node_count(tree);
+  if (count <= limits.max_nodes) nodes_.reserve(count);
+  TreeCopy copy(nodes_, limits);
+  int outcome = perfscan_walk_visible_nodes(tree, add_visible_node, &copy);
+  if (outcome != 0) {
+    nodes_ = {};
+    return outcome == 1 ? copy.problem() : std::string("out of memory while copying the syntax tree");
+  }
+  lay_out_children();
+  return {};
+}
+
+// tree-sitter counts a node's visible children (ts_node_child_count) the way the cursor visits
+// them, so the pass moves to a first child or a next sibling only when one is there. Asking the
+// cursor for a sibling past the last one is what it does slowest: it climbs through every hidden
+// node above that child before it fails.
+std::string SyntaxTree::build_with_cursor(const TSTree* tree, const TreeLimits& limits) {
+  nodes_.clear();
+  children_.clear();
+  named_children_.clear();
+  TSTreeCursor cursor = ts_tree_cursor_new(ts_tree_root_node(tree));
+  TreeCopy copy(nodes_, limits);
+  // The visible children of each open node, visited or not, along the path.
+  std::vector<std::uint32_t> child_totals;
+  auto add = [&](std::uint32_t depth, bool parent_has_error) {
+    TSNode raw = ts_tree_cursor_current_node(&cursor);
+    NodeData node = copy_node(raw, depth == 0 || parent_has_error);
+    node.field = depth == 0 ? 0 : ts_tree_cursor_current_field_id(&cursor);
+    if (!copy.add(node, depth)) return false;
+    child_totals.resize(depth);
+    child_totals.push_back(ts_node_child_count(raw));
+    return true;
   };
-  std::uint32_t current = add(kNoNode);
-  std::string problem;
-  for (bool done = false; !done;) {
-    if (nodes_.size() > limits.max_nodes) {
-      problem = fmt::format("syntax tree larger than {} nodes", limits.max_nodes);
-      break;
-    }
-    if (limits.deadline && nodes_.size() % kNodesPerClockRead == 0 &&
-        std::chrono::steady_clock::now() > *limits.deadline) {
-      problem = kPastDeadline;
-      break;
-    }
-    if (current_children > 0 && ts_tree_cursor_goto_first_child(&cursor)) {
-      if (path.size() >= limits.max_depth) {
-        problem = fmt::format("nested deeper than {} levels", limits.max_depth);
-        break;
-      }
-      path.push_back(Open{current, current_children});
-      current = add(current);
+  bool ok = add(0, true);
+  std::uint32_t depth = 0;  // of the node just added
+  while (ok) {
+    std::uint32_t current = static_cast<std::uint32_t>(nodes_.size() - 1);
+    if (child_totals[depth] > 0 && ts_tree_cursor_goto_first_child(&cursor)) {
+      ok = add(++depth, (nodes_[current].flags & NodeData::kHasError) != 0);
       continue;
     }
     // Back up to the nearest open node with a child left to visit.
-    for (;;) {
-      if (path.empty()) {
-        done = true;
-        break;
-      }
-      const Open& open = path.back();
-      if (nodes_[open.node].child_count < open.child_total && ts_tree_cursor_goto_next_sibling(&cursor)) {
-        current = add(open.node);
+    bool moved = false;
+    while (depth > 0) {
+      std::uint32_t open = nodes_[current].parent;
+      if (nodes_[open].child_count < child_totals[depth - 1] && ts_tree_cursor_goto_next_sibling(&cursor)) {
+        ok = add(depth, (nodes_[open].flags & NodeData::kHasError) != 0);
+        moved = true;
         break;
       }
       ts_tree_cursor_goto_parent(&cursor);
-      path.pop_back();
+      current = open;
+      --depth;
     }
+    if (!moved) break;
   }
   ts_tree_cursor_delete(&cursor);
-  if (!problem.empty()) {
+  if (!ok) {
     nodes_ = {};
-    return problem;
+    return copy.problem();
   }
+  lay_out_children();
+  return {};
+}
 
+void SyntaxTree::lay_out_children() {
   std::uint32_t all = 0;
   std::uint32_t named = 0;
   for (NodeData& node : nodes_) {
@@ -142,7 +208,6 @@ std::string SyntaxTree::build(const TSTree* tree, const TreeLimits& limits) {
     children_[owner.first_child + node.index_in_parent] = index;
     if (node.named_index != kNoNode) named_children_[owner.first_named + node.named_index] = index;
   }
-  return {};
 }
 
 // Like tree-sitter's: the nearest named node after this one among the parent's children.
