@@ -35,6 +35,7 @@ PUBLIC_HEADERS = {
     "linked_facts": "core",
     "options": "core", "report": "core", "measure": "core", "rule_info": "core", "version": "core",
     "node": "syntax",
+    "node_data": "syntax",
     "context": "semantic", "semantic": "semantic", "rule": "semantic", "types": "semantic",
     "project": "link", "fact_store": "link", "effort": "rules",
     "engine": "engine",

@@ -1,17 +1,18 @@
 // The syntax tree the analysis reads: tree-sitter's tree copied once, right after parsing, into
 // flat arrays (SyntaxTree), and Node, a small value handle into them.
 //
-// Why not tree-sitter's own TSNode: in the runtime we build against (0.20), ts_node_parent
-// descends from the root, ts_node_child_by_field_id and ts_node_named_child rescan the
-// children on every call (through hidden nodes), and each call crosses into the shared
-// library. The rules ask these questions millions of times per scan; profiles showed the node
-// API costing about as much as the rules themselves. One cursor pass copies every visible node
+// Why not tree-sitter's own TSNode: ts_node_parent descends from the root, and
+// ts_node_child_by_field_id and ts_node_named_child rescan the children on every call (through
+// hidden nodes). The rules ask these questions millions of times per scan; profiles showed the
+// node API costing about as much as the rules themselves. One pass copies every visible node
 // (what TSNode shows: hidden grammar nodes are flattened away, field names inherited) into
 // arrays in document order, after which each question is an index: parent, the i-th (named)
 // child, siblings, field children. The tree-sitter tree is freed as soon as it is copied.
 #pragma once
 
 #include <tree_sitter/api.h>
+
+#include "perfscan/node_data.h"
 
 #include <chrono>
 #include <cstddef>
@@ -49,30 +50,13 @@ std::string_view symbol_name(TSSymbol symbol);
 // symbol_name for every symbol of the grammar's table, indexed by symbol.
 const std::vector<std::string_view>& symbol_names();
 
-inline constexpr std::uint32_t kNoNode = UINT32_MAX;
+inline constexpr std::uint32_t kNoNode = PERFSCAN_NO_NODE;
 
-// One visible node. Children of a node are listed, in order, in SyntaxTree::children_ (all)
-// and SyntaxTree::named_children_ (named ones only), from the offsets below.
-struct NodeData {
-  std::uint32_t start_byte = 0;
-  std::uint32_t end_byte = 0;
-  TSPoint start_point{};
-  TSPoint end_point{};
-  std::uint32_t parent = kNoNode;
-  std::uint32_t first_child = 0;   // offset in children_
-  std::uint32_t child_count = 0;
-  std::uint32_t first_named = 0;   // offset in named_children_
-  std::uint32_t named_child_count = 0;
-  std::uint32_t index_in_parent = 0;  // position among the parent's children
-  std::uint32_t named_index = kNoNode;  // position among the parent's named children
-  TSSymbol symbol = 0;
-  TSFieldId field = 0;  // the field the parent holds this node under (0: none)
-  std::uint8_t flags = 0;
-
-  static constexpr std::uint8_t kNamed = 1;
-  static constexpr std::uint8_t kMissing = 2;
-  static constexpr std::uint8_t kHasError = 4;
-};
+// One visible node (perfscan/node_data.h: C, for the walk that fills it).
+using NodeData = PerfscanNodeData;
+inline constexpr std::uint8_t kNamedNode = PERFSCAN_NODE_NAMED;
+inline constexpr std::uint8_t kMissingNode = PERFSCAN_NODE_MISSING;
+inline constexpr std::uint8_t kNodeHasError = PERFSCAN_NODE_HAS_ERROR;
 
 class Node;
 
@@ -149,9 +133,9 @@ class Node {
   }
   [[nodiscard]] bool is(std::string_view kind_name) const { return kind() == kind_name; }
   [[nodiscard]] TSSymbol symbol() const { return is_null() ? TSSymbol{0} : data().symbol; }
-  [[nodiscard]] bool is_named() const { return flag(NodeData::kNamed); }
-  [[nodiscard]] bool is_missing() const { return flag(NodeData::kMissing); }
-  [[nodiscard]] bool has_error() const { return flag(NodeData::kHasError); }
+  [[nodiscard]] bool is_named() const { return flag(kNamedNode); }
+  [[nodiscard]] bool is_missing() const { return flag(kMissingNode); }
+  [[nodiscard]] bool has_error() const { return flag(kNodeHasError); }
   // The field this node's parent holds it under (0: none).
   [[nodiscard]] TSFieldId field_in_parent() const { return is_null() ? TSFieldId{0} : data().field; }
 

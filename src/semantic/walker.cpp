@@ -182,7 +182,7 @@ void Walker::walk(Node root) {
       if (stack_.empty()) break;  // past the subtree of `root`
       // Punctuation and keywords (a third of the nodes): nothing to track or dispatch, and no
       // children that would need them open.
-      if ((data.flags & NodeData::kNamed) == 0 && data.child_count == 0) continue;
+      if ((data.flags & kNamedNode) == 0 && data.child_count == 0) continue;
     }
     enter(tree.at(index), index == root.id() ? TSFieldId{0} : data.field);
   }

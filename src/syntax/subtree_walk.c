@@ -1,6 +1,6 @@
-/* The direct walk over tree-sitter's subtrees: see subtree_walk.h. Each step below mirrors the
- * public cursor of tree-sitter 0.25 (lib/src/tree_cursor.c and node.c), cited by function, so
- * that a runtime upgrade can be checked against it line by line. */
+/* The direct copy of tree-sitter's tree: see subtree_walk.h. Each step mirrors the public cursor
+ * and node API of tree-sitter 0.25 (lib/src/tree_cursor.c, node.c, language.c), cited by
+ * function, so that a runtime upgrade can be checked against it line by line. */
 #include "syntax/subtree_walk.h"
 
 #include <stdbool.h>
@@ -12,8 +12,11 @@
 #include "subtree.h"
 #include "tree.h"
 
+/* How often the copy asks whether the file's time budget is spent. */
+#define NODES_PER_DEADLINE_CHECK 4096u
+
 /* The children of one subtree being visited: a visible node's, or a hidden node's, whose
- * visible children count as its nearest visible ancestor's. As ts_tree_cursor's
+ * visible children count as its nearest visible ancestor's (the owner). As tree_cursor.c's
  * CursorChildIterator, with what the cursor climbs back up for kept here instead. */
 typedef struct Frame {
   Subtree parent;
@@ -27,85 +30,143 @@ typedef struct Frame {
    * without a field of its own is held under (ts_tree_cursor_current_field_id climbs through
    * hidden nodes for it). 0 for a visible one: the climb stops at a visible node. */
   TSFieldId inherited_field;
-  uint32_t depth; /* visible ancestors of the children */
+  bool hidden;
+  uint32_t depth;            /* visible ancestors of the children */
+  uint32_t owner;            /* the nearest visible node: the children's parent in the copy */
+  uint32_t owner_children;   /* its visible children, as its subtree counts them */
+  uint32_t owner_named;      /* and its named ones */
 } Frame;
 
-typedef struct Stack {
+typedef struct Copy {
+  const TSLanguage *language;
+  PerfscanFlatTree *out;
   Frame *frames;
-  uint32_t size;
-  uint32_t capacity;
-} Stack;
+  uint32_t frame_count;
+  uint32_t frame_capacity;
+  uint32_t next_child_slot; /* the first entry of `children` not reserved yet */
+  uint32_t next_named_slot;
+} Copy;
 
-static bool push_frame(Stack *stack, const TSLanguage *language, Subtree parent, Length position,
-                       TSFieldId inherited_field, uint32_t depth) {
-  if (stack->size == stack->capacity) {
-    uint32_t capacity = stack->capacity ? stack->capacity * 2 : 64;
-    Frame *frames = realloc(stack->frames, (size_t)capacity * sizeof(Frame));
-    if (frames == NULL) return false;
-    stack->frames = frames;
-    stack->capacity = capacity;
-  }
-  Frame *frame = &stack->frames[stack->size++];
-  uint16_t production_id = parent.ptr->production_id;
-  frame->parent = parent;
-  frame->position = position;
-  frame->child_index = 0;
-  frame->structural_child_index = 0;
-  frame->alias_sequence = ts_language_alias_sequence(language, production_id);
-  ts_language_field_map(language, production_id, &frame->fields, &frame->fields_end);
-  frame->inherited_field = inherited_field;
-  frame->depth = depth;
-  return true;
+/* language.c: ts_language_public_symbol and ts_language_symbol_metadata, inline. */
+static inline TSSymbol public_symbol(const TSLanguage *language, TSSymbol symbol) {
+  return symbol == ts_builtin_sym_error ? symbol : language->public_symbol_map[symbol];
+}
+
+static inline bool symbol_is_named(const TSLanguage *language, TSSymbol symbol) {
+  if (symbol == ts_builtin_sym_error) return true;
+  if (symbol == ts_builtin_sym_error_repeat) return false;
+  return language->symbol_metadata[symbol].named;
 }
 
 /* ts_tree_cursor_current_field_id, one level: the first field entry of the parent's production
  * for this structural child that is not inherited. */
-static TSFieldId field_at(const Frame *frame, uint32_t structural_child_index) {
+static inline TSFieldId field_at(const Frame *frame, uint32_t structural_child_index) {
   for (const TSFieldMapEntry *entry = frame->fields; entry < frame->fields_end; ++entry) {
     if (!entry->inherited && entry->child_index == structural_child_index) return entry->field_id;
   }
   return 0;
 }
 
-/* ts_node_start_byte / _end_byte / _start_point / _end_point / _symbol / _is_named /
- * _is_missing / _has_error of the node ts_tree_cursor_current_node would build. */
-static PerfscanVisibleNode describe(const TSLanguage *language, Subtree subtree, Length position,
-                                    TSSymbol alias, TSFieldId field, uint32_t depth) {
+static bool push_frame(Copy *copy, Subtree parent, Length position, TSFieldId inherited_field,
+                       bool hidden, uint32_t depth, uint32_t owner, uint32_t owner_children,
+                       uint32_t owner_named) {
+  if (copy->frame_count == copy->frame_capacity) {
+    uint32_t capacity = copy->frame_capacity ? copy->frame_capacity * 2 : 64;
+    Frame *frames = realloc(copy->frames, (size_t)capacity * sizeof(Frame));
+    if (frames == NULL) return false;
+    copy->frames = frames;
+    copy->frame_capacity = capacity;
+  }
+  Frame *frame = &copy->frames[copy->frame_count++];
+  uint16_t production_id = parent.ptr->production_id;
+  frame->parent = parent;
+  frame->position = position;
+  frame->child_index = 0;
+  frame->structural_child_index = 0;
+  frame->alias_sequence = ts_language_alias_sequence(copy->language, production_id);
+  ts_language_field_map(copy->language, production_id, &frame->fields, &frame->fields_end);
+  frame->inherited_field = inherited_field;
+  frame->hidden = hidden;
+  frame->depth = depth;
+  frame->owner = owner;
+  frame->owner_children = owner_children;
+  frame->owner_named = owner_named;
+  return true;
+}
+
+/* node.c: what ts_node_start_byte, _end_byte, _start_point, _end_point, _symbol, _is_named,
+ * _is_missing and _has_error say of the node ts_tree_cursor_current_node builds; and the slots
+ * of its child lists, reserved from the counts its subtree holds. Returns false when they do not
+ * fit. */
+static bool describe(Copy *copy, PerfscanNodeData *node, Subtree subtree, Length position,
+                     TSSymbol alias, TSFieldId field) {
   Length size = ts_subtree_size(subtree);
-  PerfscanVisibleNode node;
-  node.start_byte = position.bytes;
-  node.end_byte = position.bytes + size.bytes;
-  node.start_point = position.extent;
-  node.end_point = point_add(position.extent, size.extent);
-  node.symbol = ts_language_public_symbol(language, alias ? alias : ts_subtree_symbol(subtree));
-  node.field = field;
-  node.depth = depth;
-  node.named = alias ? ts_language_symbol_metadata(language, alias).named : ts_subtree_named(subtree);
-  node.missing = ts_subtree_missing(subtree);
-  node.has_error = ts_subtree_error_cost(subtree) > 0;
-  return node;
+  node->start_byte = position.bytes;
+  node->end_byte = position.bytes + size.bytes;
+  node->start_point = position.extent;
+  node->end_point = point_add(position.extent, size.extent);
+  node->symbol = public_symbol(copy->language, alias ? alias : ts_subtree_symbol(subtree));
+  node->field = field;
+  bool named = alias ? symbol_is_named(copy->language, alias) : ts_subtree_named(subtree);
+  node->flags = (named ? PERFSCAN_NODE_NAMED : 0u) |
+                (ts_subtree_missing(subtree) ? PERFSCAN_NODE_MISSING : 0u) |
+                (ts_subtree_error_cost(subtree) > 0 ? PERFSCAN_NODE_HAS_ERROR : 0u);
+  node->child_count = 0;
+  node->named_child_count = 0;
+  node->first_child = copy->next_child_slot;
+  node->first_named = copy->next_named_slot;
+  uint32_t slots = copy->out->capacity - 1;
+  uint32_t children = ts_subtree_visible_child_count(subtree);
+  uint32_t named_children = children > 0 ? subtree.ptr->named_child_count : 0;
+  if (children > slots - copy->next_child_slot || named_children > slots - copy->next_named_slot) {
+    return false;
+  }
+  copy->next_child_slot += children;
+  copy->next_named_slot += named_children;
+  return true;
+}
+
+/* Adds a visible child of the frame's owner. Returns its index, or PERFSCAN_NO_NODE when the
+ * counts disagree. */
+static uint32_t add_child(Copy *copy, const Frame *frame, Subtree child, Length position,
+                          TSSymbol alias, TSFieldId field) {
+  PerfscanFlatTree *out = copy->out;
+  PerfscanNodeData *owner = &out->nodes[frame->owner];
+  if (out->size == out->capacity || owner->child_count == frame->owner_children) return PERFSCAN_NO_NODE;
+  uint32_t index = out->size;
+  PerfscanNodeData *node = &out->nodes[index];
+  if (!describe(copy, node, child, position, alias, field)) return PERFSCAN_NO_NODE;
+  node->parent = frame->owner;
+  node->index_in_parent = owner->child_count;
+  out->children[owner->first_child + owner->child_count++] = index;
+  node->named_index = PERFSCAN_NO_NODE;
+  if (node->flags & PERFSCAN_NODE_NAMED) {
+    if (owner->named_child_count == frame->owner_named) return PERFSCAN_NO_NODE;
+    node->named_index = owner->named_child_count;
+    out->named_children[owner->first_named + owner->named_child_count++] = index;
+  }
+  out->size++;
+  return index;
+}
+
+/* A visible node's frame is done: every child its subtree counted must have been copied. */
+static bool owner_complete(const Copy *copy, const Frame *frame) {
+  const PerfscanNodeData *owner = &copy->out->nodes[frame->owner];
+  return owner->child_count == frame->owner_children && owner->named_child_count == frame->owner_named;
 }
 
 uint32_t perfscan_visible_node_count(const TSTree *tree) {
   return ts_subtree_visible_descendant_count(tree->root) + 1;
 }
 
-int perfscan_walk_visible_nodes(const TSTree *tree, PerfscanVisitNode visit, void *context) {
-  const TSLanguage *language = tree->language;
-  /* ts_tree_root_node: the root starts after its padding and has no alias. */
-  Length root_position = ts_subtree_padding(tree->root);
-  PerfscanVisibleNode root = describe(language, tree->root, root_position, 0, 0, 0);
-  if (visit(context, &root) != 0) return 1;
-  if (ts_subtree_visible_child_count(tree->root) == 0) return 0;
-
-  Stack stack = {NULL, 0, 0};
-  int outcome = 0;
-  if (!push_frame(&stack, language, tree->root, root_position, 0, 1)) return 2;
-  while (stack.size > 0) {
-    Frame *frame = &stack.frames[stack.size - 1];
+static PerfscanCopyOutcome copy_children(Copy *copy) {
+  PerfscanFlatTree *out = copy->out;
+  while (copy->frame_count > 0) {
+    Frame *frame = &copy->frames[copy->frame_count - 1];
     uint32_t child_count = frame->parent.ptr->child_count;
     if (frame->child_index == child_count) {
-      --stack.size;
+      if (!frame->hidden && !owner_complete(copy, frame)) return PERFSCAN_COPY_COUNTS_DISAGREE;
+      --copy->frame_count;
       continue;
     }
     /* ts_tree_cursor_child_iterator_next: the child, whether it shows (itself or by an alias),
@@ -133,28 +194,61 @@ int perfscan_walk_visible_nodes(const TSTree *tree, PerfscanVisitNode visit, voi
       field = field_at(frame, structural_child_index);
       if (field == 0) field = frame->inherited_field;
     }
-    uint32_t depth = frame->depth;
-    /* `frame` may move when the stack grows: not used past here. */
+    uint32_t visible_children = ts_subtree_visible_child_count(child);
     if (visible) {
-      PerfscanVisibleNode node = describe(language, child, position, alias, field, depth);
-      if (visit(context, &node) != 0) {
-        outcome = 1;
-        break;
+      if (frame->depth > out->max_depth) return PERFSCAN_COPY_TOO_DEEP;
+      if ((out->size % NODES_PER_DEADLINE_CHECK) == 0 && out->past_deadline != NULL &&
+          out->past_deadline(out->deadline_context)) {
+        return PERFSCAN_COPY_PAST_DEADLINE;
       }
-      if (ts_subtree_visible_child_count(child) > 0 &&
-          !push_frame(&stack, language, child, position, 0, depth + 1)) {
-        outcome = 2;
-        break;
+      uint32_t index = add_child(copy, frame, child, position, alias, field);
+      if (index == PERFSCAN_NO_NODE) return PERFSCAN_COPY_COUNTS_DISAGREE;
+      if (visible_children > 0) {
+        /* `frame` may move when the stack grows: not used past here. */
+        uint32_t depth = frame->depth + 1;
+        if (!push_frame(copy, child, position, 0, false, depth, index, visible_children,
+                        child.ptr->named_child_count)) {
+          return PERFSCAN_COPY_OUT_OF_MEMORY;
+        }
       }
-    } else if (ts_subtree_visible_child_count(child) > 0) {
+    } else if (visible_children > 0) {
       /* ts_tree_cursor_goto_first_child_internal's TreeCursorStepHidden: a hidden node with
-       * visible nodes inside; they are its visible ancestor's children. */
-      if (!push_frame(&stack, language, child, position, field, depth)) {
-        outcome = 2;
-        break;
+       * visible nodes inside; they are its owner's children. */
+      Frame parent_frame = *frame;
+      if (!push_frame(copy, child, position, field, true, parent_frame.depth, parent_frame.owner,
+                      parent_frame.owner_children, parent_frame.owner_named)) {
+        return PERFSCAN_COPY_OUT_OF_MEMORY;
       }
     }
   }
-  free(stack.frames);
+  return PERFSCAN_COPY_DONE;
+}
+
+PerfscanCopyOutcome perfscan_copy_tree(const TSTree *tree, PerfscanFlatTree *out) {
+  Copy copy = {tree->language, out, NULL, 0, 0, 0, 0};
+  out->size = 0;
+  out->named_size = 0;
+  if (out->capacity == 0) return PERFSCAN_COPY_COUNTS_DISAGREE;
+  /* ts_tree_root_node: the root starts after its padding and has no alias or field. */
+  Subtree root = tree->root;
+  Length root_position = ts_subtree_padding(root);
+  PerfscanNodeData *node = &out->nodes[0];
+  if (!describe(&copy, node, root, root_position, 0, 0)) return PERFSCAN_COPY_COUNTS_DISAGREE;
+  node->parent = PERFSCAN_NO_NODE;
+  node->index_in_parent = 0;
+  node->named_index = PERFSCAN_NO_NODE;
+  out->size = 1;
+  PerfscanCopyOutcome outcome = PERFSCAN_COPY_DONE;
+  uint32_t root_children = ts_subtree_visible_child_count(root);
+  if (root_children > 0) {
+    if (!push_frame(&copy, root, root_position, 0, false, 1, 0, root_children,
+                    root.ptr->named_child_count)) {
+      return PERFSCAN_COPY_OUT_OF_MEMORY;
+    }
+    outcome = copy_children(&copy);
+  }
+  free(copy.frames);
+  out->named_size = copy.next_named_slot;
+  if (outcome == PERFSCAN_COPY_DONE && out->size != out->capacity) outcome = PERFSCAN_COPY_COUNTS_DISAGREE;
   return outcome;
 }

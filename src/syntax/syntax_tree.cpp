@@ -1,6 +1,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
+#include <new>
+#include <optional>
 #include <vector>
 
 #include "perfscan/node.hpp"
@@ -30,6 +33,11 @@ std::string_view symbol_name(TSSymbol symbol) {
   return name != nullptr ? std::string_view{name} : std::string_view{};
 }
 
+// Two copies of tree-sitter's tree: `build`, which reads its subtrees directly
+// (src/syntax/subtree_walk.h), and `build_with_cursor`, through the public cursor, several times
+// slower, kept as the reference the direct one is tested against (tests/test_syntax_copy.cpp)
+// and as its fallback. Neither recurses on depth.
+
 namespace {
 
 // Reading the clock costs about as much as copying a few nodes.
@@ -38,28 +46,23 @@ constexpr std::size_t kNodesPerClockRead = 4096;
 // `may_have_error`: false when the parent has no error. A node that contains no syntax error
 // contains no missing node either (ts_node_has_error), so most nodes skip both questions.
 NodeData copy_node(const TSNode& raw, bool may_have_error) {
-  NodeData node;
+  NodeData node{};
+  node.parent = kNoNode;
+  node.named_index = kNoNode;
   node.start_byte = ts_node_start_byte(raw);
   node.end_byte = ts_node_end_byte(raw);
   node.start_point = ts_node_start_point(raw);
   node.end_point = ts_node_end_point(raw);
   node.symbol = ts_node_symbol(raw);
-  if (ts_node_is_named(raw)) node.flags |= NodeData::kNamed;
-  if (may_have_error && ts_node_is_missing(raw)) node.flags |= NodeData::kMissing;
-  if (may_have_error && ts_node_has_error(raw)) node.flags |= NodeData::kHasError;
+  if (ts_node_is_named(raw)) node.flags |= kNamedNode;
+  if (may_have_error && ts_node_is_missing(raw)) node.flags |= kMissingNode;
+  if (may_have_error && ts_node_has_error(raw)) node.flags |= kNodeHasError;
   return node;
 }
 
-}  // namespace
-
-// Both copies record each node with its parent and its position among the parent's children,
-// in document order; the child lists are then laid out from those positions (lay_out_children).
-// Neither recurses on depth.
-
-namespace {
-
-// What both copies keep while adding nodes: the open path of visible ancestors, and the checks
-// of TreeLimits.
+// What the cursor copy keeps while adding nodes: the open path of visible ancestors, and the
+// checks of TreeLimits. Each node records its parent and its position among the parent's
+// children; the child lists are laid out from those at the end (lay_out_children).
 class TreeCopy {
  public:
   TreeCopy(std::vector<NodeData>& nodes, const TreeLimits& limits) : nodes_(nodes), limits_(limits) {}
@@ -86,7 +89,7 @@ class TreeCopy {
       NodeData& owner = nodes_[parent];
       node.parent = parent;
       node.index_in_parent = owner.child_count++;
-      if ((node.flags & NodeData::kNamed) != 0) node.named_index = owner.named_child_count++;
+      if ((node.flags & kNamedNode) != 0) node.named_index = owner.named_child_count++;
     }
     nodes_.push_back(node);
     path_.push_back(static_cast<std::uint32_t>(nodes_.size() - 1));
@@ -102,22 +105,9 @@ class TreeCopy {
   std::string problem_;
 };
 
-NodeData node_data(const PerfscanVisibleNode& visible) {
-  NodeData node;
-  node.start_byte = visible.start_byte;
-  node.end_byte = visible.end_byte;
-  node.start_point = visible.start_point;
-  node.end_point = visible.end_point;
-  node.symbol = visible.symbol;
-  node.field = visible.field;
-  if (visible.named != 0) node.flags |= NodeData::kNamed;
-  if (visible.missing != 0) node.flags |= NodeData::kMissing;
-  if (visible.has_error != 0) node.flags |= NodeData::kHasError;
-  return node;
-}
-
-int add_visible_node(void* context, const PerfscanVisibleNode* visible) {
-  return static_cast<TreeCopy*>(context)->add(node_data(*visible), visible->depth) ? 0 : 1;
+int past_deadline(void* context) {
+  const auto& deadline = *static_cast<const std::chrono::steady_clock::time_point*>(context);
+  return std::chrono::steady_clock::now() > deadline ? 1 : 0;
 }
 
 }  // namespace
@@ -127,15 +117,38 @@ std::string SyntaxTree::build(const TSTree* tree, const TreeLimits& limits) {
   children_.clear();
   named_children_.clear();
   std::uint32_t count = perfscan_visible_node_count(tree);
-  if (count <= limits.max_nodes) nodes_.reserve(count);
-  TreeCopy copy(nodes_, limits);
-  int outcome = perfscan_walk_visible_nodes(tree, add_visible_node, &copy);
-  if (outcome != 0) {
-    nodes_ = {};
-    return outcome == 1 ? copy.problem() : std::string("out of memory while copying the syntax tree");
+  if (count > limits.max_nodes) return fmt::format("syntax tree larger than {} nodes", limits.max_nodes);
+  nodes_.resize(count);
+  children_.resize(count - 1);
+  named_children_.resize(count - 1);
+  PerfscanFlatTree out{};
+  out.nodes = nodes_.data();
+  out.children = children_.data();
+  out.named_children = named_children_.data();
+  out.capacity = count;
+  out.max_depth = limits.max_depth;
+  std::optional<std::chrono::steady_clock::time_point> deadline = limits.deadline;
+  if (deadline) {
+    out.past_deadline = past_deadline;
+    out.deadline_context = &*deadline;
   }
-  lay_out_children();
-  return {};
+  PerfscanCopyOutcome outcome = perfscan_copy_tree(tree, &out);
+  if (outcome == PERFSCAN_COPY_DONE) {
+    named_children_.resize(out.named_size);
+    return {};
+  }
+  nodes_ = {};
+  children_ = {};
+  named_children_ = {};
+  switch (outcome) {
+    case PERFSCAN_COPY_TOO_DEEP: return fmt::format("nested deeper than {} levels", limits.max_depth);
+    case PERFSCAN_COPY_PAST_DEADLINE: return std::string(kPastDeadline);
+    case PERFSCAN_COPY_OUT_OF_MEMORY: throw std::bad_alloc();
+    // Never seen (tests/test_syntax_copy.cpp): the slow copy is still right.
+    case PERFSCAN_COPY_COUNTS_DISAGREE:
+    case PERFSCAN_COPY_DONE: break;
+  }
+  return build_with_cursor(tree, limits);
 }
 
 // tree-sitter counts a node's visible children (ts_node_child_count) the way the cursor visits
@@ -164,7 +177,7 @@ std::string SyntaxTree::build_with_cursor(const TSTree* tree, const TreeLimits& 
   while (ok) {
     std::uint32_t current = static_cast<std::uint32_t>(nodes_.size() - 1);
     if (child_totals[depth] > 0 && ts_tree_cursor_goto_first_child(&cursor)) {
-      ok = add(++depth, (nodes_[current].flags & NodeData::kHasError) != 0);
+      ok = add(++depth, (nodes_[current].flags & kNodeHasError) != 0);
       continue;
     }
     // Back up to the nearest open node with a child left to visit.
@@ -172,7 +185,7 @@ std::string SyntaxTree::build_with_cursor(const TSTree* tree, const TreeLimits& 
     while (depth > 0) {
       std::uint32_t open = nodes_[current].parent;
       if (nodes_[open].child_count < child_totals[depth - 1] && ts_tree_cursor_goto_next_sibling(&cursor)) {
-        ok = add(depth, (nodes_[open].flags & NodeData::kHasError) != 0);
+        ok = add(depth, (nodes_[open].flags & kNodeHasError) != 0);
         moved = true;
         break;
       }
