@@ -300,8 +300,30 @@ constexpr std::array kKnownResults = {
 
 }  // namespace
 
+namespace {
+
+// Every alias key, and every dotted prefix of one ("pathlib", "pathlib.Path"), mapped to the
+// key's alias ("" for a prefix that is no key itself). canonical_callee asks for each
+// left part of a name; most names (`os.path.join`, `mypkg.util.load`) leave the table after
+// their first segment or two, and past that point no alias can apply, so the rest of the name
+// is kept as it is without a look-up per segment.
+const std::unordered_map<std::string_view, std::string_view>& alias_prefixes() {
+  static const std::unordered_map<std::string_view, std::string_view> prefixes = [] {
+    std::unordered_map<std::string_view, std::string_view> built(type_aliases().begin(), type_aliases().end());
+    for (const auto& [key, alias] : type_aliases()) {
+      for (std::size_t dot = key.find('.'); dot != std::string_view::npos; dot = key.find('.', dot + 1)) {
+        built.try_emplace(key.substr(0, dot), std::string_view{});
+      }
+    }
+    return built;
+  }();
+  return prefixes;
+}
+
+}  // namespace
+
 std::string canonical_callee(std::string_view qualified_name) {
-  const auto& aliases = type_aliases();
+  const auto& prefixes = alias_prefixes();
   std::string current;
   std::size_t start = 0;
   while (start <= qualified_name.size()) {
@@ -312,7 +334,14 @@ std::string canonical_callee(std::string_view qualified_name) {
     if (!current.empty()) current += '.';
     current += segment;
     if (last) break;
-    if (auto alias = aliases.find(current); alias != aliases.end()) current = alias->second;
+    auto prefix = prefixes.find(current);
+    if (prefix == prefixes.end() && !current.empty()) {
+      // Neither `current` nor anything longer is a key: the rest stays as written. (An empty
+      // `current`, from a leading dot, takes the next segment without one: the loop goes on.)
+      current += qualified_name.substr(dot);
+      break;
+    }
+    if (prefix != prefixes.end() && !prefix->second.empty()) current = prefix->second;
     start = dot + 1;
   }
   return current;

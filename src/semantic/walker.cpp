@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "syntax/parser.hpp"
@@ -204,24 +205,34 @@ void Walker::enter(Node node, TSFieldId field) {
     enter_child_region(stack_.back(), node, field, entry);
   }
   // Most named nodes are expressions and plain statements, which have no effect of their own.
-  if (entry.kind != SemKind::other && entry.kind != SemKind::statement) apply_node_effects(entry);
-  if (mode_ == WalkMode::check) {
-    if (is_statement_kind(entry.kind)) {
-      ctx_.statements_.emplace_back(node, node.line());
-      entry.statement_pushed = true;
-    }
-    const std::vector<const Rule*>& rules = dispatch_.rules_for(node.symbol());
-    if (!rules.empty()) {
-      // A rule may throw (the per-file budget): the guard still drops the memo.
-      struct Dispatch {
-        const Context& ctx;
-        explicit Dispatch(const Context& context) : ctx(context) { ctx.begin_dispatch(); }
-        ~Dispatch() { ctx.end_dispatch(); }
-        Dispatch(const Dispatch&) = delete;
-        Dispatch& operator=(const Dispatch&) = delete;
-      } dispatch(ctx_);
-      for (const Rule* rule : rules) rule->check(node, ctx_);
-    }
+  bool has_effects = entry.kind != SemKind::other && entry.kind != SemKind::statement;
+  if (mode_ != WalkMode::check) {
+    if (has_effects) apply_node_effects(entry);
+    stack_.push_back(entry);
+    return;
+  }
+  const std::vector<const Rule*>& rules = dispatch_.rules_for(node.symbol());
+  // While the memo is on, the context keeps its answers about this node (Context::DispatchMemo).
+  // A call's own effect, its CallFact, asks for its callee as its rules do; a call binds
+  // nothing, so one memo serves both. Other effects bind names: the memo starts after them.
+  // A rule may throw (the per-file budget): the guard still drops the memo.
+  struct Dispatch {
+    const Context& ctx;
+    explicit Dispatch(const Context& context) : ctx(context) { ctx.begin_dispatch(); }
+    ~Dispatch() { ctx.end_dispatch(); }
+    Dispatch(const Dispatch&) = delete;
+    Dispatch& operator=(const Dispatch&) = delete;
+  };
+  std::optional<Dispatch> dispatch;
+  if (entry.kind == SemKind::call) dispatch.emplace(ctx_);
+  if (has_effects) apply_node_effects(entry);
+  if (is_statement_kind(entry.kind)) {
+    ctx_.statements_.emplace_back(node, node.line());
+    entry.statement_pushed = true;
+  }
+  if (!rules.empty()) {
+    if (!dispatch) dispatch.emplace(ctx_);
+    for (const Rule* rule : rules) rule->check(node, ctx_);
   }
   stack_.push_back(entry);
 }
