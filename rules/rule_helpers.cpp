@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "perfscan/node_kinds.hpp"
 #include "syntax/source.hpp"
 
 namespace perfscan {
@@ -61,7 +62,7 @@ bool is_constant_integer(const Context& ctx, Node node) {
 Node assigned_value(const Binding& binding) {
   if (binding.kind != BindingKind::assignment || !binding.node.is("assignment")) return {};
   Node value = binding.node;
-  while (value && value.is("assignment")) value = value.field("right");
+  while (value && kinds::assignment.matches(value)) value = value.field("right");
   return value;
 }
 
@@ -78,7 +79,7 @@ bool is_size_preserving_wrapper(std::string_view callee) {
 Node unwrap_same_size(const Context& ctx, Node call, const std::string& callee) {
   if (is_size_preserving_wrapper(callee)) return first_argument(call);
   Node function = call.field("function");
-  if (!function.is("attribute")) return {};
+  if (!kinds::attribute.matches(function)) return {};
   std::string_view method = ctx.text(function.field("attribute"));
   bool dict_view = method == "items" || method == "keys" || method == "values";
   return dict_view ? function.field("object") : Node{};
@@ -91,9 +92,9 @@ Node first_argument(Node call) {
   if (!arguments) return {};
   for (uint32_t i = 0, n = arguments.named_child_count(); i < n; ++i) {
     Node argument = arguments.named_child(i);
-    if (argument.is("comment")) continue;
-    return argument.is("keyword_argument") || argument.is("list_splat") ||
-                   argument.is("dictionary_splat")
+    if (kinds::comment.matches(argument)) continue;
+    return kinds::keyword_argument.matches(argument) || kinds::list_splat.matches(argument) ||
+                   kinds::dictionary_splat.matches(argument)
                ? Node{}
                : argument;
   }
@@ -159,18 +160,18 @@ bool constant_bounded(const Context& ctx, Node iterable, int& budget) {
 
 Node underlying_collection(const Context& ctx, Node iterable) {
   for (int step = 0; step < 8 && iterable; ++step) {
-    if (iterable.is("parenthesized_expression")) {
+    if (kinds::parenthesized_expression.matches(iterable)) {
       iterable = iterable.named_child(0);
       continue;
     }
-    if (!iterable.is("call")) break;
+    if (!kinds::call.matches(iterable)) break;
     std::string callee = ctx.callee_name(iterable);
     Node inner = unwrap_same_size(ctx, iterable, callee);
     if (!inner && callee == "builtins.range") {
       // range(len(x)) walks x's indices.
       Node argument = first_argument(iterable);
       Node arguments = iterable.field("arguments");
-      if (argument && argument.is("call") && arguments.named_child_count() == 1 &&
+      if (argument && kinds::call.matches(argument) && arguments.named_child_count() == 1 &&
           ctx.callee_name(argument) == "builtins.len") {
         inner = first_argument(argument);
       }
@@ -196,15 +197,15 @@ std::vector<std::string_view> identifiers_in(const Context& ctx, Node expr) {
     Node node = pending.back();
     pending.pop_back();
     if (!node) continue;
-    if (node.is("identifier")) {
+    if (kinds::identifier.matches(node)) {
       names.push_back(ctx.text(node));
       continue;
     }
-    if (node.is("attribute")) {  // `a.b`: only `a` is a name lookup
+    if (kinds::attribute.matches(node)) {  // `a.b`: only `a` is a name lookup
       pending.push_back(node.field("object"));
       continue;
     }
-    if (node.is("keyword_argument")) {  // `f(key=v)`: `key` is not a name lookup
+    if (kinds::keyword_argument.matches(node)) {  // `f(key=v)`: `key` is not a name lookup
       pending.push_back(node.field("value"));
       continue;
     }

@@ -37,6 +37,7 @@ PUBLIC_HEADERS = {
     "node": "syntax",
     "node_data": "syntax",
     "context": "semantic", "semantic": "semantic", "rule": "semantic", "types": "semantic",
+    "node_kinds": "semantic",
     "project": "link", "fact_store": "link", "effort": "rules",
     "engine": "engine",
 }

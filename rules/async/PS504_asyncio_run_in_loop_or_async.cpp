@@ -5,6 +5,7 @@
 
 #include "async/async_helpers.hpp"
 #include "perfscan/context.hpp"
+#include "perfscan/node_kinds.hpp"
 #include "perfscan/rule.hpp"
 #include "rule_helpers.hpp"
 
@@ -23,7 +24,7 @@ class AsyncioRunInLoopOrAsync final : public Rule {
   void check(Node call, Context& ctx) const override {
     Node function = call.field("function");
     bool run_until_complete =
-        function.is("attribute") && ctx.text(function.field("attribute")) == "run_until_complete";
+        kinds::attribute.matches(function) && ctx.text(function.field("attribute")) == "run_until_complete";
     std::string callee;
     if (!run_until_complete) {
       if (!may_be_named(ctx, function, {"run"})) return;

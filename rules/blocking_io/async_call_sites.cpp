@@ -6,6 +6,7 @@
 // shared by those rules.
 #include "blocking_io/blocking_call_rule.hpp"
 #include "n_plus_one/query_shapes.hpp"
+#include "perfscan/node_kinds.hpp"
 #include "perfscan/project.hpp"
 #include "rule_helpers.hpp"
 
@@ -14,7 +15,7 @@ namespace {
 
 bool is_awaited(Node call) {
   Node parent = call.parent();
-  while (parent && parent.is("parenthesized_expression")) parent = parent.parent();
+  while (parent && kinds::parenthesized_expression.matches(parent)) parent = parent.parent();
   return parent && parent.is("await");
 }
 
@@ -31,7 +32,7 @@ class AsyncCallSiteCollector final : public Rule {
     if (function == nullptr || function->kind != FrameKind::function || !function->is_async) return;
     if (is_awaited(call)) return;
     Node target = call.field("function");
-    if (!target.is("identifier") && !target.is("attribute")) return;
+    if (!kinds::identifier.matches(target) && !kinds::attribute.matches(target)) return;
     std::string callee = ctx.deferred_callee(call);
     if (callee.empty() || callee.starts_with("builtins.")) return;
     // A call the table already knows is a PS3xx finding of its own, made in the walk.

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "async/async_helpers.hpp"
+#include "perfscan/node_kinds.hpp"
 #include "rule_helpers.hpp"
 
 namespace perfscan {
@@ -16,7 +17,7 @@ constexpr int kMaxChainSteps = 16;
 
 bool is_awaited(Node call) {
   Node parent = call.parent();
-  while (parent && parent.is("parenthesized_expression")) parent = parent.parent();
+  while (parent && kinds::parenthesized_expression.matches(parent)) parent = parent.parent();
   return parent && parent.is("await");
 }
 
@@ -46,24 +47,24 @@ Node making_call(const Binding& binding) {
   Node value;
   if (binding.kind == BindingKind::assignment && binding.node.is("assignment")) {
     value = binding.node;
-    while (value && value.is("assignment")) value = value.field("right");
+    while (value && kinds::assignment.matches(value)) value = value.field("right");
   } else if (binding.kind == BindingKind::with_target && binding.node.is("with_item")) {
     Node pattern = binding.node.field("value");
     value = pattern && pattern.is("as_pattern") ? pattern.named_child(0) : Node{};
   }
-  while (value && value.is("parenthesized_expression")) value = value.named_child(0);
-  return value && value.is("call") ? value : Node{};
+  while (value && kinds::parenthesized_expression.matches(value)) value = value.named_child(0);
+  return value && kinds::call.matches(value) ? value : Node{};
 }
 
 // A method called on a resource whose creation in this same function is reported already
 // (`f = open(p); f.read()`, `with sqlite3.connect(db) as conn: conn.commit()`,
 // `open(p).read()`): one finding per resource is enough.
 bool resource_already_reported(const Context& ctx, Node function) {
-  if (!function.is("attribute")) return false;
+  if (!kinds::attribute.matches(function)) return false;
   Node receiver = function.field("object");
-  while (receiver && receiver.is("parenthesized_expression")) receiver = receiver.named_child(0);
-  if (receiver.is("call")) return is_blocking_name(ctx, ctx.callee_name(receiver));
-  if (!receiver.is("identifier")) return false;
+  while (receiver && kinds::parenthesized_expression.matches(receiver)) receiver = receiver.named_child(0);
+  if (kinds::call.matches(receiver)) return is_blocking_name(ctx, ctx.callee_name(receiver));
+  if (!kinds::identifier.matches(receiver)) return false;
   const Binding* binding = ctx.lookup(ctx.text(receiver));
   if (binding == nullptr || !made_in_current_function(ctx, *binding)) return false;
   Node call = making_call(*binding);
@@ -77,7 +78,7 @@ bool uses_file_opened_elsewhere(const Context& ctx, Node call) {
   if (!arguments) return false;
   for (uint32_t i = 0, n = arguments.named_child_count(); i < n; ++i) {
     Node argument = arguments.named_child(i);
-    if (!argument.is("identifier")) continue;
+    if (!kinds::identifier.matches(argument)) continue;
     const Binding* binding = ctx.lookup(ctx.text(argument));
     if (binding == nullptr || binding->value.kind != ValueKind::instance) continue;
     if (canonical_type(binding->value.qualified_name) == "builtins.open" &&
@@ -101,7 +102,7 @@ bool is_file_keyword(std::string_view name) {
 // `anyio.wrap_file(open(p))`, the sanctioned async form.
 bool touches_file(const Context& ctx, Node call) {
   Node list = call.parent();
-  if (list && list.is("argument_list") && list.parent() && list.parent().is("call")) {
+  if (list && kinds::argument_list.matches(list) && list.parent() && list.parent().is("call")) {
     std::string wrapper = ctx.callee_name(list.parent());
     if (wrapper == "trio.wrap_file" || wrapper == "anyio.wrap_file") return false;
   }
@@ -109,11 +110,11 @@ bool touches_file(const Context& ctx, Node call) {
   bool in_memory = false;
   for (uint32_t i = 0, n = arguments ? arguments.named_child_count() : 0; i < n; ++i) {
     Node argument = arguments.named_child(i);
-    if (argument.is("keyword_argument")) {
+    if (kinds::keyword_argument.matches(argument)) {
       if (!is_file_keyword(ctx.text(argument.field("name")))) continue;
       argument = argument.field("value");
-    } else if (argument.is("comment") || argument.is("list_splat") ||
-               argument.is("dictionary_splat")) {
+    } else if (kinds::comment.matches(argument) || kinds::list_splat.matches(argument) ||
+               kinds::dictionary_splat.matches(argument)) {
       continue;
     }
     Value value = ctx.infer(argument);
@@ -173,7 +174,7 @@ bool handles_would_block(const Context& ctx) {
 // receiver (`loop`, `anyio.to_thread`) is often untyped, and the names are specific.
 bool is_offload_call(const Context& ctx, Node call) {
   Node function = call.field("function");
-  std::string_view name = ctx.text(function.is("attribute") ? function.field("attribute") : function);
+  std::string_view name = ctx.text(kinds::attribute.matches(function) ? function.field("attribute") : function);
   return name == "to_thread" || name == "run_in_executor" || name == "run_in_threadpool" ||
          name == "run_sync" || name == "sync_to_async" || name == "run_in_thread" ||
          name == "defer_to_thread" || name == "deferToThread" || name == "async_add_executor_job" ||
@@ -202,14 +203,14 @@ OffloadedTexts offloaded_texts(const Context& ctx) {
     pending.pop_back();
     if (!node) continue;
     // Nested functions and classes run in their own frames.
-    if (visited > 0 && (node.is("function_definition") || node.is("class_definition"))) continue;
-    if (node.is("call") && is_offload_call(ctx, node)) {
+    if (visited > 0 && (kinds::function_definition.matches(node) || kinds::class_definition.matches(node))) continue;
+    if (kinds::call.matches(node) && is_offload_call(ctx, node)) {
       Node arguments = node.field("arguments");
       offloaded.argument_lists.push_back(arguments);
       for (uint32_t i = 0, n = arguments ? arguments.named_child_count() : 0; i < n; ++i) {
         Node argument = arguments.named_child(i);
         offloaded.callables.push_back(ctx.text(argument));
-        if (argument.is("attribute")) offloaded.receivers.push_back(ctx.text(argument.field("object")));
+        if (kinds::attribute.matches(argument)) offloaded.receivers.push_back(ctx.text(argument.field("object")));
       }
     }
     for (uint32_t i = node.named_child_count(); i-- > 0;) pending.push_back(node.named_child(i));
@@ -227,11 +228,11 @@ std::string_view bound_name(const Context& ctx, Node call) {
   if (parent && parent.is("as_pattern")) {
     Node target = parent.field("alias");
     if (target && target.is("as_pattern_target")) target = target.named_child(0);
-    return target && target.is("identifier") ? ctx.text(target) : std::string_view{};
+    return target && kinds::identifier.matches(target) ? ctx.text(target) : std::string_view{};
   }
-  if (parent && parent.is("assignment") && parent.field("right") == call) {
+  if (parent && kinds::assignment.matches(parent) && parent.field("right") == call) {
     Node target = parent.field("left");
-    return target && target.is("identifier") ? ctx.text(target) : std::string_view{};
+    return target && kinds::identifier.matches(target) ? ctx.text(target) : std::string_view{};
   }
   return {};
 }
@@ -248,10 +249,10 @@ bool only_used_offloaded(const Context& ctx, std::string_view name, Node binding
     Node node = pending.back();
     pending.pop_back();
     if (!node) continue;
-    if (node.is("identifier") && ctx.text(node) == name) {
+    if (kinds::identifier.matches(node) && ctx.text(node) == name) {
       Node parent = node.parent();
       bool is_binding = parent && (parent.is("as_pattern_target") ||
-                                   (parent.is("assignment") && parent.field("left") == node &&
+                                   (kinds::assignment.matches(parent) && parent.field("left") == node &&
                                     parent.field("right") == binding_call));
       bool in_offload = std::any_of(offloaded.argument_lists.begin(), offloaded.argument_lists.end(),
                                     [&](Node list) { return list && list.contains(node); });
@@ -309,13 +310,13 @@ bool is_django_query(const Context& ctx, Node function) {
   std::string_view method = ctx.text(function.field("attribute"));
   Node node = function.field("object");
   for (int i = 0; node && i < kMaxChainSteps; ++i) {
-    if (node.is("call")) {
+    if (kinds::call.matches(node)) {
       node = node.field("function");
       continue;
     }
-    if (!node.is("attribute")) break;
+    if (!kinds::attribute.matches(node)) break;
     Node object = node.field("object");
-    if (ctx.text(node.field("attribute")) == "objects" && object.is("identifier") &&
+    if (ctx.text(node.field("attribute")) == "objects" && kinds::identifier.matches(object) &&
         is_capitalised(ctx.text(object))) {
       return true;
     }
@@ -357,7 +358,7 @@ BlockingMatch django_evaluation_match(const Context& ctx, Node queryset, std::st
 }
 
 std::optional<BlockingMatch> match_django_query(const Context& ctx, Node function) {
-  if (!function.is("attribute")) return std::nullopt;
+  if (!kinds::attribute.matches(function)) return std::nullopt;
   std::string_view method = ctx.text(function.field("attribute"));
   std::optional<std::string_view> async_method = django_async_alternative(method);
   if (!async_method || !is_django_query(ctx, function)) return std::nullopt;

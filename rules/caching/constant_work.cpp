@@ -7,6 +7,7 @@
 #include "function_effects.hpp"
 #include "loops/loop_helpers.hpp"
 #include "n_plus_one/query_shapes.hpp"
+#include "perfscan/node_kinds.hpp"
 #include "rule_helpers.hpp"
 
 namespace perfscan {
@@ -18,7 +19,7 @@ constexpr int kMaxChainShown = 8;
 bool in_except_clause(Node node) {
   for (Node parent = node.parent(); parent; parent = parent.parent()) {
     if (parent.is("except_clause") || parent.is("except_group_clause")) return true;
-    if (parent.is("function_definition")) return false;
+    if (kinds::function_definition.matches(parent)) return false;
   }
   return false;
 }
@@ -38,7 +39,7 @@ class LoopCallSiteCollector final : public Rule {
     auto loops = ctx.loops();
     if (loops.empty()) return;
     Node target = call.field("function");
-    if (!target.is("identifier") && !target.is("attribute")) return;
+    if (!kinds::identifier.matches(target) && !kinds::attribute.matches(target)) return;
     if (loops::runs_fixed_number_of_times(ctx)) return;
     std::string callee = ctx.deferred_callee(call);
     if (callee.empty() || callee.starts_with("builtins.")) return;

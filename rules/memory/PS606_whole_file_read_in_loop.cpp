@@ -5,6 +5,7 @@
 
 #include "memory/call_shapes.hpp"
 #include "perfscan/context.hpp"
+#include "perfscan/node_kinds.hpp"
 #include "perfscan/rule.hpp"
 #include "rule_helpers.hpp"
 
@@ -39,21 +40,21 @@ class WholeFileReadInLoop final : public Rule {
                            short_text(ctx, call), short_text(ctx, loop.iterable)),
                fmt::format("stream each file: `for line in {}:` reads one line at a time "
                            "(count lines with `sum(1 for _ in f)`)",
-                           file.is("call") ? "open(...)" : short_text(ctx, file)));
+                           kinds::call.matches(file) ? "open(...)" : short_text(ctx, file)));
   }
 
  private:
   // The list is only walked: counted with len(), or bound to a name whose one other use is a
   // loop over it. A list kept (`rows.append(f.readlines())`) is what the code wants.
   static bool only_iterated(const Context& ctx, Node call, Node parent, const LoopFrame& loop) {
-    if (parent && parent.is("argument_list")) {
+    if (parent && kinds::argument_list.matches(parent)) {
       Node outer = parent.parent();
-      return outer && outer.is("call") && ctx.callee_name(outer) == "builtins.len" &&
+      return outer && kinds::call.matches(outer) && ctx.callee_name(outer) == "builtins.len" &&
              parent.named_child_count() == 1;
     }
-    if (!parent || !parent.is("assignment") || parent.field("right") != call) return false;
+    if (!parent || !kinds::assignment.matches(parent) || parent.field("right") != call) return false;
     Node target = parent.field("left");
-    return target.is("identifier") &&
+    return kinds::identifier.matches(target) &&
            shapes::only_iterated_once(ctx, loop.node, ctx.text(target));
   }
 
@@ -61,11 +62,11 @@ class WholeFileReadInLoop final : public Rule {
   // inside the loop, or `path.read_text()` on the loop's own variable.
   static bool opened_in(const Context& ctx, Node file, const LoopFrame& loop) {
     file = shapes::unparenthesised(file);
-    if (file.is("call")) {
+    if (kinds::call.matches(file)) {
       std::string callee = ctx.callee_name(file);
       return shapes::is_file_open(callee);
     }
-    if (!file.is("identifier")) return false;
+    if (!kinds::identifier.matches(file)) return false;
     std::string_view name = ctx.text(file);
     const Binding* binding = ctx.lookup(name);
     if (binding == nullptr) return false;

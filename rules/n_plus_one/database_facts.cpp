@@ -13,6 +13,7 @@
 #include "query_shapes.hpp"
 #include "rule_helpers.hpp"
 #include "perfscan/context.hpp"
+#include "perfscan/node_kinds.hpp"
 #include "perfscan/project.hpp"
 #include "perfscan/rule.hpp"
 
@@ -47,13 +48,13 @@ class DatabaseFactCollector final : public Rule {
   }
 
   void check(Node node, Context& ctx) const override {
-    if (node.is("call")) {
+    if (kinds::call.matches(node)) {
       record_function_effect(node, ctx);
       record_query_site(node, ctx);
       record_signal(node, ctx);
       record_queryset_arguments(node, ctx);
       if (ctx.frame().kind == FrameKind::module) record_module_index(node, ctx);
-    } else if (node.is("class_definition")) {
+    } else if (kinds::class_definition.matches(node)) {
       record_model(node, ctx);
     } else if (ctx.frame().kind == FrameKind::module) {
       record_orm_root(node, ctx);
@@ -69,7 +70,7 @@ class DatabaseFactCollector final : public Rule {
       return;
     }
     Node target = call.field("function");
-    if (!target.is("attribute") && !target.is("identifier")) return;
+    if (!kinds::attribute.matches(target) && !kinds::identifier.matches(target)) return;
     std::string callee = ctx.callee_name(call);
     if (callee.starts_with("builtins.")) return;
     CallEffect effect = classify_call(ctx, call, callee);
@@ -120,7 +121,7 @@ class DatabaseFactCollector final : public Rule {
     std::vector<std::string> columns;
     for (uint32_t i = 0, n = arguments ? arguments.named_child_count() : 0; i < n; ++i) {
       Node argument = arguments.named_child(i);
-      if (!argument.is("attribute")) continue;
+      if (!kinds::attribute.matches(argument)) continue;
       std::string owner = ctx.qualified_name(argument.field("object"));
       if (owner.empty() || (!model.empty() && owner != model)) return;
       model = std::move(owner);
@@ -144,8 +145,8 @@ class DatabaseFactCollector final : public Rule {
   // (`@receiver([pre_save, post_save], sender=Book)`).
   static void record_signal(Node call, Context& ctx) {
     Node function = call.field("function");
-    if (!function.is("attribute") && !function.is("identifier")) return;
-    std::string_view last = function.is("attribute") ? ctx.text(function.field("attribute")) : ctx.text(function);
+    if (!kinds::attribute.matches(function) && !kinds::identifier.matches(function)) return;
+    std::string_view last = kinds::attribute.matches(function) ? ctx.text(function.field("attribute")) : ctx.text(function);
     if (last != "connect" && last != "receiver") return;
     Node sender = keyword_value(ctx, call, "sender");
     if (!sender) return;
@@ -174,22 +175,22 @@ class DatabaseFactCollector final : public Rule {
     Node arguments = call.field("arguments");
     if (!arguments || arguments.named_child_count() == 0 || ctx.function() == nullptr) return;
     Node function = call.field("function");
-    if (!function.is("identifier") && !function.is("attribute")) return;
+    if (!kinds::identifier.matches(function) && !kinds::attribute.matches(function)) return;
     std::string callee;
     std::uint16_t position = 0;
     for (uint32_t i = 0, n = arguments.named_child_count(); i < n; ++i) {
       Node argument = arguments.named_child(i);
       std::string keyword;
-      if (argument.is("keyword_argument")) {
+      if (kinds::keyword_argument.matches(argument)) {
         keyword = std::string(ctx.text(argument.field("name")));
         argument = argument.field("value");
-      } else if (argument.is("list_splat") || argument.is("dictionary_splat") || argument.is("comment")) {
+      } else if (kinds::list_splat.matches(argument) || kinds::dictionary_splat.matches(argument) || kinds::comment.matches(argument)) {
         continue;
       }
       std::uint16_t at = position;
       if (keyword.empty()) ++position;
       // Only what can hold a queryset: a name, an attribute or a method chain.
-      if (!argument || !(argument.is("identifier") || argument.is("call") || argument.is("attribute"))) continue;
+      if (!argument || !(kinds::identifier.matches(argument) || kinds::call.matches(argument) || kinds::attribute.matches(argument))) continue;
       auto rows = queryset_rows(ctx, argument, /*from_parameters=*/false);
       if (!rows || rows->model.empty()) continue;
       if (callee.empty()) {
@@ -205,7 +206,7 @@ class DatabaseFactCollector final : public Rule {
   // ---- query sites (PS9xx) -------------------------------------------------------------------
   static void record_query_site(Node call, Context& ctx) {
     Node function = call.field("function");
-    if (!function.is("attribute")) return;
+    if (!kinds::attribute.matches(function)) return;
     std::string_view method = ctx.text(function.field("attribute"));
     // Not exclude(): a negated condition (`<>`, `NOT IN`) is not what an index serves.
     bool django_method = method == "filter" || method == "get" || method == "order_by" || method == "get_or_create";
@@ -262,9 +263,9 @@ class DatabaseFactCollector final : public Rule {
   // `self.books.filter` in a model method), or `self` inside a custom manager or queryset class.
   static bool resolve_django_receiver(const Context& ctx, Node receiver, QuerySiteFact& site) {
     Node root = receiver;
-    for (int guard = 0; guard < 32 && root && root.is("call"); ++guard) {
+    for (int guard = 0; guard < 32 && root && kinds::call.matches(root); ++guard) {
       Node inner = root.field("function");
-      if (!inner.is("attribute")) break;
+      if (!kinds::attribute.matches(inner)) break;
       std::string_view method = ctx.text(inner.field("attribute"));
       bool keeps_rows = method == "get_queryset" || method == "all" || method == "filter" || method == "exclude" ||
                         method == "order_by" || method == "select_related" || method == "prefetch_related" ||
@@ -277,14 +278,14 @@ class DatabaseFactCollector final : public Rule {
       site.model = std::move(rows->model);
       return true;
     }
-    bool self = root.is("identifier") && ctx.text(root) == "self";
-    bool super_call = root.is("call") && ctx.text(root.field("function")) == "super";
+    bool self = kinds::identifier.matches(root) && ctx.text(root) == "self";
+    bool super_call = kinds::call.matches(root) && ctx.text(root.field("function")) == "super";
     if ((self || super_call) && is_manager_class(ctx, ctx.enclosing_class())) {
       site.model = std::string(ctx.enclosing_class());
       site.model_kind = SiteModel::manager;
       return true;
     }
-    if (root.is("attribute")) {
+    if (kinds::attribute.matches(root)) {
       std::string_view relation = ctx.text(root.field("attribute"));
       if (relation == "objects" || relation.empty() || relation.front() == '_') return false;
       Value owner = ctx.infer(root.field("object"));
@@ -323,7 +324,7 @@ class DatabaseFactCollector final : public Rule {
         site.columns.emplace_back(field, LookupKind::order);
         continue;
       }
-      if (!argument.is("keyword_argument")) continue;
+      if (!kinds::keyword_argument.matches(argument)) continue;
       std::string_view key = ctx.text(argument.field("name"));
       if (key == "defaults" || key == "create_defaults") continue;
       auto split = key.find("__");
@@ -351,7 +352,7 @@ class DatabaseFactCollector final : public Rule {
     for (uint32_t i = 0, n = arguments ? arguments.named_child_count() : 0; i < n; ++i) {
       Node argument = arguments.named_child(i);
       if (method == "filter_by") {
-        if (!argument.is("keyword_argument")) continue;
+        if (!kinds::keyword_argument.matches(argument)) continue;
         if (site.model.empty()) site.model = chain_root_model(ctx, call);
         site.columns.emplace_back(std::string(ctx.text(argument.field("name"))), LookupKind::equality);
         continue;
@@ -364,12 +365,12 @@ class DatabaseFactCollector final : public Rule {
         if (text.find('<') != std::string_view::npos || text.find('>') != std::string_view::npos) {
           kind = LookupKind::range;
         }
-      } else if (argument.is("call")) {
+      } else if (kinds::call.matches(argument)) {
         // `User.created.desc()`, `User.id.in_(ids)`
         Node inner = argument.field("function");
-        column = inner.is("attribute") ? inner.field("object") : Node{};
+        column = kinds::attribute.matches(inner) ? inner.field("object") : Node{};
       }
-      if (!column || !column.is("attribute")) continue;
+      if (!column || !kinds::attribute.matches(column)) continue;
       std::string model = ctx.qualified_name(column.field("object"));
       if (model.empty() || (!site.model.empty() && site.model != model)) continue;
       site.model = std::move(model);
@@ -379,15 +380,15 @@ class DatabaseFactCollector final : public Rule {
 
   static std::string chain_root_model(const Context& ctx, Node call) {
     Node current = call;
-    for (int guard = 0; guard < 32 && current && current.is("call"); ++guard) {
+    for (int guard = 0; guard < 32 && current && kinds::call.matches(current); ++guard) {
       Node function = current.field("function");
-      std::string_view name = function.is("attribute") ? ctx.text(function.field("attribute")) : ctx.text(function);
+      std::string_view name = kinds::attribute.matches(function) ? ctx.text(function.field("attribute")) : ctx.text(function);
       if (name == "query" || name == "select") {
         Node arguments = current.field("arguments");
         Node first = arguments ? arguments.named_child(0) : Node{};
         return first ? ctx.qualified_name(first) : std::string{};
       }
-      current = function.is("attribute") ? function.field("object") : Node{};
+      current = kinds::attribute.matches(function) ? function.field("object") : Node{};
     }
     return {};
   }
@@ -406,13 +407,13 @@ class DatabaseFactCollector final : public Rule {
     bool declares_model = false;
     for (uint32_t i = 0, n = body.named_child_count(); i < n; ++i) {
       Node statement = body.named_child(i);
-      if (statement.is("class_definition") && ctx.text(statement.field("name")) == "Meta") {
+      if (kinds::class_definition.matches(statement) && ctx.text(statement.field("name")) == "Meta") {
         read_django_meta(ctx, statement, model);
         declares_model = true;
         continue;
       }
       Node definition = statement.is("decorated_definition") ? statement.field("definition") : statement;
-      if (definition && definition.is("function_definition")) {
+      if (definition && kinds::function_definition.matches(definition)) {
         // A model (or a mixin of one) whose save()/delete() does work that bulk operations skip.
         std::string_view method = ctx.text(definition.field("name"));
         if (method == "save" || method == "delete") {
@@ -423,10 +424,10 @@ class DatabaseFactCollector final : public Rule {
       }
       if (!statement.is("expression_statement")) continue;
       Node assignment = statement.named_child(0);
-      if (!assignment || !assignment.is("assignment")) continue;
+      if (!assignment || !kinds::assignment.matches(assignment)) continue;
       Node target = assignment.field("left");
       Node value = assignment.field("right");
-      if (!target || !target.is("identifier") || !value) continue;
+      if (!target || !kinds::identifier.matches(target) || !value) continue;
       std::string_view name = ctx.text(target);
       if (name == "__tablename__") {
         string_literal(ctx, value, model.table);
@@ -434,7 +435,7 @@ class DatabaseFactCollector final : public Rule {
         declares_model = true;
       } else if (name == "__table_args__") {
         read_table_args(ctx, value, model);
-      } else if (value.is("call")) {
+      } else if (kinds::call.matches(value)) {
         declares_model |= read_field(ctx, target, value, model);
       }
     }
@@ -464,7 +465,7 @@ class DatabaseFactCollector final : public Rule {
       field.kind = short_name == "ForeignKey"      ? FieldKind::foreign_key
                    : short_name == "OneToOneField" ? FieldKind::one_to_one
                                                    : FieldKind::many_to_many;
-      if (first && !first.is("keyword_argument")) {
+      if (first && !kinds::keyword_argument.matches(first)) {
         std::string resolved = ctx.qualified_name(first);
         field.target = resolved.empty() ? std::string(ctx.text(first)) : resolved;
       } else if (Node to = keyword_value(ctx, call, "to")) {
@@ -493,7 +494,7 @@ class DatabaseFactCollector final : public Rule {
                       is_true(ctx, keyword_value(ctx, call, "unique"));
       for (uint32_t i = 0, n = arguments ? arguments.named_child_count() : 0; i < n; ++i) {
         Node argument = arguments.named_child(i);
-        if (argument.is("call") && short_api(ctx.text(argument.field("function"))) == "ForeignKey") {
+        if (kinds::call.matches(argument) && short_api(ctx.text(argument.field("function"))) == "ForeignKey") {
           field.kind = FieldKind::foreign_key;
           Node referenced = argument.field("arguments") ? argument.field("arguments").named_child(0) : Node{};
           if (referenced) field.target = std::string(ctx.text(referenced));
@@ -502,7 +503,7 @@ class DatabaseFactCollector final : public Rule {
     } else if (short_name == "relationship") {
       model.orm_hint = Orm::sqlalchemy;
       field.kind = FieldKind::relationship;
-      if (first && !first.is("keyword_argument")) field.target = std::string(ctx.text(first));
+      if (first && !kinds::keyword_argument.matches(first)) field.target = std::string(ctx.text(first));
       Node lazy = keyword_value(ctx, call, "lazy");
       if (lazy && !string_literal(ctx, lazy, field.lazy)) field.lazy = std::string(ctx.text(lazy));
       string_literal(ctx, keyword_value(ctx, call, "back_populates"), field.related_name);
@@ -519,7 +520,7 @@ class DatabaseFactCollector final : public Rule {
   static std::string manager_class(const Context& ctx, Node call, const std::string& callee) {
     if (callee.ends_with(".as_manager")) return callee.substr(0, callee.size() - std::string_view(".as_manager").size());
     Node function = call.field("function");
-    if (function.is("call") && ctx.text(function.field("function")).ends_with("from_queryset")) {
+    if (kinds::call.matches(function) && ctx.text(function.field("function")).ends_with("from_queryset")) {
       Node inner = function.field("arguments");
       Node queryset = inner ? inner.named_child(0) : Node{};
       return queryset ? ctx.qualified_name(queryset) : std::string{};
@@ -535,7 +536,7 @@ class DatabaseFactCollector final : public Rule {
     if (!choices) return 0;
     if (choices.is("list") || choices.is("tuple")) return static_cast<std::uint16_t>(choices.named_child_count());
     Node body_owner = field_target;
-    if (choices.is("attribute") && ctx.text(choices.field("attribute")) == "choices") {
+    if (kinds::attribute.matches(choices) && ctx.text(choices.field("attribute")) == "choices") {
       const Binding* binding = ctx.lookup(ctx.text(choices.field("object")));
       if (binding == nullptr || binding->kind != BindingKind::class_def) return 0;
       Node body = binding->node.is("class_definition") ? binding->node.field("body") : Node{};
@@ -546,13 +547,13 @@ class DatabaseFactCollector final : public Rule {
       }
       return members;
     }
-    if (!choices.is("identifier")) return 0;
+    if (!kinds::identifier.matches(choices)) return 0;
     std::string_view name = ctx.text(choices);
     // A constant of the model's own body, assigned before the field.
     for (Node statement = body_owner ? body_owner.parent().parent() : Node{}; statement;
          statement = statement.prev_named_sibling()) {
       Node assignment = statement.is("expression_statement") ? statement.named_child(0) : Node{};
-      if (!assignment || !assignment.is("assignment") || ctx.text(assignment.field("left")) != name) continue;
+      if (!assignment || !kinds::assignment.matches(assignment) || ctx.text(assignment.field("left")) != name) continue;
       Node value = assignment.field("right");
       bool display = value && (value.is("list") || value.is("tuple"));
       return display ? static_cast<std::uint16_t>(value.named_child_count()) : 0;
@@ -569,7 +570,7 @@ class DatabaseFactCollector final : public Rule {
     for (uint32_t i = 0, n = body ? body.named_child_count() : 0; i < n; ++i) {
       Node statement = body.named_child(i);
       Node assignment = statement.is("expression_statement") ? statement.named_child(0) : Node{};
-      if (!assignment || !assignment.is("assignment")) continue;
+      if (!assignment || !kinds::assignment.matches(assignment)) continue;
       std::string_view name = ctx.text(assignment.field("left"));
       Node value = assignment.field("right");
       if (!value) continue;
@@ -591,7 +592,7 @@ class DatabaseFactCollector final : public Rule {
       } else if (name == "indexes" || name == "constraints") {
         for (uint32_t j = 0, m = value.named_child_count(); j < m; ++j) {
           Node index = value.named_child(j);
-          if (!index.is("call")) continue;
+          if (!kinds::call.matches(index)) continue;
           std::vector<std::string> columns = string_items(ctx, keyword_value(ctx, index, "fields"));
           for (std::string& column : columns) {
             if (!column.empty() && column.front() == '-') column.erase(0, 1);
@@ -604,10 +605,10 @@ class DatabaseFactCollector final : public Rule {
 
   // `__table_args__ = (Index("ix_user_email", "email"), UniqueConstraint("a", "b"), {...})`
   static void read_table_args(const Context& ctx, Node value, ModelFact& model) {
-    if (value.is("parenthesized_expression")) value = value.named_child(0);
+    if (kinds::parenthesized_expression.matches(value)) value = value.named_child(0);
     for (uint32_t i = 0, n = value.named_child_count(); i < n; ++i) {
       Node item = value.named_child(i);
-      if (!item.is("call")) continue;
+      if (!kinds::call.matches(item)) continue;
       std::string short_name = short_api(ctx.text(item.field("function")));
       if (short_name != "Index" && short_name != "UniqueConstraint" && short_name != "PrimaryKeyConstraint") continue;
       Node arguments = item.field("arguments");
@@ -617,7 +618,7 @@ class DatabaseFactCollector final : public Rule {
         std::string column;
         if (string_literal(ctx, argument, column)) {
           columns.push_back(std::move(column));
-        } else if (argument.is("identifier") || argument.is("attribute")) {
+        } else if (kinds::identifier.matches(argument) || kinds::attribute.matches(argument)) {
           columns.push_back(short_api(ctx.text(argument)));
         }
       }
@@ -629,7 +630,7 @@ class DatabaseFactCollector final : public Rule {
   static void record_orm_root(Node assignment, Context& ctx) {
     Node target = assignment.field("left");
     Node value = assignment.field("right");
-    if (!target || !target.is("identifier") || !value || !value.is("call")) return;
+    if (!target || !kinds::identifier.matches(target) || !value || !kinds::call.matches(value)) return;
     std::string callee = ctx.callee_name(value);
     if (callee.empty()) return;
     bool declarative = short_api(callee) == "declarative_base" || callee.ends_with(".generate_base");

@@ -1,5 +1,6 @@
 #include "knowledge.hpp"
 
+#include "perfscan/node_kinds.hpp"
 #include "perfscan/types.hpp"
 
 #include <fmt/format.h>
@@ -179,9 +180,9 @@ ReceiverType receiver_type_of(const Value& value) {
 // The receiver's name for the naming-convention fallback: ctx.receiver_name, and "cursor" for
 // `conn.cursor().execute(...)`.
 std::string fallback_name(const Context& ctx, Node receiver) {
-  if (receiver.is("call")) {
+  if (kinds::call.matches(receiver)) {
     Node function = receiver.field("function");
-    if (function.is("attribute") && ctx.text(function.field("attribute")) == "cursor") return "cursor";
+    if (kinds::attribute.matches(function) && ctx.text(function.field("attribute")) == "cursor") return "cursor";
     return {};
   }
   return ctx.receiver_name(receiver);
@@ -223,8 +224,8 @@ bool is_collection_like(const Context& ctx, Node receiver, ReceiverType type, bo
   std::string name = fallback_name(ctx, receiver);
   if (name.find("collection") != std::string::npos || name == "coll") return true;
   Node owner;
-  if (receiver.is("attribute")) owner = receiver.field("object");
-  if (receiver.is("subscript")) owner = receiver.field("value");
+  if (kinds::attribute.matches(receiver)) owner = receiver.field("object");
+  if (kinds::subscript.matches(receiver)) owner = receiver.field("value");
   if (!owner) return false;
   if (receiver_type_of(ctx.infer(owner)) == ReceiverType::not_client) return false;
   if (!strict) return true;
@@ -332,7 +333,7 @@ CallEffect classify_by_receiver(const Context& ctx, Node call, std::string_view 
       // `session.get(url)` is an HTTP client session; `session.get(User, pk)` an ORM one; any
       // other `get` (a dict's) is neither.
       if (first && looks_like_url(ctx, first)) return effect(EffectKind::http, Library::http, api());
-      if (!first || !first.is("identifier") || !std::isupper(static_cast<unsigned char>(ctx.text(first).front()))) {
+      if (!first || !kinds::identifier.matches(first) || !std::isupper(static_cast<unsigned char>(ctx.text(first).front()))) {
         return {};
       }
     }
@@ -423,9 +424,9 @@ std::string short_api(std::string_view qualified) {
 Node outermost_chain_call(Node call) {
   for (int guard = 0; guard < 64; ++guard) {
     Node attribute = call.parent();
-    if (!attribute || !attribute.is("attribute") || !(attribute.field("object") == call)) break;
+    if (!attribute || !kinds::attribute.matches(attribute) || !(attribute.field("object") == call)) break;
     Node outer = attribute.parent();
-    if (!outer || !outer.is("call") || !(outer.field("function") == attribute)) break;
+    if (!outer || !kinds::call.matches(outer) || !(outer.field("function") == attribute)) break;
     call = outer;
   }
   return call;
@@ -433,13 +434,13 @@ Node outermost_chain_call(Node call) {
 
 CallEffect classify_call(const Context& ctx, Node call) {
   Node function = call.field("function");
-  if (!function || (!function.is("attribute") && !function.is("identifier"))) return {};
+  if (!function || (!kinds::attribute.matches(function) && !kinds::identifier.matches(function))) return {};
   return classify_call(ctx, call, ctx.callee_name(call));
 }
 
 CallEffect classify_call(const Context& ctx, Node call, const std::string& callee) {
   Node function = call.field("function");
-  if (!function || (!function.is("attribute") && !function.is("identifier"))) return {};
+  if (!function || (!kinds::attribute.matches(function) && !kinds::identifier.matches(function))) return {};
   if (!callee.empty()) {
     const KnowledgeExtensions& extra = ctx.settings().knowledge;
     if (EffectKind configured = find_configured_call(callee, extra.query_methods, extra.http_clients);
@@ -458,11 +459,11 @@ CallEffect classify_call(const Context& ctx, Node call, const std::string& calle
     }
     if (ManagerChain chain = query_chain(callee); !chain.model.empty()) return classify_query_chain(chain);
   }
-  if (!function.is("attribute")) return {};
+  if (!kinds::attribute.matches(function)) return {};
   std::string_view method = ctx.text(function.field("attribute"));
   Node receiver = function.field("object");
   // Managers reached through names local reasoning cannot resolve (`self.model.objects`).
-  if (callee.empty() && receiver.is("attribute") && ctx.text(receiver.field("attribute")) == "objects") {
+  if (callee.empty() && kinds::attribute.matches(receiver) && ctx.text(receiver.field("attribute")) == "objects") {
     ManagerChain chain{std::string(ctx.text(receiver.field("object"))), {method}};
     return classify_manager_chain(chain, fmt::format("{}.objects.{}", chain.model, method));
   }
@@ -481,7 +482,7 @@ bool is_driver_call(const CallEffect& effect) {
 Node statement_argument(const Context& ctx, Node call) {
   Node arguments = call.field("arguments");
   Node statement = arguments ? arguments.named_child(0) : Node{};
-  if (statement && statement.is("call") && ctx.text(statement.field("function")).ends_with("text")) {
+  if (statement && kinds::call.matches(statement) && ctx.text(statement.field("function")).ends_with("text")) {
     Node inner = statement.field("arguments");
     statement = inner ? inner.named_child(0) : Node{};
   }
@@ -507,10 +508,10 @@ bool runs_same_statement_each_time(const Context& ctx, Node call, const CallEffe
   Node statement = statement_argument(ctx, call);
   if (!statement) return false;
   if (is_plain_literal(statement)) return true;
-  if (statement.is("identifier") || statement.is("attribute")) {
+  if (kinds::identifier.matches(statement) || kinds::attribute.matches(statement)) {
     // A name bound outside the loop: `sql = "..."` before it, or a constant.
     Node root = statement;
-    while (root.is("attribute")) root = root.field("object");
+    while (kinds::attribute.matches(root)) root = root.field("object");
     const Binding* binding = ctx.lookup(ctx.text(root));
     if (binding == nullptr) return true;
     if (binding->kind == BindingKind::loop_target) return false;

@@ -1,5 +1,7 @@
 #include "orm_syntax.hpp"
 
+#include "perfscan/node_kinds.hpp"
+
 namespace perfscan {
 
 Node keyword_value(const Context& ctx, Node call, std::string_view name) {
@@ -7,7 +9,7 @@ Node keyword_value(const Context& ctx, Node call, std::string_view name) {
   if (!arguments) return {};
   for (uint32_t i = 0, n = arguments.named_child_count(); i < n; ++i) {
     Node argument = arguments.named_child(i);
-    if (argument.is("keyword_argument") && ctx.text(argument.field("name")) == name) {
+    if (kinds::keyword_argument.matches(argument) && ctx.text(argument.field("name")) == name) {
       return argument.field("value");
     }
   }
@@ -32,7 +34,7 @@ bool string_literal(const Context& ctx, Node node, std::string& out) {
 std::vector<std::string> string_items(const Context& ctx, Node sequence) {
   std::vector<std::string> items;
   if (!sequence) return items;
-  if (sequence.is("parenthesized_expression")) sequence = sequence.named_child(0);
+  if (kinds::parenthesized_expression.matches(sequence)) sequence = sequence.named_child(0);
   std::string single;
   if (string_literal(ctx, sequence, single)) return {single};
   if (!sequence.is("list") && !sequence.is("tuple")) return items;

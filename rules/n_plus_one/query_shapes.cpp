@@ -4,6 +4,7 @@
 
 #include "knowledge.hpp"
 #include "orm_syntax.hpp"
+#include "perfscan/node_kinds.hpp"
 #include "perfscan/types.hpp"
 
 namespace perfscan {
@@ -14,7 +15,7 @@ constexpr int kMaxChain = 32;
 Node assigned_value_of(const Binding& binding) {
   if (binding.kind != BindingKind::assignment || !binding.node.is("assignment")) return {};
   Node value = binding.node;
-  while (value && value.is("assignment")) value = value.field("right");
+  while (value && kinds::assignment.matches(value)) value = value.field("right");
   return value;
 }
 
@@ -23,8 +24,8 @@ Node assigned_value_of(const Binding& binding) {
 std::string relation_name(const Context& ctx, Node argument) {
   std::string text;
   if (string_literal(ctx, argument, text)) return text.substr(0, text.find("__"));
-  if (argument.is("attribute")) return std::string(ctx.text(argument.field("attribute")));
-  if (argument.is("call")) {
+  if (kinds::attribute.matches(argument)) return std::string(ctx.text(argument.field("attribute")));
+  if (kinds::call.matches(argument)) {
     Node arguments = argument.field("arguments");
     Node first = arguments ? arguments.named_child(0) : Node{};
     return first ? relation_name(ctx, first) : std::string{};
@@ -59,17 +60,17 @@ Node read_chain_eager(const Context& ctx, Node expr, IteratedQuery& query, bool*
   if (only_queryset_methods != nullptr) *only_queryset_methods = true;
   Node current = expr;
   for (int guard = 0; guard < kMaxChain && current; ++guard) {
-    if (current.is("parenthesized_expression")) {
+    if (kinds::parenthesized_expression.matches(current)) {
       current = current.named_child(0);
       continue;
     }
-    if (current.is("subscript")) {  // `qs[:10]` keeps the loads
+    if (kinds::subscript.matches(current)) {  // `qs[:10]` keeps the loads
       current = current.field("value");
       continue;
     }
-    if (!current.is("call")) break;
+    if (!kinds::call.matches(current)) break;
     Node function = current.field("function");
-    if (!function.is("attribute")) break;
+    if (!kinds::attribute.matches(function)) break;
     std::string_view method = ctx.text(function.field("attribute"));
     read_eager(ctx, method, current, query);
     if (only_queryset_methods != nullptr && !is_queryset_method(method)) *only_queryset_methods = false;
@@ -86,17 +87,17 @@ std::vector<Node> assignments_to(const Context& ctx, Node body, std::string_view
   for (int visited = 0; !pending.empty() && visited < kMaxNodes; ++visited) {
     Node node = pending.back();
     pending.pop_back();
-    if (node.is("function_definition") || node.is("class_definition") || node.is("lambda")) continue;
-    if (node.is("assignment")) {
+    if (kinds::function_definition.matches(node) || kinds::class_definition.matches(node) || node.is("lambda")) continue;
+    if (kinds::assignment.matches(node)) {
       Node left = node.field("left");
       Node right = node.field("right");
-      if (left && left.is("identifier") && ctx.text(left) == name && right) values.push_back(right);
+      if (left && kinds::identifier.matches(left) && ctx.text(left) == name && right) values.push_back(right);
     }
     for (uint32_t i = node.named_child_count(); i-- > 0;) {
       Node child = node.named_child(i);
       // Expressions hold no assignments worth finding (walrus aside): statements only.
       if (child.is("block") || child.kind().ends_with("statement") || child.kind().ends_with("clause") ||
-          child.is("assignment") || child.is("decorated_definition")) {
+          kinds::assignment.matches(child) || child.is("decorated_definition")) {
         pending.push_back(child);
       }
     }
@@ -114,11 +115,11 @@ std::optional<std::uint16_t> parameter_position(const Context& ctx, std::string_
   for (uint32_t i = 0, n = parameters ? parameters.named_child_count() : 0; i < n; ++i) {
     Node parameter = parameters.named_child(i);
     Node identifier = parameter;
-    if (parameter.is("typed_parameter")) identifier = parameter.named_child(0);
-    if (parameter.is("default_parameter") || parameter.is("typed_default_parameter")) {
+    if (kinds::typed_parameter.matches(parameter)) identifier = parameter.named_child(0);
+    if (kinds::default_parameter.matches(parameter) || kinds::typed_default_parameter.matches(parameter)) {
       identifier = parameter.field("name");
     }
-    if (!identifier || !identifier.is("identifier")) continue;
+    if (!identifier || !kinds::identifier.matches(identifier)) continue;
     std::string_view text = ctx.text(identifier);
     if (i == 0 && (text == "self" || text == "cls") && !ctx.enclosing_class().empty()) continue;
     if (text == name) return position;
@@ -147,7 +148,7 @@ std::optional<IteratedQuery> queryset_rows(const Context& ctx, Node expr, bool f
   if (query.model.empty() && !from_parameters) return std::nullopt;
   bool queryset_chain = true;
   Node root = read_chain_eager(ctx, expr, query, &queryset_chain);
-  if (!root || !root.is("identifier")) {
+  if (!root || !kinds::identifier.matches(root)) {
     if (query.model.empty()) return std::nullopt;
     return query;
   }
@@ -166,7 +167,7 @@ std::optional<IteratedQuery> queryset_rows(const Context& ctx, Node expr, bool f
     for (Node assigned : assignments_to(ctx, body, name)) {
       bool assigned_chain = true;
       Node assigned_root = read_chain_eager(ctx, assigned, query, &assigned_chain);
-      if (!assigned_chain || !assigned_root || !assigned_root.is("identifier") || ctx.text(assigned_root) != name) {
+      if (!assigned_chain || !assigned_root || !kinds::identifier.matches(assigned_root) || ctx.text(assigned_root) != name) {
         derived_from_parameter = false;
       }
     }
@@ -180,7 +181,7 @@ std::optional<IteratedQuery> queryset_rows(const Context& ctx, Node expr, bool f
 }
 
 std::optional<IteratedQuery> iterated_query(const Context& ctx, Node iterable) {
-  if (iterable && iterable.is("identifier")) {
+  if (iterable && kinds::identifier.matches(iterable)) {
     const Binding* binding = ctx.lookup(ctx.text(iterable));
     iterable = binding ? assigned_value_of(*binding) : Node{};
   }
@@ -191,16 +192,16 @@ std::optional<IteratedQuery> iterated_query(const Context& ctx, Node iterable) {
   int hops = 0;
   Node last_assignment;
   for (int guard = 0; guard < kMaxChain && current; ++guard) {
-    if (current.is("identifier")) {
+    if (kinds::identifier.matches(current)) {
       const Binding* binding = ctx.lookup(ctx.text(current));
       if (binding == nullptr || ++hops > kMaxHops || binding->node == last_assignment) return std::nullopt;
       last_assignment = binding->node;
       current = assigned_value_of(*binding);
       continue;
     }
-    if (current.is("call")) {
+    if (kinds::call.matches(current)) {
       Node function = current.field("function");
-      if (!function.is("attribute")) {
+      if (!kinds::attribute.matches(function)) {
         // `select(Book)` at the root of a statement.
         if (ctx.text(function) == "select") {
           Node arguments = current.field("arguments");
@@ -217,21 +218,21 @@ std::optional<IteratedQuery> iterated_query(const Context& ctx, Node iterable) {
         query.model = first ? ctx.qualified_name(first) : "";
         return query.model.empty() ? std::nullopt : std::optional(query);
       }
-      if ((method == "scalars" || method == "execute") && first && first.is("call")) {
+      if ((method == "scalars" || method == "execute") && first && kinds::call.matches(first)) {
         current = first;  // session.scalars(select(Book).options(...))
         continue;
       }
       current = function.field("object");
       continue;
     }
-    if (current.is("attribute") && ctx.text(current.field("attribute")) == "objects") {
+    if (kinds::attribute.matches(current) && ctx.text(current.field("attribute")) == "objects") {
       query.model = ctx.qualified_name(current.field("object"));
       return query.model.empty() ? std::nullopt : std::optional(query);
     }
     // `order.lines.all()`: a related manager of a typed object, read through a query method.
     // `job.testsuite_set.all()` on an object of unknown type: Django's default reverse accessor
     // names its model, which the link step looks up among the project's relations.
-    if (current.is("attribute") && !(current == iterable)) {
+    if (kinds::attribute.matches(current) && !(current == iterable)) {
       query.model = owner_class(ctx, current.field("object"));
       query.via_relation = std::string(ctx.text(current.field("attribute")));
       bool default_accessor = query.via_relation.ends_with("_set") && query.via_relation.size() > 4;
@@ -264,7 +265,7 @@ std::string resolved_callee(const Context& ctx, Node call) {
   if (!callee.empty()) return callee;
   // `cls.load()`: the class itself, as the semantic layer types `cls`.
   Node function = call.field("function");
-  if (!function.is("attribute")) return {};
+  if (!kinds::attribute.matches(function)) return {};
   Value receiver = ctx.infer(function.field("object"));
   if (receiver.kind != ValueKind::symbol || receiver.qualified_name.empty()) return {};
   return receiver.qualified_name + "." + std::string(ctx.text(function.field("attribute")));
@@ -318,12 +319,12 @@ std::vector<Node> uses_of(const Context& ctx, Node body, std::string_view name) 
   for (int visited = 0; !pending.empty() && visited < kMaxNodes; ++visited) {
     Node node = pending.back();
     pending.pop_back();
-    if (node.is("identifier")) {
+    if (kinds::identifier.matches(node)) {
       if (ctx.text(node) == name) uses.push_back(node);
       continue;
     }
-    if (node.is("function_definition") || node.is("class_definition") || node.is("lambda")) continue;
-    if (node.is("attribute")) {
+    if (kinds::function_definition.matches(node) || kinds::class_definition.matches(node) || node.is("lambda")) continue;
+    if (kinds::attribute.matches(node)) {
       pending.push_back(node.field("object"));
       continue;
     }
@@ -337,10 +338,10 @@ std::vector<Node> uses_of(const Context& ctx, Node body, std::string_view name) 
 bool is_lazy_query_evaluated(const Context& ctx, Node query) {
   if (is_evaluated_in_place(ctx, query)) return true;
   Node parent = query.parent();
-  if (!parent || !parent.is("assignment") || !(parent.field("right") == query)) return false;
+  if (!parent || !kinds::assignment.matches(parent) || !(parent.field("right") == query)) return false;
   Node target = parent.field("left");
   const ExecutionFrame* function = ctx.function();
-  if (!target || !target.is("identifier") || function == nullptr) return false;
+  if (!target || !kinds::identifier.matches(target) || function == nullptr) return false;
   Node body = function->node.field("body");
   if (!body) return false;
   std::string_view name = ctx.text(target);

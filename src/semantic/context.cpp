@@ -7,6 +7,7 @@
 #include <cctype>
 #include <vector>
 
+#include "perfscan/node_kinds.hpp"
 #include "perfscan/rule.hpp"
 #include "perfscan/types.hpp"
 #include "semantic/annotations.hpp"
@@ -212,13 +213,13 @@ std::string Context::qualified_name(Node expr) const {
   // Walk down the attribute chain to its base: `a.b.c` is attribute(attribute(a, b), c).
   // Parentheses change nothing: `(list)(x)`, `(os.path).join`.
   auto unparenthesised = [](Node node) {
-    while (node && node.is("parenthesized_expression")) node = node.named_child(0);
+    while (node && kinds::parenthesized_expression.matches(node)) node = node.named_child(0);
     return node;
   };
   Node top = unparenthesised(expr);
   Node base = top;
-  while (base && base.is("attribute")) base = unparenthesised(base.field("object"));
-  if (!base || !base.is("identifier")) return {};
+  while (base && kinds::attribute.matches(base)) base = unparenthesised(base.field("object"));
+  if (!base || !kinds::identifier.matches(base)) return {};
   std::string name;
   std::string_view identifier = text(base);
   if (const Binding* binding = lookup(identifier)) {
@@ -232,7 +233,7 @@ std::string Context::qualified_name(Node expr) const {
   // Back up from the base to the top, adding each attribute's name in source order.
   for (Node node = base; !(node == top);) {
     node = node.parent();
-    if (!node.is("attribute")) continue;
+    if (!kinds::attribute.matches(node)) continue;
     name += '.';
     name += text(node.field("attribute"));
   }
@@ -260,9 +261,9 @@ void Context::end_dispatch() const {
 
 std::string Context::callee_bounded(Node call, int depth) const {
   Node function = call.field("function");
-  while (function && function.is("parenthesized_expression")) function = function.named_child(0);
+  while (function && kinds::parenthesized_expression.matches(function)) function = function.named_child(0);
   std::string name = qualified_name(function);
-  if (!name.empty() || !function.is("attribute")) return name;
+  if (!name.empty() || !kinds::attribute.matches(function)) return name;
   Value receiver = infer_bounded(function.field("object"), depth + 1);
   if (receiver.kind != ValueKind::instance) return {};
   return fmt::format("{}.{}", receiver.qualified_name, text(function.field("attribute")));
@@ -270,7 +271,7 @@ std::string Context::callee_bounded(Node call, int depth) const {
 
 std::vector<std::string> Context::callee_alternatives(Node call) const {
   Node function = call.field("function");
-  if (!function || !function.is("attribute")) return {};
+  if (!function || !kinds::attribute.matches(function)) return {};
   Value receiver = infer(function.field("object"));
   if (receiver.kind != ValueKind::union_of) return {};
   std::vector<std::string> callees;
@@ -286,7 +287,7 @@ std::string Context::deferred_callee(Node call) const {
   std::string callee = callee_name(call);
   if (!callee.empty()) return callee;
   Node function = call.field("function");
-  if (!function || !function.is("attribute")) return {};
+  if (!function || !kinds::attribute.matches(function)) return {};
   Value receiver = infer(function.field("object"));
   if (receiver.kind != ValueKind::unknown || receiver.qualified_name.empty()) return {};
   return fmt::format("{}.{}", receiver.qualified_name, text(function.field("attribute")));
@@ -339,7 +340,7 @@ CollectionSize Context::collection_size(Node expr) const {
 }
 
 CollectionSize Context::size_bounded(Node expr, int depth) const {
-  while (expr && expr.is("parenthesized_expression")) expr = expr.named_child(0);
+  while (expr && kinds::parenthesized_expression.matches(expr)) expr = expr.named_child(0);
   if (!expr || depth > kMaxInferDepth) return CollectionSize::unknown;
   return size_of_value(infer_bounded(expr, depth), expr, depth);
 }
@@ -348,7 +349,7 @@ CollectionSize Context::size_bounded(Node expr, int depth) const {
 // it in, so that nested calls (`list(sorted(list(...)))`) infer each level once, not twice per
 // level.
 CollectionSize Context::size_of_value(const Value& value, Node expr, int depth) const {
-  while (expr && expr.is("parenthesized_expression")) expr = expr.named_child(0);
+  while (expr && kinds::parenthesized_expression.matches(expr)) expr = expr.named_child(0);
   if (!expr || depth > kMaxInferDepth) return CollectionSize::unknown;
   if (value.growing) return CollectionSize::data;
   if (value.size != CollectionSize::unknown) return value.size;
@@ -368,10 +369,10 @@ CollectionSize Context::size_of_value(const Value& value, Node expr, int depth) 
   if (expr.is("binary_operator") && text(expr.field("operator")) == "+") return concatenation_size(expr, depth);
   // A dict's views and a copy are as large as what they are taken from, known or not
   // (`MAPPING.items()` on an imported constant).
-  if (expr.is("call")) {
+  if (kinds::call.matches(expr)) {
     Node function = expr.field("function");
     Node arguments = expr.field("arguments");
-    if (function.is("attribute") && arguments && arguments.named_child_count() == 0 &&
+    if (kinds::attribute.matches(function) && arguments && arguments.named_child_count() == 0 &&
         is_one_of(text(function.field("attribute")), {"items", "keys", "values", "copy"})) {
       return size_bounded(function.field("object"), depth + 1);
     }
@@ -379,8 +380,8 @@ CollectionSize Context::size_of_value(const Value& value, Node expr, int depth) 
   // The naming-convention fallback, when nothing above knows better: an UPPER_CASE name or
   // attribute (`EXTENSION_SUFFIXES`, `settings.INSTALLED_APPS`, `obj.PERMISSIONS_PRIORITY`) is
   // a constant, fixed by the program or its configuration.
-  Node name = expr.is("attribute") ? expr.field("attribute") : expr;
-  if (name.is("identifier") && is_constant_name(text(name))) return CollectionSize::bounded;
+  Node name = kinds::attribute.matches(expr) ? expr.field("attribute") : expr;
+  if (kinds::identifier.matches(name) && is_constant_name(text(name))) return CollectionSize::bounded;
   return CollectionSize::unknown;
 }
 
@@ -407,10 +408,10 @@ CollectionSize Context::concatenation_size(Node expr, int depth) const {
 bool Context::is_growing(Node expr) const { return infer(expr).growing; }
 
 std::string Context::receiver_name(Node receiver) const {
-  while (receiver && receiver.is("parenthesized_expression")) receiver = receiver.named_child(0);
+  while (receiver && kinds::parenthesized_expression.matches(receiver)) receiver = receiver.named_child(0);
   std::string_view name;
-  if (receiver.is("identifier")) name = text(receiver);
-  if (receiver.is("attribute")) name = text(receiver.field("attribute"));
+  if (kinds::identifier.matches(receiver)) name = text(receiver);
+  if (kinds::attribute.matches(receiver)) name = text(receiver.field("attribute"));
   while (name.starts_with('_')) name.remove_prefix(1);
   std::string lowered(name);
   for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -495,7 +496,7 @@ Value Context::annotation_type(Node annotation) const {
     const Binding* binding = lookup(name);
     if (binding == nullptr || binding->kind != BindingKind::assignment || !binding->node.is("assignment")) return {};
     Node value = binding->node.field("right");
-    if (!value || (!value.is("subscript") && !value.is("binary_operator") && !value.is("generic_type"))) return {};
+    if (!value || (!kinds::subscript.matches(value) && !value.is("binary_operator") && !value.is("generic_type"))) return {};
     return text(value);
   };
   return annotation_value(text(annotation), names);
@@ -587,8 +588,8 @@ Value Context::infer_display(Node expr, ValueKind kind, int depth) const {
   std::vector<Value> items;
   for (uint32_t i = 0; i < count; ++i) {
     Node item = expr.named_child(i);
-    if (item.is("comment")) continue;
-    if (item.is("list_splat") || item.is("parenthesized_list_splat")) {
+    if (kinds::comment.matches(item)) continue;
+    if (kinds::list_splat.matches(item) || item.is("parenthesized_list_splat")) {
       value.size = CollectionSize::unknown;  // `[*xs]`: as large as xs
       return value;
     }
@@ -619,7 +620,7 @@ Value Context::infer_dict_display(Node expr, int depth) const {
   bool first = true;
   for (uint32_t i = 0; i < count; ++i) {
     Node pair = expr.named_child(i);
-    if (pair.is("comment")) continue;
+    if (kinds::comment.matches(pair)) continue;
     if (!pair.is("pair")) {
       value.size = CollectionSize::unknown;  // `{**other}`: as large as other
       return value;
@@ -662,10 +663,10 @@ Value Context::infer_comprehension(Node expr, int depth) const {
 // the callee is then resolved where the comprehension stands, and so is what it returns.
 Value Context::comprehension_item(Node expr, int depth) const {
   Node body = expr.field("body");
-  if (!body || !body.is("call")) return {};
+  if (!body || !kinds::call.matches(body)) return {};
   Node root = body.field("function");
-  while (root && root.is("attribute")) root = root.field("object");
-  if (!root || !root.is("identifier")) return {};
+  while (root && kinds::attribute.matches(root)) root = root.field("object");
+  if (!root || !kinds::identifier.matches(root)) return {};
   std::string_view callee_root = text(root);
   for (uint32_t i = 0, n = expr.named_child_count(); i < n; ++i) {
     Node clause = expr.named_child(i);
@@ -677,7 +678,7 @@ Value Context::comprehension_item(Node expr, int depth) const {
 // Does the target pattern `target` (`x`, `(k, v)`, `[a, *rest]`) bind `name`?
 bool Context::binds_name(Node target, std::string_view name) const {
   if (!target) return false;
-  if (target.is("identifier")) return text(target) == name;
+  if (kinds::identifier.matches(target)) return text(target) == name;
   for (uint32_t i = 0, n = target.named_child_count(); i < n; ++i) {
     if (binds_name(target.named_child(i), name)) return true;
   }
@@ -870,10 +871,10 @@ Value Context::element_of(const Value& collection) const {
 
 Value Context::infer_call(Node call, int depth) const {
   Node function = call.field("function");
-  while (function && function.is("parenthesized_expression")) function = function.named_child(0);
+  while (function && kinds::parenthesized_expression.matches(function)) function = function.named_child(0);
   std::string callee = qualified_name(function);
   Value receiver;
-  if (callee.empty() && function.is("attribute")) {
+  if (callee.empty() && kinds::attribute.matches(function)) {
     // A method call on a computed receiver: infer the receiver once (chains are long).
     std::string_view method = text(function.field("attribute"));
     receiver = infer_bounded(function.field("object"), depth + 1);
@@ -935,7 +936,7 @@ Value Context::infer_call(Node call, int depth) const {
 Value Context::infer_builtin_call(std::string_view builtin, Node call, int depth) const {
   Node arguments = call.field("arguments");
   Node first = arguments && arguments.named_child_count() > 0 ? arguments.named_child(0) : Node{};
-  if (first && (first.is("keyword_argument") || first.is("comment"))) first = Node{};
+  if (first && (kinds::keyword_argument.matches(first) || kinds::comment.matches(first))) first = Node{};
   auto argument = [&] { return first ? infer_bounded(first, depth + 1) : Value{}; };
   if (builtin == "map" || builtin == "filter") {
     Value value{ValueKind::iterable, {}};
@@ -965,9 +966,9 @@ Value Context::infer_builtin_call(std::string_view builtin, Node call, int depth
     for (uint32_t i = 0, n = arguments ? arguments.named_child_count() : 0; i < n; ++i) {
       Node bound = arguments.named_child(i);
       if (bound.is("integer") || (bound.is("unary_operator") && bound.named_child(0).is("integer"))) continue;
-      if (bound.is("identifier") && is_constant_name(text(bound))) continue;
-      Node inner = bound.is("call") ? bound.field("arguments") : Node{};
-      if (bound.is("call") && qualified_name(bound.field("function")) == "builtins.len" && inner &&
+      if (kinds::identifier.matches(bound) && is_constant_name(text(bound))) continue;
+      Node inner = kinds::call.matches(bound) ? bound.field("arguments") : Node{};
+      if (kinds::call.matches(bound) && qualified_name(bound.field("function")) == "builtins.len" && inner &&
           inner.named_child_count() == 1) {
         CollectionSize size = size_bounded(inner.named_child(0), depth + 1);
         if (size == CollectionSize::bounded) continue;
@@ -995,7 +996,7 @@ Value Context::infer_builtin_call(std::string_view builtin, Node call, int depth
     bool all_data = true;
     for (uint32_t i = 0, n = arguments ? arguments.named_child_count() : 0; i < n; ++i) {
       Node side = arguments.named_child(i);
-      if (side.is("keyword_argument") || side.is("comment")) continue;
+      if (kinds::keyword_argument.matches(side) || kinds::comment.matches(side)) continue;
       Value of = infer_bounded(side, depth + 1);
       items.push_back(element_of(of));
       CollectionSize size = size_of_value(of, side, depth + 1);

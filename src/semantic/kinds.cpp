@@ -74,28 +74,6 @@ const std::vector<SemKind>& semantic_kinds() {
   return kinds;
 }
 
-// Statements are what suppressions attach to; these kinds open one.
-bool is_statement_kind(SemKind kind) {
-  switch (kind) {
-    case SemKind::function_definition:
-    case SemKind::class_definition:
-    case SemKind::for_statement:
-    case SemKind::while_statement:
-    case SemKind::import_statement:
-    case SemKind::import_from_statement:
-    case SemKind::future_import_statement:
-    case SemKind::with_statement:
-    case SemKind::try_statement:
-    case SemKind::global_statement:
-    case SemKind::nonlocal_statement:
-    case SemKind::statement:
-    case SemKind::return_statement:
-      return true;
-    default:
-      return false;
-  }
-}
-
 bool is_python_builtin(std::string_view name) {
   // CPython 3.11's builtins module, sorted for binary search.
   static constexpr std::string_view kBuiltins[] = {

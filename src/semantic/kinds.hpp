@@ -52,6 +52,28 @@ inline SemKind semantic_kind(TSSymbol symbol) {
 }
 
 bool is_python_builtin(std::string_view name);
-bool is_statement_kind(SemKind kind);
+
+// Statements are what suppressions attach to; these kinds open one. Inline: the walk asks it of
+// every named node.
+inline bool is_statement_kind(SemKind kind) {
+  switch (kind) {
+    case SemKind::function_definition:
+    case SemKind::class_definition:
+    case SemKind::for_statement:
+    case SemKind::while_statement:
+    case SemKind::import_statement:
+    case SemKind::import_from_statement:
+    case SemKind::future_import_statement:
+    case SemKind::with_statement:
+    case SemKind::try_statement:
+    case SemKind::global_statement:
+    case SemKind::nonlocal_statement:
+    case SemKind::statement:
+    case SemKind::return_statement:
+      return true;
+    default:
+      return false;
+  }
+}
 
 }  // namespace perfscan

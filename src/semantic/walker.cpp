@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "perfscan/node_kinds.hpp"
 #include "syntax/parser.hpp"
 #include "syntax/source.hpp"
 
@@ -79,7 +80,7 @@ bool is_cache_decorator(std::string_view name) {
 // `test*` functions and `Test*` classes count only in test modules, which are test code
 // whole (Context::is_test_file): elsewhere `TestJob` is a model and `test_png` a detector.
 bool is_test_definition(Node node, std::string_view source) {
-  if (!node.is("class_definition")) return false;
+  if (!kinds::class_definition.matches(node)) return false;
   Node bases = node.field("superclasses");
   if (!bases) return false;
   std::string_view text = source.substr(bases.start_byte(), bases.end_byte() - bases.start_byte());
@@ -119,15 +120,15 @@ bool reads_name(Node expr, std::string_view name, std::string_view source) {
     Node node = pending.back();
     pending.pop_back();
     if (!node) continue;
-    if (node.is("identifier")) {
+    if (kinds::identifier.matches(node)) {
       if (source.substr(node.start_byte(), node.end_byte() - node.start_byte()) == name) return true;
       continue;
     }
-    if (node.is("attribute")) {
+    if (kinds::attribute.matches(node)) {
       pending.push_back(node.field("object"));
       continue;
     }
-    if (node.is("keyword_argument")) {
+    if (kinds::keyword_argument.matches(node)) {
       pending.push_back(node.field("value"));
       continue;
     }
@@ -257,7 +258,7 @@ void Walker::leave(const Entry& entry) {
       break;
     default: break;
   }
-  ctx_.loops_.resize(ctx_.loops_.size() - entry.loops_pushed);
+  if (entry.loops_pushed != 0) ctx_.loops_.resize(ctx_.loops_.size() - entry.loops_pushed);
   if (entry.scope_pushed) ctx_.scopes_.pop_back();
   if (entry.frame_pushed) ctx_.frames_.pop_back();
   if (entry.with_pushed) ctx_.withs_.pop_back();
@@ -375,7 +376,7 @@ void Walker::enter_child_region(const Entry& parent, Node child, TSFieldId field
       break;
     case SemKind::except_clause:
       if (child.is("block")) {
-        if (Node alias = p.field("alias"); alias && alias.is("identifier")) {
+        if (Node alias = p.field("alias"); alias && kinds::identifier.matches(alias)) {
           bind(ctx_.text(alias), Binding{BindingKind::except_target, {}, alias});
         } else if (Node value = p.named_child(0); value && value.is("as_pattern")) {
           bind_pattern(value.field("alias"), BindingKind::except_target);
@@ -412,7 +413,7 @@ void Walker::apply_node_effects(Entry& entry) {
       if (Node bases = node.field("superclasses")) {
         for (uint32_t i = 0, n = bases.named_child_count(); i < n; ++i) {
           Node base = bases.named_child(i);
-          if (base.is("keyword_argument")) continue;
+          if (kinds::keyword_argument.matches(base)) continue;
           std::string name = ctx_.qualified_name(base);
           fact.bases.push_back(name.empty() ? std::string(ctx_.text(base)) : name);
         }
@@ -431,7 +432,7 @@ void Walker::apply_node_effects(Entry& entry) {
                                                                  : BindingKind::nonlocal_decl;
       for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
         Node name = node.named_child(i);
-        if (name.is("identifier")) bind(ctx_.text(name), Binding{kind, {}, name});
+        if (kinds::identifier.matches(name)) bind(ctx_.text(name), Binding{kind, {}, name});
       }
       break;
     }
@@ -486,7 +487,7 @@ void Walker::hoist_bindings(Node container, bool only_unbound) {
       } else if (kind == "expression_statement" && statement.named_child(0).is("assignment")) {
         Node assignment = statement.named_child(0);
         Node target = assignment.field("left");
-        if (!only_unbound || (target && target.is("identifier") && unbound(target))) bind_assignment(assignment);
+        if (!only_unbound || (target && kinds::identifier.matches(target) && unbound(target))) bind_assignment(assignment);
       } else if (depth < kMaxHoistDepth &&
                  (kind == "if_statement" || kind == "try_statement" || kind == "with_statement" ||
                   kind == "block" || kind == "else_clause" || kind == "elif_clause" ||
@@ -548,11 +549,11 @@ void Walker::bind_pattern(Node pattern, BindingKind kind) {
     Node node = pending.back();
     pending.pop_back();
     if (!node) continue;
-    if (node.is("identifier")) {
+    if (kinds::identifier.matches(node)) {
       bind(ctx_.text(node), Binding{kind, {}, node});
       continue;
     }
-    if (node.is("attribute") || node.is("subscript")) continue;
+    if (kinds::attribute.matches(node) || kinds::subscript.matches(node)) continue;
     for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) pending.push_back(node.named_child(i));
   }
 }
@@ -569,16 +570,16 @@ void Walker::bind_pattern_value(Node pattern, const Value& value, BindingKind ki
     pending.pop_back();
     Node node = item.pattern;
     if (!node) continue;
-    if (node.is("identifier")) {
+    if (kinds::identifier.matches(node)) {
       bind(ctx_.text(node), Binding{kind, std::move(item.value), made_by});
       continue;
     }
-    if (node.is("attribute") || node.is("subscript")) continue;
-    if (node.is("parenthesized_expression")) {
+    if (kinds::attribute.matches(node) || kinds::subscript.matches(node)) continue;
+    if (kinds::parenthesized_expression.matches(node)) {
       pending.push_back({node.named_child(0), std::move(item.value)});
       continue;
     }
-    if (node.is("list_splat_pattern") || node.is("list_splat")) {
+    if (node.is("list_splat_pattern") || kinds::list_splat.matches(node)) {
       bind_pattern(node, kind);
       continue;
     }
@@ -592,8 +593,8 @@ void Walker::bind_pattern_value(Node pattern, const Value& value, BindingKind ki
     bool has_splat = false;
     for (uint32_t i = 0, n = node.named_child_count(); i < n; ++i) {
       Node part = node.named_child(i);
-      if (part.is("comment")) continue;
-      has_splat = has_splat || part.is("list_splat_pattern") || part.is("list_splat");
+      if (kinds::comment.matches(part)) continue;
+      has_splat = has_splat || part.is("list_splat_pattern") || kinds::list_splat.matches(part);
       parts.push_back(part);
     }
     const Value& whole = item.value;
@@ -609,7 +610,7 @@ void Walker::bind_parameters(Node function, Node parameters) {
   if (!parameters) return;
   // The first parameter of a method is the instance (the class for a classmethod); a
   // staticmethod has none. Only a def directly in a class body is a method.
-  bool is_method = function.is("function_definition") && ctx_.frames_.size() >= 2 &&
+  bool is_method = kinds::function_definition.matches(function) && ctx_.frames_.size() >= 2 &&
                    ctx_.frames_[ctx_.frames_.size() - 2].kind == FrameKind::class_body;
   MethodKind method = MethodKind::instance;
   if (is_method) {
@@ -626,27 +627,27 @@ void Walker::bind_parameters(Node function, Node parameters) {
     Node name = parameter;
     Node type;
     Node default_value;
-    if (parameter.is("default_parameter") || parameter.is("typed_default_parameter")) {
+    if (kinds::default_parameter.matches(parameter) || kinds::typed_default_parameter.matches(parameter)) {
       name = parameter.field("name");
       type = parameter.field("type");
       default_value = parameter.field("value");
-    } else if (parameter.is("typed_parameter")) {
+    } else if (kinds::typed_parameter.matches(parameter)) {
       name = parameter.named_child(0);
       type = parameter.field("type");
     }
-    if (!name || parameter.is("comment") || parameter.is("keyword_separator") ||
-        parameter.is("positional_separator")) {
+    if (!name || kinds::comment.matches(parameter) || kinds::keyword_separator.matches(parameter) ||
+        kinds::positional_separator.matches(parameter)) {
       continue;
     }
     Value value;
-    if (first && is_method && method != MethodKind::static_method && name.is("identifier") && !type) {
+    if (first && is_method && method != MethodKind::static_method && kinds::identifier.matches(name) && !type) {
       value = method == MethodKind::class_method ? Value{ValueKind::symbol, owner} : Value{ValueKind::instance, owner};
-    } else if (type && name.is("identifier")) {
+    } else if (type && kinds::identifier.matches(name)) {
       value = ctx_.annotation_type(type);
       if (value.is_known() && default_value && default_value.is("none")) value.maybe_none = true;
     }
     first = false;
-    if (name.is("identifier")) {
+    if (kinds::identifier.matches(name)) {
       bind(ctx_.text(name), Binding{BindingKind::parameter, std::move(value), name});
     } else {
       bind_pattern(name, BindingKind::parameter);
@@ -685,7 +686,7 @@ void Walker::bind_import_from(Node statement) {
 
 bool Walker::is_chained_link(Node assignment) {
   Node parent = assignment.parent();
-  return parent && parent.is("assignment") && parent.field("right") == assignment;
+  return parent && kinds::assignment.matches(parent) && parent.field("right") == assignment;
 }
 
 void Walker::bind_assignment(Node assignment) {
@@ -693,7 +694,7 @@ void Walker::bind_assignment(Node assignment) {
   Node value = assignment;
   std::vector<Node> targets;
   Node annotation;
-  while (value && value.is("assignment")) {
+  while (value && kinds::assignment.matches(value)) {
     targets.push_back(value.field("left"));
     if (!annotation) annotation = value.field("type");
     value = value.field("right");
@@ -706,17 +707,17 @@ void Walker::bind_assignment(Node assignment) {
   bool class_body = ctx_.frame().kind == FrameKind::class_body && ctx_.scopes_.back().kind == FrameKind::class_body;
   for (Node target : targets) {
     if (mode_ == WalkMode::collect_types) {
-      if (target.is("attribute")) record_attribute_assignment(target, inferred, annotated);
-      if (class_body && target.is("identifier")) record_class_level_assignment(target, inferred, annotated);
-      if (target.is("subscript")) record_growth(target.field("value"), true);
+      if (kinds::attribute.matches(target)) record_attribute_assignment(target, inferred, annotated);
+      if (class_body && kinds::identifier.matches(target)) record_class_level_assignment(target, inferred, annotated);
+      if (kinds::subscript.matches(target)) record_growth(target.field("value"), true);
       // `level = [c for n in level for c in n.children]` in a loop: rebuilt from itself on every
       // iteration, the value grows with the iterations whatever its first binding holds.
-      if (target.is("identifier") && value && !ctx_.loops().empty() &&
+      if (kinds::identifier.matches(target) && value && !ctx_.loops().empty() &&
           reads_name(value, ctx_.text(target), ctx_.source())) {
         record_growth(target, false);
       }
     }
-    if (target.is("identifier")) {
+    if (kinds::identifier.matches(target)) {
       std::string_view name = ctx_.text(target);
       bind(name, Binding{BindingKind::assignment, merged_with_other_branch(name, assignment, inferred), assignment});
     } else if (value) {
@@ -743,7 +744,7 @@ Value Walker::merged_with_other_branch(std::string_view name, Node statement, co
   Node earlier = previous->second.node;
   if (!earlier) return value;
   for (Node branch = statement, parent = statement.parent(); parent; branch = parent, parent = parent.parent()) {
-    if (parent.is("function_definition") || parent.is("class_definition") || parent.is("lambda")) break;
+    if (kinds::function_definition.matches(parent) || kinds::class_definition.matches(parent) || parent.is("lambda")) break;
     if (!parent.is("if_statement") && !parent.is("try_statement")) continue;
     if (parent.contains(earlier) && branch.contains(earlier)) return value;
     return merge_values(previous->second.value, value);
@@ -759,7 +760,7 @@ void Walker::bind_augmented_assignment(Node assignment) {
     std::string_view op = ctx_.text(assignment.field("operator"));
     if (op == "+=" || op == "|=") record_growth(target, is_bounded_operand(assignment.field("right")));
   }
-  if (!target.is("identifier")) return;
+  if (!kinds::identifier.matches(target)) return;
   std::string_view name = ctx_.text(target);
   if (ctx_.scopes_.back().bindings.count(name) > 0) return;
   bind(name, Binding{BindingKind::assignment, {}, assignment});
@@ -783,7 +784,7 @@ void Walker::bind_with_targets(Node with_statement) {
     Node target = value.field("alias");
     Node context_manager = value.named_child(0);
     Node name = target ? target.named_child(0) : Node{};
-    if (name && name.is("identifier")) {
+    if (name && kinds::identifier.matches(name)) {
       bind(ctx_.text(name), Binding{BindingKind::with_target, ctx_.infer(context_manager), item});
     } else {
       bind_pattern(target, BindingKind::with_target);
@@ -829,7 +830,7 @@ void Walker::record_class(Node class_definition) {
   if (Node bases = class_definition.field("superclasses")) {
     for (uint32_t i = 0, n = bases.named_child_count(); i < n; ++i) {
       Node base = bases.named_child(i);
-      if (base.is("keyword_argument") || base.is("comment")) continue;
+      if (kinds::keyword_argument.matches(base) || kinds::comment.matches(base)) continue;
       std::string resolved = ctx_.qualified_name(base);
       if (resolved.empty()) resolved = std::string(ctx_.text(base));
       types.is_enum = types.is_enum || is_enum_base(resolved);
@@ -951,9 +952,9 @@ void Walker::record_class_level_assignment(Node target, const Value& value, bool
 // bound to (`locales = [lang]; locales.append(base)`): that is no growth with the data. A parameter, a global grown in a function and an attribute are grown
 // each time their function runs.
 void Walker::record_growth(Node collection, bool bounded_step) {
-  while (collection && collection.is("parenthesized_expression")) collection = collection.named_child(0);
+  while (collection && kinds::parenthesized_expression.matches(collection)) collection = collection.named_child(0);
   if (!collection) return;
-  if (collection.is("identifier")) {
+  if (kinds::identifier.matches(collection)) {
     std::string_view name = ctx_.text(collection);
     const Binding* binding = ctx_.lookup(name);
     if (bounded_step && binding != nullptr && binding->kind != BindingKind::parameter && ctx_.loops().empty()) {
@@ -969,7 +970,7 @@ void Walker::record_growth(Node collection, bool bounded_step) {
     }
     return;
   }
-  if (!collection.is("attribute")) return;
+  if (!kinds::attribute.matches(collection)) return;
   Value object = ctx_.infer(collection.field("object"));
   std::string owner;
   if (object.kind == ValueKind::instance) owner = object.qualified_name;
@@ -980,7 +981,7 @@ void Walker::record_growth(Node collection, bool bounded_step) {
 
 void Walker::record_growth_by_call(Node call) {
   Node function = call.field("function");
-  if (!function || !function.is("attribute")) return;
+  if (!function || !kinds::attribute.matches(function)) return;
   std::string_view method = ctx_.text(function.field("attribute"));
   if (!is_growing_method(method)) return;
   // append/add/insert add one item; extend/update add as many as their argument holds.
@@ -991,7 +992,7 @@ void Walker::record_growth_by_call(Node call) {
 }
 
 bool Walker::is_bounded_operand(Node added) const {
-  return !added.is("keyword_argument") && !added.is("list_splat") && !added.is("dictionary_splat") &&
+  return !kinds::keyword_argument.matches(added) && !kinds::list_splat.matches(added) && !kinds::dictionary_splat.matches(added) &&
          ctx_.collection_size(added) == CollectionSize::bounded;
 }
 
