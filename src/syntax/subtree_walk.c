@@ -94,12 +94,19 @@ static bool push_frame(Copy *copy, Subtree parent, Length position, TSFieldId in
   return true;
 }
 
+/* The named children a subtree with `visible_children` visible ones shows (an inline subtree
+ * has none, and no named_child_count to read). */
+static inline uint32_t named_child_count(Subtree subtree, uint32_t visible_children) {
+  return visible_children > 0 ? subtree.ptr->named_child_count : 0;
+}
+
 /* node.c: what ts_node_start_byte, _end_byte, _start_point, _end_point, _symbol, _is_named,
  * _is_missing and _has_error say of the node ts_tree_cursor_current_node builds; and the slots
- * of its child lists, reserved from the counts its subtree holds. Returns false when they do not
- * fit. */
+ * of its child lists, reserved from the counts its subtree holds (`children` and
+ * `named_children`, which the caller has read for its frame too). Returns false when they do
+ * not fit. */
 static bool describe(Copy *copy, PerfscanNodeData *node, Subtree subtree, Length position,
-                     TSSymbol alias, TSFieldId field) {
+                     TSSymbol alias, TSFieldId field, uint32_t children, uint32_t named_children) {
   Length size = ts_subtree_size(subtree);
   node->start_byte = position.bytes;
   node->end_byte = position.bytes + size.bytes;
@@ -116,8 +123,6 @@ static bool describe(Copy *copy, PerfscanNodeData *node, Subtree subtree, Length
   node->first_child = copy->next_child_slot;
   node->first_named = copy->next_named_slot;
   uint32_t slots = copy->out->capacity - 1;
-  uint32_t children = ts_subtree_visible_child_count(subtree);
-  uint32_t named_children = children > 0 ? subtree.ptr->named_child_count : 0;
   if (children > slots - copy->next_child_slot || named_children > slots - copy->next_named_slot) {
     return false;
   }
@@ -129,13 +134,13 @@ static bool describe(Copy *copy, PerfscanNodeData *node, Subtree subtree, Length
 /* Adds a visible child of the frame's owner. Returns its index, or PERFSCAN_NO_NODE when the
  * counts disagree. */
 static uint32_t add_child(Copy *copy, const Frame *frame, Subtree child, Length position,
-                          TSSymbol alias, TSFieldId field) {
+                          TSSymbol alias, TSFieldId field, uint32_t children, uint32_t named_children) {
   PerfscanFlatTree *out = copy->out;
   PerfscanNodeData *owner = &out->nodes[frame->owner];
   if (out->size == out->capacity || owner->child_count == frame->owner_children) return PERFSCAN_NO_NODE;
   uint32_t index = out->size;
   PerfscanNodeData *node = &out->nodes[index];
-  if (!describe(copy, node, child, position, alias, field)) return PERFSCAN_NO_NODE;
+  if (!describe(copy, node, child, position, alias, field, children, named_children)) return PERFSCAN_NO_NODE;
   node->parent = frame->owner;
   node->index_in_parent = owner->child_count;
   out->children[owner->first_child + owner->child_count++] = index;
@@ -201,13 +206,13 @@ static PerfscanCopyOutcome copy_children(Copy *copy) {
           out->past_deadline(out->deadline_context)) {
         return PERFSCAN_COPY_PAST_DEADLINE;
       }
-      uint32_t index = add_child(copy, frame, child, position, alias, field);
+      uint32_t named_children = named_child_count(child, visible_children);
+      uint32_t index = add_child(copy, frame, child, position, alias, field, visible_children, named_children);
       if (index == PERFSCAN_NO_NODE) return PERFSCAN_COPY_COUNTS_DISAGREE;
       if (visible_children > 0) {
         /* `frame` may move when the stack grows: not used past here. */
         uint32_t depth = frame->depth + 1;
-        if (!push_frame(copy, child, position, 0, false, depth, index, visible_children,
-                        child.ptr->named_child_count)) {
+        if (!push_frame(copy, child, position, 0, false, depth, index, visible_children, named_children)) {
           return PERFSCAN_COPY_OUT_OF_MEMORY;
         }
       }
@@ -232,17 +237,19 @@ PerfscanCopyOutcome perfscan_copy_tree(const TSTree *tree, PerfscanFlatTree *out
   /* ts_tree_root_node: the root starts after its padding and has no alias or field. */
   Subtree root = tree->root;
   Length root_position = ts_subtree_padding(root);
+  uint32_t root_children = ts_subtree_visible_child_count(root);
+  uint32_t root_named = named_child_count(root, root_children);
   PerfscanNodeData *node = &out->nodes[0];
-  if (!describe(&copy, node, root, root_position, 0, 0)) return PERFSCAN_COPY_COUNTS_DISAGREE;
+  if (!describe(&copy, node, root, root_position, 0, 0, root_children, root_named)) {
+    return PERFSCAN_COPY_COUNTS_DISAGREE;
+  }
   node->parent = PERFSCAN_NO_NODE;
   node->index_in_parent = 0;
   node->named_index = PERFSCAN_NO_NODE;
   out->size = 1;
   PerfscanCopyOutcome outcome = PERFSCAN_COPY_DONE;
-  uint32_t root_children = ts_subtree_visible_child_count(root);
   if (root_children > 0) {
-    if (!push_frame(&copy, root, root_position, 0, false, 1, 0, root_children,
-                    root.ptr->named_child_count)) {
+    if (!push_frame(&copy, root, root_position, 0, false, 1, 0, root_children, root_named)) {
       return PERFSCAN_COPY_OUT_OF_MEMORY;
     }
     outcome = copy_children(&copy);
