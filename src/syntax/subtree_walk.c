@@ -12,8 +12,6 @@
 #include "subtree.h"
 #include "tree.h"
 
-/* How often the copy asks whether the file's time budget is spent. */
-#define NODES_PER_DEADLINE_CHECK 4096u
 
 /* The children of one subtree being visited: a visible node's, or a hidden node's, whose
  * visible children count as its nearest visible ancestor's (the owner). As tree_cursor.c's
@@ -202,7 +200,7 @@ static PerfscanCopyOutcome copy_children(Copy *copy) {
     uint32_t visible_children = ts_subtree_visible_child_count(child);
     if (visible) {
       if (frame->depth > out->max_depth) return PERFSCAN_COPY_TOO_DEEP;
-      if ((out->size % NODES_PER_DEADLINE_CHECK) == 0 && out->past_deadline != NULL &&
+      if ((out->size % PERFSCAN_NODES_PER_DEADLINE_CHECK) == 0 && out->past_deadline != NULL &&
           out->past_deadline(out->deadline_context)) {
         return PERFSCAN_COPY_PAST_DEADLINE;
       }

@@ -25,6 +25,10 @@
 extern "C" {
 #endif
 
+/* How often either copy (this one and SyntaxTree::build_with_cursor) asks whether the file's
+ * time budget is spent: reading the clock costs about as much as copying a few nodes. */
+#define PERFSCAN_NODES_PER_DEADLINE_CHECK 4096u
+
 /* Where the copy goes. `nodes` holds perfscan_visible_node_count(tree) records; `children` and
  * `named_children` one fewer (every visible node but the root is some node's child). */
 typedef struct PerfscanFlatTree {

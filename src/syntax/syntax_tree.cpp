@@ -40,9 +40,6 @@ std::string_view symbol_name(TSSymbol symbol) {
 
 namespace {
 
-// Reading the clock costs about as much as copying a few nodes.
-constexpr std::size_t kNodesPerClockRead = 4096;
-
 // `may_have_error`: false when the parent has no error. A node that contains no syntax error
 // contains no missing node either (ts_node_has_error), so most nodes skip both questions.
 NodeData copy_node(const TSNode& raw, bool may_have_error) {
@@ -78,7 +75,7 @@ class TreeCopy {
       problem_ = fmt::format("syntax tree larger than {} nodes", limits_.max_nodes);
       return false;
     }
-    if (limits_.deadline && nodes_.size() % kNodesPerClockRead == 0 && nodes_.size() > 0 &&
+    if (limits_.deadline && nodes_.size() % PERFSCAN_NODES_PER_DEADLINE_CHECK == 0 && nodes_.size() > 0 &&
         std::chrono::steady_clock::now() > *limits_.deadline) {
       problem_ = std::string(kPastDeadline);
       return false;
